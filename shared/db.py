@@ -1,0 +1,135 @@
+"""Database helpers on SQLAlchemy 2: engines, a unit of work, Alembic migrations, message dedupe.
+
+SQLite by default (one file per service), PostgreSQL by URL. Each service owns its schema and
+migrates it with Alembic from its own `migrations/` folder; no service reads another's tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.envelope import utc_now
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine tuned for the backend: WAL and foreign keys on SQLite, pre-ping on PostgreSQL."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            # pysqlite's own transaction handling breaks SAVEPOINTs (a RELEASE would commit);
+            # SQLAlchemy's documented fix: let it emit BEGIN itself (see _sqlite_begin).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+PROCESSED_MESSAGES_DDL = (
+    "CREATE TABLE processed_messages ("
+    " consumer_group VARCHAR(100) NOT NULL, message_id VARCHAR(64) NOT NULL,"
+    " processed_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (consumer_group, message_id))"
+)
+"""Every service that consumes the bus creates this table in its first migration
+(`op.execute(PROCESSED_MESSAGES_DDL)`): the idempotency record for at-least-once delivery."""
+
+
+def first_time(session: Session, group: str, message_id: str) -> bool:
+    """Mark `message_id` processed for `group` inside the caller's transaction.
+
+    True the first time; False when it was already applied (a redelivery), in which case the
+    handler should do nothing. Because the mark commits with the handler's own writes, the two
+    can never disagree.
+    """
+    params = {"g": group, "m": message_id}
+    if session.execute(text("SELECT 1 FROM processed_messages WHERE consumer_group = :g AND message_id = :m"),
+                       params).first():
+        return False
+    try:
+        with session.begin_nested():
+            session.execute(text("INSERT INTO processed_messages VALUES (:g, :m, :t)"), {**params, "t": utc_now()})
+    except IntegrityError:  # a concurrent member of the group got there first
+        return False
+    return True
+
+
+class UnitOfWork:
+    """One transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
+
+    def __init__(self, session_factory: Callable[[], Session]):
+        self.session_factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.session_factory()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        assert self.session is not None
+        self.session.rollback()
+        self.session.close()
+        self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None
+        self.session.commit()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def migrate(engine: Engine, migrations_dir: Path, revision: str = "head") -> None:
+    """Bring the database up to `revision` with the service's Alembic scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def run_migrations(target_metadata=None) -> None:
+    """The body of every service's `migrations/env.py`.
+
+    Runs on the connection that migrate() hands over, or, from the `alembic` command line, on
+    the URL in `-x url=...`.
+    """
+    from alembic import context
+
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        url = context.get_x_argument(as_dictionary=True).get("url")
+        if not url:
+            raise SystemExit("pass the database URL: alembic -x url=<sqlalchemy url> upgrade head")
+        with make_engine(url).begin() as connection:
+            _run(context, connection, target_metadata)
+    else:
+        _run(context, connection, target_metadata)
+
+
+def _run(context, connection, target_metadata) -> None:
+    # render_as_batch: SQLite can only ALTER tables by copying them; Alembic's batch mode does it.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()

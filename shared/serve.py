@@ -1,0 +1,40 @@
+"""Run a service's WSGI app under gunicorn, as `python -m services.<name>` does."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from shared.config import Settings
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app_factory: Callable[[], Flask], options: dict):
+        self.app_factory = app_factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.app_factory()
+
+
+def serve(app_factory: Callable[[], Flask], port: int, settings: Settings) -> None:
+    """Serve with `settings.workers` processes of 4 threads each (scans and pages wait on I/O)."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _Gunicorn(app_factory, {
+        "bind": f"{settings.bind}:{port}",
+        "workers": settings.workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "accesslog": "-",
+        "loglevel": settings.log_level.lower(),
+        # Build the app in each worker, after fork: a Kafka client or a DB pool must not cross a fork.
+        "preload_app": False,
+    }).run()

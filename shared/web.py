@@ -1,0 +1,143 @@
+"""Flask helpers every service uses: problem+json errors, /healthz, the OpenAPI document.
+
+Every error a client can see is `application/problem+json` (RFC 9457) with a `detail` that says
+what to fix and a machine-readable `code`; never an HTML page or a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from flask import Blueprint, Flask, Response, current_app, json, render_template_string
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    """A refusal with a code; becomes problem+json at the edge (status from the subclass)."""
+
+    status = 400
+
+    def __init__(self, detail: str, code: str, status: int | None = None, **extra: Any):
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
+        if status is not None:
+            self.status = status
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
+def problem(status: int, detail: str, code: str, title: str | None = None,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    body = {"type": "about:blank", "title": title or HTTP_STATUS_CODES.get(status, "Error"),
+            "status": status, "detail": detail, "code": code, **extra}
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def register_problem_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        return problem(err.status, err.detail, err.code, **err.extra)
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        code = (err.name or "error").lower().replace(" ", "_")
+        response = problem(err.code or 500, err.description or err.name, code)
+        if err.code == 405 and err.valid_methods:
+            response.headers["Allow"] = ", ".join(err.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        # The client gets no internals; the log gets everything.
+        log.exception("unhandled error")
+        return problem(500, "Something went wrong on our side; it has been logged.", "internal_error")
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ spec.info.title }} API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}.m{font-weight:700;text-transform:uppercase}</style>
+</head><body><h1>{{ spec.info.title }} <small>{{ spec.info.version }}</small></h1>
+<p>{{ spec.info.description }}</p><p>Machine-readable: <a href="openapi.json">openapi.json</a></p>
+{% for path, ops in spec.paths.items() %}{% for method, op in ops.items() %}
+<h3><span class="m">{{ method }}</span> <code>{{ path }}</code></h3><p>{{ op.summary }}</p>
+<ul>{% for status, r in op.responses.items() %}<li><code>{{ status }}</code> {{ r.description }}</li>{% endfor %}</ul>
+{% endfor %}{% endfor %}</body></html>"""
+
+
+def health_and_docs(spec: Callable[[], dict], checks: Callable[[], dict[str, str]] | None = None) -> Blueprint:
+    """`GET /healthz`, `GET /openapi.json` and a readable `GET /docs` page for a service."""
+    bp = Blueprint("meta", __name__)
+
+    @bp.get("/healthz")
+    def healthz():
+        results = checks() if checks else {}
+        healthy = all(v == "ok" for v in results.values())
+        body = {"status": "ok" if healthy else "unavailable", "service": current_app.name, "checks": results}
+        return body, 200 if healthy else 503
+
+    @bp.get("/openapi.json")
+    def openapi():
+        return spec()
+
+    @bp.get("/docs")
+    def docs():
+        return render_template_string(DOCS_PAGE, spec=spec())
+
+    return bp
+
+
+def openapi_document(title: str, description: str, paths: dict) -> dict:
+    """An OpenAPI 3.1 document with the parts every service shares (problem schema, healthz)."""
+    problem_schema = {"type": "object", "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "code": {"type": "string"}}, "required": ["status", "detail", "code"]}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": "1", "description": description},
+        "components": {"schemas": {"Problem": problem_schema},
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": {"/healthz": {"get": {"summary": "Liveness and dependency checks.",
+                                       "responses": {"200": {"description": "healthy"},
+                                                     "503": {"description": "a dependency is down"}}}},
+                  **paths},
+    }
+
+
+def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
+                checks: Callable[[], dict[str, str]] | None = None, max_upload_bytes: int = 10 * 2**20) -> Flask:
+    """The Flask app every service starts from: settings, problem+json errors, healthz and docs."""
+    app = Flask(import_name)
+    app.name = name
+    app.config["RAPPORT_SETTINGS"] = settings
+    app.config["SECRET_KEY"] = settings.secret_key
+    # Bigger bodies get a 413 problem+json before any handler reads them.
+    app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    register_problem_handlers(app)
+    app.register_blueprint(health_and_docs(spec, checks))
+    return app

@@ -1,0 +1,66 @@
+"""Database helpers on a real PostgreSQL and on SQLite (each test runs on both)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from sqlalchemy import inspect, text
+
+from shared.db import UnitOfWork, first_time, make_engine, migrate, session_factory
+
+
+@pytest.fixture
+def migrations(tmp_path):
+    """A service-shaped Alembic folder: env.py is the one-liner every service uses."""
+    folder = tmp_path / "migrations"
+    (folder / "versions").mkdir(parents=True)
+    (folder / "env.py").write_text("from shared.db import run_migrations\nrun_migrations()\n")
+    (folder / "script.py.mako").write_text("")
+    (folder / "versions" / "0001_initial.py").write_text(textwrap.dedent('''
+        from alembic import op
+        from shared.db import PROCESSED_MESSAGES_DDL
+        revision, down_revision, branch_labels, depends_on = "0001", None, None, None
+        def upgrade():
+            op.execute(PROCESSED_MESSAGES_DDL)
+            op.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(200) NOT NULL)")
+    '''))
+    return folder
+
+
+@pytest.fixture
+def engine(database_url, migrations):
+    engine = make_engine(database_url)
+    migrate(engine, migrations)
+    yield engine
+    engine.dispose()
+
+
+def test_migrations_create_the_schema_and_can_run_again(engine, migrations):
+    migrate(engine, migrations)  # already at head: a no-op, not an error
+    assert {"processed_messages", "notes", "alembic_version"} <= set(inspect(engine).get_table_names())
+
+
+def test_a_message_is_applied_once_per_group(engine):
+    sessions = session_factory(engine)
+    with UnitOfWork(sessions) as uow:
+        assert first_time(uow.session, "followup", "msg-1")
+        uow.session.execute(text("INSERT INTO notes (id, body) VALUES (1, 'مرحبا')"))
+        uow.commit()
+    with UnitOfWork(sessions) as uow:
+        assert not first_time(uow.session, "followup", "msg-1")  # a redelivery
+        assert first_time(uow.session, "dashboard", "msg-1")  # another group applies it too
+        uow.commit()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT body FROM notes")).scalar_one() == "مرحبا"
+
+
+def test_an_uncommitted_unit_of_work_leaves_no_mark(engine):
+    sessions = session_factory(engine)
+    with UnitOfWork(sessions) as uow:
+        assert first_time(uow.session, "followup", "msg-2")
+        uow.session.execute(text("INSERT INTO notes (id, body) VALUES (2, 'lost')"))
+        # no commit: the handler failed; the message must be applied on redelivery
+    with UnitOfWork(sessions) as uow:
+        assert first_time(uow.session, "followup", "msg-2")
+        assert uow.session.execute(text("SELECT count(*) FROM notes")).scalar_one() == 0

@@ -1,0 +1,47 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from shared.config import SETTINGS, ConfigError, Settings
+
+KEY = {"RAPPORT_SECRET_KEY": "k" * 32}
+
+
+def test_defaults_run_everything_embedded_under_the_data_dir():
+    settings = Settings.from_env({**KEY, "RAPPORT_DATA_DIR": "/srv/rapport"})
+    assert settings.bus_url == "embedded:/srv/rapport/bus.sqlite3"
+    assert settings.badge_database_url == "sqlite:////srv/rapport/badge.sqlite3"
+    assert settings.nudge_days == (7, 30)
+    assert settings.followup_delay == 0
+
+
+def test_values_come_from_the_environment():
+    settings = Settings.from_env({**KEY, "RAPPORT_BUS_URL": "kafka://k1:9092,k2:9092", "RAPPORT_NUDGE_DAYS": "30,3",
+                                  "RAPPORT_PUBLIC_URL": "https://meet.example.org/"})
+    assert settings.bus_url == "kafka://k1:9092,k2:9092"
+    assert settings.nudge_days == (3, 30)
+    assert settings.public_url == "https://meet.example.org"
+
+
+def test_settings_are_frozen():
+    settings = Settings.from_env(KEY)
+    with pytest.raises(AttributeError):
+        settings.bus_url = "kafka://elsewhere:9092"
+
+
+@pytest.mark.parametrize("env, message", [
+    ({}, "RAPPORT_SECRET_KEY"),
+    ({**KEY, "RAPPORT_FOLLOWUP_DELAY": "soon"}, "RAPPORT_FOLLOWUP_DELAY must be a whole number"),
+    ({**KEY, "RAPPORT_WORKERS": "0"}, "RAPPORT_WORKERS must be at least 1"),
+    ({**KEY, "RAPPORT_NUDGE_DAYS": "7,a"}, "RAPPORT_NUDGE_DAYS"),
+])
+def test_bad_settings_are_refused_with_the_variable_named(env, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)
+
+
+def test_the_readme_documents_every_setting_and_only_real_ones():
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    documented = set(re.findall(r"^\| `(RAPPORT_[A-Z_]+)` \|", readme, flags=re.M))
+    assert documented == {s.env for s in SETTINGS}

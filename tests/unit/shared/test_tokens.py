@@ -1,0 +1,66 @@
+import pytest
+
+from shared.tokens import InvalidToken, TokenSigner, b64decode, b64encode
+
+PAYLOAD = b"\x01event-42\x02attendee-7"
+
+
+@pytest.fixture
+def signer():
+    return TokenSigner("current-key-0123456789abcdef")
+
+
+def test_a_signed_token_verifies_to_its_payload(signer):
+    assert signer.verify("badge", signer.sign("badge", PAYLOAD)) == PAYLOAD
+
+
+def test_a_badge_token_stays_short_enough_for_a_small_qr(signer):
+    # 16 bytes of ids + version, kid and a 128-bit tag: 46 characters.
+    assert len(signer.sign("badge", bytes(16))) <= 46
+
+
+@pytest.mark.parametrize("position", [0, 1, 2, 10, -1])
+def test_a_tampered_token_is_refused(signer, position):
+    raw = bytearray(b64decode(signer.sign("badge", PAYLOAD)))
+    raw[position] ^= 0x01
+    with pytest.raises(InvalidToken) as refused:
+        signer.verify("badge", b64encode(bytes(raw)))
+    assert refused.value.code in {"bad_signature", "unknown_version"}
+
+
+def test_a_token_forged_with_another_key_is_refused(signer):
+    forged = TokenSigner("attacker-guess-0123456789").sign("badge", PAYLOAD)
+    with pytest.raises(InvalidToken, match="signature"):
+        signer.verify("badge", forged)
+
+
+def test_a_token_for_one_purpose_never_verifies_as_another(signer):
+    with pytest.raises(InvalidToken):
+        signer.verify("scanner", signer.sign("badge", PAYLOAD))
+
+
+def test_tokens_signed_before_a_key_rotation_still_verify():
+    old = TokenSigner("old-key-0123456789abcdef")
+    token = old.sign("badge", PAYLOAD)
+    rotated = TokenSigner("new-key-0123456789abcdef", old_keys=["old-key-0123456789abcdef"])
+    assert rotated.verify("badge", token) == PAYLOAD
+    with pytest.raises(InvalidToken):
+        TokenSigner("new-key-0123456789abcdef").verify("badge", token)  # once the old key is dropped
+
+
+def test_new_tokens_are_signed_with_the_current_key():
+    rotated = TokenSigner("new-key-0123456789abcdef", old_keys=["old-key-0123456789abcdef"])
+    token = rotated.sign("badge", PAYLOAD)
+    assert TokenSigner("new-key-0123456789abcdef").verify("badge", token) == PAYLOAD
+    with pytest.raises(InvalidToken):
+        TokenSigner("old-key-0123456789abcdef").verify("badge", token)
+
+
+@pytest.mark.parametrize("token, code", [
+    ("", "malformed"), ("!!!", "malformed"), ("AQ", "malformed"), ("a" * 5000, "malformed"),
+    (b64encode(b"\x02" + bytes(30)), "unknown_version"),
+])
+def test_malformed_tokens_are_refused_with_a_code(signer, token, code):
+    with pytest.raises(InvalidToken) as refused:
+        signer.verify("badge", token)
+    assert refused.value.code == code
