@@ -6,12 +6,14 @@ migrates it with Alembic from its own `migrations/` folder; no service reads ano
 
 from __future__ import annotations
 
+from datetime import timezone
 from pathlib import Path
 from typing import Callable
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, text
+import sqlalchemy as sa
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,13 +48,54 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-PROCESSED_MESSAGES_DDL = (
-    "CREATE TABLE processed_messages ("
-    " consumer_group VARCHAR(100) NOT NULL, message_id VARCHAR(64) NOT NULL,"
-    " processed_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (consumer_group, message_id))"
-)
-"""Every service that consumes the bus creates this table in its first migration
-(`op.execute(PROCESSED_MESSAGES_DDL)`): the idempotency record for at-least-once delivery."""
+class UtcDateTime(sa.TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: we store UTC and say so)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("store timezone-aware datetimes only")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _outbox_columns() -> list[sa.Column]:
+    return [
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(300)),
+        sa.Column("value", sa.LargeBinary, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    ]
+
+
+def _processed_messages_columns() -> list[sa.Column]:
+    return [
+        sa.Column("consumer_group", sa.String(100), primary_key=True),
+        sa.Column("message_id", sa.String(64), primary_key=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    ]
+
+
+# Two tables every service has, created by its first migration (create_shared_tables):
+# the transactional outbox (see shared.outbox) and the record of applied bus messages.
+_shared_metadata = sa.MetaData()
+outbox = sa.Table("outbox", _shared_metadata, *_outbox_columns())
+processed_messages = sa.Table("processed_messages", _shared_metadata, *_processed_messages_columns())
+
+
+def create_shared_tables(op) -> None:
+    """Call from a service's first Alembic migration."""
+    op.create_table("outbox", *_outbox_columns())
+    op.create_table("processed_messages", *_processed_messages_columns())
 
 
 def first_time(session: Session, group: str, message_id: str) -> bool:
@@ -62,13 +105,13 @@ def first_time(session: Session, group: str, message_id: str) -> bool:
     handler should do nothing. Because the mark commits with the handler's own writes, the two
     can never disagree.
     """
-    params = {"g": group, "m": message_id}
-    if session.execute(text("SELECT 1 FROM processed_messages WHERE consumer_group = :g AND message_id = :m"),
-                       params).first():
+    table = processed_messages
+    if session.execute(sa.select(table.c.message_id).where(
+            table.c.consumer_group == group, table.c.message_id == message_id)).first():
         return False
     try:
         with session.begin_nested():
-            session.execute(text("INSERT INTO processed_messages VALUES (:g, :m, :t)"), {**params, "t": utc_now()})
+            session.execute(table.insert().values(consumer_group=group, message_id=message_id, processed_at=utc_now()))
     except IntegrityError:  # a concurrent member of the group got there first
         return False
     return True

@@ -1,8 +1,8 @@
 """Signed tokens: verifiable without a database call, short enough for a small QR code.
 
-Wire format, version 1 (one base64url string, no padding):
+Wire format, version 1 (one base32 string: RFC 4648 alphabet A-Z 2-7, no padding):
 
-    base64url( 0x01 | kid | payload | tag )
+    base32( 0x01 | kid | payload | tag )
 
     0x01     1 byte   format version; a verifier refuses versions it does not know
     kid      1 byte   first byte of SHA-256(signing key): picks the key during rotation
@@ -14,7 +14,9 @@ Wire format, version 1 (one base64url string, no padding):
 The purpose ("badge", "scanner", "magic-link", ...) is mixed into the key, so a token issued
 for one purpose never verifies as another. Key rotation: sign with RAPPORT_SECRET_KEY; tokens
 signed by a key listed in RAPPORT_OLD_SECRET_KEYS still verify until that key is dropped.
-A 128-bit tag leaves forgery at 2^-128 per try, and keeps a badge token at about 40 characters.
+A 128-bit tag leaves forgery at 2^-128 per try. Base32 rather than base64: its characters are
+all in a QR code's alphanumeric mode (5.5 bits a character instead of 8), so a badge URL fits a
+small QR, and it survives case-folding (decoding accepts lower case).
 """
 
 from __future__ import annotations
@@ -36,15 +38,15 @@ class InvalidToken(ValueError):
         self.code = code
 
 
-def b64encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+def encode_text(raw: bytes) -> str:
+    return base64.b32encode(raw).rstrip(b"=").decode()
 
 
-def b64decode(text: str) -> bytes:
+def decode_text(text: str) -> bytes:
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return base64.b32decode(text.upper() + "=" * (-len(text) % 8))
     except (ValueError, TypeError):
-        raise InvalidToken("token is not base64url", code="malformed") from None
+        raise InvalidToken("token is not base32", code="malformed") from None
 
 
 class TokenSigner:
@@ -72,13 +74,13 @@ class TokenSigner:
 
     def sign(self, purpose: str, payload: bytes) -> str:
         signed = bytes([VERSION, self._kid(self._current)]) + payload
-        return b64encode(signed + self._tag(self._current, purpose, signed))
+        return encode_text(signed + self._tag(self._current, purpose, signed))
 
     def verify(self, purpose: str, token: str) -> bytes:
         """The payload of a token we signed for `purpose`; InvalidToken otherwise."""
         if not token or len(token) > 4096:
             raise InvalidToken("token is empty or too long", code="malformed")
-        raw = b64decode(token)
+        raw = decode_text(token)
         if len(raw) < 2 + TAG_BYTES:
             raise InvalidToken("token is too short", code="malformed")
         if raw[0] != VERSION:

@@ -43,13 +43,31 @@ class Unauthorized(DomainError):
     status = 401
 
 
+ERROR_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ title }}</title></head>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
+<h1 style="font-size:1.4rem">{{ title }}</h1><p dir="auto">{{ detail }}</p></body></html>"""
+
+
+def _wants_html() -> bool:
+    """A browser navigating (Accept: text/html first) gets a page; API clients get problem+json."""
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return False
+    return request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"]) == "text/html"
+
+
 def problem(status: int, detail: str, code: str, title: str | None = None,
             headers: dict[str, str] | None = None, **extra: Any) -> Response:
     from werkzeug.http import HTTP_STATUS_CODES
 
     body = {"type": "about:blank", "title": title or HTTP_STATUS_CODES.get(status, "Error"),
             "status": status, "detail": detail, "code": code, **extra}
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    if _wants_html():
+        response = Response(render_template_string(ERROR_PAGE, **body), status=status, mimetype="text/html")
+    else:
+        response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -58,7 +76,8 @@ def problem(status: int, detail: str, code: str, title: str | None = None,
 def register_problem_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
-        return problem(err.status, err.detail, err.code, **err.extra)
+        headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+        return problem(err.status, err.detail, err.code, headers=headers, **err.extra)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
@@ -141,3 +160,27 @@ def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
     register_problem_handlers(app)
     app.register_blueprint(health_and_docs(spec, checks))
     return app
+
+
+def bearer_token() -> str:
+    """The request's `Authorization: Bearer <token>`; Unauthorized (401) if there is none."""
+    from flask import request
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send Authorization: Bearer <token>", code="missing_token")
+    return token.strip()
+
+
+def json_body() -> dict:
+    """The request's JSON object; a 4xx problem that says what is wrong otherwise."""
+    from flask import request
+
+    if not request.is_json:
+        raise DomainError("send a JSON body with Content-Type: application/json", code="unsupported_media_type",
+                          status=415)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise DomainError("the body is not a JSON object", code="invalid_json")
+    return body

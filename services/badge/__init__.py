@@ -1,20 +1,50 @@
-"""Badge service: Events, attendees and signed QR badges that print well, in Arabic and English."""
+"""Badge service: events, attendees, and signed QR badges that print well, in Arabic and English."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import sqlalchemy as sa
 from flask import Flask
 
 from shared.config import Settings
-from shared.web import openapi_document, service_app
+from shared.db import make_engine, migrate, session_factory
+from shared.tokens import TokenSigner
+from shared.web import service_app
 
 PORT = 8001
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def openapi() -> dict:
-    return openapi_document("Rapport Badge service", "Events, attendees and signed QR badges that print well, in Arabic and English.", paths={})
+class BadgeService:
+    """What the routes need, built once per process."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine = make_engine(settings.badge_database_url)
+        self.sessions = session_factory(self.engine)
+        self.signer = TokenSigner.from_settings(settings)
+
+    def database_check(self) -> dict[str, str]:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return {"database": "ok"}
+        except sa.exc.SQLAlchemyError as exc:
+            return {"database": f"unavailable: {type(exc).__name__}"}
 
 
-def create_app(settings: Settings | None = None, *, bus=None) -> Flask:
-    """Build the badge service; nothing connects until a request needs it."""
+def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
+    """Build the badge service. It publishes through its outbox (see services.badge.relay),
+    so the web process never talks to the bus: `bus` is accepted for symmetry and unused."""
+    from services.badge import api, openapi, selfpage
+
     settings = settings or Settings.from_env()
-    return service_app(__name__, "badge", settings, openapi)
+    service = BadgeService(settings)
+    if run_migrations:
+        migrate(service.engine, MIGRATIONS)
+    app = service_app(__name__, "badge", settings, openapi.document, checks=service.database_check)
+    app.extensions["badge"] = service
+    app.register_blueprint(api.bp)
+    app.register_blueprint(selfpage.bp)
+    return app

@@ -1,14 +1,15 @@
-"""`python -m services.badge`: serve the badge service under gunicorn on port 8001."""
+"""`python -m services.badge`: migrate the database, then serve under gunicorn on port 8001."""
 
+from services.badge import MIGRATIONS, PORT, BadgeService, create_app
 from shared.config import Settings
+from shared.db import migrate
 from shared.serve import serve
-
-from services.badge import PORT, create_app
 
 
 def main() -> None:
     settings = Settings.from_env()
-    serve(lambda: create_app(settings), PORT, settings)
+    migrate(BadgeService(settings).engine, MIGRATIONS)  # once, before the workers start
+    serve(lambda: create_app(settings, run_migrations=False), PORT, settings)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ class KafkaBusProducer(Producer):
             # Bounded waits: a caller (the scan outbox relay) must learn that Kafka is down and
             # retry later, rather than block a request or a relay loop for a minute.
             max_block_ms=10_000,
+            request_timeout_ms=10_000,
             delivery_timeout_ms=30_000,
         )
         settings.update(config)

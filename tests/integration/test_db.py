@@ -19,10 +19,10 @@ def migrations(tmp_path):
     (folder / "script.py.mako").write_text("")
     (folder / "versions" / "0001_initial.py").write_text(textwrap.dedent('''
         from alembic import op
-        from shared.db import PROCESSED_MESSAGES_DDL
+        from shared.db import create_shared_tables
         revision, down_revision, branch_labels, depends_on = "0001", None, None, None
         def upgrade():
-            op.execute(PROCESSED_MESSAGES_DDL)
+            create_shared_tables(op)
             op.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(200) NOT NULL)")
     '''))
     return folder
@@ -38,7 +38,7 @@ def engine(database_url, migrations):
 
 def test_migrations_create_the_schema_and_can_run_again(engine, migrations):
     migrate(engine, migrations)  # already at head: a no-op, not an error
-    assert {"processed_messages", "notes", "alembic_version"} <= set(inspect(engine).get_table_names())
+    assert {"processed_messages", "outbox", "notes", "alembic_version"} <= set(inspect(engine).get_table_names())
 
 
 def test_a_message_is_applied_once_per_group(engine):

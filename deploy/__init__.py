@@ -1,0 +1,1 @@
+"""Deployment files and the native test rig (deploy.rig)."""

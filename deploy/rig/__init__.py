@@ -1,0 +1,1 @@
+"""The real parts the tests and benchmarks run natively on loopback: Kafka, PostgreSQL, SMTP."""

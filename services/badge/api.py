@@ -1,0 +1,175 @@
+"""Organizer API of the badge service (bearer token). Routes parse, call a handler, shape the answer."""
+
+from __future__ import annotations
+
+import hmac
+from functools import wraps
+
+from flask import Blueprint, Response, current_app, request
+
+from services.badge import csv_import, handlers, views
+from services.badge.domain import validate_event
+from services.badge.render import LAYOUTS, render_pdf, render_png
+from shared.envelope import utc_now
+from shared.web import DomainError, Unauthorized, bearer_token, json_body
+
+bp = Blueprint("badge_api", __name__, url_prefix="/v1")
+PAPER_LAYOUTS = {"a4": "a4-a6", "letter": "letter"}
+
+
+def service():
+    return current_app.extensions["badge"]
+
+
+def organizer_only(view):
+    @wraps(view)
+    def checked(*args, **kwargs):
+        expected = service().settings.admin_token
+        if not expected or not hmac.compare_digest(bearer_token().encode(), expected.encode()):
+            raise Unauthorized("this bearer token is not an organizer's", code="bad_token")
+        return view(*args, **kwargs)
+    return checked
+
+
+def in_transaction(use_case, *args):
+    """Run a handler in one transaction and commit it; returns what the handler returned."""
+    with service().sessions() as session:
+        result = use_case(session, *args)
+        session.commit()
+        return result
+
+
+def attendee_answer(attendee, status=200):
+    s = service()
+    return views.attendee_json(attendee, s.settings, s.signer), status
+
+
+@bp.post("/events")
+@organizer_only
+def create_event():
+    event = in_transaction(handlers.create_event, validate_event(json_body()))
+    return views.event_json(event), 201, {"Location": f"/v1/events/{event.id}"}
+
+
+@bp.get("/events/<event_id>")
+@organizer_only
+def get_event(event_id):
+    with service().sessions() as session:
+        return views.event_json(handlers.get_event(session, event_id))
+
+
+@bp.patch("/events/<event_id>")
+@organizer_only
+def update_event(event_id):
+    return views.event_json(in_transaction(handlers.update_event, event_id, json_body()))
+
+
+@bp.post("/events/<event_id>/close")
+@organizer_only
+def close_event(event_id):
+    return views.event_json(in_transaction(handlers.close_event, event_id, utc_now()))
+
+
+@bp.post("/events/<event_id>/attendees")
+@organizer_only
+def register_attendee(event_id):
+    attendee = in_transaction(handlers.register_attendee, event_id, json_body())
+    return attendee_answer(attendee, 201)
+
+
+@bp.get("/events/<event_id>/attendees")
+@organizer_only
+def list_attendees(event_id):
+    s = service()
+    with s.sessions() as session:
+        event = handlers.get_event(session, event_id)
+        return {"event": views.event_json(event),
+                "attendees": [views.attendee_json(a, s.settings, s.signer) for a in handlers.list_attendees(session, event_id)]}
+
+
+@bp.post("/events/<event_id>/badges/verify")
+@organizer_only
+def verify_badge(event_id):
+    token = json_body().get("token")
+    if not isinstance(token, str) or not token:
+        raise DomainError('send {"token": "<badge token>"}', code="invalid_input", status=422)
+    s = service()
+    with s.sessions() as session:
+        handlers.get_event(session, event_id)
+        return attendee_answer(handlers.verify_badge(session, s.signer, token.rsplit("/", 1)[-1], event_id))
+
+
+@bp.get("/events/<event_id>/attendees/<attendee_id>")
+@organizer_only
+def get_event_attendee(event_id, attendee_id):
+    with service().sessions() as session:
+        return attendee_answer(handlers.get_attendee(session, attendee_id, event_id))
+
+
+@bp.get("/attendees/<attendee_id>")
+@organizer_only
+def get_attendee(attendee_id):
+    with service().sessions() as session:
+        return attendee_answer(handlers.get_attendee(session, attendee_id))
+
+
+@bp.patch("/attendees/<attendee_id>")
+@organizer_only
+def update_attendee(attendee_id):
+    return attendee_answer(in_transaction(handlers.update_attendee, attendee_id, json_body()))
+
+
+@bp.delete("/attendees/<attendee_id>")
+@organizer_only
+def erase_attendee(attendee_id):
+    in_transaction(handlers.erase_attendee, attendee_id)
+    return "", 204
+
+
+@bp.post("/attendees/<attendee_id>/reissue")
+@organizer_only
+def reissue(attendee_id):
+    return attendee_answer(in_transaction(handlers.reissue_badge, attendee_id))
+
+
+@bp.post("/events/<event_id>/attendees/import")
+@organizer_only
+def import_attendees(event_id):
+    upload = request.files.get("file")
+    raw = upload.read() if upload else request.get_data()
+    if not raw:
+        raise DomainError("send the CSV as the request body (text/csv) or as a form field named 'file'",
+                          code="empty_upload")
+    rows = csv_import.read_rows(csv_import.decode_upload(raw))
+    result = in_transaction(handlers.import_attendees, event_id, rows)
+    return result.as_json()
+
+
+@bp.get("/attendees/<attendee_id>/badge.png")
+@organizer_only
+def badge_png(attendee_id):
+    s = service()
+    with s.sessions() as session:
+        attendee = handlers.get_attendee(session, attendee_id)
+        card = views.badge_card(attendee, handlers.get_event(session, attendee.event_id), s.settings, s.signer)
+    return Response(render_png(card), mimetype="image/png",
+                    headers={"Content-Disposition": f'inline; filename="badge-{attendee_id}.png"'})
+
+
+@bp.get("/events/<event_id>/badges.pdf")
+@organizer_only
+def badges_pdf(event_id):
+    layout = request.args.get("layout") or PAPER_LAYOUTS.get(request.args.get("paper", "a4"))
+    if layout not in LAYOUTS:
+        raise DomainError(f"choose paper=a4|letter or layout={'|'.join(LAYOUTS)}", code="unknown_layout")
+    double_sided = request.args.get("sides", "1") == "2"
+    s = service()
+    with s.sessions() as session:
+        event = handlers.get_event(session, event_id)
+        cards = [views.badge_card(a, event, s.settings, s.signer) for a in handlers.list_attendees(session, event_id)]
+    if not cards:
+        raise DomainError("this event has no attendees yet: register or import some first", code="no_attendees",
+                          status=409)
+    pdf = render_pdf(cards, layout=layout, double_sided=double_sided)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="badges-{event_id}-{layout}.pdf"'})

@@ -1,0 +1,238 @@
+"""Badge domain rules: ids, short codes, badge and private tokens, and what a valid attendee is.
+
+Nothing here knows Flask, SQLAlchemy or the bus.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import struct
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+
+from shared.tokens import InvalidToken, TokenSigner
+from shared.web import DomainError
+
+LANGUAGES = ("ar", "en")
+EVENT_ID_BYTES, ATTENDEE_ID_BYTES = 5, 6
+# No 0/O, 1/I/L: a short code is read off a badge and typed on a phone, often in poor light.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 6
+MAX_INTERESTS, MAX_INTEREST_LENGTH = 8, 40
+LIMITS = {"name": 120, "email": 254, "company": 120, "title": 120, "headline": 140}
+
+BADGE, PRIVATE = "badge", "private"  # token purposes: the public QR, and the attendee's own link
+
+
+class BadgeError(DomainError):
+    """A refusal of the badge service, with a machine-readable code."""
+
+
+class InvalidInput(BadgeError):
+    status = 422
+
+    def __init__(self, errors: dict[str, str]):
+        first = next(iter(errors.items()))
+        super().__init__(f"{first[0]}: {first[1]}" if len(errors) == 1 else
+                         "; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
+        self.errors = errors
+
+
+def _new_id(size: int) -> str:
+    return base64.b32encode(secrets.token_bytes(size)).decode().rstrip("=").lower()
+
+
+def _id_bytes(value: str, size: int) -> bytes:
+    raw = base64.b32decode(value.upper() + "=" * (-len(value) % 8))
+    if len(raw) != size:
+        raise ValueError(f"id {value!r} has the wrong length")
+    return raw
+
+
+def new_event_id() -> str:
+    return _new_id(EVENT_ID_BYTES)
+
+
+def new_attendee_id() -> str:
+    return _new_id(ATTENDEE_ID_BYTES)
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def normalize_short_code(text: str) -> str:
+    """What a person typed, as stored: upper case, no spaces or dashes."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a badge or private token says: whose it is, in which event, which issue of it."""
+
+    event_id: str
+    attendee_id: str
+    serial: int
+
+    def pack(self) -> bytes:
+        return (_id_bytes(self.event_id, EVENT_ID_BYTES) + _id_bytes(self.attendee_id, ATTENDEE_ID_BYTES)
+                + struct.pack(">H", self.serial))
+
+    @classmethod
+    def unpack(cls, raw: bytes) -> "TokenClaims":
+        if len(raw) != EVENT_ID_BYTES + ATTENDEE_ID_BYTES + 2:
+            raise InvalidToken("token payload has the wrong length", code="malformed")
+        event, attendee, serial = raw[:EVENT_ID_BYTES], raw[EVENT_ID_BYTES:-2], raw[-2:]
+        encode = lambda b: base64.b32encode(b).decode().rstrip("=").lower()  # noqa: E731
+        return cls(encode(event), encode(attendee), struct.unpack(">H", serial)[0])
+
+
+def issue_token(signer: TokenSigner, purpose: str, claims: TokenClaims) -> str:
+    return signer.sign(purpose, claims.pack())
+
+
+def read_token(signer: TokenSigner, purpose: str, token: str, *, event_id: str | None = None) -> TokenClaims:
+    """The claims of a genuine token; refuses forged, tampered and other-event tokens.
+
+    Revocation needs the current serial, so the caller compares `claims.serial` with it.
+    """
+    claims = TokenClaims.unpack(signer.verify(purpose, token))
+    if event_id is not None and claims.event_id != event_id:
+        raise InvalidToken("this badge belongs to another event", code="other_event")
+    return claims
+
+
+def parse_moment(value: object, name: str, errors: dict[str, str]) -> datetime | None:
+    if not isinstance(value, str):
+        errors[name] = "required, as an ISO 8601 date-time with its offset, e.g. 2026-12-01T09:00:00+03:00"
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        errors[name] = f"{value!r} is not an ISO 8601 date-time"
+        return None
+    if moment.tzinfo is None:
+        errors[name] = "needs its UTC offset, e.g. 2026-12-01T09:00:00+03:00"
+        return None
+    return moment
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    name: str
+    venue: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    language: str
+
+
+def validate_event(doc: object, current: EventDetails | None = None) -> EventDetails:
+    """Event fields from a JSON body; with `current`, missing fields keep their value (PATCH)."""
+    if not isinstance(doc, dict):
+        raise InvalidInput({"body": "send a JSON object"})
+    base = current.__dict__ if current else {}
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for name, limit in (("name", 200), ("venue", 200)):
+        value = doc.get(name, base.get(name, "" if name == "venue" else None))
+        if not isinstance(value, str) or (name == "name" and not value.strip()):
+            errors[name] = "required text" if name == "name" else "must be text"
+        elif len(value) > limit:
+            errors[name] = f"at most {limit} characters"
+        else:
+            values[name] = value.strip()
+    for name in ("starts_at", "ends_at"):
+        keep = name not in doc and name in base
+        values[name] = base[name] if keep else parse_moment(doc.get(name), name, errors)
+    if values.get("starts_at") and values.get("ends_at") and values["ends_at"] <= values["starts_at"]:
+        errors["ends_at"] = "must be after starts_at"
+    zone = doc.get("timezone", base.get("timezone", "UTC"))
+    try:
+        ZoneInfo(zone if isinstance(zone, str) else "")
+        values["timezone"] = zone
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = f"{zone!r} is not an IANA time zone such as Asia/Riyadh"
+    values["language"] = doc.get("language", base.get("language", "en"))
+    if values["language"] not in LANGUAGES:
+        errors["language"] = "ar or en"
+    if errors:
+        raise InvalidInput(errors)
+    return EventDetails(**values)
+
+
+@dataclass(frozen=True)
+class AttendeeDetails:
+    name: str
+    email: str
+    language: str
+    company: str = ""
+    title: str = ""
+    headline: str = ""
+    interests: tuple[str, ...] = ()
+    consent_followup: bool = False
+    consent_share_contact: bool = False
+
+
+def validate_attendee(doc: object, default_language: str, current: AttendeeDetails | None = None) -> AttendeeDetails:
+    """Attendee fields from a JSON body or a CSV row; with `current`, a partial update."""
+    if not isinstance(doc, dict):
+        raise InvalidInput({"body": "send a JSON object"})
+    base = current.__dict__ if current else {}
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for name, limit in LIMITS.items():
+        value = doc.get(name, base.get(name, ""))
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[name] = "must be text"
+            continue
+        value = " ".join(value.split())  # one line: badges and emails have no room for stray breaks
+        if len(value) > limit:
+            errors[name] = f"at most {limit} characters (got {len(value)})"
+        values[name] = value
+    if not errors.get("name") and not values.get("name"):
+        errors["name"] = "required"
+    if "email" not in errors:
+        if not values.get("email"):
+            errors["email"] = "required"
+        else:
+            try:
+                values["email"] = validate_email(values["email"], check_deliverability=False).normalized.lower()
+            except EmailNotValidError as exc:
+                errors["email"] = str(exc)
+    values["interests"] = _interests(doc.get("interests", base.get("interests", ())), errors)
+    values["language"] = doc.get("language") or base.get("language") or default_language
+    if values["language"] not in LANGUAGES:
+        errors["language"] = "ar or en"
+    consent = doc.get("consent", {})
+    if not isinstance(consent, dict):
+        errors["consent"] = 'an object such as {"followup": true, "share_contact": false}'
+        consent = {}
+    for flag in ("followup", "share_contact"):
+        value = consent.get(flag, doc.get(f"consent_{flag}", base.get(f"consent_{flag}", False)))
+        if not isinstance(value, bool):
+            errors[f"consent.{flag}"] = "true or false"
+        values[f"consent_{flag}"] = value
+    if errors:
+        raise InvalidInput(errors)
+    return AttendeeDetails(**values)
+
+
+def _interests(value: object, errors: dict[str, str]) -> tuple[str, ...]:
+    if isinstance(value, str):  # "ai, design; خط عربي" from a form or a CSV cell
+        value = [part for chunk in value.split(";") for part in chunk.split(",")]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        errors["interests"] = "a list of short tags"
+        return ()
+    tags = list(dict.fromkeys(" ".join(v.split()) for v in value if v.strip()))
+    if len(tags) > MAX_INTERESTS:
+        errors["interests"] = f"at most {MAX_INTERESTS} tags"
+    elif any(len(t) > MAX_INTEREST_LENGTH for t in tags):
+        errors["interests"] = f"each tag at most {MAX_INTEREST_LENGTH} characters"
+    return tuple(tags)

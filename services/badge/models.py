@@ -1,0 +1,54 @@
+"""Badge service tables: events and their attendees (plus the shared outbox)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UtcDateTime
+from shared.envelope import utc_now
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+
+
+class Attendee(Base):
+    __tablename__ = "attendees"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "email", name="uq_attendee_email"),
+        sa.UniqueConstraint("event_id", "short_code", name="uq_attendee_short_code"),
+    )
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    company: Mapped[str] = mapped_column(sa.String(120), default="")
+    title: Mapped[str] = mapped_column(sa.String(120), default="")
+    headline: Mapped[str] = mapped_column(sa.String(140), default="")
+    interests: Mapped[list] = mapped_column(sa.JSON, default=list)
+    language: Mapped[str] = mapped_column(sa.String(2))
+    consent_followup: Mapped[bool] = mapped_column(default=False)
+    consent_share_contact: Mapped[bool] = mapped_column(default=False)
+    short_code: Mapped[str] = mapped_column(sa.String(12))
+    # Bumped on reissue: a token carrying an older serial is revoked.
+    badge_serial: Mapped[int] = mapped_column(default=1)
+    private_serial: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)

@@ -1,0 +1,92 @@
+"""The attendee's own page, reached by their private link: see the badge, edit it, change consent."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from services.badge import domain, handlers, views
+from services.badge.domain import InvalidInput
+from services.badge.render import render_png
+from shared.tokens import InvalidToken
+from shared.web import NotFound
+
+bp = Blueprint("self_page", __name__, template_folder="templates")
+
+TEXT = {
+    "en": {
+        "title": "Your badge", "download": "Download your badge (PNG)", "headline": "What you care about",
+        "headline_tip": "Be specific: \"helping new brands find their first customers\" says more than "
+                        "\"marketing\". People remember what you care about, not your job title.",
+        "interests": "Interests", "interests_tip": "A few tags, separated by commas: people who share one "
+                                                   "will have something to talk about.",
+        "consent": "Your choices (change them at any time)",
+        "followup": "After the event, email me about the people I met",
+        "share_contact": "Let the people I meet get my contact details",
+        "save": "Save", "saved": "Saved. Your badge is updated.", "closed": "This event has ended.",
+        "switch": "العربية", "other": "ar",
+    },
+    "ar": {
+        "title": "بطاقتك", "download": "نزّل بطاقتك (PNG)", "headline": "ما يشغلك",
+        "headline_tip": "كن محددًا: «أساعد العلامات الناشئة على الوصول إلى أول عملائها» تقول أكثر من "
+                        "«تسويق». يتذكر الناس ما تهتم به، لا مسماك الوظيفي.",
+        "interests": "اهتماماتك", "interests_tip": "بضع كلمات تفصل بينها فواصل: من يشاركك إحداها سيجد ما "
+                                                  "يتحدث معك عنه.",
+        "consent": "اختياراتك (يمكنك تغييرها في أي وقت)",
+        "followup": "بعد الفعالية، أرسلوا إليّ رسالة عن الأشخاص الذين قابلتهم",
+        "share_contact": "اسمحوا لمن أقابلهم بالحصول على بيانات التواصل الخاصة بي",
+        "save": "حفظ", "saved": "تم الحفظ، وتحدّثت بطاقتك.", "closed": "انتهت هذه الفعالية.",
+        "switch": "English", "other": "en",
+    },
+}
+
+
+def _attendee_for(session, token: str):
+    service = current_app.extensions["badge"]
+    try:
+        claims = domain.read_token(service.signer, domain.PRIVATE, token)
+        attendee = handlers.get_attendee(session, claims.attendee_id, claims.event_id)
+    except (InvalidToken, NotFound):
+        raise NotFound("this private link is not valid; ask the organizers for a new one", code="bad_link") from None
+    if claims.serial != attendee.private_serial:
+        raise NotFound("this private link has been replaced by a newer one", code="revoked")
+    return attendee
+
+
+def _page(attendee, event, token: str, status: int = 200, errors: dict | None = None, form: dict | None = None):
+    language = request.args.get("lang") if request.args.get("lang") in TEXT else attendee.language
+    return render_template("self.html", t=TEXT[language], lang=language, attendee=attendee, event=event,
+                           token=token, errors=errors or {}, form=form, saved=request.args.get("saved")), status
+
+
+@bp.get("/me/<token>")
+def show(token):
+    with current_app.extensions["badge"].sessions() as session:
+        attendee = _attendee_for(session, token)
+        return _page(attendee, handlers.get_event(session, attendee.event_id), token)
+
+
+@bp.post("/me/<token>")
+def save(token):
+    form = {"headline": request.form.get("headline", ""), "interests": request.form.get("interests", ""),
+            "consent": {"followup": request.form.get("followup") == "on",
+                        "share_contact": request.form.get("share_contact") == "on"}}
+    with current_app.extensions["badge"].sessions() as session:
+        attendee = _attendee_for(session, token)
+        try:
+            handlers.update_attendee(session, attendee.id, form)
+        except InvalidInput as exc:
+            session.rollback()
+            return _page(attendee, handlers.get_event(session, attendee.event_id), token, 422, exc.errors, form)
+        session.commit()
+    return redirect(url_for("self_page.show", token=token, saved=1, lang=request.args.get("lang")), 303)
+
+
+@bp.get("/me/<token>/badge.png")
+def badge(token):
+    service = current_app.extensions["badge"]
+    with service.sessions() as session:
+        attendee = _attendee_for(session, token)
+        card = views.badge_card(attendee, handlers.get_event(session, attendee.event_id), service.settings,
+                                service.signer)
+    download = {"Content-Disposition": 'attachment; filename="badge.png"'} if request.args.get("download") else {}
+    return Response(render_png(card), mimetype="image/png", headers=download)

@@ -1,0 +1,51 @@
+"""How badge-service objects look from outside: JSON shapes, token URLs, and printable cards."""
+
+from __future__ import annotations
+
+from services.badge import domain
+from services.badge.models import Attendee, Event
+from services.badge.render import BadgeCard
+from shared.config import Settings
+from shared.envelope import iso
+from shared.tokens import TokenSigner
+
+
+def event_json(event: Event) -> dict:
+    return {"id": event.id, "name": event.name, "venue": event.venue, "starts_at": iso(event.starts_at),
+            "ends_at": iso(event.ends_at), "timezone": event.timezone, "language": event.language,
+            "status": "closed" if event.closed_at else "open",
+            "closed_at": iso(event.closed_at) if event.closed_at else None}
+
+
+def badge_token(signer: TokenSigner, a: Attendee) -> str:
+    return domain.issue_token(signer, domain.BADGE, domain.TokenClaims(a.event_id, a.id, a.badge_serial))
+
+
+def private_token(signer: TokenSigner, a: Attendee) -> str:
+    return domain.issue_token(signer, domain.PRIVATE, domain.TokenClaims(a.event_id, a.id, a.private_serial))
+
+
+def qr_prefix(settings: Settings) -> str:
+    return f"{settings.public_url}/c/"
+
+
+def attendee_json(a: Attendee, settings: Settings, signer: TokenSigner) -> dict:
+    """The organizer's view, with the public badge token and the attendee's private one."""
+    token, private = badge_token(signer, a), private_token(signer, a)
+    return {
+        "id": a.id, "event_id": a.event_id, "name": a.name, "email": a.email, "company": a.company,
+        "title": a.title, "headline": a.headline, "interests": list(a.interests), "language": a.language,
+        "consent": {"followup": a.consent_followup, "share_contact": a.consent_share_contact},
+        "short_code": a.short_code, "badge_token": token, "badge_url": qr_prefix(settings) + token,
+        # Private: how the attendee identifies themselves when they scan others. Never printed.
+        "scanner_token": private, "private_url": f"{settings.badge_url}/me/{private}",
+        "badge_png": f"{settings.badge_url}/v1/attendees/{a.id}/badge.png",
+    }
+
+
+def badge_card(a: Attendee, event: Event, settings: Settings, signer: TokenSigner) -> BadgeCard:
+    token = badge_token(signer, a)
+    # The person's page is the one their QR opens: who they are, and a note field for whoever met them.
+    return BadgeCard(name=a.name, language=a.language, event_name=event.name, qr_prefix=qr_prefix(settings),
+                     token=token, short_code=a.short_code, headline=a.headline, company=a.company, title=a.title,
+                     interests=tuple(a.interests)[:4], profile_url=qr_prefix(settings) + token)

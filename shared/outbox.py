@@ -1,0 +1,81 @@
+"""The transactional outbox: a database write and its bus message, both or neither.
+
+A handler adds the event to the `outbox` table in the same transaction as its own writes
+(`add_to_outbox`). A relay process (`run_relay`) publishes unpublished rows in id order with
+acks=all, and deletes them only after the bus has acknowledged them. If the bus is down, rows
+wait and go out once it is back; if the relay dies between publishing and deleting, the rows go
+out again, with the same envelope id, so consumers dedupe them (at-least-once, effect once).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from shared.bus import Producer, PublishError
+from shared.db import outbox
+from shared.envelope import utc_now
+from shared.events import Event, to_envelope
+
+log = logging.getLogger(__name__)
+
+def add_to_outbox(session: Session, event: Event) -> None:
+    """Queue `event` for the bus inside the caller's transaction."""
+    session.execute(outbox.insert().values(topic=event.TOPIC, key=event.key(),
+                                           value=to_envelope(event).to_bytes(), created_at=utc_now()))
+
+
+def relay_once(session_factory: Callable[[], Session], producer: Producer, batch: int = 500) -> int:
+    """Publish up to `batch` queued messages; how many went out (PublishError if the bus refused)."""
+    with session_factory() as session:
+        query = sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value).order_by(outbox.c.id).limit(batch)
+        if session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)  # a second relay takes other rows
+        rows = session.execute(query).all()
+        if not rows:
+            return 0
+        for row in rows:
+            producer.send(row.topic, row.key, row.value)
+        producer.flush()  # durable on the bus before we forget them
+        session.execute(outbox.delete().where(outbox.c.id.in_([row.id for row in rows])))
+        session.commit()
+        return len(rows)
+
+
+def run_relay(session_factory: Callable[[], Session], producer: Producer, stop: threading.Event,
+              idle: float = 0.05, backoff: float = 1.0) -> None:
+    """Relay until `stop` is set: drain quickly, poll every `idle` seconds, back off on bus errors."""
+    while not stop.is_set():
+        try:
+            sent = relay_once(session_factory, producer)
+        except PublishError as exc:
+            log.warning("bus unavailable, outbox waits: %s", exc)
+            stop.wait(backoff)
+            continue
+        except sa.exc.OperationalError as exc:
+            log.warning("database unavailable, relay waits: %s", exc)
+            stop.wait(backoff)
+            continue
+        if not sent:
+            stop.wait(idle)
+
+
+def pending(session: Session) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(outbox))
+
+
+def wait_until_relayed(session_factory: Callable[[], Session], timeout: float = 30) -> None:
+    """For tests and shutdown: block until the outbox is empty."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with session_factory() as session:
+            if not pending(session):
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError("outbox not drained")
+        time.sleep(0.02)
