@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from sqlalchemy import text
 
 from shared.bus import PublishError
 from shared.bus.embedded import EmbeddedBus
 from shared.bus.kafka import KafkaBus
-from shared.db import make_engine, migrate, session_factory
+from shared.db import session_factory
 from shared.envelope import Envelope
 from shared.events import EventClosed
 from shared.outbox import add_to_outbox, pending, relay_once
 
 
 @pytest.fixture
-def sessions(database_url, tmp_path):
-    folder = tmp_path / "migrations"
-    (folder / "versions").mkdir(parents=True)
-    (folder / "env.py").write_text("from shared.db import run_migrations\nrun_migrations()\n")
-    (folder / "versions" / "0001.py").write_text(textwrap.dedent('''
-        from alembic import op
-        from shared.db import create_shared_tables
-        revision, down_revision, branch_labels, depends_on = "0001", None, None, None
-        def upgrade():
-            create_shared_tables(op)
-            op.execute("CREATE TABLE things (id INTEGER PRIMARY KEY)")
-    '''))
-    engine = make_engine(database_url)
-    migrate(engine, folder)
-    yield session_factory(engine)
-    engine.dispose()
+def sessions(engine):
+    return session_factory(engine)
 
 
 def closed(i: int) -> EventClosed:
@@ -48,7 +32,7 @@ def bus(request, tmp_path):
 
 def test_a_rolled_back_write_publishes_nothing(sessions):
     with sessions() as session:
-        session.execute(text("INSERT INTO things VALUES (1)"))
+        session.execute(text("INSERT INTO notes VALUES (1, 'x')"))
         add_to_outbox(session, closed(1))
         session.rollback()
     with sessions() as session:
