@@ -43,6 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_BADGE_URL", "http://localhost:8001", "Base URL of the badge service."),
     Setting("RAPPORT_SCAN_URL", "http://localhost:8002", "Base URL of the scan service (internal)."),
     Setting("RAPPORT_FOLLOWUP_URL", "http://localhost:8003", "Base URL of the follow-up service."),
+    Setting("RAPPORT_SCAN_GRACE", "86400",
+            "Seconds after an event closes during which scans still count (phones syncing offline queues)."),
+    Setting("RAPPORT_SCAN_RATE_LIMIT", "60", "Scans one attendee may record per minute."),
     Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once)."),
     Setting("RAPPORT_NUDGE_DAYS", "7,30", "Days after the follow-up on which nudges go out."),
     Setting("RAPPORT_BIND", "127.0.0.1", "Address the services listen on (0.0.0.0 in containers)."),
@@ -76,6 +79,8 @@ class Settings:
     badge_url: str
     scan_url: str
     followup_url: str
+    scan_grace: int
+    scan_rate_limit: int
     followup_delay: int
     nudge_days: tuple[int, ...]
     bind: str
@@ -107,6 +112,8 @@ class Settings:
             badge_url=raw["RAPPORT_BADGE_URL"].rstrip("/"),
             scan_url=raw["RAPPORT_SCAN_URL"].rstrip("/"),
             followup_url=raw["RAPPORT_FOLLOWUP_URL"].rstrip("/"),
+            scan_grace=_int(raw, "RAPPORT_SCAN_GRACE", minimum=0),
+            scan_rate_limit=_int(raw, "RAPPORT_SCAN_RATE_LIMIT", minimum=1),
             followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0),
             nudge_days=_ints(raw, "RAPPORT_NUDGE_DAYS"),
             bind=raw["RAPPORT_BIND"],

@@ -65,6 +65,27 @@ def run_relay(session_factory: Callable[[], Session], producer: Producer, stop: 
             stop.wait(idle)
 
 
+def relay_forever(settings, session_factory: Callable[[], Session], name: str,
+                  alongside: Callable[[threading.Event], None] | None = None) -> None:
+    """Entry point of a service's relay process: publish its outbox until SIGTERM or SIGINT.
+
+    `alongside(stop)` runs in a thread next to the relay (the badge service closes ended events).
+    """
+    from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
+    from shared.events import ALL_TOPICS
+    from shared.process import setup_logging, stop_on_signals
+
+    setup_logging(settings.log_level)
+    bus = bus_from_url(settings.bus_url, partitions=settings.kafka_partitions)
+    bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], settings.kafka_partitions)
+    stop = stop_on_signals()
+    if alongside:
+        threading.Thread(target=alongside, args=(stop,), daemon=True, name=f"{name}-alongside").start()
+    with bus.producer() as producer:
+        log.info("%s outbox relay publishing to %s", name, settings.bus_url)
+        run_relay(session_factory, producer, stop)
+
+
 def pending(session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(outbox))
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Callable
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from shared.config import Settings
+from shared.process import setup_logging
 
 
 class _Gunicorn(BaseApplication):
@@ -27,7 +27,7 @@ class _Gunicorn(BaseApplication):
 
 def serve(app_factory: Callable[[], Flask], port: int, settings: Settings) -> None:
     """Serve with `settings.workers` processes of 4 threads each (scans and pages wait on I/O)."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(settings.log_level)
     _Gunicorn(app_factory, {
         "bind": f"{settings.bind}:{port}",
         "workers": settings.workers,
@@ -37,4 +37,6 @@ def serve(app_factory: Callable[[], Flask], port: int, settings: Settings) -> No
         "loglevel": settings.log_level.lower(),
         # Build the app in each worker, after fork: a Kafka client or a DB pool must not cross a fork.
         "preload_app": False,
+        # A whole event's print PDF is rendered in the request.
+        "timeout": 120,
     }).run()

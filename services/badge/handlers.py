@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.badge import domain
 from services.badge.domain import AttendeeDetails, BadgeError, EventDetails
 from services.badge.models import Attendee, Event
+from shared import identity
 from shared import events as ev
 from shared.envelope import iso
 from shared.outbox import add_to_outbox
@@ -53,7 +54,7 @@ def list_attendees(session: Session, event_id: str) -> list[Attendee]:
 def verify_badge(session: Session, signer, token: str, event_id: str) -> Attendee:
     """The attendee whose current badge this is; refuses forged, tampered, other-event and revoked ones."""
     try:
-        claims = domain.read_token(signer, domain.BADGE, token, event_id=event_id)
+        claims = identity.read_token(signer, identity.BADGE, token, event_id=event_id)
     except InvalidToken as exc:
         raise BadgeError(f"this badge is not valid here: {exc}", code=exc.code, status=422) from None
     attendee = session.get(Attendee, claims.attendee_id)
@@ -81,7 +82,7 @@ def _token_id(a: Attendee) -> str:
 
 
 def create_event(session: Session, details: EventDetails) -> Event:
-    event = Event(id=domain.new_event_id(), **details.__dict__)
+    event = Event(id=identity.new_event_id(), **details.__dict__)
     session.add(event)
     session.flush()
     add_to_outbox(session, _event_message(ev.EventCreated, event))
@@ -122,7 +123,7 @@ def _refuse_if_closed(event: Event) -> None:
 
 def _unused_short_code(session: Session, event_id: str, taken: set[str] | None = None) -> str:
     while True:
-        code = domain.new_short_code()
+        code = identity.new_short_code()
         if taken is not None and code in taken:
             continue
         clash = session.scalar(sa.select(Attendee.id).where(Attendee.event_id == event_id, Attendee.short_code == code))
@@ -133,7 +134,7 @@ def _unused_short_code(session: Session, event_id: str, taken: set[str] | None =
 
 
 def _add_attendee(session: Session, event: Event, details: AttendeeDetails, taken: set[str] | None = None) -> Attendee:
-    attendee = Attendee(id=domain.new_attendee_id(), event_id=event.id, short_code=_unused_short_code(
+    attendee = Attendee(id=identity.new_attendee_id(), event_id=event.id, short_code=_unused_short_code(
         session, event.id, taken), badge_serial=1, private_serial=1, **{**details.__dict__,
                                                                        "interests": list(details.interests)})
     session.add(attendee)

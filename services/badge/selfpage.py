@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from services.badge import domain, handlers, views
+from services.badge import handlers, views
 from services.badge.domain import InvalidInput
 from services.badge.render import render_png
+from shared import identity
 from shared.tokens import InvalidToken
 from shared.web import NotFound
 
@@ -43,7 +44,7 @@ TEXT = {
 def _attendee_for(session, token: str):
     service = current_app.extensions["badge"]
     try:
-        claims = domain.read_token(service.signer, domain.PRIVATE, token)
+        claims = identity.read_token(service.signer, identity.PRIVATE, token)
         attendee = handlers.get_attendee(session, claims.attendee_id, claims.event_id)
     except (InvalidToken, NotFound):
         raise NotFound("this private link is not valid; ask the organizers for a new one", code="bad_link") from None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.badge import domain
 from services.badge.models import Attendee, Event
 from services.badge.render import BadgeCard
+from shared import identity
 from shared.config import Settings
 from shared.envelope import iso
 from shared.tokens import TokenSigner
@@ -18,11 +18,11 @@ def event_json(event: Event) -> dict:
 
 
 def badge_token(signer: TokenSigner, a: Attendee) -> str:
-    return domain.issue_token(signer, domain.BADGE, domain.TokenClaims(a.event_id, a.id, a.badge_serial))
+    return identity.issue_token(signer, identity.BADGE, identity.TokenClaims(a.event_id, a.id, a.badge_serial))
 
 
 def private_token(signer: TokenSigner, a: Attendee) -> str:
-    return domain.issue_token(signer, domain.PRIVATE, domain.TokenClaims(a.event_id, a.id, a.private_serial))
+    return identity.issue_token(signer, identity.PRIVATE, identity.TokenClaims(a.event_id, a.id, a.private_serial))
 
 
 def qr_prefix(settings: Settings) -> str:

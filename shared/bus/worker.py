@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import signal
 import threading
 import time
 from typing import Callable, Mapping, Sequence
@@ -112,9 +111,9 @@ class Worker:
 
 def run_forever(bus: Bus, group: str, topics: Sequence[str], handlers: Mapping[str, Handler]) -> None:
     """Entry point of a consumer process: runs until SIGTERM or SIGINT, then leaves the group."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    from shared.process import stop_on_signals
+
+    stop = stop_on_signals()
     bus.ensure_topics([*topics, DEAD_LETTER_TOPIC], getattr(bus, "default_partitions", 6))
     with bus.producer() as dead_letters, bus.consumer(group, topics) as consumer:
         log.info("consumer group %s reading %s", group, ", ".join(topics))
