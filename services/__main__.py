@@ -23,7 +23,11 @@ from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 
 SERVICES = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003}
 # Background processes: (name, module). Service issues add their consumers here.
-WORKERS: list[tuple[str, str]] = [("badge relay", "services.badge.relay")]
+WORKERS: list[tuple[str, str]] = [
+    ("badge relay", "services.badge.relay"),
+    ("scan consumer", "services.scan.consumer"),
+    ("scan relay", "services.scan.relay"),
+]
 MAIL_SMTP_PORT, MAIL_HTTP_PORT = 1025, 8025
 
 

@@ -76,7 +76,11 @@ def problem(status: int, detail: str, code: str, title: str | None = None,
 def register_problem_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
-        headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+        headers = {}
+        if err.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if "retry_after" in err.extra:
+            headers["Retry-After"] = str(err.extra["retry_after"])
         return problem(err.status, err.detail, err.code, headers=headers, **err.extra)
 
     @app.errorhandler(HTTPException)

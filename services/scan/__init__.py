@@ -1,20 +1,54 @@
-"""Scan service: Records a meeting when one attendee scans another's badge, and puts it on the event stream."""
+"""Scan service: records a meeting when one attendee scans another's badge, and puts it on the bus."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
 from flask import Flask
 
+from services.scan.handlers import ScanRules
 from shared.config import Settings
-from shared.web import openapi_document, service_app
+from shared.db import make_engine, migrate, session_factory
+from shared.tokens import TokenSigner
+from shared.web import service_app
 
 PORT = 8002
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def openapi() -> dict:
-    return openapi_document("Rapport Scan service", "Records a meeting when one attendee scans another's badge, and puts it on the event stream.", paths={})
+class ScanService:
+    """What the routes, the consumer and the relay need, built once per process."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        # Scans are short transactions from many threads: a pool per worker process.
+        self.engine = make_engine(settings.scan_database_url)
+        self.sessions = session_factory(self.engine)
+        self.signer = TokenSigner.from_settings(settings)
+        self.rules = ScanRules(grace=timedelta(seconds=settings.scan_grace), per_minute=settings.scan_rate_limit)
+
+    def database_check(self) -> dict[str, str]:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return {"database": "ok"}
+        except sa.exc.SQLAlchemyError as exc:
+            return {"database": f"unavailable: {type(exc).__name__}"}
 
 
-def create_app(settings: Settings | None = None, *, bus=None) -> Flask:
-    """Build the scan service; nothing connects until a request needs it."""
+def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
+    """Build the scan service. Scans reach the bus through the outbox relay
+    (`python -m services.scan.relay`), never from a request: `bus` is unused."""
+    from services.scan import api, openapi, pages
+
     settings = settings or Settings.from_env()
-    return service_app(__name__, "scan", settings, openapi)
+    service = ScanService(settings)
+    if run_migrations:
+        migrate(service.engine, MIGRATIONS)
+    app = service_app(__name__, "scan", settings, openapi.document, checks=service.database_check)
+    app.extensions["scan"] = service
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app

@@ -1,14 +1,15 @@
-"""`python -m services.scan`: serve the scan service under gunicorn on port 8002."""
+"""`python -m services.scan`: migrate the database, then serve under gunicorn on port 8002."""
 
+from services.scan import MIGRATIONS, PORT, ScanService, create_app
 from shared.config import Settings
+from shared.db import migrate
 from shared.serve import serve
-
-from services.scan import PORT, create_app
 
 
 def main() -> None:
     settings = Settings.from_env()
-    serve(lambda: create_app(settings), PORT, settings)
+    migrate(ScanService(settings).engine, MIGRATIONS)  # once, before the workers start
+    serve(lambda: create_app(settings, run_migrations=False), PORT, settings)
 
 
 if __name__ == "__main__":

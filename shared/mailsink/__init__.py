@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import logging
 import signal
+import socket
 import threading
 from pathlib import Path
 
@@ -65,9 +66,13 @@ class MailSink:
         return f"http://{_host(self.bind)}:{self.http_port}/"
 
     def start(self) -> MailSink:
-        # Bind HTTP first: a taken port fails here before anything needs undoing.
-        self._http = make_server(self.bind, self.http_port, create_app(self.store), threaded=True)
-        self.http_port = self._http.server_port  # the real one when 0 was asked for
+        # Bind HTTP first, so a taken port fails before anything needs undoing; and bind it here,
+        # because werkzeug's own bind answers a taken port with sys.exit(1) instead of OSError.
+        family = socket.AF_INET6 if ":" in self.bind else socket.AF_INET
+        with socket.create_server((self.bind, self.http_port), family=family) as listener:
+            self._http = make_server(self.bind, self.http_port, create_app(self.store), threaded=True,
+                                     fd=listener.fileno())  # werkzeug serves a duplicate of it
+        self.http_port = self._http.port  # the real one when 0 was asked for
         smtp = Controller(KeepMessage(self.store), hostname=self.bind, port=self.smtp_port,
                           enable_SMTPUTF8=True, data_size_limit=25 * 2**20)
         try:
@@ -79,7 +84,9 @@ class MailSink:
             self._http = None
             raise
         self._smtp = smtp
-        self._http_thread = threading.Thread(target=self._http.serve_forever, name="mailsink-http", daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, and tests restart sinks often.
+        self._http_thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.1},
+                                             name="mailsink-http", daemon=True)
         self._http_thread.start()
         return self
 

@@ -188,8 +188,10 @@ def _parts(message: EmailMessage) -> list[tuple[EmailMessage, Part]]:
     for index, leaf in enumerate(part for part in message.walk() if not part.is_multipart()):
         content_type = leaf.get_content_type()
         name = leaf.get_filename() or f"part-{index}{mimetypes.guess_extension(content_type) or '.bin'}"
-        charset = leaf.get_content_charset("us-ascii")
-        if leaf.get_content_maintype() == "text" and _CHARSET.fullmatch(charset):  # sender-chosen: a token only
+        # Only a charset the sender declared (and only a plain token of one); without it, the
+        # web layer's UTF-8 default fits what mailers send today better than RFC 2046's US-ASCII.
+        charset = leaf.get_content_charset()
+        if leaf.get_content_maintype() == "text" and charset and _CHARSET.fullmatch(charset):
             content_type += f"; charset={charset}"
         parts.append((leaf, Part(index, name, content_type, leaf.get_payload(decode=True) or b"")))
     return parts

@@ -47,8 +47,9 @@ def create_app(store: MailStore) -> Flask:
     @app.get("/messages/<message_id>/parts/<int:index>")
     def part(message_id: str, index: int):
         found = store.part(message_id, index)
-        return send_file(BytesIO(found.data), mimetype=found.content_type, as_attachment=True,
-                         download_name=found.filename)
+        response = send_file(BytesIO(found.data), as_attachment=True, download_name=found.filename)
+        response.content_type = found.content_type  # as sent; `mimetype=` would add a second charset
+        return response
 
     @app.get("/api/messages")
     def api_list():

@@ -24,7 +24,7 @@ def interpolate(value: str) -> str:
 
 
 def test_the_production_shape_has_every_part():
-    assert {"kafka", "postgres", "mail", *WEB, "badge-relay"} <= set(SERVICES)
+    assert {"kafka", "postgres", "mail", *WEB, "badge-relay", "scan-consumer", "scan-relay"} <= set(SERVICES)
     assert set(WEB) <= set(RAPPORT)
     assert SERVICES["dashboard"]["build"]["dockerfile"] == "deploy/Dockerfile"
     assert (ROOT / "deploy" / "Dockerfile").exists()

@@ -1,0 +1,72 @@
+"""Scan service tables: its read model of events and attendees, and the meetings it records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Event(Base):
+    """Learnt from rapport.events."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Attendee(Base):
+    """Learnt from rapport.attendees: enough to show who was scanned and to refuse stale badges."""
+
+    __tablename__ = "attendees"
+    __table_args__ = (sa.Index("ix_attendee_short_code", "event_id", "short_code"),)
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    headline: Mapped[str] = mapped_column(sa.String(140), default="")
+    company: Mapped[str] = mapped_column(sa.String(120), default="")
+    title: Mapped[str] = mapped_column(sa.String(120), default="")
+    language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    short_code: Mapped[str] = mapped_column(sa.String(12))
+    badge_serial: Mapped[int] = mapped_column(default=1)
+
+
+class Meeting(Base):
+    """Two attendees who met, whoever scanned whom; `mutual` once both have scanned."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.UniqueConstraint("event_id", "low_id", "high_id", name="uq_meeting_pair"),)
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16))
+    low_id: Mapped[str] = mapped_column(sa.String(16))
+    high_id: Mapped[str] = mapped_column(sa.String(16))
+    mutual: Mapped[bool] = mapped_column(default=False)
+    first_scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Scan(Base):
+    """One scan from one phone: what the scanner noted about the person they met."""
+
+    __tablename__ = "scans"
+    __table_args__ = (sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_scan_client_id"),
+                      sa.Index("ix_scan_scanner_received", "scanner_id", "received_at"))
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16))
+    scanner_id: Mapped[str] = mapped_column(sa.String(16))
+    scanned_id: Mapped[str] = mapped_column(sa.String(16))
+    client_scan_id: Mapped[str] = mapped_column(sa.String(64))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    tags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
