@@ -18,8 +18,8 @@ def service():
 
 def scan_json(result: handlers.ScanResult) -> dict:
     scanned = result.scanned
-    return {"scan_id": result.scan.id, "meeting_id": result.meeting.id, "client_scan_id": result.scan.client_scan_id,
-            "duplicate": result.duplicate, "mutual": result.meeting.mutual, "scanned_at": iso(result.scan.scanned_at),
+    return {"scan_id": result.scan.id, "meeting_id": result.scan.meeting_id,
+            "client_scan_id": result.scan.client_scan_id, "duplicate": result.duplicate, "mutual": result.mutual, "scanned_at": iso(result.scan.scanned_at),
             "note": result.scan.note, "tags": list(result.scan.tags),
             "scanned": {"id": scanned.id, "name": scanned.name, "headline": scanned.headline,
                         "company": scanned.company, "title": scanned.title} if scanned else None}

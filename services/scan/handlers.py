@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.scan.domain import RecordScan, ScanError, meeting_id, what_was_scanned
@@ -31,8 +30,8 @@ class ScanRules:
 @dataclass(frozen=True)
 class ScanResult:
     scan: Scan
-    meeting: Meeting
-    scanned: Attendee
+    mutual: bool
+    scanned: Attendee | None  # None only if they have since been erased
     duplicate: bool
 
 
@@ -74,61 +73,68 @@ def resolve_scanned(session: Session, signer: TokenSigner, scanner: Attendee, te
 
 def record_scan(session: Session, signer: TokenSigner, scanner: Attendee, cmd: RecordScan, now: datetime,
                 rules: ScanRules) -> ScanResult:
-    """Record (or recognise a retry of) one scan; merges into the pair's meeting."""
-    previous = session.scalar(sa.select(Scan).where(Scan.scanner_id == scanner.id,
-                                                    Scan.client_scan_id == cmd.client_scan_id))
-    if previous is not None:  # the phone retried: same answer, nothing new
-        return ScanResult(previous, session.get(Meeting, previous.meeting_id),
-                          session.get(Attendee, previous.scanned_id), duplicate=True)
+    """Record (or recognise a retry of) one scan, merged into the pair's meeting.
+
+    Three statements on the hot path: insert the scan (a retry conflicts and is answered with the
+    first one), upsert the meeting (which says whether both have now scanned), queue the message.
+    """
     scanned = resolve_scanned(session, signer, scanner, cmd.scanned)
     event = session.get(Event, scanner.event_id)
     if event is not None and event.closed_at is not None and now > event.closed_at + rules.grace:
         raise ScanError("this event has closed: meetings can no longer be added", code="event_closed", status=409)
-    _enforce_rate(session, scanner, now, rules)
-    meeting = _meeting_for(session, scanner.event_id, scanner.id, scanned.id, cmd.scanned_at)
-    if not meeting.mutual:
-        meeting.mutual = session.scalar(sa.select(sa.func.count()).select_from(Scan).where(
-            Scan.meeting_id == meeting.id, Scan.scanner_id == scanned.id)) > 0
-    scan = Scan(meeting_id=meeting.id, event_id=scanner.event_id, scanner_id=scanner.id, scanned_id=scanned.id,
+    mid = meeting_id(scanner.event_id, scanner.id, scanned.id)
+    scan_id = session.scalar(_insert(session, Scan).values(
+        meeting_id=mid, event_id=scanner.event_id, scanner_id=scanner.id, scanned_id=scanned.id,
+        client_scan_id=cmd.client_scan_id, note=cmd.note, tags=list(cmd.tags), scanned_at=cmd.scanned_at,
+        received_at=now).on_conflict_do_nothing(index_elements=["scanner_id", "client_scan_id"]
+                                                ).returning(Scan.id))
+    if scan_id is None:  # the phone retried: same answer, nothing new
+        session.rollback()
+        return _previous(session, scanner, cmd.client_scan_id)
+    _enforce_rate(session, scanner, now, rules)  # counts the scan just added
+    low, high = sorted((scanner.id, scanned.id))
+    i_am_low = scanner.id == low
+    upsert = _insert(session, Meeting).values(id=mid, event_id=scanner.event_id, low_id=low, high_id=high,
+                                              low_scanned=i_am_low, high_scanned=not i_am_low,
+                                              first_scanned_at=cmd.scanned_at)
+    flags = upsert.excluded
+    mutual = session.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={
+        "low_scanned": Meeting.low_scanned | flags.low_scanned,
+        "high_scanned": Meeting.high_scanned | flags.high_scanned,
+    }).returning(Meeting.low_scanned & Meeting.high_scanned)).scalar_one()
+    add_to_outbox(session, ev.ScanRecorded(
+        event_id=scanner.event_id, meeting_id=mid, scanner=scanner.id, scanned=scanned.id,
+        scanned_at=iso(cmd.scanned_at), client_scan_id=cmd.client_scan_id, note=cmd.note, tags=cmd.tags,
+        mutual=bool(mutual)))
+    scan = Scan(id=scan_id, meeting_id=mid, event_id=scanner.event_id, scanner_id=scanner.id, scanned_id=scanned.id,
                 client_scan_id=cmd.client_scan_id, note=cmd.note, tags=list(cmd.tags), scanned_at=cmd.scanned_at,
                 received_at=now)
-    try:
-        with session.begin_nested():
-            session.add(scan)
-    except IntegrityError:  # the same retry raced us on another worker
-        session.expire_all()
-        return record_scan(session, signer, scanner, cmd, now, rules)
-    add_to_outbox(session, ev.ScanRecorded(
-        event_id=scanner.event_id, meeting_id=meeting.id, scanner=scanner.id, scanned=scanned.id,
-        scanned_at=iso(cmd.scanned_at), client_scan_id=cmd.client_scan_id, note=cmd.note, tags=cmd.tags,
-        mutual=meeting.mutual))
-    return ScanResult(scan, meeting, scanned, duplicate=False)
+    return ScanResult(scan, bool(mutual), scanned, duplicate=False)
+
+
+def _insert(session: Session, model):
+    """INSERT with ON CONFLICT for the session's database (PostgreSQL or SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def _previous(session: Session, scanner: Attendee, client_scan_id: str) -> ScanResult:
+    scan = session.scalar(sa.select(Scan).where(Scan.scanner_id == scanner.id, Scan.client_scan_id == client_scan_id))
+    meeting = session.get(Meeting, scan.meeting_id)
+    return ScanResult(scan, bool(meeting and meeting.mutual), session.get(Attendee, scan.scanned_id), duplicate=True)
 
 
 def _enforce_rate(session: Session, scanner: Attendee, now: datetime, rules: ScanRules) -> None:
     recent = session.scalars(sa.select(Scan.received_at).where(
         Scan.scanner_id == scanner.id, Scan.received_at > now - timedelta(minutes=1)
-    ).order_by(Scan.received_at).limit(rules.per_minute)).all()
-    if len(recent) >= rules.per_minute:
+    ).order_by(Scan.received_at).limit(rules.per_minute + 1)).all()
+    if len(recent) > rules.per_minute:
         retry_after = max(1, int((recent[0] + timedelta(minutes=1) - now).total_seconds()) + 1)
         raise ScanError(f"at most {rules.per_minute} scans a minute: try again in {retry_after} s",
                         code="rate_limited", status=429, retry_after=retry_after)
-
-
-def _meeting_for(session: Session, event_id: str, a: str, b: str, scanned_at: datetime) -> Meeting:
-    mid = meeting_id(event_id, a, b)
-    meeting = session.get(Meeting, mid)
-    if meeting is not None:
-        return meeting
-    low, high = sorted((a, b))
-    meeting = Meeting(id=mid, event_id=event_id, low_id=low, high_id=high, mutual=False,
-                      first_scanned_at=scanned_at)
-    try:
-        with session.begin_nested():
-            session.add(meeting)
-    except IntegrityError:  # the other person scanned us at the same moment
-        meeting = session.get(Meeting, mid, populate_existing=True)
-    return meeting
 
 
 def my_meetings(session: Session, scanner: Attendee, limit: int = 200) -> list[tuple[Scan, Attendee]]:

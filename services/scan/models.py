@@ -41,7 +41,7 @@ class Attendee(Base):
 
 
 class Meeting(Base):
-    """Two attendees who met, whoever scanned whom; `mutual` once both have scanned."""
+    """Two attendees who met, whoever scanned whom; mutual once both have scanned."""
 
     __tablename__ = "meetings"
     __table_args__ = (sa.UniqueConstraint("event_id", "low_id", "high_id", name="uq_meeting_pair"),)
@@ -49,8 +49,13 @@ class Meeting(Base):
     event_id: Mapped[str] = mapped_column(sa.String(16))
     low_id: Mapped[str] = mapped_column(sa.String(16))
     high_id: Mapped[str] = mapped_column(sa.String(16))
-    mutual: Mapped[bool] = mapped_column(default=False)
+    low_scanned: Mapped[bool] = mapped_column(default=False)  # the attendee with the lower id scanned
+    high_scanned: Mapped[bool] = mapped_column(default=False)
     first_scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    @property
+    def mutual(self) -> bool:
+        return self.low_scanned and self.high_scanned
 
 
 class Scan(Base):
@@ -61,7 +66,7 @@ class Scan(Base):
                       sa.Index("ix_scan_scanner_received", "scanner_id", "received_at"))
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
                                     autoincrement=True)
-    meeting_id: Mapped[str] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    meeting_id: Mapped[str] = mapped_column(sa.String(32), index=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     scanner_id: Mapped[str] = mapped_column(sa.String(16))
     scanned_id: Mapped[str] = mapped_column(sa.String(16))

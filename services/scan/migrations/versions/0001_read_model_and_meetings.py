@@ -41,14 +41,15 @@ def upgrade():
         sa.Column("event_id", sa.String(16), nullable=False),
         sa.Column("low_id", sa.String(16), nullable=False),
         sa.Column("high_id", sa.String(16), nullable=False),
-        sa.Column("mutual", sa.Boolean, nullable=False),
+        sa.Column("low_scanned", sa.Boolean, nullable=False),
+        sa.Column("high_scanned", sa.Boolean, nullable=False),
         sa.Column("first_scanned_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("event_id", "low_id", "high_id", name="uq_meeting_pair"),
     )
     op.create_table(
         "scans",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
-        sa.Column("meeting_id", sa.String(32), sa.ForeignKey("meetings.id"), nullable=False, index=True),
+        sa.Column("meeting_id", sa.String(32), nullable=False, index=True),
         sa.Column("event_id", sa.String(16), nullable=False),
         sa.Column("scanner_id", sa.String(16), nullable=False),
         sa.Column("scanned_id", sa.String(16), nullable=False),
