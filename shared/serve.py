@@ -39,4 +39,6 @@ def serve(app_factory: Callable[[], Flask], port: int, settings: Settings) -> No
         "preload_app": False,
         # A whole event's print PDF is rendered in the request.
         "timeout": 120,
+        # gunicorn's control socket has one default path per user: four services would share it.
+        "control_socket_disable": True,
     }).run()
