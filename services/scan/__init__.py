@@ -8,7 +8,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
+from services.scan.directory import Directory
 from services.scan.handlers import ScanRules
+from services.scan.writer import ScanWriter
 from shared.config import Settings
 from shared.db import make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
@@ -28,6 +30,8 @@ class ScanService:
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
         self.rules = ScanRules(grace=timedelta(seconds=settings.scan_grace), per_minute=settings.scan_rate_limit)
+        self.directory = Directory(self.sessions)
+        self.writer = ScanWriter(self.sessions, per_minute=settings.scan_rate_limit)
 
     def database_check(self) -> dict[str, str]:
         try:

@@ -16,23 +16,21 @@ def service():
     return current_app.extensions["scan"]
 
 
-def scan_json(result: handlers.ScanResult) -> dict:
-    scanned = result.scanned
-    return {"scan_id": result.scan.id, "meeting_id": result.scan.meeting_id,
-            "client_scan_id": result.scan.client_scan_id, "duplicate": result.duplicate, "mutual": result.mutual, "scanned_at": iso(result.scan.scanned_at),
-            "note": result.scan.note, "tags": list(result.scan.tags),
+def scan_json(written, scanned, client_scan_id: str) -> dict:
+    return {"scan_id": written.scan_id, "meeting_id": written.meeting_id, "client_scan_id": client_scan_id,
+            "duplicate": written.duplicate, "mutual": written.mutual, "scanned_at": iso(written.scanned_at),
+            "note": written.note, "tags": list(written.tags),
             "scanned": {"id": scanned.id, "name": scanned.name, "headline": scanned.headline,
                         "company": scanned.company, "title": scanned.title} if scanned else None}
 
 
 def save_scan(token: str, body: dict) -> tuple[dict, int]:
-    """Shared by the API and the landing page's form: identify, record, commit."""
+    """Shared by the API and the pages: identify the scanner, check and save the scan."""
     s, now = service(), utc_now()
-    with s.sessions() as session:
-        scanner = handlers.identify_scanner(session, s.signer, token)
-        result = handlers.record_scan(session, s.signer, scanner, parse_record_scan(body, now), now, s.rules)
-        session.commit()
-        return scan_json(result), 200 if result.duplicate else 201
+    scanner = handlers.identify_scanner(s.directory, s.signer, token)
+    cmd = parse_record_scan(body, now)
+    written, scanned = handlers.record_scan(s.directory, s.writer, s.signer, scanner, cmd, now, s.rules)
+    return scan_json(written, scanned, cmd.client_scan_id), 200 if written.duplicate else 201
 
 
 @bp.post("/scans")
@@ -44,8 +42,8 @@ def record_scan():
 @bp.get("/me/scans")
 def my_scans():
     s = service()
+    scanner = handlers.identify_scanner(s.directory, s.signer, bearer_token())
     with s.sessions() as session:
-        scanner = handlers.identify_scanner(session, s.signer, bearer_token())
         return {"scans": [{"client_scan_id": scan.client_scan_id, "meeting_id": scan.meeting_id,
                            "note": scan.note, "tags": list(scan.tags), "scanned_at": iso(scan.scanned_at),
                            "scanned": {"id": other.id, "name": other.name, "headline": other.headline}}

@@ -37,12 +37,14 @@ def client(app):
 
 @pytest.fixture
 def apply(app):
-    """Feed bus events to the read model, as the consumer does."""
+    """Feed bus events to the read model, as the consumer does; the web side sees them at once
+    (in production within its directory's max_age)."""
     def apply(*events) -> None:
         with app.extensions["scan"].sessions() as session:
             for event in events:
                 apply_event(session, event, to_envelope(event))
             session.commit()
+        app.extensions["scan"].directory.invalidate()
     return apply
 
 
