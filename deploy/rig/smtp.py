@@ -1,89 +1,148 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for tests and benchmarks."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps every message it receives, in memory.
+
+For tests and benchmarks that need to see what the services really sent over SMTP:
+
+    with SmtpSink() as sink:
+        ...                              # point RAPPORT_SMTP_URL at sink.url
+        [mail] = sink.wait_for(1)
+        assert mail.message["Subject"] == "..."
+"""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import threading
-import time
 from dataclasses import dataclass
 from email.message import EmailMessage
+from types import TracebackType
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from deploy.rig.ports import free_port
 
 
 @dataclass(frozen=True)
 class Received:
-    mail_from: str
-    recipients: tuple[str, ...]
-    raw: bytes
+    """One message as the server received it."""
 
-    @property
-    def message(self) -> EmailMessage:
-        return email.message_from_bytes(self.raw, policy=email.policy.default)
+    mail_from: str  # the envelope sender (MAIL FROM)
+    recipients: tuple[str, ...]  # the envelope recipients (RCPT TO), in order
+    raw: bytes  # the DATA, byte for byte (CRLF line ends, as on the wire)
+    message: EmailMessage  # `raw` parsed with email.policy.default: headers decoded, \n line ends
+    connection: int  # which SMTP connection delivered it, counted from 1 since start() or clear()
 
 
 class _Handler:
-    def __init__(self, sink: "SmtpSink"):
+    def __init__(self, sink: SmtpSink):
         self.sink = sink
 
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        with self.sink._lock:
-            self.sink.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_DATA(self, server, session, envelope):
-        received = Received(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.original_content or envelope.content)
-        with self.sink._lock:
-            self.sink._messages.append(received)
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        # The email package works with \n line ends (as when it reads a file); bytes sent over SMTP
+        # end their lines with CRLF, which would otherwise stay in every decoded body.
+        message = email.message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email.policy.default)
+        self.sink._receive(Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), raw, message,
+                                    getattr(server, "rig_connection", 0)))
         return "250 OK"
 
 
+class _CountingController(Controller):
+    """aiosmtpd's Controller, numbering each connection: factory() runs once per connection."""
+
+    def __init__(self, sink: SmtpSink, **kwargs):
+        super().__init__(_Handler(sink), **kwargs)
+        self.sink = sink
+
+    def factory(self) -> SMTP:
+        smtp = super().factory()
+        smtp.rig_connection = self.sink._connected()
+        return smtp
+
+
 class SmtpSink:
-    """`start()`, send mail to `url`, read `messages`; `connections` counts SMTP sessions (EHLOs)."""
+    """An SMTP server on 127.0.0.1 (a free port unless given) whose event loop runs in a thread.
+
+    Accepts any sender and recipient, with SMTPUTF8, without authentication or TLS. `messages`
+    grows in arrival order; `connections` counts the SMTP connections accepted since start()
+    or clear(), so a test can tell one connection per mail from a reused one. Can be started
+    again after stop(); the messages are kept until clear().
+    """
 
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
-        self.connections = 0
         self._messages: list[Received] = []
-        self._lock = threading.Lock()
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port,
-                                      enable_SMTPUTF8=True, data_size_limit=25 * 2**20)
+        self._connections = 0
+        self._changed = threading.Condition()
+        self._controller: _CountingController | None = None
+
+    def __repr__(self) -> str:
+        return f"<SmtpSink {self.url} {len(self._messages)} messages>"
 
     @property
     def url(self) -> str:
+        """"smtp://127.0.0.1:PORT", the form RAPPORT_SMTP_URL takes."""
         return f"smtp://127.0.0.1:{self.port}"
 
     @property
     def messages(self) -> list[Received]:
-        with self._lock:
+        """A copy of the messages received so far, oldest first."""
+        with self._changed:
             return list(self._messages)
 
-    def wait_for(self, count: int, timeout: float = 30) -> list[Received]:
-        deadline = time.monotonic() + timeout
-        while len(self._messages) < count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{len(self._messages)} of {count} messages arrived")
-            time.sleep(0.02)
-        return self.messages
+    @property
+    def connections(self) -> int:
+        """SMTP connections accepted since start() or clear() (whether or not they sent mail)."""
+        with self._changed:
+            return self._connections
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[Received]:
+        """All messages once at least `count` have arrived; TimeoutError after `timeout` s."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self._messages) >= count, timeout):
+                raise TimeoutError(f"{len(self._messages)} of {count} messages arrived at {self.url} "
+                                   f"within {timeout} s")
+            return list(self._messages)
 
     def clear(self) -> None:
-        with self._lock:
+        """Forget the messages received and reset the connection count."""
+        with self._changed:
             self._messages.clear()
-            self.connections = 0
+            self._connections = 0
 
-    def start(self) -> "SmtpSink":
-        self._controller.start()
+    def start(self) -> SmtpSink:
+        """Listen, and return once the server answers (a no-op if it already runs)."""
+        if self._controller is not None:
+            return self
+        # A fixed server name: aiosmtpd would otherwise resolve the host's FQDN on every connection.
+        controller = _CountingController(self, hostname="127.0.0.1", port=self.port,
+                                         server_hostname="rapport-rig.localhost", enable_SMTPUTF8=True)
+        controller.start()
+        self._controller = controller
+        with self._changed:
+            self._connections = 0  # Controller.start() connects once itself, to check the server answers
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        """Close the server and join its thread. Idempotent."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
-    def __enter__(self) -> "SmtpSink":
+    def _connected(self) -> int:
+        with self._changed:
+            self._connections += 1
+            return self._connections
+
+    def _receive(self, received: Received) -> None:
+        with self._changed:
+            self._messages.append(received)
+            self._changed.notify_all()
+
+    def __enter__(self) -> SmtpSink:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         self.stop()
