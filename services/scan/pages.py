@@ -1,8 +1,256 @@
-"""The scan service's pages: what a badge's QR opens on a phone, and the in-browser scanner."""
+"""The scan service's pages: what a badge's QR opens on a phone, and the in-browser scanner.
+
+Who is scanning is the `rapport_me` cookie: the attendee's private token, set when they open
+their private link here (`/i/<token>`) or prove who they are on a badge's page (their short code
+AND their private link). The public badge token in a QR never identifies anyone. Whatever is
+posted with that cookie carries a CSRF token, an HMAC of the cookie's token under the secret key:
+a form field for the pages, the `X-CSRF-Token` header for the scanner's JSON endpoint.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, send_file, url_for
+
+from services.scan import handlers
+from services.scan.api import save_scan
+from services.scan.domain import QUICK_TAGS, ScanError
+from services.scan.pagetext import SCRIPT_TEXT, TEXT, refusal_text
+from shared import identity
+from shared.envelope import iso, utc_now
+from shared.tokens import InvalidToken
+from shared.web import PROBLEM_JSON, DomainError, NotFound, Unauthorized, json_body, problem
 
 bp = Blueprint("scan_pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/scan")
+
+COOKIE, FORM_COOKIE = "rapport_me", "rapport_form"
+COOKIE_AGE = timedelta(days=60)  # the length of a long event season; the token itself does not expire
+# Served from the project's own node_modules (package.json): no copy in the repository, no CDN.
+VENDOR = {"jsQR.js": ("jsqr/dist/jsQR.js", "text/javascript"),
+          "plex-arabic-400.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/400Regular/IBMPlexSansArabic_400Regular.ttf",
+                                  "font/ttf"),
+          "plex-arabic-700.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf",
+                                  "font/ttf")}
+TOKEN_AT_END = re.compile(r"([A-Za-z2-7]{30,120})/?(?:[?#].*)?$")
+# A phone set to Arabic may type Arabic-Indic digits; short codes print Latin ones.
+LATIN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
+def service():
+    return current_app.extensions["scan"]
+
+
+def csrf_token(secret: str, purpose: str = "csrf") -> str:
+    key = service().settings.secret_key.encode()
+    return hmac.new(key, f"rapport/scan/{purpose}/{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(secret: str | None, sent: str | None, purpose: str = "csrf") -> None:
+    if not secret or not sent or not hmac.compare_digest(sent, csrf_token(secret, purpose)):
+        raise DomainError("this form has expired or was not sent from this site: reload the page and try again",
+                          code="csrf", status=403)
+
+
+def me():
+    """(private token, Person) of the attendee this browser belongs to, or (None, None)."""
+    token = request.cookies.get(COOKIE, "")
+    if not token:
+        return None, None
+    s = service()
+    try:
+        return token, handlers.identify_scanner(s.directory, s.signer, token)
+    except Unauthorized:
+        return None, None
+
+
+def language(*people) -> str:
+    """`?lang=` if given, else the first known person's language (the scanner's before the scanned)."""
+    asked = request.args.get("lang")
+    if asked in TEXT:
+        return asked
+    return next((p.language for p in people if p is not None and p.language in TEXT), "en")
+
+
+def page(template: str, status: int = 200, **context):
+    lang = g.lang = context.pop("lang", None) or g.get("lang") or language()
+    return render_template(template, t=TEXT[lang], lang=lang, **context), status
+
+
+def badge_owner(badge_token: str):
+    """The current holder of a badge; 404 forged or unknown, 410 replaced."""
+    s = service()
+    try:
+        identity.read_token(s.signer, identity.BADGE, badge_token)
+    except InvalidToken:
+        raise NotFound("this is not a Rapport badge, or its link is incomplete", code="bad_badge") from None
+    return handlers.badge_holder(s.directory, s.signer, badge_token)
+
+
+def local_path(value: str | None) -> str | None:
+    """`value` if it is a path on this site (never another host: no open redirect)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc and value.isprintable() else None
+
+
+def remember(response, token: str):
+    response.set_cookie(COOKIE, token, max_age=int(COOKIE_AGE.total_seconds()), path="/", httponly=True,
+                        samesite="Lax", secure=request.is_secure)
+    return response
+
+
+@bp.get("/i/<token>")
+def open_private_link(token):
+    try:
+        identity.read_token(service().signer, identity.PRIVATE, token)
+    except InvalidToken:
+        raise NotFound("this private link is not valid; ask the organizers for a new one", code="bad_link") from None
+    target = local_path(request.args.get("next")) or url_for(".scanner")
+    return remember(redirect(target, 303), token)
+
+
+@bp.get("/c/<badge_token>")
+def meet(badge_token):
+    token, scanner = me()
+    holder = badge_owner(badge_token)
+    g.lang = language(scanner, holder)
+    if scanner is None or request.args.get("who") == "change":
+        return identify_page(holder, badge_token)
+    s = service()
+    try:
+        handlers.resolve_scanned(s.directory, s.signer, scanner, badge_token)  # refuses a self-scan
+    except ScanError as err:
+        if err.code != "other_event":
+            raise
+        # This phone remembers someone from another event: let today's attendee say who they are.
+        return identify_page(holder, badge_token, err.status, refusal_text(err.code, err.detail, g.lang))
+    return meet_page(holder, badge_token, token, scanner)
+
+
+def meet_page(holder, badge_token, token, scanner, status=200, error=None, form=None):
+    form = form or {"note": "", "tags": [], "client_scan_id": uuid.uuid4().hex, "scanned_at": iso(utc_now())}
+    return page("meet.html", status, holder=holder, badge_token=badge_token, scanner=scanner, error=error, form=form,
+                csrf=csrf_token(token), tags=QUICK_TAGS[g.lang])
+
+
+def identify_page(holder, badge_token, status=200, error=None, form=None):
+    # The form's CSRF secret is a nonce in a cookie of its own: no identity exists yet to tie it to.
+    nonce = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(18)
+    body, status = page("meet.html", status, holder=holder, badge_token=badge_token, identify=True, error=error,
+                        form=form or {}, csrf=csrf_token(nonce, "identify"))
+    response = make_response(body, status)
+    response.set_cookie(FORM_COOKIE, nonce, max_age=3600, path="/c/", httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
+@bp.post("/c/<badge_token>")
+def save_meeting(badge_token):
+    token, scanner = me()
+    holder = badge_owner(badge_token)
+    g.lang = language(scanner, holder)
+    if scanner is None:  # the cookie went away since the form was shown
+        return identify_page(holder, badge_token)
+    check_csrf(token, request.form.get("csrf_token"))
+    form = {"note": request.form.get("note", ""), "tags": request.form.getlist("tag"),
+            "client_scan_id": request.form.get("client_scan_id", ""),
+            "scanned_at": request.form.get("scanned_at") or None}  # when the page was opened: the meeting
+    try:
+        scan, status = save_scan(token, {"scanned": badge_token, **form})
+    except ScanError as err:
+        if err.code not in ("invalid_input", "rate_limited"):
+            raise  # nothing to fix in the form: the refusal page says why
+        return meet_page(holder, badge_token, token, scanner, err.status,
+                         refusal_text(err.code, err.detail, g.lang), form)
+    return page("saved.html", status, holder=holder, scan=scan)
+
+
+@bp.post("/c/<badge_token>/me")
+def identify(badge_token):
+    """Set the identity cookie for whoever proves both their short code and their private link."""
+    holder = badge_owner(badge_token)
+    g.lang = language(holder)
+    check_csrf(request.cookies.get(FORM_COOKIE), request.form.get("csrf_token"), "identify")
+    code, link = request.form.get("short_code", ""), request.form.get("private_link", "").strip()
+    found = TOKEN_AT_END.search(link)
+    token, person = (found.group(1), proven(found.group(1), code)) if found else (None, None)
+    if person is None:
+        return identify_page(holder, badge_token, 422, TEXT[g.lang]["mismatch"],
+                             {"short_code": code, "private_link": link})
+    response = redirect(url_for(".meet", badge_token=badge_token, lang=request.args.get("lang")), 303)
+    response.delete_cookie(FORM_COOKIE, path="/c/")
+    return remember(response, token)
+
+
+def proven(token: str, typed_code: str):
+    s = service()
+    try:
+        person = handlers.identify_scanner(s.directory, s.signer, token)
+    except Unauthorized:
+        return None
+    typed = identity.normalize_short_code(typed_code.translate(LATIN_DIGITS))
+    return person if typed and hmac.compare_digest(typed.encode(), person.short_code.upper().encode()) else None
+
+
+@bp.get("/scan")
+def scanner():
+    token, person = me()
+    g.lang = language(person)
+    t = TEXT[g.lang]
+    if person is None:
+        return page("message.html", title=t["need_link_title"], text=t["need_link_text"])
+    config = {"csrf": csrf_token(token), "save_url": url_for(".save_json"), "scanner": person.id,
+              "code_alphabet": identity.SHORT_CODE_ALPHABET, "code_length": identity.SHORT_CODE_LENGTH,
+              "text": {key: t[key] for key in SCRIPT_TEXT}}
+    return page("scanner.html", person=person, config=config, tags=QUICK_TAGS[g.lang])
+
+
+@bp.post("/scan/save")
+def save_json():
+    """The scanner's sync loop: one queued scan, as in POST /v1/scans, authenticated by cookie."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise Unauthorized("open your private link on this phone first", code="no_identity")
+    check_csrf(token, request.headers.get("X-CSRF-Token"))
+    return save_scan(token, json_body())
+
+
+@bp.get("/static/vendor/<name>")
+def vendor(name):
+    if name not in VENDOR:
+        raise NotFound(f"no vendored file {name!r}", code="not_found")
+    relative, mimetype = VENDOR[name]
+    path = node_modules() / relative
+    if not path.is_file():
+        raise NotFound(f"{relative} is not installed: run ./rapport up (or npm ci)", code="asset_missing")
+    return send_file(path, mimetype=mimetype, max_age=86400)
+
+
+def node_modules() -> Path:
+    """The nearest node_modules above this file: the repository root, or /app in the image."""
+    here = Path(__file__).resolve()
+    return next((p / "node_modules" for p in here.parents if (p / "node_modules").is_dir()),
+                here.parents[2] / "node_modules")
+
+
+@bp.errorhandler(DomainError)
+def refused(err: DomainError):
+    """A browser gets a page in its reader's language; the scanner's script gets problem+json."""
+    headers = {"Retry-After": str(err.extra["retry_after"])} if "retry_after" in err.extra else {}
+    wants_html = request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"]) == "text/html"
+    if request.path.startswith("/scan/") or not wants_html:
+        return problem(err.status, err.detail, err.code, headers=headers, **err.extra)
+    lang = g.get("lang") or language()
+    body, status = page("message.html", err.status, lang=lang, title=TEXT[lang]["error_title"],
+                        text=refusal_text(err.code, err.detail, lang))
+    return body, status, headers
