@@ -39,4 +39,16 @@ def document() -> dict:
         "/v1/me/scans": {"get": {"summary": "The scanner's own saved scans, newest first",
                                  "security": [{"bearer": []}],
                                  "responses": {"200": {"description": "list"}, **problems("401")}}},
+        "/i/{private_token}": {"get": {"summary": "An attendee's own link: remembers them on this phone (cookie)",
+                                       "responses": {"303": {"description": "to the scanner"}, **problems("404")}}},
+        "/c/{badge_token}": {
+            "get": {"summary": "What a badge's QR opens: who you met, and a note to save",
+                    "responses": {"200": {"description": "HTML page"}, **problems("404", "410")}},
+            "post": {"summary": "Save the meeting from the page (cookie and CSRF token)",
+                     "responses": {"201": {"description": "saved"}, **problems("403", "409", "422", "429")}}},
+        "/scan": {"get": {"summary": "The in-browser scanner: camera, short codes, offline queue",
+                          "responses": {"200": {"description": "HTML page"}}}},
+        "/scan/save": {"post": {"summary": "The scanner page's save (cookie and X-CSRF-Token), body as /v1/scans",
+                                "responses": {"201": {"description": "saved"}, "200": {"description": "retry"},
+                                              **problems("401", "403", "422", "429")}}},
     })
