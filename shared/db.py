@@ -42,7 +42,10 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE: take the write lock up front. Two deferred transactions that both read
+            # and then write deadlock, and SQLite answers "database is locked" at once instead of
+            # waiting; several processes share these files (web, consumer, relay, migrations).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
