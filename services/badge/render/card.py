@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class BadgeCard:
+    """One attendee's badge. Any text may be Arabic, Latin or both; `language` only decides the
+    card's alignment and the language of its fixed words (the back's heading)."""
+
     name: str
     language: str  # "ar" or "en": the card's direction follows the attendee's language
     event_name: str
