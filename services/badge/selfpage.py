@@ -25,6 +25,7 @@ TEXT = {
         "share_contact": "Let the people I meet get my contact details",
         "save": "Save", "saved": "Saved. Your badge is updated.", "closed": "This event has ended.",
         "switch": "العربية", "other": "ar",
+        "meet": "Meet people: open your scanner on this phone",
     },
     "ar": {
         "title": "بطاقتك", "download": "نزّل بطاقتك (PNG)", "headline": "ما يشغلك",
@@ -37,6 +38,7 @@ TEXT = {
         "share_contact": "اسمحوا لمن أقابلهم بالحصول على بيانات التواصل الخاصة بي",
         "save": "حفظ", "saved": "تم الحفظ، وتحدّثت بطاقتك.", "closed": "انتهت هذه الفعالية.",
         "switch": "English", "other": "en",
+        "meet": "تعرّف على الناس: افتح الماسح على هذا الهاتف",
     },
 }
 
@@ -55,8 +57,9 @@ def _attendee_for(session, token: str):
 
 def _page(attendee, event, token: str, status: int = 200, errors: dict | None = None, form: dict | None = None):
     language = request.args.get("lang") if request.args.get("lang") in TEXT else attendee.language
+    scanner = f"{current_app.extensions['badge'].settings.public_url}/i/{token}"
     return render_template("self.html", t=TEXT[language], lang=language, attendee=attendee, event=event,
-                           token=token, errors=errors or {}, form=form, saved=request.args.get("saved")), status
+                           token=token, scanner=scanner, errors=errors or {}, form=form, saved=request.args.get("saved")), status
 
 
 @bp.get("/me/<token>")
