@@ -142,6 +142,16 @@ class UnitOfWork:
         self.session.commit()
 
 
+def database_check(engine: Engine) -> dict[str, str]:
+    """For /healthz: can we reach the database."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return {"database": "ok"}
+    except sa.exc.SQLAlchemyError as exc:
+        return {"database": f"unavailable: {type(exc).__name__}"}
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 

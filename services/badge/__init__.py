@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 
 from shared.config import Settings
-from shared.db import make_engine, migrate, session_factory
+from shared.db import database_check, make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
 from shared.web import service_app
 
@@ -25,14 +24,6 @@ class BadgeService:
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
 
-    def database_check(self) -> dict[str, str]:
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(sa.text("SELECT 1"))
-            return {"database": "ok"}
-        except sa.exc.SQLAlchemyError as exc:
-            return {"database": f"unavailable: {type(exc).__name__}"}
-
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the badge service. It publishes through its outbox (see services.badge.relay),
@@ -43,7 +34,7 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     service = BadgeService(settings)
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
-    app = service_app(__name__, "badge", settings, openapi.document, checks=service.database_check)
+    app = service_app(__name__, "badge", settings, openapi.document, checks=lambda: database_check(service.engine))
     app.extensions["badge"] = service
     app.register_blueprint(api.bp)
     app.register_blueprint(selfpage.bp)

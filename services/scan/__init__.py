@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 
 from services.scan.directory import Directory
 from services.scan.handlers import ScanRules
 from services.scan.writer import ScanWriter
 from shared.config import Settings
-from shared.db import make_engine, migrate, session_factory
+from shared.db import database_check, make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
 from shared.web import service_app
 
@@ -33,14 +32,6 @@ class ScanService:
         self.directory = Directory(self.sessions)
         self.writer = ScanWriter(self.sessions, per_minute=settings.scan_rate_limit)
 
-    def database_check(self) -> dict[str, str]:
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(sa.text("SELECT 1"))
-            return {"database": "ok"}
-        except sa.exc.SQLAlchemyError as exc:
-            return {"database": f"unavailable: {type(exc).__name__}"}
-
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the scan service. Scans reach the bus through the outbox relay
@@ -51,7 +42,7 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     service = ScanService(settings)
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
-    app = service_app(__name__, "scan", settings, openapi.document, checks=service.database_check)
+    app = service_app(__name__, "scan", settings, openapi.document, checks=lambda: database_check(service.engine))
     app.extensions["scan"] = service
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
