@@ -9,7 +9,7 @@ are an error.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from typing import Any, ClassVar
 
 from shared.envelope import DecodeError, Envelope, iso, utc_now

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Callable
 
 import sqlalchemy as sa
@@ -88,15 +87,3 @@ def relay_forever(settings, session_factory: Callable[[], Session], name: str,
 
 def pending(session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(outbox))
-
-
-def wait_until_relayed(session_factory: Callable[[], Session], timeout: float = 30) -> None:
-    """For tests and shutdown: block until the outbox is empty."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with session_factory() as session:
-            if not pending(session):
-                return
-        if time.monotonic() > deadline:
-            raise TimeoutError("outbox not drained")
-        time.sleep(0.02)

@@ -28,7 +28,7 @@ class ScanService:
         self.engine = make_engine(settings.scan_database_url)
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
-        self.rules = ScanRules(grace=timedelta(seconds=settings.scan_grace), per_minute=settings.scan_rate_limit)
+        self.rules = ScanRules(grace=timedelta(seconds=settings.scan_grace))
         self.directory = Directory(self.sessions)
         self.writer = ScanWriter(self.sessions, per_minute=settings.scan_rate_limit)
 

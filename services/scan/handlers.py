@@ -25,8 +25,7 @@ from shared.web import Unauthorized
 
 @dataclass(frozen=True)
 class ScanRules:
-    grace: timedelta  # scans still count this long after the event closes
-    per_minute: int  # scans one attendee may record per minute
+    grace: timedelta  # scans still count this long after the event closes (the writer keeps the rate limit)
 
 
 def identify_scanner(directory: Directory, signer: TokenSigner, token: str) -> Person:

@@ -11,7 +11,6 @@ import re
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 
 import pytest

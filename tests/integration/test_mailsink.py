@@ -241,4 +241,4 @@ def test_a_taken_port_is_a_one_line_error_not_a_traceback(tmp_path, capsys):
         with pytest.raises(SystemExit) as exited:
             main(["--http-port", str(taken.http_port), "--smtp-port", str(free_port()), "--dir", str(tmp_path / "b")])
     assert exited.value.code == 1
-    assert f"cannot listen on 127.0.0.1 (SMTP" in capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1 (SMTP" in capsys.readouterr().err
