@@ -160,15 +160,38 @@ class FollowupFailed(FollowupEvent):
 
 
 @dataclass(frozen=True)
+class FollowupQueued(FollowupEvent):
+    """A follow-up (campaign "followup", or a nudge such as "nudge-7") is waiting to be sent."""
+
+    TYPE = "followup.queued"
+
+
+@dataclass(frozen=True)
+class FollowupSkipped(FollowupEvent):
+    """Nothing was sent, on purpose: consent withdrawn, unsubscribed, or nothing worth saying."""
+
+    TYPE = "followup.skipped"
+    reason: str
+
+
+@dataclass(frozen=True)
 class FollowupUnsubscribed(FollowupEvent):
     TYPE = "followup.unsubscribed"
+
+
+@dataclass(frozen=True)
+class FollowupFollowedUp(FollowupEvent):
+    """The attendee marked one person from their follow-up as "followed up"."""
+
+    TYPE = "followup.followed_up"
+    contact: str
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (EventCreated, EventUpdated, EventClosed, AttendeeRegistered, AttendeeUpdated,
-                BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, FollowupSent,
-                FollowupFailed, FollowupUnsubscribed)
+                BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, FollowupQueued, FollowupSent,
+                FollowupFailed, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp)
 }
 
 

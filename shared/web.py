@@ -177,6 +177,22 @@ def bearer_token() -> str:
     return token.strip()
 
 
+def organizer_only(view):
+    """Route decorator: the request must carry the organizer bearer token (RAPPORT_ADMIN_TOKEN)."""
+    import hmac
+    from functools import wraps
+
+    from flask import current_app
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        expected = current_app.config["RAPPORT_SETTINGS"].admin_token
+        if not expected or not hmac.compare_digest(bearer_token().encode(), expected.encode()):
+            raise Unauthorized("this bearer token is not an organizer's", code="bad_token")
+        return view(*args, **kwargs)
+    return checked
+
+
 def json_body() -> dict:
     """The request's JSON object; a 4xx problem that says what is wrong otherwise."""
     from flask import request

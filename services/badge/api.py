@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
-from functools import wraps
-
 from flask import Blueprint, Response, current_app, request
 
 from services.badge import csv_import, handlers, views
 from services.badge.domain import validate_event
 from services.badge.render import LAYOUTS, render_pdf, render_png
 from shared.envelope import utc_now
-from shared.web import DomainError, Unauthorized, bearer_token, json_body
+from shared.web import DomainError, json_body, organizer_only
 
 bp = Blueprint("badge_api", __name__, url_prefix="/v1")
 PAPER_LAYOUTS = {"a4": "a4-a6", "letter": "letter"}
@@ -19,16 +16,6 @@ PAPER_LAYOUTS = {"a4": "a4-a6", "letter": "letter"}
 
 def service():
     return current_app.extensions["badge"]
-
-
-def organizer_only(view):
-    @wraps(view)
-    def checked(*args, **kwargs):
-        expected = service().settings.admin_token
-        if not expected or not hmac.compare_digest(bearer_token().encode(), expected.encode()):
-            raise Unauthorized("this bearer token is not an organizer's", code="bad_token")
-        return view(*args, **kwargs)
-    return checked
 
 
 def in_transaction(use_case, *args):

@@ -1,20 +1,50 @@
-"""Follow-up service: After the event, one personal great-to-meet-you email per attendee, and gentle nudges."""
+"""Follow-up service: after the event, one personal great-to-meet-you email per attendee, and gentle nudges.
+
+Processes: the web app (status API, previews, the unsubscribe / followed-up / vCard links in the
+emails), `services.followup.consumer` (its read model from the bus), `services.followup.sender`
+(plans and delivers the emails) and `services.followup.relay` (publishes outcomes on
+rapport.followups).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
+from services.followup.compose import Composer
+from services.followup.links import Links
 from shared.config import Settings
-from shared.web import openapi_document, service_app
+from shared.db import database_check, make_engine, migrate, session_factory
+from shared.tokens import TokenSigner
+from shared.web import service_app
 
 PORT = 8003
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def openapi() -> dict:
-    return openapi_document("Rapport Follow-up service", "After the event, one personal great-to-meet-you email per attendee, and gentle nudges.", paths={})
+class FollowupService:
+    """What the routes, the consumer, the sender and the relay need, built once per process."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine = make_engine(settings.followup_database_url)
+        self.sessions = session_factory(self.engine)
+        self.signer = TokenSigner.from_settings(settings)
+        self.links = Links(settings.followup_url, self.signer)
+        self.composer = Composer(self.links)
 
 
-def create_app(settings: Settings | None = None, *, bus=None) -> Flask:
-    """Build the followup service; nothing connects until a request needs it."""
+def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
+    """Build the follow-up web app. Outcomes reach the bus through the outbox relay; `bus` is unused."""
+    from services.followup import api, openapi, pages
+
     settings = settings or Settings.from_env()
-    return service_app(__name__, "followup", settings, openapi)
+    service = FollowupService(settings)
+    if run_migrations:
+        migrate(service.engine, MIGRATIONS)
+    app = service_app(__name__, "followup", settings, openapi.document, checks=lambda: database_check(service.engine))
+    app.extensions["followup"] = service
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app

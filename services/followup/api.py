@@ -1,0 +1,99 @@
+"""Organizer API of the follow-up service (bearer token): delivery status and email previews."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, request
+
+from services.followup.compose import FOLLOWUP, nudge_days
+from services.followup.models import Attendee, Delivery, Event, FollowedUp
+from services.followup.store import event_info, load_digests
+from shared.web import DomainError, NotFound, organizer_only
+
+bp = Blueprint("followup_api", __name__, url_prefix="/v1")
+STATUSES = ("queued", "sending", "sent", "failed", "skipped")
+MAX_PAGE = 1000
+
+
+def service():
+    return current_app.extensions["followup"]
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise DomainError(f"{name} must be a whole number from {low} to {high}", code="invalid_input")
+    return int(raw)
+
+
+def valid_campaign(campaign: str) -> str:
+    if campaign != FOLLOWUP and nudge_days(campaign) is None:
+        raise DomainError('campaign is "followup" or "nudge-<days>"', code="invalid_input")
+    return campaign
+
+
+@bp.get("/events/<event_id>/followups")
+@organizer_only
+def followups(event_id):
+    status = request.args.get("status")
+    if status is not None and status not in STATUSES:
+        raise DomainError(f"status is one of {', '.join(STATUSES)}", code="invalid_input")
+    campaign = request.args.get("campaign")
+    limit, after = int_arg("limit", 200, 1, MAX_PAGE), int_arg("after", 0, 0, 2**62)
+    with service().sessions() as session:
+        if session.get(Event, event_id) is None:
+            raise NotFound(f"no event {event_id!r} here (yet)", code="unknown_event")
+        counts = session.execute(sa.select(Delivery.campaign, Delivery.status, sa.func.count()).where(
+            Delivery.event_id == event_id).group_by(Delivery.campaign, Delivery.status)).all()
+        by_campaign: dict[str, dict[str, int]] = {}
+        for camp, state, n in counts:
+            by_campaign.setdefault(camp, dict.fromkeys(STATUSES, 0))[state] = n
+        unsubscribed = session.scalar(sa.select(sa.func.count()).select_from(Attendee).where(
+            Attendee.event_id == event_id, Attendee.unsubscribed_at.is_not(None)))
+        followed_up = sa.select(sa.func.count()).where(FollowedUp.attendee_id == Delivery.attendee_id)
+        query = (sa.select(Delivery, Attendee.name, followed_up.scalar_subquery())
+                 .join(Attendee, Attendee.id == Delivery.attendee_id, isouter=True)
+                 .where(Delivery.event_id == event_id, Delivery.id > after).order_by(Delivery.id).limit(limit))
+        if status:
+            query = query.where(Delivery.status == status)
+        if campaign:
+            query = query.where(Delivery.campaign == valid_campaign(campaign))
+        rows = session.execute(query).all()
+    summary = {state: sum(c[state] for c in by_campaign.values()) for state in STATUSES}
+    items = [{"id": d.id, "attendee_id": d.attendee_id, "name": name or "", "campaign": d.campaign,
+              "status": d.status, "attempts": d.attempts, "last_error": d.last_error,
+              "sent_at": d.sent_at.isoformat() if d.sent_at else None, "contacts": d.contacts,
+              "followed_up": marked} for d, name, marked in rows]
+    return {"event_id": event_id, "summary": summary | {"unsubscribed": unsubscribed}, "by_campaign": by_campaign,
+            "items": items, "next_after": items[-1]["id"] if len(items) == limit else None}
+
+
+@bp.get("/events/<event_id>/attendees/<attendee_id>/followup/preview")
+@organizer_only
+def preview(event_id, attendee_id):
+    """The email this attendee would receive now (also before the event closes)."""
+    fmt = request.args.get("format", "html")
+    if fmt not in ("html", "text", "json"):
+        raise DomainError("format is html, text or json", code="invalid_input")
+    campaign = valid_campaign(request.args.get("campaign", FOLLOWUP))
+    s = service()
+    with s.sessions() as session:
+        reader = session.get(Attendee, attendee_id)
+        event = event_info(session, event_id)
+        if reader is None or event is None or reader.event_id != event_id:
+            raise NotFound(f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee")
+        digest = load_digests(session, [reader])[attendee_id]
+    composed = s.composer.compose(event, digest, campaign)
+    if composed is None:
+        raise NotFound("no email would be sent: " + ("they met nobody, and nobody there shares their interests"
+                                                     if campaign == FOLLOWUP else
+                                                     "everyone they met is marked followed up"),
+                       code="nothing_to_send")
+    if fmt == "json":
+        return {"attendee_id": attendee_id, "campaign": campaign, "language": composed.language,
+                "subject": composed.subject, "text": composed.text, "html": composed.html,
+                "contacts": composed.contacts, "consent_followup": reader.consent_followup,
+                "unsubscribed": reader.unsubscribed_at is not None}
+    if fmt == "text":
+        return Response(composed.text, mimetype="text/plain")
+    return Response(composed.html, mimetype="text/html")

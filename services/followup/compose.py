@@ -1,0 +1,188 @@
+"""Turn a digest into the email a person reads: subject, HTML and plain text, in their language.
+
+`Composer.followup()` and `Composer.nudge()` build a view (every sentence already chosen and
+filled in) and render it with Jinja2 templates; `to_mime()` makes the RFC 5322 message with a
+stable Message-ID (a retried send is recognisably the same message) and one-click unsubscribe
+headers (RFC 8058).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.followup import wording as w
+from services.followup.digest import Contact, Digest, Person
+from services.followup.links import Links
+from shared.envelope import utc_now
+
+TEMPLATES = Path(__file__).with_name("templates")
+FOLLOWUP = "followup"
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A rendered email, before it is addressed and encoded."""
+
+    language: str
+    subject: str
+    html: str
+    text: str
+    unsubscribe_url: str
+    contacts: int  # how many people it mentions
+
+
+def nudge_days(campaign: str) -> int | None:
+    """"nudge-7" -> 7; None for the follow-up itself."""
+    prefix, _, number = campaign.partition("-")
+    return int(number) if prefix == "nudge" and number.isdigit() else None
+
+
+class Composer:
+    def __init__(self, links: Links):
+        self.links = links
+        env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self._html = {name: env.get_template(f"{name}.html") for name in ("followup", "nudge")}
+        self._text = {name: env.get_template(f"{name}.txt") for name in ("followup", "nudge")}
+
+    def compose(self, event: EventInfo, digest: Digest, campaign: str) -> Composed | None:
+        """The email for this campaign, or None when there is nothing worth sending."""
+        days = nudge_days(campaign)
+        return self.followup(event, digest) if days is None else self.nudge(event, digest, days)
+
+    # -- the follow-up ------------------------------------------------------------------------
+
+    def followup(self, event: EventInfo, digest: Digest) -> Composed | None:
+        if not digest.has_content:
+            return None
+        reader, lang = digest.reader, w.language(digest.reader.language)
+        t, seed = w.TEXT[lang], reader.id
+        first = w.first_name(reader.name)
+        subject_options = t["subject"] if digest.met or digest.met_you else t["subject_nobody"]
+        view = self._frame(event, reader, lang) | {
+            "hello": w.pick(t["hello"], seed, "hello").format(first=first),
+            "intro": w.pick(t["intro"], seed, "intro").format(event=event.name, count=w.people(lang, len(digest.met)))
+            if digest.met else "",
+            "highlights": [self._highlight(event, reader, lang, h.contact, h.reasons) for h in digest.highlights],
+            "everyone": [self._person(reader, lang, c) for c in digest.met],
+            "met_you": [self._person(reader, lang, c) | {
+                "line": t["met_you_line"].format(name=c.person.name, event=event.name),
+                "suggestion": self._opener(event, reader, lang, c)} for c in digest.met_you],
+            "nobody": t["nobody"].format(event=event.name) if digest.suggestions else "",
+            "suggestions": [self._suggestion(reader, lang, p, common) for p, common in digest.suggestions],
+            "closing": w.pick(t["closing"], seed, "closing"),
+        }
+        subject = w.pick(subject_options, seed, "subject").format(first=first, event=event.name)
+        mentioned = len(digest.met) + len(digest.met_you) + len(digest.suggestions)
+        return self._render("followup", lang, subject, view, mentioned)
+
+    # -- a nudge ------------------------------------------------------------------------------
+
+    def nudge(self, event: EventInfo, digest: Digest, days: int) -> Composed | None:
+        people = digest.nudge_people()
+        if not people:
+            return None  # everyone is marked followed up (or they met nobody): no nudge
+        reader, lang = digest.reader, w.language(digest.reader.language)
+        t, seed = w.TEXT[lang], f"{reader.id}:{days}"
+        when = w.days(lang, days)
+        names = w.joined(lang, [c.person.name for c in people])
+        view = self._frame(event, reader, lang) | {
+            "hello": w.pick(t["hello"], seed, "hello").format(first=w.first_name(reader.name)),
+            "intro": w.pick(t["nudge_intro"], seed, "intro").format(days=when, event=event.name),
+            "people": [self._person(reader, lang, c) | {"suggestion": self._opener(event, reader, lang, c)}
+                       for c in people],
+            "done_tip": t["nudge_done"],
+            "closing": w.pick(t["closing"], seed, "closing"),
+        }
+        subject = w.pick(t["nudge_subject"], seed, "subject").format(
+            first=w.first_name(reader.name), names=names, days=when, event=event.name)
+        return self._render("nudge", lang, subject, view, len(people))
+
+    # -- parts ----------------------------------------------------------------------------------
+
+    def _frame(self, event: EventInfo, reader: Person, lang: str) -> dict:
+        t = w.TEXT[lang]
+        return {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "t": t, "event": event.name,
+                "signature": t["signature"].format(event=event.name),
+                "why_this": t["why_this"].format(event=event.name),
+                "unsubscribe_url": self.links.unsubscribe(reader.id)}
+
+    def _render(self, template: str, lang: str, subject: str, view: dict, mentioned: int) -> Composed:
+        view["subject"] = subject
+        return Composed(lang, subject, self._html[template].render(view), self._text[template].render(view),
+                        view["unsubscribe_url"], mentioned)
+
+    def _person(self, reader: Person, lang: str, contact: Contact) -> dict:
+        p, t = contact.person, w.TEXT[lang]
+        shared = p.consent_share_contact
+        return {"name": p.name, "role": " · ".join(x for x in (p.title, p.company) if x), "headline": p.headline,
+                "notes": list(contact.notes), "tags": ", ".join(contact.tags),
+                "in_common": w.joined(lang, list(contact.shared_interests)), "mutual": contact.mutual,
+                "email": p.email if shared else "", "vcard_url": self.links.vcard(reader.id, p.id) if shared else "",
+                "done_url": self.links.followed_up(reader.id, p.id), "done_label": t["mark_done"]}
+
+    def _highlight(self, event: EventInfo, reader: Person, lang: str, contact: Contact,
+                   reasons: tuple[str, ...]) -> dict:
+        t = w.TEXT[lang]
+        said = [t["reason"][r].format(interests=w.joined(lang, list(contact.shared_interests)),
+                                      tags=", ".join(contact.tags)) for r in reasons]
+        return self._person(reader, lang, contact) | {
+            "why": t["why"] + ("، " if lang == "ar" else "; ").join(said),
+            "suggestion": self._opener(event, reader, lang, contact)}
+
+    def _opener(self, event: EventInfo, reader: Person, lang: str, contact: Contact) -> str:
+        """A first message that gives before it asks: value first, then the coffee."""
+        t, p = w.TEXT[lang], contact.person
+        seed = (reader.id, p.id)
+        fill = {"name": w.first_name(p.name), "event": event.name}
+        if contact.notes:
+            opener = w.pick(t["opener_note"], *seed, "o").format(topic=w.topic_of(contact.notes[-1]), **fill)
+        elif contact.shared_interests:
+            opener = w.pick(t["opener_interest"], *seed, "o").format(interest=contact.shared_interests[0], **fill)
+        elif p.headline:
+            opener = w.pick(t["opener_headline"], *seed, "o").format(headline=p.headline, **fill)
+        else:
+            opener = w.pick(t["opener_plain"], *seed, "o").format(**fill)
+        return opener + " " + w.pick(t["ask"], *seed, "a")
+
+    def _suggestion(self, reader: Person, lang: str, person: Person, common: tuple[str, ...]) -> dict:
+        t = w.TEXT[lang]
+        return {"name": person.name, "role": " · ".join(x for x in (person.title, person.company) if x),
+                "headline": person.headline, "email": person.email,
+                "vcard_url": self.links.vcard(reader.id, person.id),
+                "shares": t["shares"].format(interests=w.joined(lang, list(common)))}
+
+
+def message_id(campaign: str, attendee_id: str, mail_from: str) -> str:
+    """The same for every attempt at one email, so a receiving client can drop a repeat."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "rapport.invalid"
+    return f"<{campaign}.{attendee_id}@{domain}>"
+
+
+def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str) -> EmailMessage:
+    message = EmailMessage(policy=SMTP)
+    message["From"] = mail_from
+    message["To"] = Address(display_name=reader.name, addr_spec=reader.email)
+    message["Subject"] = composed.subject
+    message["Date"] = format_datetime(utc_now())
+    message["Message-ID"] = msg_id
+    message["Content-Language"] = composed.language
+    message["List-Unsubscribe"] = f"<{composed.unsubscribe_url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(composed.text)
+    message.add_alternative(composed.html, subtype="html")
+    return message

@@ -1,0 +1,128 @@
+"""The mail outbox: plan who gets which email, lease rows to a sender, record what happened.
+
+`plan()` turns closed events (after RAPPORT_FOLLOWUP_DELAY) into one queued "followup" row per
+consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes. The
+unique (attendee, campaign) key makes planning repeatable at will: a row is created once.
+
+`claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
+sender died) are due again. `mark_sent()` is called from inside the SMTP transaction, before the
+message is final (see mailer.py); `mark_refused()` and `mark_retry()` undo or reschedule it.
+Every outcome also goes to rapport.followups through the service's outbox, in the same commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.followup.compose import FOLLOWUP
+from services.followup.models import Attendee, Delivery, Event
+from shared import events as ev
+from shared.envelope import iso
+from shared.outbox import add_to_outbox
+
+MAX_ATTEMPTS = 8
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... up to an hour between tries."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    event_id: str
+    attendee_id: str
+    campaign: str
+    attempts: int
+
+
+def plan(session: Session, now: datetime, delay: timedelta, nudge_days: tuple[int, ...]) -> int:
+    """Queue every email that is due and not yet queued; how many rows were added."""
+    added = 0
+    due_events = session.scalars(sa.select(Event).where(Event.closed_at.is_not(None), Event.planned_at.is_(None),
+                                                        Event.closed_at <= now - delay)).all()
+    for event in due_events:
+        readers = session.scalars(sa.select(Attendee.id).where(
+            Attendee.event_id == event.id, Attendee.consent_followup.is_(True),
+            Attendee.unsubscribed_at.is_(None))).all()
+        added += _queue(session, event.id, readers, FOLLOWUP, now)
+        event.planned_at = now
+    for days in nudge_days:
+        campaign = f"nudge-{days}"
+        d = sa.orm.aliased(Delivery)
+        nudged = sa.select(Delivery.id).where(Delivery.attendee_id == d.attendee_id, Delivery.campaign == campaign)
+        rows = session.execute(sa.select(d.event_id, d.attendee_id).join(Attendee, Attendee.id == d.attendee_id).where(
+            d.campaign == FOLLOWUP, d.status == "sent", d.sent_at <= now - timedelta(days=days),
+            Attendee.unsubscribed_at.is_(None), Attendee.consent_followup.is_(True), ~nudged.exists())).all()
+        by_event: dict[str, list[str]] = {}
+        for event_id, attendee_id in rows:
+            by_event.setdefault(event_id, []).append(attendee_id)
+        for event_id, readers in by_event.items():
+            added += _queue(session, event_id, readers, campaign, now)
+    return added
+
+
+def _queue(session: Session, event_id: str, readers: list[str], campaign: str, now: datetime) -> int:
+    existing = set(session.scalars(sa.select(Delivery.attendee_id).where(
+        Delivery.event_id == event_id, Delivery.campaign == campaign)))
+    fresh = [r for r in readers if r not in existing]
+    for attendee_id in fresh:
+        session.add(Delivery(event_id=event_id, attendee_id=attendee_id, campaign=campaign, status="queued",
+                             due_at=now, attempts=0, last_error="", message_id="", contacts=0, created_at=now))
+        add_to_outbox(session, ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=campaign))
+    return len(fresh)
+
+
+def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+    """Lease up to `limit` due rows to the caller (commits)."""
+    due = sa.or_(sa.and_(Delivery.status == "queued", Delivery.due_at <= now),
+                 sa.and_(Delivery.status == "sending", Delivery.lease_until < now))
+    query = sa.select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # concurrent senders take different rows
+    rows = session.scalars(query).all()
+    for row in rows:
+        row.status, row.lease_until, row.attempts = "sending", now + lease, row.attempts + 1
+    claimed = [Claimed(r.id, r.event_id, r.attendee_id, r.campaign, r.attempts) for r in rows]
+    session.commit()
+    return claimed
+
+
+def mark_sent(session: Session, row: Claimed, message_id: str, contacts: int, now: datetime) -> bool:
+    """Record the email as sent, if this sender still holds the row (commits). False: let it go."""
+    updated = session.execute(sa.update(Delivery).where(
+        Delivery.id == row.id, Delivery.status == "sending", Delivery.attempts == row.attempts).values(
+        status="sent", sent_at=now, message_id=message_id, contacts=contacts, lease_until=None, last_error=""))
+    if updated.rowcount != 1:
+        session.rollback()
+        return False
+    add_to_outbox(session, ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
+                                           campaign=row.campaign, sent_at=iso(now)))
+    session.commit()
+    return True
+
+
+def mark_retry(session: Session, row: Claimed, reason: str, now: datetime, *, permanent: bool = False) -> str:
+    """The send failed: try again later, or give up after MAX_ATTEMPTS (or at once if permanent)."""
+    failed = permanent or row.attempts >= MAX_ATTEMPTS
+    session.execute(sa.update(Delivery).where(Delivery.id == row.id).values(
+        status="failed" if failed else "queued", due_at=now + backoff(row.attempts), lease_until=None,
+        last_error=reason[:1000], sent_at=None))
+    if failed:
+        add_to_outbox(session, ev.FollowupFailed(event_id=row.event_id, attendee_id=row.attendee_id,
+                                                 campaign=row.campaign, reason=reason[:500], attempts=row.attempts))
+    session.commit()
+    return "failed" if failed else "queued"
+
+
+def mark_skipped(session: Session, row: Claimed, reason: str) -> None:
+    session.execute(sa.update(Delivery).where(Delivery.id == row.id).values(
+        status="skipped", lease_until=None, last_error=reason))
+    add_to_outbox(session, ev.FollowupSkipped(event_id=row.event_id, attendee_id=row.attendee_id,
+                                              campaign=row.campaign, reason=reason))
+    session.commit()

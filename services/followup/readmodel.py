@@ -1,0 +1,81 @@
+"""The follow-up service's read model, kept from rapport.events, rapport.attendees and rapport.scans.
+
+Every handler is idempotent by its natural key as well as by message id (shared.consumer), so a
+replayed topic, or the same scan arriving twice, changes nothing. Topics are read independently:
+a scan may arrive before the attendees it names, so nothing here assumes an order across topics.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.followup.models import Attendee, Delivery, Erased, Event, FollowedUp, Meeting, Note
+from shared import events as ev
+from shared.envelope import Envelope, parse_iso
+
+PROFILE_FIELDS = ("event_id", "name", "email", "language", "company", "title", "headline",
+                  "consent_followup", "consent_share_contact")
+
+
+def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
+    if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
+        row = session.get(Event, event.event_id) or Event(id=event.event_id)
+        row.name, row.venue, row.language, row.timezone = event.name, event.venue, event.language, event.timezone
+        session.merge(row)
+    elif isinstance(event, ev.EventClosed):
+        row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", venue="", language="en",
+                                                          timezone="UTC")
+        row.closed_at = parse_iso(event.closed_at)
+        session.merge(row)
+    elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
+        if session.get(Erased, event.attendee_id):
+            return
+        row = session.get(Attendee, event.attendee_id) or Attendee(id=event.attendee_id)
+        for name in PROFILE_FIELDS:
+            setattr(row, name, getattr(event, name))
+        row.interests = list(event.interests)
+        session.merge(row)
+    elif isinstance(event, ev.ScanRecorded):
+        record_meeting(session, event)
+    elif isinstance(event, ev.AttendeeErased):
+        erase(session, event.attendee_id)
+
+
+def record_meeting(session: Session, scan: ev.ScanRecorded) -> None:
+    if session.scalar(sa.select(sa.func.count()).select_from(Erased).where(
+            Erased.attendee_id.in_((scan.scanner, scan.scanned)))):
+        return  # one of them asked to be forgotten; a late or replayed scan must not bring them back
+    low, high = sorted((scan.scanner, scan.scanned))
+    met_at = parse_iso(scan.scanned_at)
+    meeting = session.get(Meeting, scan.meeting_id)
+    if meeting is None:
+        meeting = Meeting(id=scan.meeting_id, event_id=scan.event_id, low_id=low, high_id=high,
+                          low_scanned=False, high_scanned=False, first_met_at=met_at)
+        session.add(meeting)
+    meeting.low_scanned = meeting.low_scanned or scan.scanner == low
+    meeting.high_scanned = meeting.high_scanned or scan.scanner == high
+    meeting.first_met_at = min(meeting.first_met_at, met_at)
+    exists = session.scalar(sa.select(Note.id).where(Note.scanner_id == scan.scanner,
+                                                     Note.client_scan_id == scan.client_scan_id))
+    if exists is None:
+        session.add(Note(meeting_id=scan.meeting_id, scanner_id=scan.scanner, client_scan_id=scan.client_scan_id,
+                         note=scan.note, tags=list(scan.tags), scanned_at=met_at))
+
+
+def erase(session: Session, attendee_id: str) -> None:
+    """Forget the person: their profile, their meetings (and so every note about them), their marks
+    and their queued mail. Only the bare id stays, as a tombstone."""
+    meetings = sa.select(Meeting.id).where(sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id))
+    session.execute(sa.delete(Note).where(sa.or_(Note.meeting_id.in_(meetings), Note.scanner_id == attendee_id)))
+    session.execute(sa.delete(Meeting).where(sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id)))
+    session.execute(sa.delete(FollowedUp).where(sa.or_(FollowedUp.attendee_id == attendee_id,
+                                                       FollowedUp.contact_id == attendee_id)))
+    session.execute(sa.delete(Delivery).where(Delivery.attendee_id == attendee_id))
+    session.execute(sa.delete(Attendee).where(Attendee.id == attendee_id))
+    if not session.get(Erased, attendee_id):
+        session.add(Erased(attendee_id=attendee_id))
+
+
+READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
+                    "attendee.erased", "scan.recorded")
