@@ -27,6 +27,9 @@ WORKERS: list[tuple[str, str]] = [
     ("badge relay", "services.badge.relay"),
     ("scan consumer", "services.scan.consumer"),
     ("scan relay", "services.scan.relay"),
+    ("followup consumer", "services.followup.consumer"),
+    ("followup sender", "services.followup.sender"),
+    ("followup relay", "services.followup.relay"),
 ]
 MAIL_SMTP_PORT, MAIL_HTTP_PORT = 1025, 8025
 

@@ -10,6 +10,7 @@ For tests and benchmarks that need to see what the services really sent over SMT
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -45,6 +46,10 @@ class _Handler:
         message = email.message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email.policy.default)
         self.sink._receive(Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), raw, message,
                                     getattr(server, "rig_connection", 0)))
+        if self.sink.delay:
+            # A slow relay, as Postfix or Exim are: the message is theirs once the final dot has
+            # arrived (queued above), and the "250" reply comes `delay` seconds later.
+            await asyncio.sleep(self.sink.delay)
         return "250 OK"
 
 
@@ -66,12 +71,14 @@ class SmtpSink:
 
     Accepts any sender and recipient, with SMTPUTF8, without authentication or TLS. `messages`
     grows in arrival order; `connections` counts the SMTP connections accepted since start()
-    or clear(), so a test can tell one connection per mail from a reused one. Can be started
+    or clear(), so a test can tell one connection per mail from a reused one. `delay` makes it
+    a slow relay: each message is kept at its final dot and answered `delay` seconds later. Can be started
     again after stop(); the messages are kept until clear().
     """
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, delay: float = 0):
         self.port = port or free_port()
+        self.delay = delay
         self._messages: list[Received] = []
         self._connections = 0
         self._changed = threading.Condition()

@@ -1,7 +1,7 @@
 """Turn a digest into the email a person reads: subject, HTML and plain text, in their language.
 
 `Composer.followup()` and `Composer.nudge()` build a view (every sentence already chosen and
-filled in) and render it with Jinja2 templates; `to_mime()` makes the RFC 5322 message with a
+filled in) and render it with Jinja2 templates; `to_mime()` makes the RFC 5322 message bytes with a
 stable Message-ID (a retried send is recognisably the same message) and one-click unsubscribe
 headers (RFC 8058).
 """
@@ -9,10 +9,10 @@ headers (RFC 8058).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, parseaddr
+import base64
+import uuid
+from email.header import Header
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -172,17 +172,37 @@ def message_id(campaign: str, attendee_id: str, mail_from: str) -> str:
     return f"<{campaign}.{attendee_id}@{domain}>"
 
 
-def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str) -> EmailMessage:
-    message = EmailMessage(policy=SMTP)
-    message["From"] = mail_from
-    message["To"] = Address(display_name=reader.name, addr_spec=reader.email)
-    message["Subject"] = composed.subject
-    message["Date"] = format_datetime(utc_now())
-    message["Message-ID"] = msg_id
-    message["Content-Language"] = composed.language
-    message["List-Unsubscribe"] = f"<{composed.unsubscribe_url}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(composed.text)
-    message.add_alternative(composed.html, subtype="html")
-    return message
+def _address(name: str, addr: str) -> str:
+    return formataddr((name, addr), charset="utf-8")
+
+
+def _header(value: str) -> str:
+    """An unstructured header value: as is when ASCII, else RFC 2047 encoded words (folded)."""
+    return value if value.isascii() else Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
+
+
+def _part(content_type: str, body: str) -> bytes:
+    encoded = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+    return (f"Content-Type: {content_type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            .encode() + encoded)
+
+
+def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str) -> bytes:
+    """The message as SMTP sends it: multipart/alternative (plain text, then HTML), UTF-8 bodies
+    in base64 and RFC 2047 headers, so it is 7-bit clean for any relay.
+
+    Built directly rather than through email.message.EmailMessage, which spends ~4 ms a message
+    re-parsing the headers it is given; the tests read every message back with the email package.
+    """
+    name, addr = parseaddr(mail_from)
+    boundary = f"=_rapport_{uuid.uuid4().hex}"
+    headers = (("From", _address(name, addr)), ("To", _address(reader.name, reader.email)),
+               ("Subject", _header(composed.subject)), ("Date", format_datetime(utc_now())),
+               ("Message-ID", msg_id), ("MIME-Version", "1.0"), ("Content-Language", composed.language),
+               ("List-Unsubscribe", f"<{composed.unsubscribe_url}>"),
+               ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), ("Auto-Submitted", "auto-generated"),
+               ("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
+    sep = f"--{boundary}\r\n".encode()
+    return (head + b"\r\n" + sep + _part("text/plain", composed.text) + sep + _part("text/html", composed.html)
+            + f"--{boundary}--\r\n".encode())

@@ -5,8 +5,8 @@ consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day
 unique (attendee, campaign) key makes planning repeatable at will: a row is created once.
 
 `claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
-sender died) are due again. `mark_sent()` is called from inside the SMTP transaction, before the
-message is final (see mailer.py); `mark_refused()` and `mark_retry()` undo or reschedule it.
+sender died) are due again. `mark_sent()` is committed from inside the SMTP transaction, before
+the message is final (see mailer.py); `mark_retry()` undoes or reschedules it.
 Every outcome also goes to rapport.followups through the service's outbox, in the same commit.
 """
 
@@ -94,16 +94,15 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
 
 
 def mark_sent(session: Session, row: Claimed, message_id: str, contacts: int, now: datetime) -> bool:
-    """Record the email as sent, if this sender still holds the row (commits). False: let it go."""
+    """Record the email as sent if this sender still holds the row (False: another sender took it
+    over, so do not send). The caller commits, before the message is final (see mailer.py)."""
     updated = session.execute(sa.update(Delivery).where(
         Delivery.id == row.id, Delivery.status == "sending", Delivery.attempts == row.attempts).values(
         status="sent", sent_at=now, message_id=message_id, contacts=contacts, lease_until=None, last_error=""))
     if updated.rowcount != 1:
-        session.rollback()
         return False
     add_to_outbox(session, ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
                                            campaign=row.campaign, sent_at=iso(now)))
-    session.commit()
     return True
 
 
@@ -121,8 +120,8 @@ def mark_retry(session: Session, row: Claimed, reason: str, now: datetime, *, pe
 
 
 def mark_skipped(session: Session, row: Claimed, reason: str) -> None:
+    """Nothing will be sent for this row (the caller commits)."""
     session.execute(sa.update(Delivery).where(Delivery.id == row.id).values(
         status="skipped", lease_until=None, last_error=reason))
     add_to_outbox(session, ev.FollowupSkipped(event_id=row.event_id, attendee_id=row.attendee_id,
                                               campaign=row.campaign, reason=reason))
-    session.commit()

@@ -7,6 +7,8 @@ then sends the dot. A sender killed before `commit` returns leaves nothing deliv
 recorded: the message is sent again later. Killed after, the dot is a single write away: the
 record is already there. What remains is the few microseconds between the two, instead of the
 whole server round trip and database commit of the usual "send, then record" order.
+This relies on what real relays (Postfix, Exim) do: a message whose final dot has arrived is
+queued even if the client is gone before the "250" reply.
 
 If the server then refuses the message (a 4xx or 5xx after the dot), `SmtpRefused` tells the
 caller to undo its record. Connections are reused (one per sending thread), reopened when the
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from typing import Callable
@@ -63,8 +66,8 @@ class SmtpSettings:
 class SmtpTransport:
     """One SMTP connection, reused across messages. Not thread-safe: one per sending thread."""
 
-    def __init__(self, settings: SmtpSettings, timeout: float = 30):
-        self.settings, self.timeout = settings, timeout
+    def __init__(self, settings: SmtpSettings, timeout: float = 30, max_per_connection: int = MAX_PER_CONNECTION):
+        self.settings, self.timeout, self.max_per_connection = settings, timeout, max_per_connection
         self._smtp: smtplib.SMTP | None = None
         self._sent_on_connection = 0
         self.connections_opened = 0
@@ -77,6 +80,9 @@ class SmtpTransport:
             smtp = smtplib.SMTP(s.host, s.port, timeout=self.timeout)
             if s.starttls:
                 smtp.starttls(context=ssl.create_default_context())
+        # The message and its final dot are two writes before one read: without TCP_NODELAY, Nagle's
+        # algorithm holds the dot until the server's delayed ACK (40 ms on Linux) for every message.
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         smtp.ehlo_or_helo_if_needed()
         if s.username:
             smtp.login(s.username, s.password)
@@ -104,7 +110,7 @@ class SmtpTransport:
         Raises SmtpRefused, or OSError/SMTPException when the server cannot be reached; in every
         case where `commit` has not run, nothing was delivered.
         """
-        if self._smtp is not None and self._sent_on_connection >= MAX_PER_CONNECTION:
+        if self._smtp is not None and self._sent_on_connection >= self.max_per_connection:
             self.close()
         try:
             self._envelope(sender, recipient)

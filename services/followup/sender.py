@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import queue
 import smtplib
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -22,9 +23,8 @@ from sqlalchemy.orm import Session
 
 from services.followup import delivery
 from services.followup.compose import Composer, message_id, to_mime
-from services.followup.mailer import SmtpRefused, SmtpSettings, SmtpTransport
-from services.followup.models import Attendee
-from services.followup.store import event_info, load_digests, person
+from services.followup.mailer import MAX_PER_CONNECTION, SmtpRefused, SmtpSettings, SmtpTransport
+from services.followup.store import attendee_rows, event_info, load_digests, person
 from shared.envelope import utc_now
 
 log = logging.getLogger(__name__)
@@ -42,14 +42,16 @@ class Outgoing:
 class Sender:
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
                  delay: timedelta = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
-                 lease: timedelta = timedelta(seconds=60), batch: int = 200, connections: int = 4):
+                 lease: timedelta = timedelta(seconds=60), batch: int = 200, connections: int = 4,
+                 max_per_connection: int = MAX_PER_CONNECTION):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
         self.delay, self.nudge_days, self.lease, self.batch = delay, nudge_days, lease, batch
         self._local = threading.local()
         self._transports: list[SmtpTransport] = []
         self._transports_lock = threading.Lock()
-        self._smtp = smtp
+        self._smtp, self._max_per_connection = smtp, max_per_connection
         self._pool = ThreadPoolExecutor(connections, thread_name_prefix="smtp")
+        self._recorder = SentRecorder(sessions)
 
     def run_once(self) -> dict[str, int]:
         """One round: plan, claim a batch, send it. Counts of each outcome."""
@@ -61,39 +63,49 @@ class Sender:
             claimed = delivery.claim(session, now, self.batch, self.lease)
         if not claimed:
             return {}
-        outgoing, outcomes = self._compose(claimed)
-        for outcome in self._pool.map(self._deliver, outgoing):
+        readers, digests, events = self._load(claimed)
+        outcomes: dict[str, int] = {}
+        sending, skipped = [], []
+        # Each email goes to the SMTP threads as soon as it is composed, so composing the next one
+        # overlaps with the network round trips of the last.
+        for row in claimed:
+            reader = readers.get(row.attendee_id)
+            reason = skip_reason(reader)
+            composed = None
+            if reason is None:
+                composed = self.composer.compose(events[row.event_id], digests[row.attendee_id], row.campaign)
+                reason = None if composed else "nothing to say"
+            if reason:
+                skipped.append((row, reason))
+                continue
+            msg_id = message_id(row.campaign, row.attendee_id, self.mail_from)
+            data = to_mime(composed, person(reader), self.mail_from, msg_id)
+            sending.append(self._pool.submit(self._deliver, Outgoing(row, reader.email, data, msg_id,
+                                                                     composed.contacts)))
+        if skipped:
+            with self.sessions() as session:
+                for row, reason in skipped:
+                    delivery.mark_skipped(session, row, reason)
+                session.commit()
+            outcomes["skipped"] = len(skipped)
+        for future in sending:
+            outcome = future.result()
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
         return outcomes
 
-    def _compose(self, claimed: list[delivery.Claimed]) -> tuple[list[Outgoing], dict[str, int]]:
-        outcomes: dict[str, int] = {}
-        outgoing: list[Outgoing] = []
+    def _load(self, claimed: list[delivery.Claimed]):
+        """Everything the batch's emails need, read in one short transaction (no lock held while
+        composing and sending)."""
         with self.sessions() as session:
-            readers = {a.id: a for a in session.scalars(sa.select(Attendee).where(
-                Attendee.id.in_([c.attendee_id for c in claimed])))}
+            readers = attendee_rows(session, [c.attendee_id for c in claimed])
             digests = load_digests(session, readers.values())
             events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
-            for row in claimed:
-                reader = readers.get(row.attendee_id)
-                reason = skip_reason(reader)
-                composed = None
-                if reason is None:
-                    composed = self.composer.compose(events[row.event_id], digests[row.attendee_id], row.campaign)
-                    reason = None if composed else "nothing to say"
-                if reason:
-                    delivery.mark_skipped(session, row, reason)
-                    outcomes["skipped"] = outcomes.get("skipped", 0) + 1
-                    continue
-                msg_id = message_id(row.campaign, row.attendee_id, self.mail_from)
-                mime = to_mime(composed, person(reader), self.mail_from, msg_id)
-                outgoing.append(Outgoing(row, reader.email, mime.as_bytes(), msg_id, composed.contacts))
-        return outgoing, outcomes
+        return readers, digests, events
 
     def _transport(self) -> SmtpTransport:
         transport = getattr(self._local, "transport", None)
         if transport is None:
-            transport = self._local.transport = SmtpTransport(self._smtp)
+            transport = self._local.transport = SmtpTransport(self._smtp, max_per_connection=self._max_per_connection)
             with self._transports_lock:
                 self._transports.append(transport)
         return transport
@@ -102,9 +114,8 @@ class Sender:
         recorded = []
 
         def commit() -> None:
-            with self.sessions() as session:
-                if not delivery.mark_sent(session, out.row, out.message_id, out.contacts, utc_now()):
-                    raise LeaseLost(out.row.id)
+            if not self._recorder.record(out):
+                raise LeaseLost(out.row.id)
             recorded.append(True)
 
         try:
@@ -116,7 +127,7 @@ class Sender:
             log.warning("%s refused for %s: %s", out.row.campaign, out.row.attendee_id, refused)
             with self.sessions() as session:
                 return delivery.mark_retry(session, out.row, str(refused), utc_now(), permanent=refused.permanent)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, sa.exc.SQLAlchemyError) as exc:
             if recorded:  # the server went away after the message was final: it stands as sent
                 log.warning("connection lost after sending %s to %s: %s", out.row.campaign, out.row.attendee_id, exc)
                 return "sent"
@@ -134,11 +145,49 @@ class Sender:
             transport.close()
 
 
+class SentRecorder:
+    """Group commit for "sent" marks: the sending threads each wait for their mark to be durable
+    before the final dot (mailer.py), and one writer thread commits every mark waiting at that
+    moment in one transaction. One commit per batch instead of per email, and no SQLite writers
+    sleeping in each other's busy-timeout backoff."""
+
+    def __init__(self, sessions: Callable[[], Session]):
+        self._sessions = sessions
+        self._queue: queue.Queue[tuple[Outgoing, Future]] = queue.Queue()
+        threading.Thread(target=self._run, name="sent-recorder", daemon=True).start()
+
+    def record(self, out: Outgoing) -> bool:
+        """True once the mark is committed; False if another sender holds the row now."""
+        future: Future = Future()
+        self._queue.put((out, future))
+        return future.result()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                now = utc_now()
+                with self._sessions() as session:
+                    held = [delivery.mark_sent(session, out.row, out.message_id, out.contacts, now) for out, _ in batch]
+                    session.commit()
+            except Exception as exc:  # the database failed: no message in the batch may be finished
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (_, future), ok in zip(batch, held):
+                future.set_result(ok)
+
+
 class LeaseLost(Exception):
     """Another sender took this row over (our lease ran out): do not send it."""
 
 
-def skip_reason(reader: Attendee | None) -> str | None:
+def skip_reason(reader) -> str | None:
     """Consent as of now, checked at send time."""
     if reader is None:
         return "attendee erased"

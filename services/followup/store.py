@@ -1,14 +1,15 @@
 """Read what emails need from the follow-up database, many attendees at a time.
 
-`load_digests` answers for a whole batch of readers in a handful of queries (readers, their
-meetings, the people on the other side, the readers' own notes, their followed-up marks), so
-composing ten thousand emails costs a few hundred queries, not a few per email.
+`load_digests` answers for a whole batch of readers in a handful of queries (their meetings, the
+people on the other side, the readers' own notes, their followed-up marks), so composing ten
+thousand emails costs a few hundred queries, not a few per email. It reads plain rows (SQLAlchemy
+Core), not ORM objects: a batch touches tens of thousands of rows and needs no identity map.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -17,8 +18,14 @@ from services.followup.compose import EventInfo
 from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
 from services.followup.models import Attendee, Event, FollowedUp, Meeting, Note
 
+A = Attendee.__table__.c
+ATTENDEE_COLUMNS = (A.id, A.event_id, A.name, A.email, A.language, A.company, A.title, A.headline, A.interests,
+                    A.consent_followup, A.consent_share_contact, A.unsubscribed_at)
+CHUNK = 500  # ids per IN (...) list
 
-def person(row: Attendee) -> Person:
+
+def person(row) -> Person:
+    """A Person from an attendee row (Core row or ORM object: the same attributes)."""
     return Person(id=row.id, name=row.name, email=row.email, language=row.language, company=row.company,
                   title=row.title, headline=row.headline, interests=tuple(row.interests or ()),
                   consent_share_contact=row.consent_share_contact)
@@ -29,44 +36,56 @@ def event_info(session: Session, event_id: str) -> EventInfo | None:
     return EventInfo(row.id, row.name) if row else None
 
 
-def load_digests(session: Session, readers: Iterable[Attendee]) -> dict[str, Digest]:
+def attendee_rows(session: Session, ids: Sequence[str]) -> dict[str, sa.Row]:
+    rows: dict[str, sa.Row] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(sa.select(*ATTENDEE_COLUMNS).where(A.id.in_(ids[start:start + CHUNK]))):
+            rows[row.id] = row
+    return rows
+
+
+def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
+    """The digest of every reader (attendee rows or ORM objects)."""
     readers = {r.id: r for r in readers}
     if not readers:
         return {}
     ids = list(readers)
-    meetings = session.scalars(sa.select(Meeting).where(sa.or_(Meeting.low_id.in_(ids),
-                                                               Meeting.high_id.in_(ids)))).all()
-    other_ids = {m.high_id if m.low_id in readers else m.low_id for m in meetings}
-    other_ids |= {m.low_id for m in meetings if m.high_id in readers}
+    m = Meeting.__table__.c
+    meetings = [row for start in range(0, len(ids), CHUNK) for row in session.execute(
+        sa.select(m.id, m.low_id, m.high_id, m.low_scanned, m.high_scanned, m.first_met_at).where(
+            sa.or_(m.low_id.in_(ids[start:start + CHUNK]), m.high_id.in_(ids[start:start + CHUNK]))))]
+    meetings = list({row.id: row for row in meetings}.values())  # a meeting between two readers comes twice
     people = {r.id: person(r) for r in readers.values()}
-    missing = list(other_ids - people.keys())
-    for start in range(0, len(missing), 500):
-        for row in session.scalars(sa.select(Attendee).where(Attendee.id.in_(missing[start:start + 500]))):
-            people[row.id] = person(row)
-    notes: dict[tuple[str, str], list[Note]] = defaultdict(list)
-    if meetings:
-        for note in session.scalars(sa.select(Note).where(Note.meeting_id.in_([m.id for m in meetings]),
-                                                          Note.scanner_id.in_(ids)).order_by(Note.scanned_at, Note.id)):
-            notes[(note.scanner_id, note.meeting_id)].append(note)
-    done = {(a, c) for a, c in session.execute(sa.select(FollowedUp.attendee_id, FollowedUp.contact_id).where(
-        FollowedUp.attendee_id.in_(ids)))}
+    other_ids = {row.low_id for row in meetings} | {row.high_id for row in meetings}
+    people.update({i: person(r) for i, r in attendee_rows(session, other_ids - people.keys()).items()})
+
+    n = Note.__table__.c
+    notes: dict[tuple[str, str], list] = defaultdict(list)
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(sa.select(n.meeting_id, n.scanner_id, n.note, n.tags).where(
+                n.scanner_id.in_(ids[start:start + CHUNK])).order_by(n.scanned_at, n.id)):
+            notes[(row.scanner_id, row.meeting_id)].append(row)
+    f = FollowedUp.__table__.c
+    done = {(a, c) for start in range(0, len(ids), CHUNK) for a, c in session.execute(
+        sa.select(f.attendee_id, f.contact_id).where(f.attendee_id.in_(ids[start:start + CHUNK])))}
 
     contacts: dict[str, list[Contact]] = defaultdict(list)
-    for m in meetings:
-        for me, other, i_scanned, they_scanned in ((m.low_id, m.high_id, m.low_scanned, m.high_scanned),
-                                                   (m.high_id, m.low_id, m.high_scanned, m.low_scanned)):
+    for row in meetings:
+        for me, other, i_scanned, they_scanned in ((row.low_id, row.high_id, row.low_scanned, row.high_scanned),
+                                                   (row.high_id, row.low_id, row.high_scanned, row.low_scanned)):
             if me not in readers or other not in people:
                 continue  # an attendee we have not heard of yet (or erased) is left out, never half-shown
-            mine = notes.get((me, m.id), [])
+            mine = notes.get((me, row.id), ())
             them = people[other]
             contacts[me].append(Contact(
-                person=them, i_scanned=i_scanned, they_scanned=they_scanned, met_at=m.first_met_at,
-                notes=tuple(n.note for n in mine if n.note.strip()),
-                tags=tuple(dict.fromkeys(t for n in mine for t in n.tags)),
+                person=them, i_scanned=i_scanned, they_scanned=they_scanned, met_at=row.first_met_at,
+                notes=tuple(x.note for x in mine if x.note.strip()),
+                tags=tuple(dict.fromkeys(t for x in mine for t in x.tags)),
                 shared_interests=shared_interests(people[me].interests, them.interests),
                 followed_up=(me, other) in done))
-    lonely_events = {readers[r].event_id for r in ids if not contacts.get(r)}
-    others = {event: [person(a) for a in session.scalars(sa.select(Attendee).where(
-        Attendee.event_id == event, Attendee.consent_share_contact.is_(True)))] for event in lonely_events}
-    return {r: build_digest(people[r], contacts.get(r, []), others.get(readers[r].event_id, []))
-            for r in ids}
+    others = {}  # per event, for readers who met nobody: the people there who share their contact
+    for event in {readers[r].event_id for r in ids if not contacts.get(r)}:
+        others[event] = [person(row) for row in session.execute(sa.select(*ATTENDEE_COLUMNS).where(
+            A.event_id == event, A.consent_share_contact.is_(True)))]
+    return {r: build_digest(people[r], contacts.get(r, []), others.get(readers[r].event_id, [])) for r in ids}

@@ -10,6 +10,7 @@ import smtplib
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,7 +25,17 @@ def get(url: str):
         return response.status, json.loads(response.read())
 
 
-@pytest.mark.timeout(180)
+def call(method: str, url: str, headers: dict, body: dict):
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode(),
+                                     headers={**headers, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+@pytest.mark.timeout(240)
 def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
     env.update(RAPPORT_DATA_DIR=str(tmp_path / "var"), PYTHONPATH=str(REPO), RAPPORT_WORKERS="1")
@@ -56,6 +67,30 @@ def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp
             assert time.monotonic() < deadline
             time.sleep(0.1)
         assert "سعدت بلقائك" in json.dumps(listed, ensure_ascii=False)
+
+        # The whole product on embedded defaults: an event, two attendees, one scan, the close,
+        # and the follow-up email lands in the mail sink.
+        admin = {"Authorization": f"Bearer {token}"}
+        _, event = call("POST", "http://127.0.0.1:8001/v1/events", admin, {
+            "name": "Local Meetup", "starts_at": "2026-11-01T09:00:00Z", "ends_at": "2026-11-01T18:00:00Z"})
+        people = [call("POST", f"http://127.0.0.1:8001/v1/events/{event['id']}/attendees", admin, {
+            "name": name, "email": f"{name.lower()}@example.org", "consent": {"followup": True, "share_contact": True}})[1]
+            for name in ("Huda", "Omar")]
+        scanner = {"Authorization": f"Bearer {people[0]['scanner_token']}"}
+        deadline = time.monotonic() + 30
+        while (status := call("POST", "http://127.0.0.1:8002/v1/scans", scanner, {
+                "scanned": people[1]["badge_token"], "note": "open data in Amman", "client_scan_id": "s1"})[0]) >= 400:
+            assert time.monotonic() < deadline, status  # the scan consumer learns the attendees first
+            time.sleep(0.3)
+        call("POST", f"http://127.0.0.1:8001/v1/events/{event['id']}/close", admin, {})
+        deadline = time.monotonic() + 60
+        while not [m for m in get("http://127.0.0.1:8025/api/messages")[1] if "huda@example.org" in json.dumps(m)]:
+            assert time.monotonic() < deadline, "no follow-up email reached the mail sink"
+            time.sleep(0.3)
+        [huda] = [m for m in get("http://127.0.0.1:8025/api/messages")[1] if "huda@example.org" in json.dumps(m)]
+        _, viewed = get(f"http://127.0.0.1:8025/api/messages/{huda['id']}")
+        assert "Omar" in json.dumps(viewed, ensure_ascii=False)
+        assert "open data in Amman" in json.dumps(viewed, ensure_ascii=False)
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -24,7 +24,8 @@ DESIGN_PORTS = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003
 INFRASTRUCTURE = ("kafka", "postgres", "mail")
 # The bus processes written so far, besides the web services (the follow-up sender and the
 # follow-up and dashboard consumers join this list, and docker-compose.yml, with their issues).
-WORKER_MODULES = {"services.badge.relay", "services.scan.relay", "services.scan.consumer"}
+WORKER_MODULES = {"services.badge.relay", "services.scan.relay", "services.scan.consumer", "services.followup.consumer",
+                  "services.followup.sender", "services.followup.relay"}
 # Stand-ins for what the deployer puts in .env (compose refuses to start without them).
 DOTENV = {"POSTGRES_PASSWORD": "pg-password-for-tests", "RAPPORT_SECRET_KEY": "k" * 32,
           "RAPPORT_ADMIN_TOKEN": "rap_admin_for_tests"}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import vobject
 
 from tests.integration.followup.conftest import ADMIN
@@ -104,7 +102,9 @@ def test_vcard_only_while_the_contact_shares(world, service, client):
 def test_forged_and_repurposed_links_are_refused(world, service, client):
     people = small_event(world)
     good = links(service, people["Amal"], people["Bilal"])
-    tampered = re.sub(r"[A-Z2-7]$", lambda m: "A" if m.group() != "A" else "B", good["unsubscribe"])
+    token = good["unsubscribe"].removeprefix("/u/")
+    middle = len(token) // 2  # a character inside the tag (the last one may hold only padding bits)
+    tampered = "/u/" + token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
     for path in (tampered, "/u/not-a-token", good["vcard"].replace("/v/", "/u/"), good["unsubscribe"].replace("/u/", "/d/")):
         answer = client.post(path)
         assert (answer.status_code, answer.json["code"]) == (404, "bad_link"), path

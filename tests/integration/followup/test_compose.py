@@ -133,11 +133,11 @@ def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
     assert '<html lang="ar" dir="rtl">' in email.html
     with service.sessions() as session:
         reader = person(session.get(Attendee, me))
-    mime = to_mime(email, reader, "Rapport <rapport@example.org>", message_id("followup", me, "rapport@example.org"))
+    mime = to_mime(email, reader, "فريق القمة <team@example.org>", message_id("followup", me, "team@example.org"))
     import smtplib
 
     with smtplib.SMTP(smtp_server.url.split("//")[1].split(":")[0], int(smtp_server.url.rsplit(":", 1)[1])) as smtp:
-        smtp.send_message(mime)
+        smtp.sendmail("team@example.org", [reader.email], mime)
     [received] = smtp_server.wait_for(1)
     message = received.message
     assert message["Subject"] == email.subject and not email.subject.isascii()
@@ -147,3 +147,6 @@ def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
     assert "عمر خليل" in text and "الخدمات المصرفية المفتوحة" in text and "بنك المستقبل" in html
     assert "عمر خليل" in str(message.get_body(("html",)).get_content())
     assert received.raw.isascii()  # 7-bit on the wire: any relay accepts it
+    assert message["From"].addresses[0].display_name == "فريق القمة"
+    assert message["To"].addresses[0].display_name == "هدى سالم"
+    assert not message.defects and all(not part.defects for part in message.walk())

@@ -1,0 +1,169 @@
+"""Follow-up delivery benchmark.
+
+    .venv/bin/python bench/followups.py [--attendees 10000] [--database-url URL] [--connections 4]
+                                        [--per-email-sample 2000]
+
+Seeds a closed event with --attendees attendees who met 5-15 people each (notes, tags, shared
+interests, half Arabic), then runs the real sender (plan, lease, load digests, compose HTML and
+text, SMTP with connections reused) against an SMTP server in a second process on loopback
+(aiosmtpd, accepting and counting). Prints emails/s, the split between composing and delivering,
+and peak RSS; then the same delivery opening one SMTP connection per email, for the ratio.
+Target (DESIGN.md): >= 500 personalised emails/s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa  # noqa: E402
+
+from deploy.rig.ports import free_port, wait_for_port  # noqa: E402
+from services.followup import FollowupService, MIGRATIONS  # noqa: E402
+from services.followup.mailer import SmtpSettings  # noqa: E402
+from services.followup.models import Attendee, Delivery, Event, Meeting, Note  # noqa: E402
+from services.followup.sender import Sender  # noqa: E402
+from shared.config import Settings  # noqa: E402
+from shared.db import migrate  # noqa: E402
+from shared.envelope import utc_now  # noqa: E402
+
+INTERESTS = ["fintech", "design", "AI", "climate", "health", "education", "logistics", "التقنية المالية",
+             "التعليم", "الطاقة"]
+NOTES = ["open banking APIs", "hiring two designers", "روّاد الأعمال في عمّان", "a podcast on product",
+         "التمويل الجماعي", "his team's Arabic OCR work", ""]
+SERVER = """
+import asyncio, sys
+from aiosmtpd.controller import Controller
+class Count:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+c = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]), server_hostname="bench.localhost")
+c.start()
+sys.stdin.read()
+"""
+
+
+def seed(service: FollowupService, attendees: int, rng: random.Random) -> str:
+    event_id = "benchevt01"
+    now = utc_now()
+    ids = [f"a{i:09d}" for i in range(attendees)]
+    with service.engine.begin() as conn:
+        conn.execute(sa.insert(Event), [dict(id=event_id, name="Bench Summit", venue="", language="en",
+                                             timezone="UTC", closed_at=now - timedelta(minutes=1))])
+        conn.execute(sa.insert(Attendee), [dict(
+            id=a, event_id=event_id, name=f"{rng.choice(['Lina', 'Omar', 'ليلى', 'محمد'])} Person{i}",
+            email=f"{a}@example.org", language="ar" if i % 2 else "en", company=f"Co {i % 97}" if i % 3 else "",
+            title="Engineer" if i % 4 else "", headline="Building tools for makers" if i % 5 else "",
+            interests=rng.sample(INTERESTS, 2), consent_followup=True, consent_share_contact=i % 3 != 0,
+            unsubscribed_at=None) for i, a in enumerate(ids)])
+        meetings, notes, seen = [], [], set()
+        for i, a in enumerate(ids):
+            for _ in range(rng.randint(3, 8)):  # each meeting counts for both people: 5-15 contacts each
+                b = rng.choice(ids)
+                low, high = sorted((a, b))
+                if a == b or (low, high) in seen:
+                    continue
+                seen.add((low, high))
+                mutual = rng.random() < 0.3
+                mid = f"{low}{high}"
+                meetings.append(dict(id=mid, event_id=event_id, low_id=low, high_id=high,
+                                     low_scanned=a == low or mutual, high_scanned=a == high or mutual,
+                                     first_met_at=now - timedelta(hours=rng.randint(1, 8))))
+                notes.append(dict(meeting_id=mid, scanner_id=a, client_scan_id=mid, note=rng.choice(NOTES),
+                                  tags=["coffee later"] if rng.random() < 0.2 else [],
+                                  scanned_at=now - timedelta(hours=1)))
+        for start in range(0, len(meetings), 5000):
+            conn.execute(sa.insert(Meeting), meetings[start:start + 5000])
+            conn.execute(sa.insert(Note), notes[start:start + 5000])
+    return event_id
+
+
+def run(sender: Sender) -> tuple[int, float]:
+    sent, started = 0, time.perf_counter()
+    while outcome := sender.run_once():
+        sent += outcome.get("sent", 0)
+    return sent, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attendees", type=int, default=10_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--per-email-sample", type=int, default=2000)
+    args = parser.parse_args()
+    rng = random.Random(42)
+    workdir = Path(tempfile.mkdtemp(prefix="rapport-bench-followups-"))
+    url = args.database_url or f"sqlite:///{workdir}/followup.sqlite3"
+    settings = Settings.from_env({"RAPPORT_SECRET_KEY": "bench-secret-key-0123456789", "RAPPORT_DATA_DIR": str(workdir),
+                                  "RAPPORT_FOLLOWUP_DATABASE_URL": url})
+    service = FollowupService(settings)
+    migrate(service.engine, MIGRATIONS)
+    t0 = time.perf_counter()
+    seed(service, args.attendees, rng)
+    with service.sessions() as session:
+        contacts = session.scalar(sa.select(sa.func.count()).select_from(Meeting)) * 2 / args.attendees
+    print(f"seeded {args.attendees:,} attendees, {contacts:.1f} contacts each on average, "
+          f"{url.split(':')[0]} ({time.perf_counter() - t0:.1f} s)")
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdin=subprocess.PIPE)
+    wait_for_port(port, 10)
+    smtp = SmtpSettings.from_url(f"smtp://127.0.0.1:{port}")
+    try:
+        # Composing alone, for the split: load digests and render every email, no SMTP.
+        from services.followup.store import load_digests
+        from services.followup.compose import EventInfo, message_id, to_mime
+        from services.followup.store import person
+        started = time.perf_counter()
+        with service.sessions() as session:
+            readers = session.scalars(sa.select(Attendee).limit(2000)).all()
+            digests = load_digests(session, readers)
+        for reader in readers:
+            composed = service.composer.compose(EventInfo("benchevt01", "Bench Summit"), digests[reader.id], "followup")
+            to_mime(composed, person(reader), settings.mail_from,
+                    message_id("followup", reader.id, settings.mail_from))
+        compose_rate = len(readers) / (time.perf_counter() - started)
+
+        sender = Sender(service.sessions, service.composer, smtp, settings.mail_from, batch=args.batch,
+                        connections=args.connections, nudge_days=())
+        sent, seconds = run(sender)
+        opened = sender.connections_opened
+        sender.close()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"reused connections: {sent:,} emails in {seconds:.1f} s = {sent / seconds:,.0f} emails/s "
+              f"({opened} SMTP connections, {args.connections} sending threads, batches of {args.batch})")
+        print(f"  composing alone (digest + HTML + text + MIME): {compose_rate:,.0f} emails/s")
+        print(f"  peak RSS {peak:,.0f} MiB")
+
+        # One connection per email, on a sample re-queued from the same data.
+        with service.sessions() as session:
+            ids = session.scalars(sa.select(Delivery.id).order_by(Delivery.id).limit(args.per_email_sample)).all()
+            session.execute(sa.update(Delivery).where(Delivery.id.in_(ids)).values(status="queued", sent_at=None))
+            session.commit()
+        single = Sender(service.sessions, service.composer, smtp, settings.mail_from, batch=args.batch,
+                        connections=args.connections, nudge_days=(), max_per_connection=1)
+        sent_single, seconds_single = run(single)
+        single.close()
+        rate, rate_single = sent / seconds, sent_single / seconds_single
+        print(f"one connection per email: {sent_single:,} emails in {seconds_single:.1f} s = {rate_single:,.0f} "
+              f"emails/s; reuse is {rate / rate_single:.2f}x")
+        print(f"target >= 500 emails/s: {'met' if rate >= 500 else 'NOT met'}")
+    finally:
+        server.stdin.close()
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
