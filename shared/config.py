@@ -31,7 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_FOLLOWUP_DATABASE_URL", "sqlite:///{data}/followup.sqlite3", "Follow-up service database."),
     Setting("RAPPORT_DASHBOARD_DATABASE_URL", "sqlite:///{data}/dashboard.sqlite3", "Dashboard database."),
     Setting("RAPPORT_SMTP_URL", "smtp://127.0.0.1:1025",
-            "Outgoing mail: `smtp://[user:pass@]host:port[?starttls=1]` (`smtps://` for implicit TLS)."),
+            "Outgoing mail: `smtp://[user:pass@]host:port[?starttls=1]` (`smtps://` for implicit TLS; "
+            "`&cafile=<pem>` trusts a private CA)."),
     Setting("RAPPORT_MAIL_FROM", "Rapport <rapport@localhost>", "From address of follow-up mail."),
     Setting("RAPPORT_SECRET_KEY", "", "Current signing key for tokens and cookies (required, 16+ random characters; the local run makes one)."),
     Setting("RAPPORT_OLD_SECRET_KEYS", "",

@@ -13,7 +13,7 @@ queued even if the client is gone before the "250" reply.
 If the server then refuses the message (a 4xx or 5xx after the dot), `SmtpRefused` tells the
 caller to undo its record. Connections are reused (one per sending thread), reopened when the
 server drops them and after `MAX_PER_CONNECTION` messages; STARTTLS, implicit TLS and AUTH come
-from the URL: `smtp://[user:pass@]host:port[?starttls=1]` or `smtps://...`.
+from the URL: `smtp://[user:pass@]host:port[?starttls=1][&cafile=/path/ca.pem]` or `smtps://...`.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class SmtpSettings:
     password: str = ""
     implicit_tls: bool = False
     starttls: bool = False
+    cafile: str = ""  # a private CA to trust besides the system's (an internal relay)
 
     @classmethod
     def from_url(cls, url: str) -> "SmtpSettings":
@@ -60,7 +61,15 @@ class SmtpSettings:
         implicit = parts.scheme == "smtps"
         return cls(host=parts.hostname, port=parts.port or (465 if implicit else 25),
                    username=unquote(parts.username or ""), password=unquote(parts.password or ""),
-                   implicit_tls=implicit, starttls=query.get("starttls", "0").lower() in ("1", "true", "yes"))
+                   implicit_tls=implicit, starttls=query.get("starttls", "0").lower() in ("1", "true", "yes"),
+                   cafile=query.get("cafile", ""))
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Certificates and host names are always checked."""
+        context = ssl.create_default_context()
+        if self.cafile:
+            context.load_verify_locations(self.cafile)
+        return context
 
 
 class SmtpTransport:
@@ -75,11 +84,11 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         if s.implicit_tls:
-            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout, context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout, context=s.tls_context())
         else:
             smtp = smtplib.SMTP(s.host, s.port, timeout=self.timeout)
             if s.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=s.tls_context())
         # The message and its final dot are two writes before one read: without TCP_NODELAY, Nagle's
         # algorithm holds the dot until the server's delayed ACK (40 ms on Linux) for every message.
         smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import ssl
+
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -182,3 +184,42 @@ def test_nothing_reaches_the_server_unless_the_send_was_recorded(smtp_server):
     [received] = smtp_server.wait_for(1)
     assert received.message.get_content() == ".leading dot\nbody\n"  # dot-stuffing undone by the server
     transport.close()
+
+
+class Keeping:
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append((session.authenticated, envelope.content))
+        return "250 OK"
+
+
+def test_starttls_and_auth_from_the_url(tmp_path):
+    """A relay that insists on STARTTLS and a login, with a certificate from a private CA."""
+    import trustme
+    from aiosmtpd.smtp import AuthResult
+
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=auth_data.login == b"mailer" and auth_data.password == b"s3cret:/@")
+
+    handler = Keeping()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True, auth_required=True, authenticator=authenticator)
+    controller.start()
+    try:
+        base = f"smtp://mailer:s3cret%3A%2F%40@127.0.0.1:{controller.port}?starttls=1"
+        transport = SmtpTransport(SmtpSettings.from_url(f"{base}&cafile={tmp_path / 'ca.pem'}"))
+        transport.send("a@example.org", "b@example.org", b"Subject: over TLS\r\n\r\nhello\r\n", lambda: None)
+        transport.close()
+        assert handler.received == [(True, b"Subject: over TLS\r\n\r\nhello\r\n")]
+        untrusted = SmtpTransport(SmtpSettings.from_url(base))  # the system CAs do not know this relay
+        with pytest.raises(ssl.SSLCertVerificationError):
+            untrusted.send("a@example.org", "b@example.org", b"Subject: x\r\n\r\nx\r\n", lambda: None)
+    finally:
+        controller.stop()
