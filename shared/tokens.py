@@ -54,6 +54,9 @@ class TokenSigner:
         if not current_key:
             raise ValueError("a signing key is required")
         self._current = current_key.encode()
+        self._current_kid = self._kid(self._current)
+        # A keyed HMAC per (key, purpose), copied for each token: keying is half of the work.
+        self._macs: dict[tuple[bytes, str], hmac.HMAC] = {}
         self._keys: dict[int, list[bytes]] = {}
         for key in (current_key, *old_keys):
             raw = key.encode()
@@ -67,13 +70,17 @@ class TokenSigner:
     def _kid(key: bytes) -> int:
         return hashlib.sha256(key).digest()[0]
 
-    @staticmethod
-    def _tag(key: bytes, purpose: str, signed: bytes) -> bytes:
-        purpose_key = hmac.new(key, b"rapport/token/v1/" + purpose.encode(), hashlib.sha256).digest()
-        return hmac.new(purpose_key, signed, hashlib.sha256).digest()[:TAG_BYTES]
+    def _tag(self, key: bytes, purpose: str, signed: bytes) -> bytes:
+        mac = self._macs.get((key, purpose))
+        if mac is None:
+            purpose_key = hmac.new(key, b"rapport/token/v1/" + purpose.encode(), hashlib.sha256).digest()
+            mac = self._macs[(key, purpose)] = hmac.new(purpose_key, digestmod=hashlib.sha256)
+        mac = mac.copy()
+        mac.update(signed)
+        return mac.digest()[:TAG_BYTES]
 
     def sign(self, purpose: str, payload: bytes) -> str:
-        signed = bytes([VERSION, self._kid(self._current)]) + payload
+        signed = bytes([VERSION, self._current_kid]) + payload
         return encode_text(signed + self._tag(self._current, purpose, signed))
 
     def verify(self, purpose: str, token: str) -> bytes:

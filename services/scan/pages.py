@@ -103,9 +103,15 @@ def local_path(value: str | None) -> str | None:
     return value if not parts.scheme and not parts.netloc and value.isprintable() else None
 
 
+def secure_cookies() -> bool:
+    """Cookies are Secure when the public URL is https, even when TLS ends at a proxy in front of
+    us and this request arrived over plain HTTP."""
+    return request.is_secure or service().settings.public_url.startswith("https://")
+
+
 def remember(response, token: str):
     response.set_cookie(COOKIE, token, max_age=int(COOKIE_AGE.total_seconds()), path="/", httponly=True,
-                        samesite="Lax", secure=request.is_secure)
+                        samesite="Lax", secure=secure_cookies())
     return response
 
 
@@ -150,7 +156,7 @@ def identify_page(holder, badge_token, status=200, error=None, form=None):
                         form=form or {}, csrf=csrf_token(nonce, "identify"))
     response = make_response(body, status)
     response.set_cookie(FORM_COOKIE, nonce, max_age=3600, path="/c/", httponly=True, samesite="Lax",
-                        secure=request.is_secure)
+                        secure=secure_cookies())
     return response
 
 

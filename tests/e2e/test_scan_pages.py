@@ -378,6 +378,14 @@ def test_the_private_link_sets_a_long_lived_httponly_cookie(client, people):
     assert "Secure" not in client.get(f"/i/{people['lina'].private}").headers["Set-Cookie"]  # plain http
 
 
+def test_cookies_are_secure_behind_a_tls_proxy_when_the_public_url_is_https(scan_app, people):
+    """TLS ends at the proxy, the request reaches us over plain HTTP: the public URL decides."""
+    service = scan_app.extensions["scan"]
+    service.settings = replace(service.settings, public_url="https://meet.example.org")
+    answer = scan_app.test_client().get(f"/i/{people['lina'].private}")
+    assert answer.status_code == 303 and "Secure" in answer.headers["Set-Cookie"]
+
+
 @pytest.mark.parametrize("next_, location", [
     ("/c/ABC?lang=ar", "/c/ABC?lang=ar"), ("https://evil.example/c/x", "/scan"), ("//evil.example/c/x", "/scan"),
     ("/\\evil.example", "/scan"), ("javascript:alert(1)", "/scan"), ("c/x", "/scan"), ("/c/x\r\nX: y", "/scan"),
