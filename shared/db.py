@@ -156,11 +156,20 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+MIGRATION_LOCK = 0x7261707072  # "rappr": an arbitrary advisory lock id for schema migrations
+
+
 def migrate(engine: Engine, migrations_dir: Path, revision: str = "head") -> None:
     """Bring the database up to `revision` with the service's Alembic scripts."""
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # A service's processes (web, consumer, relay, sender) start together and each
+            # migrates: one at a time, or two would create the same tables at once. The lock ends
+            # with the transaction; the next process then finds the schema at head. (SQLite's
+            # BEGIN IMMEDIATE already serialises them.)
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

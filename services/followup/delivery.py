@@ -25,6 +25,8 @@ from shared.envelope import iso
 from shared.outbox import add_to_outbox
 
 MAX_ATTEMPTS = 8
+SETTLE = timedelta(seconds=10)
+LATE = timedelta(days=2)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -41,17 +43,27 @@ class Claimed:
     attempts: int
 
 
-def plan(session: Session, now: datetime, delay: timedelta, nudge_days: tuple[int, ...]) -> int:
-    """Queue every email that is due and not yet queued; how many rows were added."""
+def plan(session: Session, now: datetime, delay: timedelta, nudge_days: tuple[int, ...],
+         settle: timedelta = SETTLE) -> int:
+    """Queue every email that is due and not yet queued; how many rows were added.
+
+    An event's follow-ups are due `delay` after its close, once its attendees and scans have
+    stopped arriving for `settle` (the consumer reads three topics independently and may still be
+    catching up). Attendees who reach the read model after that still get theirs, for `LATE` more.
+    """
     added = 0
+    quiet = sa.or_(Event.changed_at.is_(None), Event.changed_at <= now - settle)
     due_events = session.scalars(sa.select(Event).where(Event.closed_at.is_not(None), Event.planned_at.is_(None),
-                                                        Event.closed_at <= now - delay)).all()
+                                                        Event.closed_at <= now - delay, quiet)).all()
     for event in due_events:
-        readers = session.scalars(sa.select(Attendee.id).where(
-            Attendee.event_id == event.id, Attendee.consent_followup.is_(True),
-            Attendee.unsubscribed_at.is_(None))).all()
-        added += _queue(session, event.id, readers, FOLLOWUP, now)
         event.planned_at = now
+    recent = session.scalars(sa.select(Event.id).where(Event.planned_at >= now - LATE, quiet)).all()
+    for event_id in recent:
+        followed = sa.select(Delivery.id).where(Delivery.attendee_id == Attendee.id, Delivery.campaign == FOLLOWUP)
+        readers = session.scalars(sa.select(Attendee.id).where(
+            Attendee.event_id == event_id, Attendee.consent_followup.is_(True), Attendee.unsubscribed_at.is_(None),
+            ~followed.exists())).all()
+        added += _queue(session, event_id, readers, FOLLOWUP, now)
     for days in nudge_days:
         campaign = f"nudge-{days}"
         d = sa.orm.aliased(Delivery)

@@ -29,6 +29,9 @@ class Event(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # When the planner queued this event's follow-up emails (once; nudges are planned per attendee).
     planned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When the consumer last applied an attendee or a scan of this event: planning waits until the
+    # topics have gone quiet, so an email is not composed before its scans have arrived.
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Attendee(Base):

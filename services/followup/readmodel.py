@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.followup.models import Attendee, Delivery, Erased, Event, FollowedUp, Meeting, Note
 from shared import events as ev
-from shared.envelope import Envelope, parse_iso
+from shared.envelope import Envelope, parse_iso, utc_now
 
 PROFILE_FIELDS = ("event_id", "name", "email", "language", "company", "title", "headline",
                   "consent_followup", "consent_share_contact")
@@ -31,15 +31,22 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
         if session.get(Erased, event.attendee_id):
             return
+        touch(session, event.event_id)
         row = session.get(Attendee, event.attendee_id) or Attendee(id=event.attendee_id)
         for name in PROFILE_FIELDS:
             setattr(row, name, getattr(event, name))
         row.interests = list(event.interests)
         session.merge(row)
     elif isinstance(event, ev.ScanRecorded):
+        touch(session, event.event_id)
         record_meeting(session, event)
     elif isinstance(event, ev.AttendeeErased):
         erase(session, event.attendee_id)
+
+
+def touch(session: Session, event_id: str) -> None:
+    """Note that the event's people or meetings changed just now (see Event.changed_at)."""
+    session.execute(sa.update(Event).where(Event.id == event_id).values(changed_at=utc_now()))
 
 
 def record_meeting(session: Session, scan: ev.ScanRecorded) -> None:

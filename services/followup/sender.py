@@ -42,10 +42,11 @@ class Outgoing:
 class Sender:
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
                  delay: timedelta = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
-                 lease: timedelta = timedelta(seconds=60), batch: int = 200, connections: int = 4,
+                 settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
+                 connections: int = 4,
                  max_per_connection: int = MAX_PER_CONNECTION):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
-        self.delay, self.nudge_days, self.lease, self.batch = delay, nudge_days, lease, batch
+        self.delay, self.nudge_days, self.settle, self.lease, self.batch = delay, nudge_days, settle, lease, batch
         self._local = threading.local()
         self._transports: list[SmtpTransport] = []
         self._transports_lock = threading.Lock()
@@ -57,7 +58,7 @@ class Sender:
         """One round: plan, claim a batch, send it. Counts of each outcome."""
         now = utc_now()
         with self.sessions() as session:
-            delivery.plan(session, now, self.delay, self.nudge_days)
+            delivery.plan(session, now, self.delay, self.nudge_days, self.settle)
             session.commit()
         with self.sessions() as session:
             claimed = delivery.claim(session, now, self.batch, self.lease)
@@ -206,6 +207,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lease", type=float, default=60, help="seconds a sender holds a batch before others may take it")
+    parser.add_argument("--settle", type=float, default=delivery.SETTLE.total_seconds(),
+                        help="seconds an event's attendees and scans must be quiet before its emails are planned")
     parser.add_argument("--connections", type=int, default=4, help="SMTP connections (sending threads)")
     parser.add_argument("--idle", type=float, default=1.0, help="seconds between rounds when nothing is due")
     args = parser.parse_args()
@@ -215,7 +218,8 @@ def main() -> None:
     migrate(service.engine, MIGRATIONS)
     sender = Sender(service.sessions, service.composer, SmtpSettings.from_url(settings.smtp_url), settings.mail_from,
                     delay=timedelta(seconds=settings.followup_delay), nudge_days=settings.nudge_days,
-                    lease=timedelta(seconds=args.lease), connections=args.connections)
+                    settle=timedelta(seconds=args.settle), lease=timedelta(seconds=args.lease),
+                    connections=args.connections)
     stop = stop_on_signals()
     log.info("follow-up sender delivering to %s", settings.smtp_url.split("@")[-1])
     while not stop.is_set():

@@ -178,7 +178,7 @@ def test_a_closed_event_sends_each_consenting_attendee_exactly_one_email(rig):
         with bus.producer() as producer:
             producer.send(bus_close.TOPIC, bus_close.key(), to_envelope(bus_close).to_bytes())
             producer.flush()
-        start("services.followup.sender", "--idle", "0.2", smtp_url=smtp.url)
+        start("services.followup.sender", "--idle", "0.2", "--settle", "2", smtp_url=smtp.url)
         expected = expected_recipients(scenario, set(opted_out))
         received = smtp.wait_for(len(expected), timeout=120)
         time.sleep(2)  # anything extra (a duplicate) would arrive now
@@ -196,13 +196,13 @@ def test_sigkill_in_the_middle_of_sending_misses_nobody_and_doubles_nobody(rig):
     expected = expected_recipients(scenario)
     with SmtpSink(delay=0.05) as smtp:  # a slow relay, so the kill lands while mail is in flight
         start("services.followup.consumer")
-        sender = start("services.followup.sender", "--lease", "3", "--idle", "0.2", smtp_url=smtp.url)
+        sender = start("services.followup.sender", "--lease", "3", "--idle", "0.2", "--settle", "2", smtp_url=smtp.url)
         smtp.wait_for(8, timeout=120)
         sender.send_signal(signal.SIGKILL)
         sender.wait(10)
         before = len(smtp.messages)
         assert before < len(expected)  # killed mid-way
-        start("services.followup.sender", "--lease", "3", "--idle", "0.2", smtp_url=smtp.url)
+        start("services.followup.sender", "--lease", "3", "--idle", "0.2", "--settle", "2", smtp_url=smtp.url)
         smtp.wait_for(len(expected), timeout=120)
         time.sleep(5)  # past the lease: a row still claimed by the dead sender would go out now
         received = smtp.messages

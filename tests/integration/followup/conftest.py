@@ -86,6 +86,7 @@ def make_sender(service, smtp_server):
     made = []
 
     def make(smtp_url: str | None = None, **options) -> Sender:
+        options.setdefault("settle", timedelta(0))
         sender = Sender(service.sessions, service.composer, SmtpSettings.from_url(smtp_url or smtp_server.url),
                         "Rapport <rapport@example.org>", **options)
         made.append(sender)

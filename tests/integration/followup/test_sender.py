@@ -87,6 +87,20 @@ def test_the_follow_up_waits_for_the_configured_delay(world, service, smtp_serve
     assert drain(make_sender(delay=timedelta(minutes=29))) == {"sent": 3}
 
 
+def test_planning_waits_for_the_read_model_to_settle_and_still_catches_late_attendees(world, service, smtp_server,
+                                                                                     make_sender):
+    """The consumer reads events, attendees and scans independently: the close can arrive first."""
+    people = small_event(world)
+    world.close()
+    assert drain(make_sender(settle=timedelta(minutes=5))) == {}  # scans and attendees still arriving
+    sender = make_sender()
+    assert drain(sender) == {"sent": 3}
+    late = world.attendee("Layla")  # her registration reached the consumer after the planning
+    world.scan(late, people["Amal"], note="arrived late")
+    assert drain(sender) == {"sent": 1}
+    assert smtp_server.wait_for(4)[-1].recipients == (f"{late}@example.org",)
+
+
 def test_consent_is_checked_again_at_send_time(world, service, smtp_server, make_sender):
     from shared import events as ev
 
@@ -95,7 +109,7 @@ def test_consent_is_checked_again_at_send_time(world, service, smtp_server, make
     sender = make_sender()
     with service.sessions() as session:  # plan only
         from services.followup import delivery
-        delivery.plan(session, utc_now(), timedelta(0), ())
+        delivery.plan(session, utc_now(), timedelta(0), (), settle=timedelta(0))
         session.commit()
     with service.sessions() as session:
         bilal = session.get(Attendee, people["Bilal"])
