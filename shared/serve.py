@@ -25,14 +25,14 @@ class _Gunicorn(BaseApplication):
         return self.app_factory()
 
 
-def serve(app_factory: Callable[[], Flask], port: int, settings: Settings) -> None:
-    """Serve with `settings.workers` processes of 4 threads each (scans and pages wait on I/O)."""
+def serve(app_factory: Callable[[], Flask], port: int, settings: Settings, *, threads: int = 4) -> None:
+    """Serve with `settings.workers` processes of `threads` threads each (requests wait on I/O)."""
     setup_logging(settings.log_level)
     _Gunicorn(app_factory, {
         "bind": f"{settings.bind}:{port}",
         "workers": settings.workers,
         "worker_class": "gthread",
-        "threads": 4,
+        "threads": threads,
         "accesslog": "-",
         "loglevel": settings.log_level.lower(),
         # Build the app in each worker, after fork: a Kafka client or a DB pool must not cross a fork.

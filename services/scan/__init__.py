@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask
@@ -19,6 +20,19 @@ PORT = 8002
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+class RememberingSigner(TokenSigner):
+    """A TokenSigner that remembers the tokens it verified: a scanner sends the same bearer token
+    with every scan, and badges are scanned again and again. Verifying costs two HMACs; a token's
+    verdict cannot change while the keys do not (revocation is the badge serial, checked apart)."""
+
+    def __init__(self, current_key: str, old_keys=(), remember: int = 65_536):
+        super().__init__(current_key, old_keys)
+        self._remembered = lru_cache(maxsize=remember)(super().verify)  # refusals raise: never cached
+
+    def verify(self, purpose: str, token: str) -> bytes:
+        return self._remembered(purpose, token)
+
+
 class ScanService:
     """What the routes, the consumer and the relay need, built once per process."""
 
@@ -27,10 +41,10 @@ class ScanService:
         # Scans are short transactions from many threads: a pool per worker process.
         self.engine = make_engine(settings.scan_database_url)
         self.sessions = session_factory(self.engine)
-        self.signer = TokenSigner.from_settings(settings)
+        self.signer = RememberingSigner.from_settings(settings)
         self.rules = ScanRules(grace=timedelta(seconds=settings.scan_grace))
         self.directory = Directory(self.sessions)
-        self.writer = ScanWriter(self.sessions, per_minute=settings.scan_rate_limit)
+        self.writer = ScanWriter(self.engine, self.sessions, per_minute=settings.scan_rate_limit)
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
