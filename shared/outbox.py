@@ -23,10 +23,11 @@ from shared.events import Event, to_envelope
 
 log = logging.getLogger(__name__)
 
-def add_to_outbox(session: Session, event: Event) -> None:
-    """Queue `event` for the bus inside the caller's transaction."""
-    session.execute(outbox.insert().values(topic=event.TOPIC, key=event.key(),
-                                           value=to_envelope(event).to_bytes(), created_at=utc_now()))
+def add_to_outbox(session: Session, *events: Event) -> None:
+    """Queue `events` for the bus inside the caller's transaction (one statement for them all)."""
+    now = utc_now()
+    session.execute(outbox.insert(), [dict(topic=event.TOPIC, key=event.key(), value=to_envelope(event).to_bytes(),
+                                           created_at=now) for event in events])
 
 
 def relay_once(session_factory: Callable[[], Session], producer: Producer, batch: int = 500) -> int:

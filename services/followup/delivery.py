@@ -105,17 +105,27 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
     return claimed
 
 
-def mark_sent(session: Session, row: Claimed, message_id: str, contacts: int, now: datetime) -> bool:
-    """Record the email as sent if this sender still holds the row (False: another sender took it
-    over, so do not send). The caller commits, before the message is final (see mailer.py)."""
-    updated = session.execute(sa.update(Delivery).where(
-        Delivery.id == row.id, Delivery.status == "sending", Delivery.attempts == row.attempts).values(
-        status="sent", sent_at=now, message_id=message_id, contacts=contacts, lease_until=None, last_error=""))
-    if updated.rowcount != 1:
-        return False
-    add_to_outbox(session, ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
-                                           campaign=row.campaign, sent_at=iso(now)))
-    return True
+def mark_sent(session: Session, sent: list[tuple[Claimed, str, int]], now: datetime) -> list[bool]:
+    """Record emails as sent: (row, message id, people mentioned) each. For each, False if this
+    sender no longer holds the row (another took it over when the lease ran out), so it must not
+    be sent. The caller commits, before the messages are final (see mailer.py).
+
+    A batch at a time (Core statements, executemany): the sending threads wait on this."""
+    table = Delivery.__table__
+    query = sa.select(table.c.id, table.c.attempts).where(
+        table.c.id.in_([row.id for row, _, _ in sent]), table.c.status == "sending")
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    current = dict(session.execute(query).all())
+    held = [current.get(row.id) == row.attempts for row, _, _ in sent]
+    mine = [item for item, ok in zip(sent, held) if ok]
+    if mine:
+        session.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(
+            status="sent", sent_at=now, message_id=sa.bindparam("msg_id"), contacts=sa.bindparam("n"),
+            lease_until=None, last_error=""), [{"row_id": row.id, "msg_id": msg_id, "n": n} for row, msg_id, n in mine])
+        add_to_outbox(session, *(ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
+                                                 campaign=row.campaign, sent_at=iso(now)) for row, _, _ in mine))
+    return held
 
 
 def mark_retry(session: Session, row: Claimed, reason: str, now: datetime, *, permanent: bool = False) -> str:

@@ -1,39 +1,40 @@
 """Signed links in follow-up emails: unsubscribe, "followed up", and a contact's vCard.
 
-Each link carries who it is for (and about whom), signed with a purpose of its own, so a link
-cannot be turned into another kind or pointed at someone else; nothing is stored to check it.
+One token per email names its reader, signed for this purpose only, so nothing is stored to
+check a link and a link cannot be pointed at another reader. The person a "followed up" or vCard
+link is about follows the token in the path: a reader can only mark their own contacts, and
+the vCard page also checks that the reader met that person (or was pointed to them for a shared
+interest) and that the person still agrees to share.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
 
 from shared.tokens import InvalidToken, TokenSigner
 
-UNSUBSCRIBE, FOLLOWED_UP, VCARD = "followup-unsubscribe", "followup-done", "followup-vcard"
+READER = "followup-reader"
 
 
-@dataclass(frozen=True)
 class Links:
-    base_url: str  # the follow-up service's public URL
-    signer: TokenSigner
-
-    def token(self, purpose: str, *ids: str) -> str:
-        return self.signer.sign(purpose, ":".join(ids).encode())
+    def __init__(self, base_url: str, signer: TokenSigner):
+        self.base_url, self.signer = base_url, signer
+        # One token per email, though every contact in it has two links.
+        self.token = lru_cache(maxsize=256)(lambda reader: signer.sign(READER, reader.encode()))
 
     def unsubscribe(self, reader: str) -> str:
-        return f"{self.base_url}/u/{self.token(UNSUBSCRIBE, reader)}"
+        return f"{self.base_url}/u/{self.token(reader)}"
 
     def followed_up(self, reader: str, contact: str) -> str:
-        return f"{self.base_url}/d/{self.token(FOLLOWED_UP, reader, contact)}"
+        return f"{self.base_url}/d/{self.token(reader)}/{contact}"
 
     def vcard(self, reader: str, contact: str) -> str:
-        return f"{self.base_url}/v/{self.token(VCARD, reader, contact)}"
+        return f"{self.base_url}/v/{self.token(reader)}/{contact}"
 
 
-def read_link(signer: TokenSigner, purpose: str, token: str, parts: int) -> list[str]:
-    """The ids a link names; InvalidToken if it is not one of ours for this purpose."""
-    ids = signer.verify(purpose, token).decode("ascii", "replace").split(":")
-    if len(ids) != parts or not all(ids):
+def read_link(signer: TokenSigner, token: str) -> str:
+    """The reader a link was made for; InvalidToken if it is not one of ours."""
+    reader = signer.verify(READER, token).decode("ascii", "replace")
+    if not reader.isalnum():
         raise InvalidToken("this link is incomplete", code="malformed")
-    return ids
+    return reader

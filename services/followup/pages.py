@@ -12,7 +12,8 @@ import vobject
 from flask import Blueprint, Response, current_app, render_template, request
 
 from services.followup import marks
-from services.followup.links import FOLLOWED_UP, UNSUBSCRIBE, VCARD, read_link
+from services.followup.digest import shared_interests
+from services.followup.links import read_link
 from services.followup.models import Attendee, Event, Meeting
 from shared.envelope import utc_now
 from shared.tokens import InvalidToken
@@ -38,15 +39,15 @@ def service():
     return current_app.extensions["followup"]
 
 
-def reader_and_ids(session, purpose: str, token: str, parts: int) -> tuple[Attendee, list[str]]:
+def link_reader(session, token: str) -> Attendee:
     try:
-        ids = read_link(service().signer, purpose, token, parts)
+        reader_id = read_link(service().signer, token)
     except InvalidToken:
         raise NotFound("this link is not valid: it may be incomplete, copy the whole link", code="bad_link")
-    reader = session.get(Attendee, ids[0])
+    reader = session.get(Attendee, reader_id)
     if reader is None:
         raise NotFound("this link's owner is no longer known here", code="unknown_attendee")
-    return reader, ids
+    return reader
 
 
 def page(reader: Attendee, title: str, message: str, button: str = "") -> str:
@@ -58,7 +59,7 @@ def page(reader: Attendee, title: str, message: str, button: str = "") -> str:
 @bp.route("/u/<token>", methods=["GET", "POST"])
 def unsubscribe(token):
     with service().sessions() as session:
-        reader, _ = reader_and_ids(session, UNSUBSCRIBE, token, 1)
+        reader = link_reader(session, token)
         event = session.get(Event, reader.event_id)
         t = TEXT.get(reader.language, TEXT["en"])
         name = event.name if event else ""
@@ -70,10 +71,10 @@ def unsubscribe(token):
         return page(reader, t["unsubscribe_title"], t["unsubscribed"].format(event=name))
 
 
-@bp.route("/d/<token>", methods=["GET", "POST"])
-def followed_up(token):
+@bp.route("/d/<token>/<contact_id>", methods=["GET", "POST"])
+def followed_up(token, contact_id):
     with service().sessions() as session:
-        reader, (_, contact_id) = reader_and_ids(session, FOLLOWED_UP, token, 2)
+        reader = link_reader(session, token)
         t = TEXT.get(reader.language, TEXT["en"])
         contact = session.get(Attendee, contact_id)
         if contact is None:
@@ -85,17 +86,19 @@ def followed_up(token):
         return page(reader, t["done_title"], t["done"].format(name=contact.name))
 
 
-@bp.get("/v/<token>")
-def vcard(token):
-    """A contact card, only while its owner agrees to share it and the two really met (or the
-    reader was pointed to them for a shared interest)."""
+@bp.get("/v/<token>/<contact_id>")
+def vcard(token, contact_id):
+    """A contact card, only while its owner agrees to share it, and only for a reader the email
+    pointed to them: the two met, or they share an interest."""
     with service().sessions() as session:
-        reader, (_, contact_id) = reader_and_ids(session, VCARD, token, 2)
+        reader = link_reader(session, token)
         contact = session.get(Attendee, contact_id)
         if contact is None or not contact.consent_share_contact or contact.event_id != reader.event_id:
             raise NotFound("this contact is not shared", code="not_shared")
         low, high = sorted((reader.id, contact_id))
         met = session.scalar(sa.select(Meeting.id).where(Meeting.low_id == low, Meeting.high_id == high))
+        if not met and not shared_interests(tuple(reader.interests or ()), tuple(contact.interests or ())):
+            raise NotFound("this contact is not shared", code="not_shared")
         event = session.get(Event, reader.event_id)
     card = vobject.vCard()
     card.add("fn").value = contact.name

@@ -172,9 +172,9 @@ class SentRecorder:
                 except queue.Empty:
                     break
             try:
-                now = utc_now()
                 with self._sessions() as session:
-                    held = [delivery.mark_sent(session, out.row, out.message_id, out.contacts, now) for out, _ in batch]
+                    held = delivery.mark_sent(session, [(out.row, out.message_id, out.contacts) for out, _ in batch],
+                                              utc_now())
                     session.commit()
             except Exception as exc:  # the database failed: no message in the batch may be finished
                 for _, future in batch:

@@ -97,6 +97,9 @@ def test_vcard_only_while_the_contact_shares(world, service, client):
     assert parsed.org.value == ["Acme; Inc"]
     refused = client.get(links(service, me, private)["vcard"])
     assert (refused.status_code, refused.json["code"]) == (404, "not_shared")
+    stranger = world.attendee("Sami Aziz", share=True)  # shares, but never met Huda nor shares an interest
+    refused = client.get(links(service, me, stranger)["vcard"])
+    assert (refused.status_code, refused.json["code"]) == (404, "not_shared")
 
 
 def test_forged_and_repurposed_links_are_refused(world, service, client):
@@ -105,6 +108,7 @@ def test_forged_and_repurposed_links_are_refused(world, service, client):
     token = good["unsubscribe"].removeprefix("/u/")
     middle = len(token) // 2  # a character inside the tag (the last one may hold only padding bits)
     tampered = "/u/" + token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
-    for path in (tampered, "/u/not-a-token", good["vcard"].replace("/v/", "/u/"), good["unsubscribe"].replace("/u/", "/d/")):
+    other_purpose = service.signer.sign("badge", people["Amal"].encode())  # signed by us, for another use
+    for path in (tampered, "/u/not-a-token", f"/u/{other_purpose}", f"/d/{other_purpose}/{people['Bilal']}"):
         answer = client.post(path)
         assert (answer.status_code, answer.json["code"]) == (404, "bad_link"), path
