@@ -30,6 +30,7 @@ WORKERS: list[tuple[str, str]] = [
     ("followup consumer", "services.followup.consumer"),
     ("followup sender", "services.followup.sender"),
     ("followup relay", "services.followup.relay"),
+    ("dashboard consumer", "services.dashboard.consumer"),
 ]
 MAIL_SMTP_PORT, MAIL_HTTP_PORT = 1025, 8025
 

@@ -7,6 +7,7 @@ what to fix and a machine-readable `code`; never an HTML page or a stack trace.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Callable
 
 from flask import Blueprint, Flask, Response, current_app, json, render_template_string
@@ -175,6 +176,36 @@ def bearer_token() -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send Authorization: Bearer <token>", code="missing_token")
     return token.strip()
+
+
+def node_modules() -> Path:
+    """The nearest node_modules above this file: the repository root, or /app in the image."""
+    here = Path(__file__).resolve()
+    return next((p / "node_modules" for p in here.parents if (p / "node_modules").is_dir()),
+                here.parents[1] / "node_modules")
+
+
+def send_vendored(name: str, vendored: dict[str, tuple[str, str]]):
+    """A front-end file from the project's own node_modules (package.json, installed by
+    `npm ci`): no copy in the repository, no CDN. `vendored` maps a public name to (path under
+    node_modules, media type); anything else is a 404."""
+    from flask import send_file
+
+    if name not in vendored:
+        raise NotFound(f"no vendored file {name!r}", code="not_found")
+    relative, mimetype = vendored[name]
+    path = node_modules() / relative
+    if not path.is_file():
+        raise NotFound(f"{relative} is not installed: run ./rapport up (or npm ci)", code="asset_missing")
+    return send_file(path, mimetype=mimetype, max_age=86400)
+
+
+def secure_cookies(public_url: str) -> bool:
+    """Cookies are Secure when the site's public URL is https, even when TLS ends at a proxy in
+    front of us and the request arrived over plain HTTP."""
+    from flask import request
+
+    return request.is_secure or public_url.startswith("https://")
 
 
 def organizer_only(view):

@@ -1,20 +1,51 @@
-"""Dashboard: The organizer's live view of who is meeting whom, and the place to run the event."""
+"""Dashboard: the organizer's live view of who is meeting whom, and the place to run the event."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
 from flask import Flask
 
+from services.dashboard.upstream import Upstream
 from shared.config import Settings
-from shared.web import openapi_document, service_app
+from shared.db import database_check, make_engine, migrate, session_factory
+from shared.envelope import utc_now
+from shared.web import service_app
 
 PORT = 8000
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def openapi() -> dict:
-    return openapi_document("Rapport Dashboard", "The organizer's live view of who is meeting whom, and the place to run the event.", paths={})
+class DashboardService:
+    """What the routes, the consumer and the rebuild need, built once per process."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now):
+        self.settings = settings
+        self.engine = make_engine(settings.dashboard_database_url)
+        self.sessions = session_factory(self.engine)
+        self.clock = clock
+        # The organizer's actions go to the services that own them, as the bootstrap organizer.
+        self.badge = Upstream("badge", settings.badge_url, settings.admin_token)
+        self.followup = Upstream("followup", settings.followup_url, settings.admin_token)
 
 
-def create_app(settings: Settings | None = None, *, bus=None) -> Flask:
-    """Build the dashboard service; nothing connects until a request needs it."""
+def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
+    """Build the dashboard. Its read model is fed by `python -m services.dashboard.consumer`,
+    never from a request: `bus` is accepted for symmetry and unused."""
+    from services.dashboard import api, auth, eventpages, openapi, pages
+
     settings = settings or Settings.from_env()
-    return service_app(__name__, "dashboard", settings, openapi)
+    service = DashboardService(settings)
+    if run_migrations:
+        migrate(service.engine, MIGRATIONS)
+    # The largest upload is an attendee CSV; the badge service refuses more than 5 MB itself.
+    app = service_app(__name__, "dashboard", settings, openapi.document,
+                      checks=lambda: database_check(service.engine), max_upload_bytes=6 * 2**20)
+    app.extensions["dashboard"] = service
+    auth.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(eventpages.bp)
+    return app

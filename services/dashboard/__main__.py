@@ -1,14 +1,15 @@
-"""`python -m services.dashboard`: serve the dashboard service under gunicorn on port 8000."""
+"""`python -m services.dashboard`: migrate the database, then serve under gunicorn on port 8000."""
 
+from services.dashboard import MIGRATIONS, PORT, DashboardService, create_app
 from shared.config import Settings
+from shared.db import migrate
 from shared.serve import serve
-
-from services.dashboard import PORT, create_app
 
 
 def main() -> None:
     settings = Settings.from_env()
-    serve(lambda: create_app(settings), PORT, settings)
+    migrate(DashboardService(settings).engine, MIGRATIONS)  # once, before the workers start
+    serve(lambda: create_app(settings, run_migrations=False), PORT, settings)
 
 
 if __name__ == "__main__":

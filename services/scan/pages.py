@@ -15,10 +15,9 @@ import re
 import secrets
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 
 from services.scan import handlers
 from services.scan.api import save_scan
@@ -27,7 +26,8 @@ from services.scan.pagetext import SCRIPT_TEXT, TEXT, refusal_text
 from shared import identity
 from shared.envelope import iso, utc_now
 from shared.tokens import InvalidToken
-from shared.web import PROBLEM_JSON, DomainError, NotFound, Unauthorized, json_body, problem
+from shared.web import (PROBLEM_JSON, DomainError, NotFound, Unauthorized, json_body, problem, secure_cookies,
+                        send_vendored)
 
 bp = Blueprint("scan_pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/scan")
@@ -103,15 +103,9 @@ def local_path(value: str | None) -> str | None:
     return value if not parts.scheme and not parts.netloc and value.isprintable() else None
 
 
-def secure_cookies() -> bool:
-    """Cookies are Secure when the public URL is https, even when TLS ends at a proxy in front of
-    us and this request arrived over plain HTTP."""
-    return request.is_secure or service().settings.public_url.startswith("https://")
-
-
 def remember(response, token: str):
     response.set_cookie(COOKIE, token, max_age=int(COOKIE_AGE.total_seconds()), path="/", httponly=True,
-                        samesite="Lax", secure=secure_cookies())
+                        samesite="Lax", secure=secure_cookies(service().settings.public_url))
     return response
 
 
@@ -156,7 +150,7 @@ def identify_page(holder, badge_token, status=200, error=None, form=None):
                         form=form or {}, csrf=csrf_token(nonce, "identify"))
     response = make_response(body, status)
     response.set_cookie(FORM_COOKIE, nonce, max_age=3600, path="/c/", httponly=True, samesite="Lax",
-                        secure=secure_cookies())
+                        secure=secure_cookies(service().settings.public_url))
     return response
 
 
@@ -233,20 +227,7 @@ def save_json():
 
 @bp.get("/static/vendor/<name>")
 def vendor(name):
-    if name not in VENDOR:
-        raise NotFound(f"no vendored file {name!r}", code="not_found")
-    relative, mimetype = VENDOR[name]
-    path = node_modules() / relative
-    if not path.is_file():
-        raise NotFound(f"{relative} is not installed: run ./rapport up (or npm ci)", code="asset_missing")
-    return send_file(path, mimetype=mimetype, max_age=86400)
-
-
-def node_modules() -> Path:
-    """The nearest node_modules above this file: the repository root, or /app in the image."""
-    here = Path(__file__).resolve()
-    return next((p / "node_modules" for p in here.parents if (p / "node_modules").is_dir()),
-                here.parents[2] / "node_modules")
+    return send_vendored(name, VENDOR)
 
 
 @bp.errorhandler(DomainError)

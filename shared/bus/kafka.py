@@ -29,7 +29,9 @@ class KafkaBus(Bus):
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=self.client_id)
         try:
             existing = set(admin.list_topics())
-            missing = [NewTopic(t, partitions, 1 if len(self.bootstrap) == 1 else 3)
+            # Kept forever: every service's read model is rebuilt by replaying the topics from the
+            # start, which Kafka's default 7-day retention would silently cut short.
+            missing = [NewTopic(t, partitions, 1 if len(self.bootstrap) == 1 else 3, topic_configs={"retention.ms": "-1"})
                        for t in topics if t not in existing]
             if missing:
                 try:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
 from services.followup.compose import EventInfo
 from services.followup.models import Attendee
 from services.followup.store import load_digests
@@ -121,8 +119,6 @@ def test_wording_varies_between_attendees(world, service):
 
 
 def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
-    from email.policy import SMTP
-
     from services.followup.compose import message_id, to_mime
     from services.followup.store import person
 

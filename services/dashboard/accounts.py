@@ -1,0 +1,197 @@
+"""Organizer accounts: passwords, browser sessions, API tokens, and who may see which event.
+
+Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile), and rehashed on
+login when those parameters are raised. Session cookies and API tokens are 256-bit random
+secrets; the database keeps only their SHA-256, so a leaked database opens no account.
+API tokens read `rap_org_<43 url-safe characters>`, recognisable in logs and secret scanners.
+An admin (the first organizer, made with the bootstrap admin token) sees every event and adds
+organizers; everyone else sees the events they created or were given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import Session
+
+from services.dashboard.models import ApiToken, Event, EventAccess, LoginSession, Organizer
+from shared.web import Conflict, DomainError
+
+PASSWORDS = PasswordHasher()
+# Verified when an email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = PASSWORDS.hash("not a password anyone has")
+MIN_PASSWORD, MAX_PASSWORD = 10, 200
+LANGUAGES = ("en", "ar")
+SESSION_LIFETIME = timedelta(days=7)
+TOKEN_PREFIX = "rap_org_"
+LAST_USED_EVERY = timedelta(minutes=5)  # a polling script does not write on every request
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class InvalidInput(DomainError):
+    status = 422
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class NewOrganizer:
+    email: str
+    name: str
+    password: str
+    language: str = "en"
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def validate_organizer(doc: object) -> NewOrganizer:
+    if not isinstance(doc, dict):
+        raise InvalidInput({"body": "send a JSON object"})
+    errors: dict[str, str] = {}
+    email = doc.get("email")
+    try:
+        email = validate_email(email if isinstance(email, str) else "", check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        errors["email"] = str(exc)
+    name = doc.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 120:
+        errors["name"] = "required, up to 120 characters"
+    password = doc.get("password")
+    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        errors["password"] = f"between {MIN_PASSWORD} and {MAX_PASSWORD} characters"
+    language = doc.get("language", "en")
+    if language not in LANGUAGES:
+        errors["language"] = "en or ar"
+    if errors:
+        raise InvalidInput(errors)
+    return NewOrganizer(email, name.strip(), password, language)
+
+
+def create_organizer(session: Session, new: NewOrganizer, now: datetime, admin: bool = False) -> Organizer:
+    if session.scalar(sa.select(Organizer.id).where(Organizer.email == new.email)):
+        raise Conflict(f"an organizer with the email {new.email} exists already", code="organizer_exists")
+    organizer = Organizer(id=secrets.token_hex(8), email=new.email, name=new.name, language=new.language,
+                          password_hash=PASSWORDS.hash(new.password), is_admin=admin, created_at=now)
+    session.add(organizer)
+    session.flush()  # before its login session or token, which refer to it
+    return organizer
+
+
+def has_organizers(session: Session) -> bool:
+    return session.scalar(sa.select(Organizer.id).limit(1)) is not None
+
+
+def authenticate(session: Session, email: str, password: str) -> Organizer | None:
+    organizer = session.scalar(sa.select(Organizer).where(Organizer.email == email.strip().lower()))
+    try:
+        PASSWORDS.verify(organizer.password_hash if organizer else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if organizer is not None and PASSWORDS.check_needs_rehash(organizer.password_hash):
+        organizer.password_hash = PASSWORDS.hash(password)
+    return organizer
+
+
+def start_session(session: Session, organizer: Organizer, now: datetime) -> str:
+    """A new login; returns the cookie's secret. The organizer's expired logins go."""
+    session.execute(sa.delete(LoginSession).where(LoginSession.organizer_id == organizer.id,
+                                                  LoginSession.expires_at <= now))
+    secret = secrets.token_urlsafe(32)
+    session.add(LoginSession(id=digest(secret), organizer_id=organizer.id, created_at=now,
+                             expires_at=now + SESSION_LIFETIME))
+    return secret
+
+
+def session_organizer(session: Session, secret: str, now: datetime) -> Organizer | None:
+    found = session.get(LoginSession, digest(secret))
+    if found is None or found.expires_at <= now:
+        return None
+    return session.get(Organizer, found.organizer_id)
+
+
+def end_session(session: Session, secret: str) -> None:
+    session.execute(sa.delete(LoginSession).where(LoginSession.id == digest(secret)))
+
+
+def issue_token(session: Session, organizer: Organizer, name: str, now: datetime) -> tuple[ApiToken, str]:
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise InvalidInput({"name": "required, up to 80 characters: say what the token is for"})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(id=secrets.token_hex(8), token_hash=digest(secret), organizer_id=organizer.id, name=name,
+                     created_at=now)
+    session.add(token)
+    return token, secret
+
+
+def token_organizer(session: Session, secret: str, now: datetime) -> Organizer | None:
+    token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    if token is None:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
+        token.last_used_at = now
+    return session.get(Organizer, token.organizer_id)
+
+
+def tokens_of(session: Session, organizer: Organizer) -> list[ApiToken]:
+    return list(session.scalars(sa.select(ApiToken).where(ApiToken.organizer_id == organizer.id)
+                                .order_by(ApiToken.created_at.desc())))
+
+
+def revoke_token(session: Session, organizer: Organizer, token_id: str) -> None:
+    result = session.execute(sa.delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organizer_id == organizer.id))
+    if result.rowcount == 0:
+        raise DomainError(f"you have no API token {token_id!r}", code="unknown_token", status=404)
+
+
+def grant(session: Session, organizer: Organizer, event_id: str, now: datetime) -> None:
+    if session.get(EventAccess, (organizer.id, event_id)) is None:
+        session.add(EventAccess(organizer_id=organizer.id, event_id=event_id, granted_at=now))
+
+
+def grant_by_email(session: Session, email: str, event_id: str, now: datetime) -> Organizer:
+    organizer = session.scalar(sa.select(Organizer).where(Organizer.email == (email or "").strip().lower()))
+    if organizer is None:
+        raise DomainError(f"no organizer has the email {email!r}: an admin adds them first", code="unknown_organizer",
+                          status=404)
+    grant(session, organizer, event_id, now)
+    return organizer
+
+
+def visible_event(session: Session, organizer: Organizer, event_id: str) -> Event:
+    """The event if this organizer may see it: 404 if nobody knows it, 403 if it is someone else's."""
+    allowed = organizer.is_admin or session.get(EventAccess, (organizer.id, event_id)) is not None
+    event = session.get(Event, event_id)
+    if event is None and not allowed:
+        raise DomainError(f"there is no event {event_id!r}", code="unknown_event", status=404)
+    if not allowed:
+        raise Forbidden("this event belongs to other organizers: ask one of them for access", code="no_access")
+    # Created here a moment ago, its news not yet back from the bus: an empty event, not an error.
+    return event or Event(id=event_id, name="", version=0, reset_version=0)
+
+
+def visible_events(session: Session, organizer: Organizer) -> list[Event]:
+    query = sa.select(Event).order_by(Event.starts_at.desc().nulls_last(), Event.id)
+    if not organizer.is_admin:
+        query = query.join(EventAccess, EventAccess.event_id == Event.id).where(EventAccess.organizer_id == organizer.id)
+    return list(session.scalars(query))
+
+
+def set_language(session: Session, organizer: Organizer, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidInput({"language": "en or ar"})
+    organizer.language = language

@@ -1,0 +1,120 @@
+"""The dashboard's JSON API: organizers, API tokens, events and their figures. Thin routes over
+accounts, operations and figures; the pages' scripts use the same routes with the login cookie."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request, stream_with_context
+
+from services.dashboard import accounts, exports, figures, operations
+from services.dashboard.auth import db, is_admin_token, require_organizer, service, visible_event
+from services.dashboard.models import Organizer
+from shared.envelope import iso
+from shared.web import DomainError, json_body
+
+bp = Blueprint("dashboard_api", __name__, url_prefix="/v1")
+
+
+def organizer_json(o: Organizer) -> dict:
+    return {"id": o.id, "email": o.email, "name": o.name, "language": o.language, "admin": o.is_admin}
+
+
+def event_json(e) -> dict:
+    return {"id": e.id, "name": e.name, "venue": e.venue, "starts_at": iso(e.starts_at) if e.starts_at else None,
+            "ends_at": iso(e.ends_at) if e.ends_at else None, "timezone": e.timezone, "language": e.language,
+            "status": "closed" if e.closed_at else "open"}
+
+
+@bp.post("/organizers")
+def create_organizer():
+    """The bootstrap admin token makes organizers (the first one an admin); so does an admin."""
+    if not is_admin_token():
+        if not require_organizer().is_admin:
+            raise accounts.Forbidden("only an admin organizer adds organizers", code="not_admin")
+    body = json_body()
+    new = accounts.validate_organizer(body)
+    first = not accounts.has_organizers(db())
+    made = accounts.create_organizer(db(), new, service().clock(), admin=first or body.get("admin") is True)
+    db().commit()
+    return organizer_json(made), 201
+
+
+@bp.get("/me")
+def me():
+    return organizer_json(require_organizer())
+
+
+@bp.get("/tokens")
+def list_tokens():
+    return {"tokens": [{"id": t.id, "name": t.name, "created_at": iso(t.created_at),
+                        "last_used_at": iso(t.last_used_at) if t.last_used_at else None}
+                       for t in accounts.tokens_of(db(), require_organizer())]}
+
+
+@bp.post("/tokens")
+def create_token():
+    token, secret = accounts.issue_token(db(), require_organizer(), json_body().get("name"), service().clock())
+    db().commit()
+    return {"id": token.id, "name": token.name, "token": secret}, 201
+
+
+@bp.delete("/tokens/<token_id>")
+def revoke_token(token_id):
+    accounts.revoke_token(db(), require_organizer(), token_id)
+    db().commit()
+    return "", 204
+
+
+@bp.get("/events")
+def list_events():
+    return {"events": [event_json(e) for e in accounts.visible_events(db(), require_organizer())]}
+
+
+@bp.post("/events")
+def create_event():
+    """Creates the event in the badge service, and gives its creator access to it here."""
+    answer = operations.create_event(service().badge, db(), require_organizer(), json_body(), service().clock())
+    db().commit()
+    return answer, 201, {"Location": f"/v1/events/{answer['id']}/stats"}
+
+
+@bp.post("/events/<event_id>/organizers")
+def grant_access(event_id):
+    visible_event(event_id)
+    email = json_body().get("email")
+    if not isinstance(email, str):
+        raise accounts.InvalidInput({"email": "the email of the organizer to give access to"})
+    granted = accounts.grant_by_email(db(), email, event_id, service().clock())
+    db().commit()
+    return organizer_json(granted), 201
+
+
+@bp.get("/events/<event_id>/stats")
+def stats(event_id):
+    return figures.stats(db(), visible_event(event_id), service().clock())
+
+
+@bp.get("/events/<event_id>/live")
+def live(event_id):
+    since = request.args.get("since", "0")
+    if not since.isdigit():
+        raise DomainError("since must be a version number from an earlier answer (or 0)", code="invalid_input",
+                          status=422)
+    return figures.live(db(), visible_event(event_id), int(since), service().clock())
+
+
+@bp.get("/events/<event_id>/graph")
+def graph(event_id):
+    return figures.graph(db(), visible_event(event_id))
+
+
+EXPORTS = {"attendees.csv": exports.attendees_csv, "meetings.csv": exports.meetings_csv}
+
+
+@bp.get("/events/<event_id>/exports/<name>")
+def export(event_id, name):
+    event = visible_event(event_id)
+    if name not in EXPORTS:
+        raise DomainError(f"exports are {', '.join(EXPORTS)}", code="unknown_export", status=404)
+    rows = EXPORTS[name](db(), event.id)  # the request's session lives as long as the stream
+    return Response(stream_with_context(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{event.id}-{name}"'})

@@ -1,0 +1,145 @@
+"""The organizer's pages for running one event: the live view, attendees (import, badges, print
+sheets, follow-up previews), closing it, and what it produced afterwards."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, redirect, request, url_for
+
+from services.dashboard import accounts, figures, operations
+from services.dashboard.auth import db, release, require_organizer, service, visible_event
+from services.dashboard.models import Attendee
+from services.dashboard.pages import friendly_errors, page
+from services.dashboard.pagetext import LAYOUT_NAMES, SCRIPT_TEXT, TEXT, campaign_name
+from shared.web import DomainError, NotFound
+
+bp = Blueprint("dashboard_events", __name__, url_prefix="/events")
+friendly_errors(bp)
+PAGE_SIZE = 100
+# An email is someone else's HTML: shown in a sandboxed frame, it runs no script and reaches nothing.
+PREVIEW_CSP = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'; font-src * data:"
+
+
+@bp.get("")
+def events():
+    return page("events.html", events=accounts.visible_events(db(), require_organizer()), form={})
+
+
+@bp.post("")
+def create_event():
+    form = request.form.to_dict()
+    try:
+        fields = operations.event_fields(form)
+        answer = operations.create_event(service().badge, db(), require_organizer(), fields, service().clock())
+    except accounts.InvalidInput as err:
+        return _event_form_again(form, err.errors)
+    except DomainError as err:
+        if "errors" not in err.extra:
+            raise
+        return _event_form_again(form, err.extra["errors"])
+    db().commit()
+    return redirect(url_for(".live", event_id=answer["id"]), 303)
+
+
+def _event_form_again(form: dict, errors: dict):
+    return page("events.html", 422, events=accounts.visible_events(db(), require_organizer()), form=form,
+                errors=errors)
+
+
+@bp.get("/<event_id>")
+def live(event_id):
+    event = visible_event(event_id)
+    figures_now = figures.stats(db(), event, service().clock())
+    lang = require_organizer().language
+    config = {"live": url_for("dashboard_api.live", event_id=event.id),
+              "graph": url_for("dashboard_api.graph", event_id=event.id), "lang": lang,
+              "timezone": event.timezone, "text": {key: TEXT[lang][key] for key in SCRIPT_TEXT}}
+    return page("live.html", event=event, stats=figures_now, unmet=figures.unmet(db(), event.id), config=config)
+
+
+@bp.get("/<event_id>/attendees")
+def attendees(event_id, status=200, imported=None):
+    event = visible_event(event_id)
+    query, number = request.args.get("q", "").strip(), request.args.get("page", "1")
+    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    where = [Attendee.event_id == event.id, Attendee.registered]
+    if query:
+        where.append(sa.func.lower(Attendee.name).contains(query.lower(), autoescape=True))
+    total = db().scalar(sa.select(sa.func.count()).where(*where))
+    people = db().scalars(sa.select(Attendee).where(*where).order_by(Attendee.name, Attendee.id)
+                          .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return page("attendees.html", status, event=event, people=people, q=query, page_number=number,
+                pages=max(1, -(-total // PAGE_SIZE)), total=total, layouts=LAYOUT_NAMES, imported=imported)
+
+
+@bp.post("/<event_id>/attendees/import")
+def import_attendees(event_id):
+    event = visible_event(event_id)
+    upload = request.files.get("file")
+    result = operations.import_attendees(service().badge, event.id, upload.read() if upload else b"")
+    return attendees(event.id, 200, imported=result)
+
+
+@bp.get("/<event_id>/badges.pdf")
+def badges_pdf(event_id):
+    event = visible_event(event_id)
+    reply = operations.badges_pdf(service().badge, event.id, request.args.get("layout", "a4-a6"),
+                                  request.args.get("sides") == "2")
+    return Response(reply.body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="badges-{event.id}.pdf"'})
+
+
+def _attendee(event_id: str, attendee_id: str) -> Attendee:
+    event = visible_event(event_id)
+    person = db().get(Attendee, attendee_id)
+    if person is None or person.event_id != event.id or not person.registered:
+        raise NotFound(f"this event has no attendee {attendee_id!r}", code="unknown_attendee")
+    release()
+    return person
+
+
+@bp.get("/<event_id>/attendees/<attendee_id>")
+def attendee(event_id, attendee_id):
+    person = _attendee(event_id, attendee_id)
+    return page("attendee.html", event=visible_event(event_id), person=person)
+
+
+@bp.get("/<event_id>/attendees/<attendee_id>/badge.png")
+def badge_png(event_id, attendee_id):
+    reply = operations.badge_png(service().badge, _attendee(event_id, attendee_id).id)
+    return Response(reply.body, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+@bp.get("/<event_id>/attendees/<attendee_id>/followup")
+def followup_preview(event_id, attendee_id):
+    person = _attendee(event_id, attendee_id)
+    as_text = request.args.get("format") == "text"
+    reply = operations.followup_preview(service().followup, event_id, person.id, as_text)
+    return Response(reply.body, mimetype="text/plain" if as_text else "text/html",
+                    headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"})
+
+
+@bp.post("/<event_id>/close")
+def close(event_id):
+    event = visible_event(event_id)
+    operations.close_event(service().badge, db(), event.id)
+    db().commit()
+    return redirect(url_for(".after", event_id=event.id), 303)
+
+
+@bp.get("/<event_id>/after")
+def after(event_id, status=200, granted=None):
+    event = visible_event(event_id)
+    t = TEXT[require_organizer().language]
+    followups = figures.followup_summary(db(), event.id)
+    campaigns = [(campaign_name(c, t), row) for c, row in followups["by_campaign"].items()]
+    return page("after.html", status, event=event, campaigns=campaigns, unsubscribed=followups["summary"]["unsubscribed"],
+                granted=granted)
+
+
+@bp.post("/<event_id>/organizers")
+def grant(event_id):
+    event = visible_event(event_id)
+    granted = accounts.grant_by_email(db(), request.form.get("email", ""), event.id, service().clock())
+    db().commit()
+    return after(event.id, 201, granted=granted)

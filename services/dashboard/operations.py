@@ -1,0 +1,87 @@
+"""Running the event: what the dashboard asks the badge and follow-up services to do.
+
+Each use case takes the service's upstream clients and an open session, and leaves committing
+to the caller. Creating or closing an event also writes the answer into the read model at once
+(the same effect as the bus message that follows, which then changes nothing), so the organizer
+sees it without waiting for the consumer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from services.dashboard import accounts
+from services.dashboard.handlers import apply_event
+from services.dashboard.models import Organizer
+from services.dashboard.upstream import Reply, Upstream
+from shared import events as ev
+from shared.web import DomainError
+
+PDF_TIMEOUT = 120.0  # a whole event's print sheets are rendered in the request
+
+
+def create_event(badge: Upstream, session: Session, organizer: Organizer, fields: dict, now: datetime) -> dict:
+    answer = badge.call("POST", "/v1/events", json_body=fields).json()
+    accounts.grant(session, organizer, answer["id"], now)
+    _learn(session, ev.EventCreated(event_id=answer["id"], name=answer["name"], venue=answer["venue"],
+                                    starts_at=answer["starts_at"], ends_at=answer["ends_at"],
+                                    timezone=answer["timezone"], language=answer["language"]))
+    return answer
+
+
+def close_event(badge: Upstream, session: Session, event_id: str) -> dict:
+    answer = badge.call("POST", f"/v1/events/{event_id}/close").json()
+    if answer.get("closed_at"):
+        _learn(session, ev.EventClosed(event_id=event_id, closed_at=answer["closed_at"]))
+    return answer
+
+
+def _learn(session: Session, event: ev.Event) -> None:
+    apply_event(session, event, ev.to_envelope(event))
+
+
+def import_attendees(badge: Upstream, event_id: str, csv_bytes: bytes) -> dict:
+    """{created, updated, unchanged, rejected: [{line, reason}]} from the badge service."""
+    if not csv_bytes:
+        raise DomainError("choose a CSV file to upload", code="empty_upload", status=422)
+    return badge.call("POST", f"/v1/events/{event_id}/attendees/import", body=csv_bytes,
+                      content_type="text/csv").json()
+
+
+def badges_pdf(badge: Upstream, event_id: str, layout: str, double_sided: bool) -> Reply:
+    """The print sheets; the badge service knows the layouts and refuses any other."""
+    return badge.call("GET", f"/v1/events/{event_id}/badges.pdf", query={"layout": layout,
+                      "sides": "2" if double_sided else "1"}, timeout=PDF_TIMEOUT, accept="application/pdf")
+
+
+def badge_png(badge: Upstream, attendee_id: str) -> Reply:
+    return badge.call("GET", f"/v1/attendees/{attendee_id}/badge.png", accept="image/png")
+
+
+def followup_preview(followup: Upstream, event_id: str, attendee_id: str, as_text: bool) -> Reply:
+    return followup.call("GET", f"/v1/events/{event_id}/attendees/{attendee_id}/followup/preview",
+                         query={"format": "text"} if as_text else None,
+                         accept="text/plain" if as_text else "text/html")
+
+
+def event_fields(form: dict) -> dict:
+    """The badge service's JSON from the new-event form: local date-times in the event's own zone."""
+    errors: dict[str, str] = {}
+    zone_name = (form.get("timezone") or "UTC").strip()
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"], zone = f"{zone_name!r} is not a time zone such as Asia/Riyadh", None
+    moments = {}
+    for name in ("starts_at", "ends_at"):
+        try:
+            moments[name] = datetime.fromisoformat(form.get(name) or "").replace(tzinfo=zone).isoformat()
+        except ValueError:
+            errors[name] = "choose a date and time"
+    if errors:
+        raise accounts.InvalidInput(errors)
+    return {"name": (form.get("name") or "").strip(), "venue": (form.get("venue") or "").strip(),
+            "timezone": zone_name, "language": form.get("language") or "en", **moments}

@@ -1,0 +1,154 @@
+"""The organizer's pages that are not about one event: log in, first-run setup, language, API tokens;
+and what every dashboard page shares (language, friendly refusals, vendored front-end files).
+
+Pages are server-rendered in the organizer's language (English, or Arabic right to left); a
+refusal is a page in that language, and a page that needs a login sends the browser to log in.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+
+from services.dashboard import accounts, auth
+from services.dashboard.pagetext import TEXT
+from shared.web import PROBLEM_JSON, DomainError, Unauthorized, problem, send_vendored
+
+bp = Blueprint("dashboard_pages", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/dashboard")
+
+# Front-end files from the project's node_modules (package.json, installed by `npm ci`): no CDN.
+VENDOR = {"force-graph.min.js": ("force-graph/dist/force-graph.min.js", "text/javascript"),
+          "chart.umd.min.js": ("chart.js/dist/chart.umd.min.js", "text/javascript"),
+          "plex-arabic-400.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/400Regular/IBMPlexSansArabic_400Regular.ttf",
+                                  "font/ttf"),
+          "plex-arabic-700.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf",
+                                  "font/ttf")}
+# Where a login may send the browser back to: dashboard pages only (never another site).
+RETURN_PATH = re.compile(r"^/(events|tokens)(/[A-Za-z0-9_-]+)*/?$")
+# Scripts only from here; the follow-up preview has its own, stricter policy.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+def language() -> str:
+    """The organizer's own choice; before login, ?lang= or the browser's preference."""
+    me = auth.organizer()
+    if me is not None:
+        return me.language
+    asked = request.args.get("lang")
+    return asked if asked in TEXT else request.accept_languages.best_match(list(TEXT)) or "en"
+
+
+def page(template: str, status: int = 200, **context):
+    lang = language()
+    body = render_template(template, t=TEXT[lang], lang=lang, me=auth.organizer(), csrf=auth.csrf_token(), **context)
+    response = make_response(body, status)
+    response.headers["Content-Security-Policy"] = CSP
+    return response
+
+
+def wants_page() -> bool:
+    return request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"]) == "text/html"
+
+
+def friendly_errors(blueprint: Blueprint) -> None:
+    """A refusal to a browser is a page (the login form when logged out, else the reason); any
+    other client, an image tag's fetch say, gets problem+json."""
+
+    @blueprint.errorhandler(DomainError)
+    def refused(err: DomainError):
+        if not wants_page():
+            return problem(err.status, err.detail, err.code, **err.extra)
+        if isinstance(err, Unauthorized):
+            back = request.path if request.method == "GET" and RETURN_PATH.match(request.path) else None
+            return redirect(url_for("dashboard_pages.login", next=back), 303)
+        return page("message.html", err.status, title=TEXT[language()]["error_title"], text=err.detail)
+
+
+friendly_errors(bp)
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("dashboard_events.events" if auth.organizer() else ".login"), 303)
+
+
+@bp.get("/login")
+def login():
+    return page("login.html", setup_needed=not accounts.has_organizers(auth.db()))
+
+
+@bp.post("/login")
+def do_login():
+    found = accounts.authenticate(auth.db(), request.form.get("email", ""), request.form.get("password", ""))
+    if found is None:
+        auth.db().commit()
+        return page("login.html", 401, error=TEXT[language()]["bad_login"], email=request.form.get("email", ""))
+    secret = accounts.start_session(auth.db(), found, auth.service().clock())
+    auth.db().commit()
+    target = request.args.get("next", "")
+    return auth.log_in(redirect(target if RETURN_PATH.match(target) else url_for("dashboard_events.events"), 303),
+                       secret)
+
+
+@bp.post("/logout")
+def logout():
+    return auth.log_out(redirect(url_for(".login"), 303))
+
+
+@bp.get("/setup")
+def setup():
+    return page("setup.html", form={})
+
+
+@bp.post("/setup")
+def do_setup():
+    """An organizer made with the bootstrap admin token (the first becomes an admin), then logged in."""
+    form = request.form.to_dict()
+    if not auth.is_admin_token(form.get("admin_token", "")):
+        return page("setup.html", 403, error=TEXT[language()]["bad_admin_token"], form=form)
+    try:
+        new = accounts.validate_organizer(form)
+    except accounts.InvalidInput as err:
+        return page("setup.html", 422, errors=err.errors, form=form)
+    session, now = auth.db(), auth.service().clock()
+    made = accounts.create_organizer(session, new, now, admin=not accounts.has_organizers(session))
+    secret = accounts.start_session(session, made, now)
+    session.commit()
+    return auth.log_in(redirect(url_for("dashboard_events.events"), 303), secret)
+
+
+@bp.post("/language")
+def set_language():
+    accounts.set_language(auth.db(), auth.require_organizer(), request.form.get("language", ""))
+    auth.db().commit()
+    back = request.form.get("back", "")
+    return redirect(back if RETURN_PATH.match(back) else url_for("dashboard_events.events"), 303)
+
+
+@bp.get("/tokens")
+def tokens():
+    return page("tokens.html", tokens=accounts.tokens_of(auth.db(), auth.require_organizer()))
+
+
+@bp.post("/tokens")
+def make_token():
+    me = auth.require_organizer()
+    _, secret = accounts.issue_token(auth.db(), me, request.form.get("name", ""), auth.service().clock())
+    auth.db().commit()
+    return page("tokens.html", 201, tokens=accounts.tokens_of(auth.db(), me), new_token=secret)
+
+
+@bp.post("/tokens/<token_id>/revoke")
+def revoke_token(token_id):
+    accounts.revoke_token(auth.db(), auth.require_organizer(), token_id)
+    auth.db().commit()
+    return redirect(url_for(".tokens"), 303)
+
+
+@bp.get("/static/vendor/<name>")
+def vendor(name):
+    return send_vendored(name, VENDOR)
+

@@ -1,0 +1,43 @@
+"""The other services the dashboard works with, really running: each Flask app served over HTTP in
+a thread, their outboxes relayed to a real bus (the embedded log), and consumer groups caught up
+by the same worker `python -m services.<name>.consumer` runs."""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from services.dashboard.rebuild import read_to_end
+from shared.bus import Bus
+from shared.consumer import Apply, applied_once
+from shared.outbox import relay_once
+
+
+class Served:
+    """A WSGI app on a free loopback port until stop()."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(10)
+
+
+def relay(sessions: Callable[[], Session], bus: Bus) -> None:
+    """Publish everything waiting in a service's outbox, as its relay process does."""
+    with bus.producer() as producer:
+        while relay_once(sessions, producer):
+            pass
+
+
+def catch_up(bus: Bus, group: str, topics, types, sessions: Callable[[], Session], apply: Apply) -> int:
+    """Run a consumer group until it has read everything on its topics; how many it handled."""
+    handler = applied_once(sessions, group, apply)
+    return read_to_end(bus, group, topics, {kind: handler for kind in types}, poll_timeout=0.3)
