@@ -83,10 +83,12 @@ def _queue(session: Session, event_id: str, readers: list[str], campaign: str, n
     existing = set(session.scalars(sa.select(Delivery.attendee_id).where(
         Delivery.event_id == event_id, Delivery.campaign == campaign)))
     fresh = [r for r in readers if r not in existing]
-    for attendee_id in fresh:
-        session.add(Delivery(event_id=event_id, attendee_id=attendee_id, campaign=campaign, status="queued",
-                             due_at=now, attempts=0, last_error="", message_id="", contacts=0, created_at=now))
-        add_to_outbox(session, ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=campaign))
+    if fresh:  # one executemany each, not an ORM object per row: an event may have ten thousand
+        session.execute(sa.insert(Delivery.__table__), [dict(
+            event_id=event_id, attendee_id=attendee_id, campaign=campaign, status="queued", due_at=now, attempts=0,
+            last_error="", message_id="", contacts=0, created_at=now) for attendee_id in fresh])
+        add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=campaign)
+                                 for attendee_id in fresh))
     return len(fresh)
 
 

@@ -10,6 +10,10 @@ whole server round trip and database commit of the usual "send, then record" ord
 This relies on what real relays (Postfix, Exim) do: a message whose final dot has arrived is
 queued even if the client is gone before the "250" reply.
 
+`send_together` does this for many messages on many connections from one thread: each SMTP step
+goes out on every connection before any answer is read, so the round trips overlap, and one
+transaction records a whole round of messages.
+
 If the server then refuses the message (a 4xx or 5xx after the dot), `SmtpRefused` tells the
 caller to undo its record. Connections are reused (one per sending thread), reopened when the
 server drops them and after `MAX_PER_CONNECTION` messages; STARTTLS, implicit TLS and AUTH come
@@ -114,57 +118,147 @@ class SmtpTransport:
             self._smtp = None
 
     def send(self, sender: str, recipient: str, message: bytes, commit: Callable[[], None]) -> None:
-        """Deliver `message` (CRLF line ends); `commit()` runs just before the server may act on it.
+        """Deliver one message (CRLF line ends); `commit()` runs just before the server may act on
+        it. Raises SmtpRefused, or OSError/SMTPException when the server cannot be reached; in
+        every case where `commit` has not run, nothing was delivered."""
+        [outcome] = send_together([self], [(sender, recipient, message)], lambda ready: (commit(), [True])[1])
+        if isinstance(outcome, BaseException):
+            raise outcome
 
-        Raises SmtpRefused, or OSError/SMTPException when the server cannot be reached; in every
-        case where `commit` has not run, nothing was delivered.
-        """
+    # -- the steps send_together() drives ---------------------------------------------------------
+
+    def _ready(self) -> None:
         if self._smtp is not None and self._sent_on_connection >= self.max_per_connection:
             self.close()
-        try:
-            self._envelope(sender, recipient)
-        except smtplib.SMTPServerDisconnected:
-            self._drop()  # a reused connection the server had closed: one fresh try
-            self._envelope(sender, recipient)
-        smtp = self._smtp
-        data = _LEADING_DOT.sub(b"..", message)
-        if not data.endswith(b"\r\n"):
-            data += b"\r\n"
-        try:
-            smtp.send(data)
-            commit()
-        except BaseException:
-            self._drop()
-            raise
-        smtp.send(b".\r\n")
-        code, reply = smtp.getreply()
-        self._sent_on_connection += 1
-        if code != 250:
-            raise SmtpRefused(code, reply.decode("utf-8", "replace"), "message")
-
-    def _envelope(self, sender: str, recipient: str) -> None:
-        """MAIL, RCPT and DATA, leaving the server waiting for the message."""
         if self._smtp is None:
             self._smtp = self._connect()
-        smtp = self._smtp
-        options = []
+
+    def _mail(self, sender: str, recipient: str) -> None:
+        options = ""
         if not (sender + recipient).isascii():
-            if not smtp.has_extn("smtputf8"):
+            if not self._smtp.has_extn("smtputf8"):
                 raise SmtpRefused(553, "the server does not accept non-ASCII addresses (no SMTPUTF8)", "address")
-            options.append("SMTPUTF8")
-        steps = (("sender", lambda: smtp.mail(sender, options), (250,)),
-                 ("recipient", lambda: smtp.rcpt(recipient), (250, 251)),
-                 ("data", lambda: smtp.docmd("data"), (354,)))
-        for stage, command, accepted in steps:
-            code, reply = command()
-            if code == -1:
-                raise smtplib.SMTPServerDisconnected("connection closed")
-            if code not in accepted:
-                self._reset()
-                raise SmtpRefused(code, reply.decode("utf-8", "replace"), stage)
+            options = " SMTPUTF8"
+        self._smtp.putcmd("mail", f"FROM:<{sender}>{options}")
+
+    def _reply(self) -> tuple[int, str]:
+        code, reply = self._smtp.getreply()
+        if code == -1:
+            raise smtplib.SMTPServerDisconnected("connection closed")
+        return code, reply.decode("utf-8", "replace")
 
     def _reset(self) -> None:
         try:
             self._smtp.rset()
         except (smtplib.SMTPException, OSError):
             self._drop()
+
+
+Job = tuple[str, str, bytes]  # envelope sender, recipient, message (CRLF line ends)
+Outcome = BaseException | None  # None: delivered
+
+
+class NotSent(Exception):
+    """`commit` did not let this message be finished (another sender holds it now)."""
+
+
+class SentButUnconfirmed(Exception):
+    """Recorded as sent and its final dot went out, but the server's answer was lost."""
+
+
+def send_together(transports: list[SmtpTransport], jobs: list[Job],
+                  commit: Callable[[list[int]], list[bool]]) -> list[Outcome]:
+    """Deliver jobs[i] on transports[i], all at once: each SMTP step is sent on every connection
+    before any answer is read, so the round trips overlap and one thread keeps many connections
+    busy. `commit(ready)` gets the indexes whose message is complete but for its final dot,
+    records them (one transaction) and says which may be finished; if it raises, every
+    connection is dropped before its dot and nothing is delivered. One outcome per job."""
+    outcome: list[Outcome] = [None] * len(jobs)
+
+    def failed(i: int, exc: BaseException) -> None:
+        outcome[i] = exc
+        transports[i]._drop()
+
+    def step(live: list[int], command: Callable[[int], None], accepted: tuple[int, ...], stage: str) -> list[int]:
+        asked = []
+        for i in live:
+            try:
+                command(i)
+                asked.append(i)
+            except SmtpRefused as refused:
+                outcome[i] = refused
+            except (OSError, smtplib.SMTPException) as exc:
+                failed(i, exc)
+        passed = []
+        for i in asked:
+            try:
+                code, reply = transports[i]._reply()
+            except (OSError, smtplib.SMTPException) as exc:
+                failed(i, exc)
+                continue
+            if code in accepted:
+                passed.append(i)
+            else:
+                outcome[i] = SmtpRefused(code, reply, stage)
+                transports[i]._reset()
+        return passed
+
+    live = []
+    for i, transport in enumerate(transports):
+        try:
+            transport._ready()
+            live.append(i)
+        except (OSError, smtplib.SMTPException) as exc:
+            failed(i, exc)
+    reused = [i for i in live if transports[i]._sent_on_connection]
+    live = step(live, lambda i: transports[i]._mail(jobs[i][0], jobs[i][1]), (250,), "sender")
+    for i in reused:  # a reused connection the server had closed meanwhile: one fresh try
+        if isinstance(outcome[i], (OSError, smtplib.SMTPServerDisconnected)):
+            outcome[i] = None
+            try:
+                transports[i]._ready()
+                live += step([i], lambda i: transports[i]._mail(jobs[i][0], jobs[i][1]), (250,), "sender")
+            except (OSError, smtplib.SMTPException) as exc:
+                failed(i, exc)
+    live = step(sorted(live), lambda i: transports[i]._smtp.putcmd("rcpt", f"TO:<{jobs[i][1]}>"), (250, 251),
+                "recipient")
+    live = step(live, lambda i: transports[i]._smtp.putcmd("data"), (354,), "data")
+    ready = []
+    for i in live:
+        data = _LEADING_DOT.sub(b"..", jobs[i][2])
+        try:
+            transports[i]._smtp.send(data if data.endswith(b"\r\n") else data + b"\r\n")
+            ready.append(i)
+        except (OSError, smtplib.SMTPException) as exc:
+            failed(i, exc)
+    if not ready:
+        return outcome
+    try:
+        held = commit(ready)
+    except BaseException:
+        for i in ready:
+            transports[i]._drop()
+        raise
+    finishing = []
+    for i, ok in zip(ready, held):
+        if ok:
+            finishing.append(i)
+        else:
+            failed(i, NotSent())
+    for i in finishing:
+        try:
+            transports[i]._smtp.send(b".\r\n")
+        except (OSError, smtplib.SMTPException) as exc:
+            failed(i, SentButUnconfirmed(str(exc)))
+    for i in finishing:
+        if outcome[i] is not None:
+            continue
+        try:
+            code, reply = transports[i]._reply()
+        except (OSError, smtplib.SMTPException) as exc:
+            failed(i, SentButUnconfirmed(str(exc)))
+            continue
+        transports[i]._sent_on_connection += 1
+        if code != 250:
+            outcome[i] = SmtpRefused(code, reply, "message")
+    return outcome

@@ -1,20 +1,18 @@
 """`python -m services.followup.sender`: plan due emails and deliver them over SMTP.
 
 Each round plans what is due (delivery.plan), leases a batch of rows, loads every digest the
-batch needs in a few queries, composes the emails, and hands them to `connections` threads,
-each with its own reused SMTP connection. Consent and unsubscription are checked again here,
-at send time. A crash leaves leased rows that another round takes back when the lease ends.
+batch needs in a few queries, composes the emails, and sends them over reused SMTP connections,
+several at once. Consent and unsubscription are checked again here, at send time. A crash
+leaves leased rows that another round (or another sender) takes back when the lease ends.
+Run several senders for more throughput: leases keep them off each other's rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import queue
-import smtplib
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from email.utils import parseaddr
 from datetime import timedelta
 from typing import Callable
 
@@ -23,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from services.followup import delivery
 from services.followup.compose import Composer, message_id, to_mime
-from services.followup.mailer import MAX_PER_CONNECTION, SmtpRefused, SmtpSettings, SmtpTransport
+from services.followup.mailer import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings,
+                                      SmtpTransport, send_together)
 from services.followup.store import attendee_rows, event_info, load_digests, person
 from shared.envelope import utc_now
 
@@ -40,19 +39,18 @@ class Outgoing:
 
 
 class Sender:
+    """Plans, composes and delivers, in one thread: a round composes its batch, then sends it a
+    window at a time, one message on each of `connections` SMTP connections, their round trips
+    overlapping (mailer.send_together) and their "sent" marks committed together."""
+
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
                  delay: timedelta = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
-                 connections: int = 4,
-                 max_per_connection: int = MAX_PER_CONNECTION):
+                 connections: int = 8, max_per_connection: int = MAX_PER_CONNECTION):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
+        self.envelope_from = parseaddr(mail_from)[1]
         self.delay, self.nudge_days, self.settle, self.lease, self.batch = delay, nudge_days, settle, lease, batch
-        self._local = threading.local()
-        self._transports: list[SmtpTransport] = []
-        self._transports_lock = threading.Lock()
-        self._smtp, self._max_per_connection = smtp, max_per_connection
-        self._pool = ThreadPoolExecutor(connections, thread_name_prefix="smtp")
-        self._recorder = SentRecorder(sessions)
+        self._transports = [SmtpTransport(smtp, max_per_connection=max_per_connection) for _ in range(connections)]
 
     def run_once(self) -> dict[str, int]:
         """One round: plan, claim a batch, send it. Counts of each outcome."""
@@ -64,11 +62,27 @@ class Sender:
             claimed = delivery.claim(session, now, self.batch, self.lease)
         if not claimed:
             return {}
-        readers, digests, events = self._load(claimed)
+        outgoing, skipped = self._compose(claimed)
         outcomes: dict[str, int] = {}
-        sending, skipped = [], []
-        # Each email goes to the SMTP threads as soon as it is composed, so composing the next one
-        # overlaps with the network round trips of the last.
+        if skipped:
+            with self.sessions() as session:
+                for row, reason in skipped:
+                    delivery.mark_skipped(session, row, reason)
+                session.commit()
+            outcomes["skipped"] = len(skipped)
+        width = len(self._transports)
+        for start in range(0, len(outgoing), width):
+            for outcome in self._deliver(outgoing[start:start + width]):
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        return outcomes
+
+    def _compose(self, claimed: list[delivery.Claimed]) -> tuple[list[Outgoing], list[tuple[delivery.Claimed, str]]]:
+        """The batch's emails, from data read in one short transaction; consent as of now."""
+        with self.sessions() as session:
+            readers = attendee_rows(session, [c.attendee_id for c in claimed])
+            digests = load_digests(session, readers.values())
+            events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
+        outgoing, skipped = [], []
         for row in claimed:
             reader = readers.get(row.attendee_id)
             reason = skip_reason(reader)
@@ -81,111 +95,46 @@ class Sender:
                 continue
             msg_id = message_id(row.campaign, row.attendee_id, self.mail_from)
             data = to_mime(composed, person(reader), self.mail_from, msg_id)
-            sending.append(self._pool.submit(self._deliver, Outgoing(row, reader.email, data, msg_id,
-                                                                     composed.contacts)))
-        if skipped:
+            outgoing.append(Outgoing(row, reader.email, data, msg_id, composed.contacts))
+        return outgoing, skipped
+
+    def _deliver(self, window: list[Outgoing]) -> list[str]:
+        def commit(ready: list[int]) -> list[bool]:
             with self.sessions() as session:
-                for row, reason in skipped:
-                    delivery.mark_skipped(session, row, reason)
+                held = delivery.mark_sent(session, [(window[i].row, window[i].message_id, window[i].contacts)
+                                                    for i in ready], utc_now())
                 session.commit()
-            outcomes["skipped"] = len(skipped)
-        for future in sending:
-            outcome = future.result()
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        return outcomes
-
-    def _load(self, claimed: list[delivery.Claimed]):
-        """Everything the batch's emails need, read in one short transaction (no lock held while
-        composing and sending)."""
-        with self.sessions() as session:
-            readers = attendee_rows(session, [c.attendee_id for c in claimed])
-            digests = load_digests(session, readers.values())
-            events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
-        return readers, digests, events
-
-    def _transport(self) -> SmtpTransport:
-        transport = getattr(self._local, "transport", None)
-        if transport is None:
-            transport = self._local.transport = SmtpTransport(self._smtp, max_per_connection=self._max_per_connection)
-            with self._transports_lock:
-                self._transports.append(transport)
-        return transport
-
-    def _deliver(self, out: Outgoing) -> str:
-        recorded = []
-
-        def commit() -> None:
-            if not self._recorder.record(out):
-                raise LeaseLost(out.row.id)
-            recorded.append(True)
+            return held
 
         try:
-            self._transport().send(self.mail_from, out.recipient, out.data, commit)
+            results = send_together(self._transports[:len(window)],
+                                    [(self.envelope_from, out.recipient, out.data) for out in window], commit)
+        except sa.exc.SQLAlchemyError as exc:  # nothing was finished: the rows go out again after their lease
+            log.warning("could not record a round of %d emails, none sent: %s", len(window), exc)
+            return ["deferred"] * len(window)
+        return [self._outcome(out, result) for out, result in zip(window, results)]
+
+    def _outcome(self, out: Outgoing, result) -> str:
+        if result is None:
             return "sent"
-        except LeaseLost:
+        if isinstance(result, NotSent):
             return "lease lost"
-        except SmtpRefused as refused:
-            log.warning("%s refused for %s: %s", out.row.campaign, out.row.attendee_id, refused)
-            with self.sessions() as session:
-                return delivery.mark_retry(session, out.row, str(refused), utc_now(), permanent=refused.permanent)
-        except (OSError, smtplib.SMTPException, sa.exc.SQLAlchemyError) as exc:
-            if recorded:  # the server went away after the message was final: it stands as sent
-                log.warning("connection lost after sending %s to %s: %s", out.row.campaign, out.row.attendee_id, exc)
-                return "sent"
-            log.warning("could not send %s to %s: %s", out.row.campaign, out.row.attendee_id, exc)
-            with self.sessions() as session:
-                return delivery.mark_retry(session, out.row, f"{type(exc).__name__}: {exc}", utc_now())
+        if isinstance(result, SentButUnconfirmed):  # final and recorded: it stands as sent
+            log.warning("connection lost after sending %s to %s: %s", out.row.campaign, out.row.attendee_id, result)
+            return "sent"
+        permanent = isinstance(result, SmtpRefused) and result.permanent
+        reason = str(result) if isinstance(result, SmtpRefused) else f"{type(result).__name__}: {result}"
+        log.warning("%s for %s not sent: %s", out.row.campaign, out.row.attendee_id, reason)
+        with self.sessions() as session:
+            return delivery.mark_retry(session, out.row, reason, utc_now(), permanent=permanent)
 
     @property
     def connections_opened(self) -> int:
         return sum(t.connections_opened for t in self._transports)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
         for transport in self._transports:
             transport.close()
-
-
-class SentRecorder:
-    """Group commit for "sent" marks: the sending threads each wait for their mark to be durable
-    before the final dot (mailer.py), and one writer thread commits every mark waiting at that
-    moment in one transaction. One commit per batch instead of per email, and no SQLite writers
-    sleeping in each other's busy-timeout backoff."""
-
-    def __init__(self, sessions: Callable[[], Session]):
-        self._sessions = sessions
-        self._queue: queue.Queue[tuple[Outgoing, Future]] = queue.Queue()
-        threading.Thread(target=self._run, name="sent-recorder", daemon=True).start()
-
-    def record(self, out: Outgoing) -> bool:
-        """True once the mark is committed; False if another sender holds the row now."""
-        future: Future = Future()
-        self._queue.put((out, future))
-        return future.result()
-
-    def _run(self) -> None:
-        while True:
-            batch = [self._queue.get()]
-            while True:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                with self._sessions() as session:
-                    held = delivery.mark_sent(session, [(out.row, out.message_id, out.contacts) for out, _ in batch],
-                                              utc_now())
-                    session.commit()
-            except Exception as exc:  # the database failed: no message in the batch may be finished
-                for _, future in batch:
-                    future.set_exception(exc)
-                continue
-            for (_, future), ok in zip(batch, held):
-                future.set_result(ok)
-
-
-class LeaseLost(Exception):
-    """Another sender took this row over (our lease ran out): do not send it."""
 
 
 def skip_reason(reader) -> str | None:
@@ -209,7 +158,7 @@ def main() -> None:
     parser.add_argument("--lease", type=float, default=60, help="seconds a sender holds a batch before others may take it")
     parser.add_argument("--settle", type=float, default=delivery.SETTLE.total_seconds(),
                         help="seconds an event's attendees and scans must be quiet before its emails are planned")
-    parser.add_argument("--connections", type=int, default=4, help="SMTP connections (sending threads)")
+    parser.add_argument("--connections", type=int, default=8, help="SMTP connections used together")
     parser.add_argument("--idle", type=float, default=1.0, help="seconds between rounds when nothing is due")
     args = parser.parse_args()
     settings = Settings.from_env()

@@ -17,6 +17,7 @@ def compose(service, world, attendee_id, campaign="followup"):
 
 
 def visible_text(html: str) -> str:
+    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
