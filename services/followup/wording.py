@@ -21,7 +21,7 @@ def pick(options: tuple[str, ...], *seed: str) -> str:
 
 
 def count_ar(n: int, one: str, two: str, few: str, many: str) -> str:
-    """Arabic agreement: 1 شخص واحد, 2 شخصان, 3-10 أشخاص, 11+ شخصًا (with the digits)."""
+    """Arabic number agreement: the forms for 1, 2, 3-10 (plural, with the digits) and 11+ (singular)."""
     if n == 1:
         return one
     if n == 2:
@@ -33,7 +33,7 @@ def count_ar(n: int, one: str, two: str, few: str, many: str) -> str:
 
 def people(lang: str, n: int) -> str:
     if lang == "ar":
-        return count_ar(n, "شخص واحد", "شخصان", "أشخاص", "شخصًا")
+        return count_ar(n, "شخصًا واحدًا", "شخصين", "أشخاص", "شخصًا")  # the object of "you met"
     return "1 person" if n == 1 else f"{n} people"
 
 
@@ -53,6 +53,7 @@ def joined(lang: str, names: list[str]) -> str:
 
 TEXT = {
     "en": {
+        "q1": "“", "q2": "”",  # quotation marks around a headline
         "subject": ("Great to meet you at {event}", "{first}, the people you met at {event}",
                     "{first}: who you met at {event}, and who to write to first"),
         "subject_nobody": ("{first}, people at {event} who share your interests",),
@@ -108,6 +109,7 @@ TEXT = {
         "nudge_done": "Already in touch? Mark them as followed up and we won't mention them again.",
     },
     "ar": {
+        "q1": "«", "q2": "»",
         "subject": ("سعدنا بلقائك في {event}", "{first}، هؤلاء من التقيت بهم في {event}",
                     "{first}: من التقيت بهم في {event}، ولمن تكتب أولًا"),
         "subject_nobody": ("{first}، أشخاص في {event} يشاركونك اهتماماتك",),
