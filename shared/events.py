@@ -140,6 +140,19 @@ def pair_key(event_id: str, a: str, b: str) -> str:
 
 # rapport.followups: keyed by attendee id ------------------------------------------------------
 
+FOLLOWUP_CAMPAIGN = "followup"  # the email after the event; nudges are "nudge-<days after it>"
+
+
+def nudge_campaign(days: int) -> str:
+    return f"nudge-{days}"
+
+
+def nudge_days(campaign: str) -> int | None:
+    """"nudge-7" -> 7; None for the follow-up itself (or anything else)."""
+    prefix, _, number = campaign.partition("-")
+    return int(number) if prefix == "nudge" and number.isdigit() else None
+
+
 @dataclass(frozen=True)
 class FollowupEvent(AttendeeEvent):
     TOPIC = FOLLOWUPS_TOPIC

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from services.dashboard.handlers import BUCKET_MINUTES, fold
 from services.dashboard.models import Attendee, AttendeeInterest, Event, FollowedUp, Followup, Meeting, MeetingBucket
 from shared.envelope import iso
+from shared.events import FOLLOWUP_CAMPAIGN, nudge_days
 
 ACTIVE = timedelta(minutes=10)  # a scanner who scanned within this long is active
 TOP, UNMET = 10, 30
@@ -86,7 +87,7 @@ def followup_summary(session: Session, event_id: str) -> dict:
         by_campaign.setdefault(campaign, blank()).update(followed_up=clicks, people_following_up=people)
     summary = {status: sum(c[status] for c in by_campaign.values()) for status in DELIVERY}
     # The follow-up first, then the nudges by day.
-    order = lambda c: (c != "followup", int(c[6:]) if c[6:].isdigit() else 0, c)  # noqa: E731
+    order = lambda c: (c != FOLLOWUP_CAMPAIGN, nudge_days(c) or 0, c)  # noqa: E731
     return {"summary": {**summary, "unsubscribed": unsubscribed},
             "followed_up": sum(c["followed_up"] for c in by_campaign.values()),
             "by_campaign": {campaign: by_campaign[campaign] for campaign in sorted(by_campaign, key=order)}}

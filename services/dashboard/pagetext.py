@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shared.events import FOLLOWUP_CAMPAIGN, nudge_days
+
 TEXT = {
     "en": {
         "switch": "العربية", "other": "ar", "dir": "ltr",
@@ -122,7 +124,7 @@ LAYOUT_NAMES = {"a4-a6": "A4, 4 × A6", "a4-a7": "A4, 8 × A7", "letter": "US Le
 
 
 def campaign_name(campaign: str, text: dict) -> str:
-    if campaign == "followup":
+    if campaign == FOLLOWUP_CAMPAIGN:
         return text["campaign_followup"]
-    day = campaign.rsplit("-", 1)[-1]
-    return text["campaign_nudge"].format(day=day) if campaign.startswith("nudge-") and day.isdigit() else campaign
+    day = nudge_days(campaign)
+    return text["campaign_nudge"].format(day=day) if day is not None else campaign

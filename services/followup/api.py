@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request
 
-from services.followup.compose import FOLLOWUP, nudge_days
+from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, nudge_days
 from services.followup.models import Attendee, Delivery, Event, FollowedUp
 from services.followup.store import event_info, load_digests
 from shared.web import DomainError, NotFound, organizer_only

@@ -22,9 +22,9 @@ from services.followup import wording as w
 from services.followup.digest import Contact, Digest, Person
 from services.followup.links import Links
 from shared.envelope import utc_now
+from shared.events import nudge_days
 
 TEMPLATES = Path(__file__).with_name("templates")
-FOLLOWUP = "followup"
 
 
 # Templates read views as attributes: Jinja tries getattr() before [], so dicts would cost it a
@@ -49,12 +49,6 @@ class Composed:
     text: str
     unsubscribe_url: str
     contacts: int  # how many people it mentions
-
-
-def nudge_days(campaign: str) -> int | None:
-    """"nudge-7" -> 7; None for the follow-up itself."""
-    prefix, _, number = campaign.partition("-")
-    return int(number) if prefix == "nudge" and number.isdigit() else None
 
 
 class Composer:

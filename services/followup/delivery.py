@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.followup.compose import FOLLOWUP
 from services.followup.models import Attendee, Delivery, Event
 from shared import events as ev
 from shared.envelope import iso
 from shared.outbox import add_to_outbox
+
+FOLLOWUP = ev.FOLLOWUP_CAMPAIGN
 
 MAX_ATTEMPTS = 8
 SETTLE = timedelta(seconds=10)
@@ -65,7 +66,7 @@ def plan(session: Session, now: datetime, delay: timedelta, nudge_days: tuple[in
             ~followed.exists())).all()
         added += _queue(session, event_id, readers, FOLLOWUP, now)
     for days in nudge_days:
-        campaign = f"nudge-{days}"
+        campaign = ev.nudge_campaign(days)
         d = sa.orm.aliased(Delivery)
         nudged = sa.select(Delivery.id).where(Delivery.attendee_id == d.attendee_id, Delivery.campaign == campaign)
         rows = session.execute(sa.select(d.event_id, d.attendee_id).join(Attendee, Attendee.id == d.attendee_id).where(

@@ -11,7 +11,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.followup.compose import FOLLOWUP
 from services.followup.models import Attendee, Delivery, FollowedUp
 from shared import events as ev
 from shared.outbox import add_to_outbox
@@ -34,5 +33,5 @@ def mark_followed_up(session: Session, reader: Attendee, contact_id: str, now: d
         return False
     session.add(FollowedUp(attendee_id=reader.id, contact_id=contact_id, marked_at=now))
     add_to_outbox(session, ev.FollowupFollowedUp(event_id=reader.event_id, attendee_id=reader.id,
-                                                 campaign=FOLLOWUP, contact=contact_id))
+                                                 campaign=ev.FOLLOWUP_CAMPAIGN, contact=contact_id))
     return True

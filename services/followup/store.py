@@ -9,7 +9,7 @@ Core), not ORM objects: a batch touches tens of thousands of rows and needs no i
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -36,13 +36,15 @@ def event_info(session: Session, event_id: str) -> EventInfo | None:
     return EventInfo(row.id, row.name) if row else None
 
 
-def attendee_rows(session: Session, ids: Sequence[str]) -> dict[str, sa.Row]:
-    rows: dict[str, sa.Row] = {}
+def chunked(session: Session, ids: Sequence[str], query: Callable[[list[str]], sa.Select]) -> list[sa.Row]:
+    """The rows of `query(part)` for each CHUNK of `ids` in turn (IN lists stay short)."""
     ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        for row in session.execute(sa.select(*ATTENDEE_COLUMNS).where(A.id.in_(ids[start:start + CHUNK]))):
-            rows[row.id] = row
-    return rows
+    return [row for start in range(0, len(ids), CHUNK) for row in session.execute(query(ids[start:start + CHUNK]))]
+
+
+def attendee_rows(session: Session, ids: Sequence[str]) -> dict[str, sa.Row]:
+    return {row.id: row for row in chunked(session, ids, lambda part: sa.select(*ATTENDEE_COLUMNS).where(
+        A.id.in_(part)))}
 
 
 def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
@@ -52,9 +54,9 @@ def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
         return {}
     ids = list(readers)
     m = Meeting.__table__.c
-    meetings = [row for start in range(0, len(ids), CHUNK) for row in session.execute(
-        sa.select(m.id, m.low_id, m.high_id, m.low_scanned, m.high_scanned, m.first_met_at).where(
-            sa.or_(m.low_id.in_(ids[start:start + CHUNK]), m.high_id.in_(ids[start:start + CHUNK]))))]
+    meetings = chunked(session, ids, lambda part: sa.select(
+        m.id, m.low_id, m.high_id, m.low_scanned, m.high_scanned, m.first_met_at).where(
+        sa.or_(m.low_id.in_(part), m.high_id.in_(part))))
     meetings = list({row.id: row for row in meetings}.values())  # a meeting between two readers comes twice
     people = {r.id: person(r) for r in readers.values()}
     other_ids = {row.low_id for row in meetings} | {row.high_id for row in meetings}
@@ -62,13 +64,12 @@ def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
 
     n = Note.__table__.c
     notes: dict[tuple[str, str], list] = defaultdict(list)
-    for start in range(0, len(ids), CHUNK):
-        for row in session.execute(sa.select(n.meeting_id, n.scanner_id, n.note, n.tags).where(
-                n.scanner_id.in_(ids[start:start + CHUNK])).order_by(n.scanned_at, n.id)):
-            notes[(row.scanner_id, row.meeting_id)].append(row)
+    for row in chunked(session, ids, lambda part: sa.select(n.meeting_id, n.scanner_id, n.note, n.tags).where(
+            n.scanner_id.in_(part)).order_by(n.scanned_at, n.id)):
+        notes[(row.scanner_id, row.meeting_id)].append(row)
     f = FollowedUp.__table__.c
-    done = {(a, c) for start in range(0, len(ids), CHUNK) for a, c in session.execute(
-        sa.select(f.attendee_id, f.contact_id).where(f.attendee_id.in_(ids[start:start + CHUNK])))}
+    done = {(a, c) for a, c in chunked(session, ids, lambda part: sa.select(f.attendee_id, f.contact_id).where(
+        f.attendee_id.in_(part)))}
 
     contacts: dict[str, list[Contact]] = defaultdict(list)
     for row in meetings:
