@@ -6,6 +6,8 @@ what to fix and a machine-readable `code`; never an HTML page or a stack trace.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from pathlib import Path
 from typing import Any, Callable
@@ -200,6 +202,17 @@ def send_vendored(name: str, vendored: dict[str, tuple[str, str]]):
     return send_file(path, mimetype=mimetype, max_age=86400)
 
 
+def csrf_token(secret_key: str, scope: str, secret: str) -> str:
+    """The CSRF token for a browser whose cookie holds `secret`: an HMAC under the service's key, so
+    only pages we rendered for that browser carry it. `scope` keeps tokens of one form or service
+    from passing for another's."""
+    return hmac.new(secret_key.encode(), f"rapport/{scope}/{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(secret_key: str, scope: str, secret: str | None, sent: str | None) -> bool:
+    return bool(secret and sent) and hmac.compare_digest(sent, csrf_token(secret_key, scope, secret))
+
+
 def secure_cookies(public_url: str) -> bool:
     """Cookies are Secure when the site's public URL is https, even when TLS ends at a proxy in
     front of us and the request arrived over plain HTTP."""
@@ -210,7 +223,6 @@ def secure_cookies(public_url: str) -> bool:
 
 def organizer_only(view):
     """Route decorator: the request must carry the organizer bearer token (RAPPORT_ADMIN_TOKEN)."""
-    import hmac
     from functools import wraps
 
     from flask import current_app

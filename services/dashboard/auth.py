@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
@@ -18,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from services.dashboard import accounts
 from services.dashboard.models import Event, Organizer
-from shared.web import Unauthorized, bearer_token, secure_cookies
+from shared.web import Unauthorized, bearer_token, csrf_matches, secure_cookies
+from shared.web import csrf_token as shared_csrf_token
 
 COOKIE, FORM_COOKIE = "rapport_dash", "rapport_dash_form"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -82,8 +82,7 @@ def is_admin_token(sent: str | None = None) -> bool:
 
 
 def _csrf_for(secret: str) -> str:
-    key = service().settings.secret_key.encode()
-    return hmac.new(key, f"rapport/dashboard/csrf/{secret}".encode(), hashlib.sha256).hexdigest()
+    return shared_csrf_token(service().settings.secret_key, "dashboard/csrf", secret)
 
 
 def csrf_token() -> str:
@@ -103,7 +102,7 @@ def check_csrf() -> None:
         return  # no credential rides along: the route refuses it as logged out
     secret = request.cookies.get(COOKIE) or request.cookies.get(FORM_COOKIE)
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
-    if not secret or not sent or not hmac.compare_digest(sent, _csrf_for(secret)):
+    if not csrf_matches(service().settings.secret_key, "dashboard/csrf", secret, sent):
         raise accounts.Forbidden("this form has expired or was not sent from this site: reload the page and try again",
                                  code="csrf")
 

@@ -9,7 +9,6 @@ a form field for the pages, the `X-CSRF-Token` header for the scanner's JSON end
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -26,8 +25,9 @@ from services.scan.pagetext import SCRIPT_TEXT, TEXT, refusal_text
 from shared import identity
 from shared.envelope import iso, utc_now
 from shared.tokens import InvalidToken
-from shared.web import (PROBLEM_JSON, DomainError, NotFound, Unauthorized, json_body, problem, secure_cookies,
-                        send_vendored)
+from shared.web import (PROBLEM_JSON, DomainError, NotFound, Unauthorized, csrf_matches, json_body, problem,
+                        secure_cookies, send_vendored)
+from shared.web import csrf_token as shared_csrf_token
 
 bp = Blueprint("scan_pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/scan")
@@ -50,12 +50,11 @@ def service():
 
 
 def csrf_token(secret: str, purpose: str = "csrf") -> str:
-    key = service().settings.secret_key.encode()
-    return hmac.new(key, f"rapport/scan/{purpose}/{secret}".encode(), hashlib.sha256).hexdigest()
+    return shared_csrf_token(service().settings.secret_key, f"scan/{purpose}", secret)
 
 
 def check_csrf(secret: str | None, sent: str | None, purpose: str = "csrf") -> None:
-    if not secret or not sent or not hmac.compare_digest(sent, csrf_token(secret, purpose)):
+    if not csrf_matches(service().settings.secret_key, f"scan/{purpose}", secret, sent):
         raise DomainError("this form has expired or was not sent from this site: reload the page and try again",
                           code="csrf", status=403)
 
