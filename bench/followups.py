@@ -1,21 +1,23 @@
 """Follow-up delivery benchmark.
 
     .venv/bin/python bench/followups.py [--attendees 10000] [--database sqlite|postgresql] [--senders 2]
-                                        [--per-email-sample 2000]
+                                        [--smtp smtp-sink|postfix|aiosmtpd] [--per-email-sample 2000]
 
 Seeds a closed event with --attendees attendees who met 5-15 people each (notes, tags, shared
 interests, half Arabic), then runs the real sender (plan, lease, load digests, compose HTML and
-text, SMTP with connections reused) against a local SMTP server on loopback: a Postfix instance
-that queues every message and discards it (deploy/rig/postfix.py; --smtp aiosmtpd for Python's).
-Prints emails/s, the split between composing and delivering, and peak RSS; then the same emails from --senders `python -m services.followup.sender`
-processes (as deployed; their rate from the first to the last sent_at); then delivery opening one
-SMTP connection per email, for the ratio.
+text, SMTP with connections reused) against a local SMTP server on loopback: Postfix's smtp-sink,
+the C server Postfix ships for measuring SMTP clients (deploy/rig/postfix.py); --smtp postfix puts a
+whole Postfix relay (queueing, then discarding) on the same 2 cores instead, --smtp aiosmtpd Python's.
+Prints emails/s, the split between composing and delivering, and peak RSS; then the same emails
+from --senders `python -m services.followup.sender` processes (as deployed; their rate from the
+first to the last sent_at); then delivery opening one SMTP connection per email, for the ratio.
 Target (DESIGN.md): >= 500 personalised emails/s on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -32,7 +34,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 
 from deploy.rig.ports import free_port, wait_for_port  # noqa: E402
-from deploy.rig.postfix import PostfixSink  # noqa: E402
+from deploy.rig.postfix import PostfixSink, PostfixSmtpSink  # noqa: E402
 from deploy.rig.postgres import PostgresServer  # noqa: E402
 from services.followup import FollowupService, MIGRATIONS  # noqa: E402
 from services.followup.mailer import SmtpSettings  # noqa: E402
@@ -139,12 +141,14 @@ def main() -> None:
     parser.add_argument("--attendees", type=int, default=10_000)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
                         help="postgresql starts the rig's PostgreSQL server (as the tests do)")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--per-email-sample", type=int, default=2000)
     parser.add_argument("--senders", type=int, default=2, help="sender processes for the multi-process run")
-    parser.add_argument("--smtp", choices=("postfix", "aiosmtpd"), default="postfix",
-                        help="the local SMTP server: Postfix discarding everything (a real relay), or aiosmtpd")
+    parser.add_argument("--smtp", choices=("smtp-sink", "postfix", "aiosmtpd"), default="smtp-sink",
+                        help="the local SMTP server: Postfix's smtp-sink (made to measure SMTP clients), a Postfix "
+                             "instance queueing and discarding everything (a real relay on the same 2 cores), "
+                             "or aiosmtpd")
     args = parser.parse_args()
     rng = random.Random(42)
     workdir = Path(tempfile.mkdtemp(prefix="rapport-bench-followups-"))
@@ -166,8 +170,9 @@ def main() -> None:
     print(f"seeded {args.attendees:,} attendees, {contacts:.1f} contacts each on average, "
           f"{url.split(':')[0]} ({time.perf_counter() - t0:.1f} s)")
 
-    if args.smtp == "postfix":
-        postfix = PostfixSink(workdir / "postfix").start()
+    if args.smtp in ("postfix", "smtp-sink"):
+        postfix = PostfixSink(workdir / "postfix") if args.smtp == "postfix" else PostfixSmtpSink()
+        postfix.start()
         port, stop_server = postfix.port, postfix.stop
     else:
         port = free_port()
@@ -193,6 +198,8 @@ def main() -> None:
 
         sender = Sender(service.sessions, service.composer, smtp, settings.mail_from, batch=args.batch,
                         connections=args.connections, nudge_days=(), settle=timedelta(0))
+        gc.collect()
+        gc.freeze()  # as `python -m services.followup.sender` does once it has started
         sent, seconds = run(sender)
         opened = sender.connections_opened
         sender.close()

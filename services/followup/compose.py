@@ -9,9 +9,8 @@ headers (RFC 8058).
 from __future__ import annotations
 
 from dataclasses import dataclass
-import base64
+import binascii
 import uuid
-from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from types import SimpleNamespace
@@ -178,15 +177,30 @@ def _address(name: str, addr: str) -> str:
     return formataddr((name, addr), charset="utf-8")
 
 
+WORD_BYTES = 45  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 60 base64 characters + "?=" stays under 75
+
+
 def _header(value: str) -> str:
-    """An unstructured header value: as is when ASCII, else RFC 2047 encoded words (folded)."""
-    return value if value.isascii() else Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
+    """An unstructured header value: as is when ASCII, else RFC 2047 "B" encoded words, one per
+    line, each cut between characters (email.header.Header does the same in ~0.1 ms a subject)."""
+    if value.isascii():
+        return value
+    words, word = [], b""
+    for char in value:
+        encoded = char.encode("utf-8")
+        if len(word) + len(encoded) > WORD_BYTES:
+            words.append(word)
+            word = b""
+        word += encoded
+    words.append(word)
+    return "\r\n ".join(f"=?utf-8?b?{binascii.b2a_base64(w, newline=False).decode()}?=" for w in words)
 
 
 def _part(content_type: str, body: str) -> bytes:
-    encoded = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+    raw = binascii.b2a_base64(body.encode("utf-8"), newline=False)
+    lines = [raw[i:i + 76] for i in range(0, len(raw), 76)]  # RFC 2045's 76-character lines
     return (f"Content-Type: {content_type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-            .encode() + encoded)
+            .encode() + b"\r\n".join(lines) + b"\r\n")
 
 
 def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str) -> bytes:

@@ -10,6 +10,7 @@ Run several senders for more throughput: leases keep them off each other's rows.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -46,7 +47,7 @@ class Sender:
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
                  delay: timedelta = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
-                 connections: int = 8, max_per_connection: int = MAX_PER_CONNECTION):
+                 connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
         self.envelope_from = parseaddr(mail_from)[1]
         self.delay, self.nudge_days, self.settle, self.lease, self.batch = delay, nudge_days, settle, lease, batch
@@ -158,7 +159,8 @@ def main() -> None:
     parser.add_argument("--lease", type=float, default=60, help="seconds a sender holds a batch before others may take it")
     parser.add_argument("--settle", type=float, default=delivery.SETTLE.total_seconds(),
                         help="seconds an event's attendees and scans must be quiet before its emails are planned")
-    parser.add_argument("--connections", type=int, default=8, help="SMTP connections used together")
+    parser.add_argument("--connections", type=int, default=16,
+                        help="SMTP connections used together (one commit covers a message on each)")
     parser.add_argument("--idle", type=float, default=1.0, help="seconds between rounds when nothing is due")
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -170,6 +172,10 @@ def main() -> None:
                     settle=timedelta(seconds=args.settle), lease=timedelta(seconds=args.lease),
                     connections=args.connections)
     stop = stop_on_signals()
+    # Modules, templates and settings live as long as the process: keep them out of the cyclic
+    # collector's full passes, which otherwise re-walk them while composing (~5% of the time).
+    gc.collect()
+    gc.freeze()
     log.info("follow-up sender delivering to %s", settings.smtp_url.split("@")[-1])
     while not stop.is_set():
         try:
