@@ -6,6 +6,8 @@ migrates it with Alembic from its own `migrations/` folder; no service reads ano
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import timezone
 from pathlib import Path
 from typing import Callable
@@ -35,7 +37,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             # SQLAlchemy's documented fix: let it emit BEGIN itself (see _sqlite_begin).
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            _set_wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
@@ -49,6 +51,20 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _set_wal(cursor, attempts: int = 200) -> None:
+    """PRAGMA journal_mode=WAL, waiting for the file like any other statement: SQLite answers
+    "database is locked" at once, without its busy timeout, while another connection is switching
+    the same new file to WAL (several processes of a service starting together)."""
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 class UtcDateTime(sa.TypeDecorator):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.scan.directory import Directory, Person
 from services.scan.domain import RecordScan, ScanError, meeting_id, what_was_scanned
-from services.scan.models import Attendee, Event, Meeting, Scan
+from services.scan.models import Attendee, DirectoryState, Event, Meeting, Scan
 from services.scan.writer import Pending, ScanWriter, Written
 from shared import events as ev
 from shared import identity
@@ -97,16 +97,17 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     """Bring the read model up to date with one bus event (idempotent by construction)."""
     if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
         row = session.get(Event, event.event_id) or Event(id=event.event_id)
-        row.name, row.language = event.name, event.language
+        row.name, row.language, row.version = event.name, event.language, next_version(session)
         session.merge(row)
     elif isinstance(event, ev.EventClosed):
         row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", language="en")
-        row.closed_at = parse_iso(event.closed_at)
+        row.closed_at, row.version = parse_iso(event.closed_at), next_version(session)
         session.merge(row)
     elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
         row = session.get(Attendee, event.attendee_id) or Attendee(id=event.attendee_id, badge_serial=1)
         for name in ("event_id", "name", "headline", "company", "title", "language", "short_code"):
             setattr(row, name, getattr(event, name))
+        row.version = next_version(session)
         session.merge(row)
     elif isinstance(event, (ev.BadgeIssued, ev.BadgeRevoked)):
         row = session.get(Attendee, event.attendee_id)
@@ -117,12 +118,21 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         row.badge_serial = max(row.badge_serial, serial + 1 if isinstance(event, ev.BadgeRevoked) else serial)
         if isinstance(event, ev.BadgeIssued):
             row.short_code = event.short_code
+        row.version = next_version(session)
     elif isinstance(event, ev.AttendeeErased):
         session.execute(sa.delete(Scan).where(sa.or_(Scan.scanner_id == event.attendee_id,
                                                      Scan.scanned_id == event.attendee_id)))
         session.execute(sa.delete(Meeting).where(sa.or_(Meeting.low_id == event.attendee_id,
                                                         Meeting.high_id == event.attendee_id)))
         session.execute(sa.delete(Attendee).where(Attendee.id == event.attendee_id))
+        version = next_version(session)
+        session.execute(sa.update(DirectoryState).values(erased_version=version))
+
+
+def next_version(session: Session) -> int:
+    """The next change number of the read model; the state row stays locked until this commits."""
+    return session.execute(sa.update(DirectoryState).values(version=DirectoryState.version + 1)
+                           .returning(DirectoryState.version)).scalar_one()
 
 
 READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",

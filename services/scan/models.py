@@ -22,6 +22,7 @@ class Event(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(2))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
 
 
 class Attendee(Base):
@@ -38,6 +39,22 @@ class Attendee(Base):
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
     short_code: Mapped[str] = mapped_column(sa.String(12))
     badge_serial: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
+
+
+class DirectoryState(Base):
+    """One row: the read model's last change number, and that of its last erasure.
+
+    The consumer takes the next number for every change (the row stays locked until its commit,
+    so numbers become visible in order) and stamps the changed event or attendee with it. A web
+    process that has loaded up to N reloads only rows numbered above N, or everything when an
+    erasure numbered above N deleted rows.
+    """
+
+    __tablename__ = "directory_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+    erased_version: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 class Meeting(Base):

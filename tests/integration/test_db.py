@@ -56,3 +56,32 @@ def test_processes_starting_together_migrate_one_at_a_time(database_url):
     assert versions == [ScriptDirectory.from_config(config).get_current_head()]
     for engine in engines:
         engine.dispose()
+
+
+def test_processes_opening_a_new_sqlite_file_together_all_get_in(tmp_path):
+    """SQLite refuses a second switch of a new file to WAL at once ("database is locked", no busy
+    wait): each connection must wait its turn instead of failing the process that opened it."""
+    import threading
+
+    failures = []
+
+    def open_and_read(url: str, start: threading.Barrier) -> None:
+        engine = make_engine(url)
+        start.wait()
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            failures.append(exc)
+        finally:
+            engine.dispose()
+
+    for n in range(40):
+        start = threading.Barrier(4)
+        threads = [threading.Thread(target=open_and_read, args=(f"sqlite:///{tmp_path}/new{n}.sqlite3", start))
+                   for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
