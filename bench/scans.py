@@ -147,10 +147,9 @@ def measure_lag(bootstrap: str, partitions: int, lags: list[float], stop: thread
         consumer.close()
 
 
-def gunicorn(app: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads",
-                             str(threads),
-                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], cwd=REPO, env=env)
+def gunicorn(app: str, port: int, env: dict, workers: int, threads: int, worker_class: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class, "--threads",
+                             str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], cwd=REPO, env=env)
 
 
 def main() -> None:
@@ -159,6 +158,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--worker-class", default="gthread",
+                        help="gunicorn worker class for both apps (gthread as deployed; gevent to compare)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the load (apt-get install wrk)")
@@ -183,7 +184,7 @@ def main() -> None:
                    "RAPPORT_LOG_LEVEL": "WARNING"}
             port = free_port()
             processes.append(gunicorn("services.scan:create_app(run_migrations=False)", port, env, args.workers,
-                                      args.threads))
+                                      args.threads, args.worker_class))
             processes.append(subprocess.Popen([sys.executable, "-m", "services.scan.relay"], cwd=REPO, env=env))
             assert wait_for_port(port, 60)
             KafkaBus(broker.bootstrap).ensure_topics([SCANS_TOPIC], settings.kafka_partitions)
@@ -200,14 +201,15 @@ def main() -> None:
             lag_thread.join(10)
 
             bare_port = free_port()
-            processes.append(gunicorn("bench.bare_flask:app", bare_port, env, args.workers, args.threads))
+            processes.append(gunicorn("bench.bare_flask:app", bare_port, env, args.workers, args.threads,
+                                      args.worker_class))
             assert wait_for_port(bare_port, 60)
             wrk(bare_port, pairs, folder, 3, args.connections)
             bare = wrk(bare_port, pairs, folder, args.seconds, args.connections)
 
             lag_p50 = statistics.median(lags) * 1000 if lags else float("nan")
             lag_p99 = statistics.quantiles(lags, n=100)[98] * 1000 if len(lags) > 100 else float("nan")
-            print(f"scan service (gunicorn {args.workers}x{args.threads} gthread, PostgreSQL, Kafka relay), wrk -t2 "
+            print(f"scan service (gunicorn {args.workers}x{args.threads} {args.worker_class}, PostgreSQL, Kafka relay), wrk -t2 "
                   f"-c{args.connections} for {args.seconds}s on 2 cores:")
             print(f"  {result['rps']:,.0f} scans/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
                   f"{result['requests']:,} requests, {result['errors']} non-2xx")

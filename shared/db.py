@@ -47,10 +47,23 @@ def make_engine(url: str, **kwargs) -> Engine:
             # IMMEDIATE: take the write lock up front. Two deferred transactions that both read
             # and then write deadlock, and SQLite answers "database is locked" at once instead of
             # waiting; several processes share these files (web, consumer, relay, migrations).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A transaction declared read-only (reading_only) never writes, so it cannot deadlock
+            # and need not hold every writer up while it reads.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+READ_ONLY = "rapport_read_only"
+
+
+def reading_only(session: Session) -> Session:
+    """Declare the session's next transaction read-only, before its first statement. On SQLite it
+    then reads from a snapshot (WAL) without taking the write lock, so a long read, such as
+    loading a batch of follow-up digests, does not stall other processes' commits."""
+    session.connection(execution_options={READ_ONLY: True})
+    return session
 
 
 def _set_wal(cursor, attempts: int = 200) -> None:

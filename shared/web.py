@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from flask import Blueprint, Flask, Response, current_app, json, render_template_string
+from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,18 @@ def openapi_document(title: str, description: str, paths: dict) -> dict:
     }
 
 
+class NoCookieSession(SessionInterface):
+    """No service keeps state in Flask's cookie session: identities are our own signed tokens
+    and cookies (shared.tokens). Flask would otherwise build a signing serializer on every
+    request to open a session nobody reads (7% of a scan request's time)."""
+
+    def open_session(self, app, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response) -> None:
+        pass
+
+
 def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
                 checks: Callable[[], dict[str, str]] | None = None, max_upload_bytes: int = 10 * 2**20) -> Flask:
     """The Flask app every service starts from: settings, problem+json errors, healthz and docs."""
@@ -160,6 +173,7 @@ def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
     app.name = name
     app.config["RAPPORT_SETTINGS"] = settings
     app.config["SECRET_KEY"] = settings.secret_key
+    app.session_interface = NoCookieSession()
     # Bigger bodies get a 413 problem+json before any handler reads them.
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.json.ensure_ascii = False

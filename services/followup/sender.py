@@ -25,6 +25,7 @@ from services.followup.compose import Composer, message_id, to_mime
 from services.followup.mailer import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings,
                                       SmtpTransport, send_together)
 from services.followup.store import attendee_rows, event_info, load_digests, person
+from shared.db import reading_only
 from shared.envelope import utc_now
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class Sender:
     def _compose(self, claimed: list[delivery.Claimed]) -> tuple[list[Outgoing], list[tuple[delivery.Claimed, str]]]:
         """The batch's emails, from data read in one short transaction; consent as of now."""
         with self.sessions() as session:
+            reading_only(session)
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
             digests = load_digests(session, readers.values())
             events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
