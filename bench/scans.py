@@ -209,8 +209,8 @@ def main() -> None:
 
             lag_p50 = statistics.median(lags) * 1000 if lags else float("nan")
             lag_p99 = statistics.quantiles(lags, n=100)[98] * 1000 if len(lags) > 100 else float("nan")
-            print(f"scan service (gunicorn {args.workers}x{args.threads} {args.worker_class}, PostgreSQL, Kafka relay), wrk -t2 "
-                  f"-c{args.connections} for {args.seconds}s on 2 cores:")
+            print(f"scan service (gunicorn {args.workers}x{args.threads} {args.worker_class}, PostgreSQL, Kafka relay), "
+                  f"wrk -t2 -c{args.connections} for {args.seconds}s on 2 cores:")
             print(f"  {result['rps']:,.0f} scans/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
                   f"{result['requests']:,} requests, {result['errors']} non-2xx")
             print(f"  scan-to-topic lag: p50 {lag_p50:.0f} ms, p99 {lag_p99:.0f} ms over {len(lags):,} messages "
