@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import time
 from dataclasses import dataclass
 from email.utils import parseaddr
 from datetime import timedelta
@@ -48,8 +49,12 @@ class Sender:
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
                  delay: timedelta = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
-                 connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION):
+                 connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
+        # While batches keep coming, planning (an anti-join over each recent event's attendees,
+        # holding SQLite's write lock) runs every `plan_every` seconds, not before every batch;
+        # after a round with nothing to send it runs again at once.
+        self.plan_every, self._planned_at, self._idle = plan_every, float("-inf"), True
         self.envelope_from = parseaddr(mail_from)[1]
         self.delay, self.nudge_days, self.settle, self.lease, self.batch = delay, nudge_days, settle, lease, batch
         self._transports = [SmtpTransport(smtp, max_per_connection=max_per_connection) for _ in range(connections)]
@@ -57,11 +62,14 @@ class Sender:
     def run_once(self) -> dict[str, int]:
         """One round: plan, claim a batch, send it. Counts of each outcome."""
         now = utc_now()
-        with self.sessions() as session:
-            delivery.plan(session, now, self.delay, self.nudge_days, self.settle)
-            session.commit()
+        if self._idle or time.monotonic() - self._planned_at >= self.plan_every:
+            with self.sessions() as session:
+                delivery.plan(session, now, self.delay, self.nudge_days, self.settle)
+                session.commit()
+            self._planned_at = time.monotonic()
         with self.sessions() as session:
             claimed = delivery.claim(session, now, self.batch, self.lease)
+        self._idle = not claimed
         if not claimed:
             return {}
         outgoing, skipped = self._compose(claimed)
