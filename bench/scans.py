@@ -6,7 +6,8 @@ Starts PostgreSQL and a Kafka broker (deploy/rig), the scan service under gunico
 outbox relay, seeds its read model, and loads it from a second process with wrk (Debian's
 package) on loopback: every request is a distinct scan between two attendees. A consumer reads
 a third of rapport.scans's partitions meanwhile for the scan-to-topic lag (request received to
-message readable on the topic). Then the same load hits a bare Flask endpoint under the same
+message readable on the topic), and the CPU each process spent per scan is read from /proc: what
+the 2 cores can carry at most. Then the same load hits a bare Flask endpoint under the same
 gunicorn settings, for the ratio.
 Targets (DESIGN.md): >= 1,500 scans/s, p99 < 50 ms, ratio >= 0.5.
 """
@@ -19,6 +20,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -147,6 +149,60 @@ def measure_lag(bootstrap: str, partitions: int, lags: list[float], stop: thread
         consumer.close()
 
 
+def cpu_by_process(folder: Path) -> dict[int, tuple[str, float]]:
+    """Command line and CPU seconds so far of every process this benchmark started: its children
+    and their children, and PostgreSQL's server (it detaches, but runs from `folder`). Linux /proc."""
+    tick, procs = os.sysconf("SC_CLK_TCK"), {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        procs[int(pid)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / tick)
+    ours = {os.getpid()} | {pid for pid, (_, command, _) in procs.items() if str(folder) in command}
+
+    def belongs(pid: int) -> bool:
+        while pid > 1:
+            if pid in ours:
+                return True
+            pid = procs[pid][0] if pid in procs else 0
+        return False
+
+    return {pid: (command, seconds) for pid, (_, command, seconds) in procs.items() if belongs(pid)}
+
+
+CPU_PARTS = (("gunicorn", "gunicorn"), ("Kafka broker", "java"), ("outbox relay", "scan.relay"),
+             ("PostgreSQL", "postgres"), ("this script (lag sampling)", "bench/scans.py"))
+
+
+def cpu_per_request(before: dict, after: dict, wrk_seconds: float, requests: int) -> list[tuple[str, float]]:
+    """CPU milliseconds per request spent by each part of the machine during a run."""
+    spent = {label: 0.0 for label, _ in CPU_PARTS}
+    for pid, (command, seconds) in after.items():
+        label = next((label for label, marker in CPU_PARTS if marker in command), None)
+        if label:
+            spent[label] += seconds - before.get(pid, (command, 0.0))[1]
+    spent["wrk (the load)"] = wrk_seconds
+    return [(label, 1000 * seconds / requests) for label, seconds in spent.items()]
+
+
+def measured(port: int, pairs: Path, folder: Path, seconds: int, connections: int) -> tuple[dict, list]:
+    """A wrk run, and the CPU per request of each part of the machine during it."""
+    before, children = cpu_by_process(folder), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = wrk(port, pairs, folder, seconds, connections)
+    after, usage = cpu_by_process(folder), resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_seconds = (usage.ru_utime + usage.ru_stime) - (children.ru_utime + children.ru_stime)
+    return result, cpu_per_request(before, after, wrk_seconds, result["requests"])
+
+
+def cpu_line(cpu: list[tuple[str, float]]) -> str:
+    total = sum(ms for _, ms in cpu)
+    return (f"CPU per request {total:.2f} ms (2 cores carry {2000 / total:,.0f}/s at most): "
+            + ", ".join(f"{label} {ms:.2f}" for label, ms in cpu if ms >= 0.005))
+
+
 def gunicorn(app: str, port: int, env: dict, workers: int, threads: int, worker_class: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class, "--threads",
                              str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], cwd=REPO, env=env)
@@ -195,7 +251,7 @@ def main() -> None:
             lag_thread.start()
             time.sleep(1)  # let the lag consumer find its partitions
             wrk(port, pairs, folder, 3, args.connections)  # warm-up: pools, caches, JIT of nothing
-            result = wrk(port, pairs, folder, args.seconds, args.connections)
+            result, cpu = measured(port, pairs, folder, args.seconds, args.connections)
             time.sleep(3)
             stop.set()
             lag_thread.join(10)
@@ -205,7 +261,7 @@ def main() -> None:
                                       args.worker_class))
             assert wait_for_port(bare_port, 60)
             wrk(bare_port, pairs, folder, 3, args.connections)
-            bare = wrk(bare_port, pairs, folder, args.seconds, args.connections)
+            bare, bare_cpu = measured(bare_port, pairs, folder, args.seconds, args.connections)
 
             lag_p50 = statistics.median(lags) * 1000 if lags else float("nan")
             lag_p99 = statistics.quantiles(lags, n=100)[98] * 1000 if len(lags) > 100 else float("nan")
@@ -215,8 +271,10 @@ def main() -> None:
                   f"{result['requests']:,} requests, {result['errors']} non-2xx")
             print(f"  scan-to-topic lag: p50 {lag_p50:.0f} ms, p99 {lag_p99:.0f} ms over {len(lags):,} messages "
                   f"(every {LAG_SAMPLE}rd partition)")
+            print(f"  {cpu_line(cpu)}")
             print(f"bare Flask endpoint, same server settings: {bare['rps']:,.0f} req/s, p50 {bare['p50']:.1f} ms, "
                   f"p99 {bare['p99']:.1f} ms")
+            print(f"  {cpu_line(bare_cpu)}")
             print(f"ratio scans/bare: {result['rps'] / bare['rps']:.2f}   "
                   f"[targets: >= 1,500 scans/s, p99 < 50 ms, ratio >= 0.5]")
         finally:
