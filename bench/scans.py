@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--worker-class", default="gthread",
-                        help="gunicorn worker class for both apps (gthread as deployed; gevent to compare)")
+                        help="gunicorn worker class for both apps: gthread as deployed; gevent to compare (pip install gevent)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the load (apt-get install wrk)")
