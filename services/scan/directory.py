@@ -108,6 +108,7 @@ class Directory:
             old = self._people.get(p.id)
             self._people[p.id] = p
             self._codes[(p.event_id, p.short_code)] = p
-            if old and (old.event_id, old.short_code) != (p.event_id, p.short_code):
-                self._codes.pop((old.event_id, old.short_code), None)
+            old_code = (old.event_id, old.short_code) if old else None
+            if old_code and old_code != (p.event_id, p.short_code) and self._codes.get(old_code) is old:
+                del self._codes[old_code]  # unless someone else in this batch took that code
         self._closed.update(closed)
