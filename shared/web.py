@@ -47,6 +47,16 @@ class Unauthorized(DomainError):
     status = 401
 
 
+class InvalidInput(DomainError):
+    """Fields that failed validation, each with what is wrong (problem+json `errors`)."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
+        self.errors = errors
+
+
 ERROR_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ title }}</title></head>
 <body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
@@ -235,6 +245,12 @@ def secure_cookies(public_url: str) -> bool:
     return request.is_secure or public_url.startswith("https://")
 
 
+def admin_token_matches(admin_token: str, sent: str) -> bool:
+    """Is `sent` the bootstrap admin token (RAPPORT_ADMIN_TOKEN)? Never when none is set; compared
+    in constant time."""
+    return bool(admin_token) and hmac.compare_digest(sent.encode(), admin_token.encode())
+
+
 def organizer_only(view):
     """Route decorator: the request must carry the organizer bearer token (RAPPORT_ADMIN_TOKEN)."""
     from functools import wraps
@@ -243,8 +259,7 @@ def organizer_only(view):
 
     @wraps(view)
     def checked(*args, **kwargs):
-        expected = current_app.config["RAPPORT_SETTINGS"].admin_token
-        if not expected or not hmac.compare_digest(bearer_token().encode(), expected.encode()):
+        if not admin_token_matches(current_app.config["RAPPORT_SETTINGS"].admin_token, bearer_token()):
             raise Unauthorized("this bearer token is not an organizer's", code="bad_token")
         return view(*args, **kwargs)
     return checked

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 
-from shared.web import DomainError
+from shared.web import DomainError, InvalidInput
 
 LANGUAGES = ("ar", "en")
 MAX_INTERESTS, MAX_INTEREST_LENGTH = 8, 40
@@ -19,16 +19,6 @@ LIMITS = {"name": 120, "email": 254, "company": 120, "title": 120, "headline": 1
 
 class BadgeError(DomainError):
     """A refusal of the badge service, with a machine-readable code."""
-
-
-class InvalidInput(BadgeError):
-    status = 422
-
-    def __init__(self, errors: dict[str, str]):
-        first = next(iter(errors.items()))
-        super().__init__(f"{first[0]}: {first[1]}" if len(errors) == 1 else
-                         "; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
-        self.errors = errors
 
 
 def parse_moment(value: object, name: str, errors: dict[str, str]) -> datetime | None:

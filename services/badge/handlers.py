@@ -233,7 +233,7 @@ def import_attendees(session: Session, event_id: str, rows, progress=None) -> Im
         try:
             details = domain.validate_attendee(doc, event.language,
                                                current=attendee_details(current) if current else None)
-        except BadgeError as exc:
+        except domain.InvalidInput as exc:
             result.rejected.append({"line": line, "reason": exc.detail})
             continue
         if details.email in seen:

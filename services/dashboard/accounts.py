@@ -22,7 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from services.dashboard.models import ApiToken, Event, EventAccess, LoginSession, Organizer
-from shared.web import Conflict, DomainError
+from shared.web import Conflict, DomainError, InvalidInput
 
 PASSWORDS = PasswordHasher()
 # Verified when an email is unknown, so a wrong email costs as long as a wrong password.
@@ -36,14 +36,6 @@ LAST_USED_EVERY = timedelta(minutes=5)  # a polling script does not write on eve
 
 class Forbidden(DomainError):
     status = 403
-
-
-class InvalidInput(DomainError):
-    status = 422
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
-        self.errors = errors
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
 from flask import Flask, current_app, g, request
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.dashboard import accounts
 from services.dashboard.models import Event, Organizer
-from shared.web import Unauthorized, bearer_token, csrf_matches, secure_cookies
+from shared.web import Unauthorized, admin_token_matches, bearer_token, csrf_matches, secure_cookies
 from shared.web import csrf_token as shared_csrf_token
 
 COOKIE, FORM_COOKIE = "rapport_dash", "rapport_dash_form"
@@ -74,11 +73,9 @@ def release() -> None:
 
 def is_admin_token(sent: str | None = None) -> bool:
     """Is `sent` (default: this request's bearer token) the bootstrap admin token?"""
-    expected = service().settings.admin_token
     if sent is None:
         sent = request.headers.get("Authorization", "").partition(" ")[2]
-    sent = sent.strip()
-    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+    return admin_token_matches(service().settings.admin_token, sent.strip())
 
 
 def _csrf_for(secret: str) -> str:
