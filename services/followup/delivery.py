@@ -113,7 +113,7 @@ def mark_sent(session: Session, sent: list[tuple[Claimed, str, int]], now: datet
     sender no longer holds the row (another took it over when the lease ran out), so it must not
     be sent. The caller commits, before the messages are final (see mailer.py).
 
-    A batch at a time (Core statements, executemany): the sending threads wait on this."""
+    A window at a time (Core statements, executemany): every connection in it waits on this commit."""
     table = Delivery.__table__
     query = sa.select(table.c.id, table.c.attempts).where(
         table.c.id.in_([row.id for row, _, _ in sent]), table.c.status == "sending")

@@ -15,7 +15,7 @@ goes out on every connection before any answer is read, so the round trips overl
 transaction records a whole round of messages.
 
 If the server then refuses the message (a 4xx or 5xx after the dot), `SmtpRefused` tells the
-caller to undo its record. Connections are reused (one per sending thread), reopened when the
+caller to undo its record. Connections are reused (a window of them per sender), reopened when the
 server drops them and after `MAX_PER_CONNECTION` messages; STARTTLS, implicit TLS and AUTH come
 from the URL: `smtp://[user:pass@]host:port[?starttls=1][&cafile=/path/ca.pem]` or `smtps://...`.
 """
@@ -77,7 +77,7 @@ class SmtpSettings:
 
 
 class SmtpTransport:
-    """One SMTP connection, reused across messages. Not thread-safe: one per sending thread."""
+    """One SMTP connection, reused across messages. Not thread-safe: send_together drives many from one thread."""
 
     def __init__(self, settings: SmtpSettings, timeout: float = 30, max_per_connection: int = MAX_PER_CONNECTION):
         self.settings, self.timeout, self.max_per_connection = settings, timeout, max_per_connection
