@@ -55,6 +55,16 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def upsert_insert(session: Session, table: sa.Table):
+    """INSERT for `table` in the session's dialect, which has on_conflict_do_nothing/do_update
+    (PostgreSQL and SQLite spell ON CONFLICT the same way, SQLAlchemy builds them apart)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 READ_ONLY = "rapport_read_only"
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from services.scan.models import Meeting, Scan
-from shared.db import outbox
+from shared.db import outbox, upsert_insert
 from shared.events import SCANS_TOPIC
 
 Key = tuple[str, str]  # (scanner_id, client_scan_id): what makes a scan the same scan on a retry
@@ -154,7 +154,7 @@ class PortableStore:
             within = [r for r in rows if r.key in allowed]
             inserted = {}
             if within:
-                result = connection.execute(_insert(session, scans).on_conflict_do_nothing().returning(
+                result = connection.execute(upsert_insert(session, scans).on_conflict_do_nothing().returning(
                     scans.c.id, scans.c.scanner_id, scans.c.client_scan_id), [dict(
                         scanner_id=r.key[0], client_scan_id=r.key[1], event_id=r.event_id, meeting_id=r.meeting_id,
                         scanned_id=r.scanned_id, note=r.note, tags=list(r.tags), scanned_at=r.scanned_at,
@@ -171,7 +171,7 @@ class PortableStore:
                 pair["first_scanned_at"] = min(pair["first_scanned_at"], r.scanned_at)
             mutual = {}
             if pairs:
-                upsert = _insert(session, meetings)
+                upsert = upsert_insert(session, meetings)
                 result = connection.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={
                     "low_scanned": meetings.c.low_scanned | upsert.excluded.low_scanned,
                     "high_scanned": meetings.c.high_scanned | upsert.excluded.high_scanned,
@@ -193,12 +193,3 @@ class PortableStore:
             if counts[r.key[0]] <= self._per_minute:
                 allowed.add(r.key)
         return allowed
-
-
-def _insert(session: Session, table):
-    """INSERT ... ON CONFLICT for the session's database (SQLite, or PostgreSQL in tests of this store)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
