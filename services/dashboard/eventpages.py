@@ -31,9 +31,7 @@ def create_event():
     try:
         fields = operations.event_fields(form)
         answer = operations.create_event(service().badge, db(), require_organizer(), fields, service().clock())
-    except accounts.InvalidInput as err:
-        return _event_form_again(form, err.errors)
-    except DomainError as err:
+    except DomainError as err:  # our own form checks, or the badge service's, field by field
         if "errors" not in err.extra:
             raise
         return _event_form_again(form, err.extra["errors"])
