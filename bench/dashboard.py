@@ -1,9 +1,8 @@
 """Dashboard benchmark: one event's figures and live view at 10,000 attendees and 100,000 meetings.
 
     .venv/bin/python bench/dashboard.py [--attendees 10000] [--meetings 100000] [--requests 300]
-                                        [--backend both|sqlite|postgresql]
 
-Per backend (a SQLite file; PostgreSQL started by the test rig in a temporary folder): builds the
+On PostgreSQL (started by the test rig in a temporary folder): builds the
 read model the consumer would have built (bulk-inserted: meeting counts, ten-minute buckets,
 interests, follow-up statuses, as apply_event leaves them), then applies the event's last 2,000
 scans through the consumer's own handler, one transaction each, and reports its rate. Then, over
@@ -147,10 +146,9 @@ def run(name: str, database_url: str, settings: Settings, args) -> None:
     started = time.perf_counter()
     live = seed(app, args.attendees, args.meetings)
     sessions = app.extensions["dashboard"].sessions
-    if database_url.startswith("postgresql"):
-        with sessions() as session:  # what autovacuum does to a table that grew over two days
-            session.execute(sa.text("ANALYZE"))
-            session.commit()
+    with sessions() as session:  # what autovacuum does to a table that grew over two days
+        session.execute(sa.text("ANALYZE"))
+        session.commit()
     seeded = time.perf_counter() - started
     handle = applied_once(sessions, GROUP, apply_event)
     started = time.perf_counter()
@@ -183,18 +181,14 @@ def main() -> None:
     parser.add_argument("--attendees", type=int, default=10_000)
     parser.add_argument("--meetings", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.from_env({"RAPPORT_SECRET_KEY": "bench-secret-key-0123456789", "RAPPORT_DATA_DIR": tmp})
-        if args.backend in ("both", "sqlite"):
-            run("SQLite", f"sqlite:///{tmp}/dashboard.sqlite3", settings, args)
-        if args.backend in ("both", "postgresql"):
-            postgres = PostgresServer(Path(tmp) / "pg").start()
-            try:
-                run("PostgreSQL", postgres.create_database("dashboard_bench"), settings, args)
-            finally:
-                postgres.stop()
+        postgres = PostgresServer(Path(tmp) / "pg").start()
+        try:
+            run("PostgreSQL", postgres.create_database("dashboard_bench"), settings, args)
+        finally:
+            postgres.stop()
 
 
 if __name__ == "__main__":

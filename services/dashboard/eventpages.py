@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, request, url_for
 
 from services.dashboard import accounts, figures, operations
-from services.dashboard.auth import db, release, require_organizer, service, visible_event
+from services.dashboard.auth import db, require_organizer, service, visible_event
 from services.dashboard.models import Attendee
 from services.dashboard.pages import friendly_errors, page
 from services.dashboard.pagetext import LAYOUT_NAMES, SCRIPT_TEXT, TEXT, campaign_name
@@ -92,7 +92,6 @@ def _attendee(event_id: str, attendee_id: str) -> Attendee:
     person = db().get(Attendee, attendee_id)
     if person is None or person.event_id != event.id or not person.registered:
         raise NotFound(f"this event has no attendee {attendee_id!r}", code="unknown_attendee")
-    release()
     return person
 
 

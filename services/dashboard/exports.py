@@ -50,7 +50,7 @@ def _email(person) -> str:
 
 def _in_batches(session: Session, query, keys) -> Iterator:
     """The query's rows in `keys` order, a batch per short transaction: a slow download never
-    holds the database (on SQLite every transaction holds the write lock)."""
+    keeps a transaction open for minutes (which would hold back PostgreSQL's vacuum)."""
     after = None
     while True:
         page = query if after is None else query.where(sa.tuple_(*keys) > after)

@@ -14,12 +14,12 @@ from collections import Counter
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.dashboard.models import (Attendee, AttendeeInterest, ErasedAttendee, Event, FollowedUp, Followup,
                                        Meeting, MeetingBucket)
 from shared import events as ev
-from shared.db import upsert_insert
 from shared.envelope import Envelope, parse_iso
 
 BUCKET_MINUTES = 10
@@ -43,7 +43,7 @@ def upsert(session: Session, model, values: dict | list[dict], update: dict | No
            keys: tuple[str, ...] = ("id",), returning=None):
     """INSERT ... ON CONFLICT: DO NOTHING, or DO UPDATE SET `update` (values may use `excluded`).
     Written against the table, not the mapped class: the consumer runs this for every message."""
-    stmt = upsert_insert(session, model.__table__).values(values)
+    stmt = insert(model.__table__).values(values)
     if update is None:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
     else:

@@ -97,9 +97,8 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
     """Lease up to `limit` due rows to the caller (commits)."""
     due = sa.or_(sa.and_(Delivery.status == "queued", Delivery.due_at <= now),
                  sa.and_(Delivery.status == "sending", Delivery.lease_until < now))
-    query = sa.select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)  # concurrent senders take different rows
+    query = (sa.select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
+             .with_for_update(skip_locked=True))  # concurrent senders take different rows
     rows = session.scalars(query).all()
     for row in rows:
         row.status, row.lease_until, row.attempts = "sending", now + lease, row.attempts + 1
@@ -116,9 +115,7 @@ def mark_sent(session: Session, sent: list[tuple[Claimed, str, int]], now: datet
     A window at a time (Core statements, executemany): every connection in it waits on this commit."""
     table = Delivery.__table__
     query = sa.select(table.c.id, table.c.attempts).where(
-        table.c.id.in_([row.id for row, _, _ in sent]), table.c.status == "sending")
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
+        table.c.id.in_([row.id for row, _, _ in sent]), table.c.status == "sending").with_for_update()
     current = dict(session.execute(query).all())
     held = [current.get(row.id) == row.attempts for row, _, _ in sent]
     mine = [item for item, ok in zip(sent, held) if ok]

@@ -75,7 +75,7 @@ class Note(Base):
     __tablename__ = "notes"
     __table_args__ = (sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_note_scan"),
                       sa.Index("ix_note_meeting", "meeting_id"))
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
                                     autoincrement=True)
     meeting_id: Mapped[str] = mapped_column(sa.String(32))
     scanner_id: Mapped[str] = mapped_column(sa.String(16))
@@ -112,7 +112,7 @@ class Delivery(Base):
     __table_args__ = (sa.UniqueConstraint("attendee_id", "campaign", name="uq_delivery_campaign"),
                       sa.Index("ix_delivery_due", "status", "due_at"),
                       sa.Index("ix_delivery_event", "event_id"))
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
                                     autoincrement=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     attendee_id: Mapped[str] = mapped_column(sa.String(16))

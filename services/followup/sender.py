@@ -26,7 +26,6 @@ from services.followup.compose import Composer, message_id, to_mime
 from services.followup.mailer import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings,
                                       SmtpTransport, send_together)
 from services.followup.store import attendee_rows, event_info, load_digests, person
-from shared.db import reading_only
 from shared.envelope import utc_now
 
 log = logging.getLogger(__name__)
@@ -51,9 +50,9 @@ class Sender:
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
                  connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
-        # While batches keep coming, planning (an anti-join over each recent event's attendees,
-        # holding SQLite's write lock) runs every `plan_every` seconds, not before every batch;
-        # after a round with nothing to send it runs again at once.
+        # While batches keep coming, planning (an anti-join over each recent event's attendees)
+        # runs every `plan_every` seconds, not before every batch; after a round with nothing to
+        # send it runs again at once.
         self.plan_every, self._planned_at, self._idle = plan_every, float("-inf"), True
         self.envelope_from = parseaddr(mail_from)[1]
         self.delay, self.nudge_days, self.settle, self.lease, self.batch = delay, nudge_days, settle, lease, batch
@@ -89,7 +88,6 @@ class Sender:
     def _compose(self, claimed: list[delivery.Claimed]) -> tuple[list[Outgoing], list[tuple[delivery.Claimed, str]]]:
         """The batch's emails, from data read in one short transaction; consent as of now."""
         with self.sessions() as session:
-            reading_only(session)
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
             digests = load_digests(session, readers.values())
             events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}

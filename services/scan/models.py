@@ -81,7 +81,7 @@ class Scan(Base):
     __tablename__ = "scans"
     __table_args__ = (sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_scan_client_id"),
                       sa.Index("ix_scan_scanner_received", "scanner_id", "received_at"))
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
                                     autoincrement=True)
     meeting_id: Mapped[str] = mapped_column(sa.String(32), index=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from services.scan.batches import Key, Row, Saved, store_for
+from services.scan.batches import BatchStore, Key, Row, Saved
 from services.scan.domain import ScanError
 from services.scan.models import Meeting, Scan
 from shared import events as ev
@@ -78,7 +78,7 @@ class ScanWriter:
     def __init__(self, engine: Engine, session_factory: Callable[[], Session], per_minute: int,
                  max_batch: int = 256):
         self._sessions = session_factory
-        self._store = store_for(engine, session_factory, per_minute)
+        self._store = BatchStore(engine, per_minute)
         self._per_minute = per_minute
         self._max_batch = max_batch
         self._queue: queue.Queue[tuple[Row, Future]] = queue.Queue()

@@ -1,5 +1,5 @@
 """The organizer's dashboard in a real browser (Debian's Chromium, driven by Playwright), with the
-product around it really running: the dashboard, badge and scan services over HTTP on SQLite, their
+product around it really running: the dashboard, badge and scan services over HTTP on PostgreSQL, their
 outbox relays and the scan and dashboard consumers on a real bus (the embedded log), in threads.
 
 An organizer logs in, creates an event, uploads a CSV, and watches the live view while attendees'
@@ -15,7 +15,6 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -54,9 +53,8 @@ Yusuf Amin,yusuf@example.org,Atlas Retail,coffee,en
 class Product:
     """Dashboard, badge and scan, served; relays and consumers running until stop()."""
 
-    def __init__(self, settings, tmp_path: Path):
-        base = replace(settings, **{f"{name}_database_url": f"sqlite:///{tmp_path / name}.sqlite3"
-                                    for name in ("badge", "scan", "dashboard")})
+    def __init__(self, settings, new_database):
+        base = replace(settings, **{f"{name}_database_url": new_database() for name in ("badge", "scan", "dashboard")})
         self.badge_app, self.scan_app = badge_app(base), scan_app(base)
         self.badge, self.scan = Served(self.badge_app), Served(self.scan_app)
         self.dashboard_app = dashboard_app(replace(base, badge_url=self.badge.url, scan_url=self.scan.url))
@@ -117,8 +115,8 @@ def scan(product: Product, scanner: dict, scanned: dict, client_scan_id: str) ->
 
 
 @pytest.fixture
-def product(settings, tmp_path):
-    running = Product(replace(settings, admin_token=ADMIN_TOKEN), tmp_path)
+def product(settings, new_database):
+    running = Product(replace(settings, admin_token=ADMIN_TOKEN), new_database)
     yield running
     running.stop()
 

@@ -35,20 +35,35 @@ def call(method: str, url: str, headers: dict, body: dict):
         return error.code, json.loads(error.read() or b"{}")
 
 
-@pytest.mark.timeout(240)
-def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp_path):
+def start_local_run(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """`python -m services` on `data_dir`, and what it printed up to its banner."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
-    env.update(RAPPORT_DATA_DIR=str(tmp_path / "var"), PYTHONPATH=str(REPO), RAPPORT_WORKERS="1")
+    env.update(RAPPORT_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO), RAPPORT_WORKERS="1")
     proc = subprocess.Popen([sys.executable, "-m", "services"], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
+    deadline = time.monotonic() + 120
+    while "Ctrl-C stops everything" not in "".join(output):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc)
+            raise AssertionError("".join(output) + proc.stdout.read())
+        output.append(proc.stdout.readline())
+    return proc, "".join(output)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Ctrl-C, as a user stops it."""
+    proc.send_signal(signal.SIGINT)
     try:
-        deadline = time.monotonic() + 120
-        while "Ctrl-C stops everything" not in "".join(output):
-            assert proc.poll() is None, "".join(output)
-            assert time.monotonic() < deadline, "".join(output)
-            output.append(proc.stdout.readline())
-        banner = "".join(output)
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+
+
+@pytest.mark.timeout(300)
+def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp_path):
+    proc, banner = start_local_run(tmp_path / "var")
+    try:
         for name, port in {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003}.items():
             assert f"http://localhost:{port}" in banner
             status, body = get(f"http://127.0.0.1:{port}/healthz")
@@ -92,9 +107,20 @@ def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp
         assert "Omar" in json.dumps(viewed, ensure_ascii=False)
         assert "open data in Amman" in json.dumps(viewed, ensure_ascii=False)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        finally:
-            proc.kill()
+        stop(proc)
     assert proc.returncode is not None
+    postgres = tmp_path / "var" / "postgres"
+    assert not (postgres / "data" / "postmaster.pid").exists(), "Ctrl-C left the embedded PostgreSQL running"
+
+    # The next start reuses the same database, and says plainly that an older version's SQLite
+    # files are not read.
+    (tmp_path / "var" / "badge.sqlite3").write_bytes(b"SQLite format 3\0")
+    proc, banner = start_local_run(tmp_path / "var")
+    try:
+        assert "postgresql+psycopg://postgres@127.0.0.1:8432/" in banner
+        assert "SQLite databases from an earlier Rapport (badge.sqlite3)" in banner
+        request = urllib.request.Request(f"http://127.0.0.1:8001/v1/events/{event['id']}", headers=admin)
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["name"] == "Local Meetup"
+    finally:
+        stop(proc)

@@ -1,5 +1,5 @@
 """The scan pages in a real browser: Debian's Chromium driven by Playwright, against the scan service
-served over HTTP on a SQLite database, its read model fed with real bus events. Only the phone's
+served over HTTP on a PostgreSQL database, its read model fed with real bus events. Only the phone's
 camera is stood in for, by Chromium's fake capture device playing a video of a badge's QR code.
 
 Screenshots land in test-artifacts/ (phone-sized) for a person to look at.
@@ -61,8 +61,8 @@ class Person:
 
 
 @pytest.fixture
-def scan_app(settings, tmp_path):
-    return create_app(replace(settings, scan_database_url=f"sqlite:///{tmp_path / 'scan.sqlite3'}"))
+def scan_app(settings, database_url):
+    return create_app(replace(settings, scan_database_url=database_url))
 
 
 def apply(app, *events) -> None:

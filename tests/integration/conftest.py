@@ -27,7 +27,7 @@ def migrations(tmp_path):
 
 @pytest.fixture
 def engine(database_url, migrations):
-    """A migrated database, on SQLite and on PostgreSQL (see database_url)."""
+    """A migrated database of its own, on PostgreSQL."""
     engine = make_engine(database_url)
     migrate(engine, migrations)
     yield engine

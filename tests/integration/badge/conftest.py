@@ -16,7 +16,7 @@ EVENT = {"name": "Riyadh Design Week", "venue": "JAX District", "starts_at": "20
 
 @pytest.fixture
 def app(settings, database_url):
-    """The badge service on SQLite and on PostgreSQL (the `database_url` fixture runs both)."""
+    """The badge service on a fresh PostgreSQL database."""
     from dataclasses import replace
 
     return create_app(replace(settings, badge_database_url=database_url))

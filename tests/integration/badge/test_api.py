@@ -1,4 +1,4 @@
-"""The badge service over HTTP, on SQLite and PostgreSQL, publishing through its outbox."""
+"""The badge service over HTTP on PostgreSQL, publishing through its outbox."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The read model, fed bus events as the consumer feeds them, read through GET /v1/events/{id}/stats,
-/live and /graph: on SQLite and on PostgreSQL (every test runs on both)."""
+/live and /graph, on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -37,9 +37,8 @@ Lina Again,lina@example.org,,,no
 class Others:
     """The badge and follow-up services, served, and the bus between them and the dashboard."""
 
-    def __init__(self, settings, tmp_path):
-        base = replace(settings, badge_database_url=f"sqlite:///{tmp_path / 'badge.sqlite3'}",
-                       followup_database_url=f"sqlite:///{tmp_path / 'followup.sqlite3'}")
+    def __init__(self, settings, new_database):
+        base = replace(settings, badge_database_url=new_database(), followup_database_url=new_database())
         self.badge_app, self.followup_app = badge_app(base), followup_app(base)
         self.badge, self.followup = Served(self.badge_app), Served(self.followup_app)
         self.bus = bus_from_url(settings.bus_url, partitions=2)
@@ -59,8 +58,8 @@ class Others:
 
 
 @pytest.fixture
-def others(settings, tmp_path):
-    running = Others(settings, tmp_path)
+def others(settings, new_database):
+    running = Others(settings, new_database)
     yield running
     running.stop()
 

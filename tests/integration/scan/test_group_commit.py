@@ -1,4 +1,4 @@
-"""The group-commit writer on SQLite and PostgreSQL: what one batch, and two web processes, answer."""
+"""The group-commit writer on PostgreSQL: what one batch, and two web processes, answer."""
 
 from __future__ import annotations
 
@@ -62,4 +62,14 @@ def test_the_rate_limit_holds_across_two_web_processes(app, settings, database_u
     answers = [writers[i % 2].write_together([pending("ev1", "lina", f"guest{i}", f"c{i}")])[0] for i in range(24)]
     assert sum(not isinstance(a, ScanError) for a in answers) == 20
     assert all(isinstance(a, ScanError) and a.code == "rate_limited" for a in answers[20:])
+    assert count(app, Scan) == 20
+
+
+def test_a_retry_of_a_saved_scan_is_answered_as_its_duplicate_even_while_the_scanner_is_rate_limited(app):
+    writer = app.extensions["scan"].writer  # 20 a minute in these tests
+    first = writer.write_together([pending("ev1", "lina", "omar", "phone:1", note="supply chains")])[0]
+    writer.write_together([pending("ev1", "lina", f"guest{i}", f"c{i}") for i in range(19)])  # the limit is reached
+    again, over = writer.write_together([pending("ev1", "lina", "omar", "phone:1"), pending("ev1", "lina", "x", "c99")])
+    assert again.duplicate and again.scan_id == first.scan_id and again.note == "supply chains"
+    assert isinstance(over, ScanError) and over.code == "rate_limited"
     assert count(app, Scan) == 20

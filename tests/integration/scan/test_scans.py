@@ -1,4 +1,4 @@
-"""POST /v1/scans on SQLite and PostgreSQL: idempotency, merge, mutual, and every refusal."""
+"""POST /v1/scans on PostgreSQL: idempotency, merge, mutual, and every refusal."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ KEY = {"RAPPORT_SECRET_KEY": "k" * 32}
 def test_defaults_run_everything_embedded_under_the_data_dir():
     settings = Settings.from_env({**KEY, "RAPPORT_DATA_DIR": "/srv/rapport"})
     assert settings.bus_url == "embedded:/srv/rapport/bus.sqlite3"
-    assert settings.badge_database_url == "sqlite:////srv/rapport/badge.sqlite3"
+    assert settings.badge_database_url == "postgresql+psycopg://postgres@127.0.0.1:8432/badge"  # ./rapport up's
     assert settings.nudge_days == (7, 30)
     assert settings.followup_delay == 0
 
@@ -35,6 +35,9 @@ def test_settings_are_frozen():
     ({**KEY, "RAPPORT_FOLLOWUP_DELAY": "soon"}, "RAPPORT_FOLLOWUP_DELAY must be a whole number"),
     ({**KEY, "RAPPORT_WORKERS": "0"}, "RAPPORT_WORKERS must be at least 1"),
     ({**KEY, "RAPPORT_NUDGE_DAYS": "7,a"}, "RAPPORT_NUDGE_DAYS"),
+    ({**KEY, "RAPPORT_SCAN_DATABASE_URL": "sqlite:///var/scan.sqlite3"},
+     "RAPPORT_SCAN_DATABASE_URL is a SQLite URL .* PostgreSQL only"),
+    ({**KEY, "RAPPORT_BADGE_DATABASE_URL": "mysql://db/badge"}, "RAPPORT_BADGE_DATABASE_URL must be a PostgreSQL URL"),
 ])
 def test_bad_settings_are_refused_with_the_variable_named(env, message):
     with pytest.raises(ConfigError, match=message):

@@ -12,7 +12,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-BIGINT = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+BIGINT = sa.BigInteger()
 WHEN = sa.DateTime(timezone=True)
 
 

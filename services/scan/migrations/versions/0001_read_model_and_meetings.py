@@ -48,7 +48,7 @@ def upgrade():
     )
     op.create_table(
         "scans",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("id", sa.BigInteger(), primary_key=True, autoincrement=True),
         sa.Column("meeting_id", sa.String(32), nullable=False, index=True),
         sa.Column("event_id", sa.String(16), nullable=False),
         sa.Column("scanner_id", sa.String(16), nullable=False),

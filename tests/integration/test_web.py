@@ -1,3 +1,7 @@
+"""The web layer every service shares (problem+json, health, OpenAPI, body limits), through real apps."""
+
+from dataclasses import replace
+
 import pytest
 from flask import abort
 
@@ -5,6 +9,12 @@ from services import badge, dashboard, followup, scan
 from shared.web import PROBLEM_JSON, DomainError, NotFound
 
 SERVICES = [badge, scan, followup, dashboard]
+
+
+@pytest.fixture
+def settings(settings, new_database):
+    return replace(settings, **{f"{name}_database_url": new_database() for name in ("badge", "scan", "followup",
+                                                                                    "dashboard")})
 
 
 @pytest.fixture
