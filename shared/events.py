@@ -83,6 +83,11 @@ class AttendeeRegistered(AttendeeEvent):
     interests: tuple[str, ...] = ()
     consent_followup: bool = False
     consent_share_contact: bool = False
+    # What they can give and what they seek (free text, any language, up to 200 characters each),
+    # and whether other attendees may be suggested to meet them (on unless they opt out).
+    can_help_with: str = ""
+    looking_for: str = ""
+    consent_suggest: bool = True
 
 
 @dataclass(frozen=True)
