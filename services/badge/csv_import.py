@@ -27,6 +27,10 @@ COLUMNS = {
     "language": {"language", "lang", "اللغة"},
     "consent_followup": {"consent_followup", "followup", "follow-up", "consent followup", "موافقة المتابعة"},
     "consent_share_contact": {"consent_share_contact", "share_contact", "share contact", "موافقة المشاركة"},
+    "can_help_with": {"can_help_with", "can help with", "i can help with", "offers", "can offer",
+                      "أستطيع المساعدة في", "يمكنني المساعدة في", "أقدّم", "أقدم", "ما أقدمه"},
+    "looking_for": {"looking_for", "looking for", "seeking", "i am looking for", "أبحث عن", "ما أبحث عنه"},
+    "consent_suggest": {"consent_suggest", "suggest", "suggest me", "matchmaking", "موافقة الاقتراح", "اقترحني"},
 }
 _ALIASES = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
 _YES = {"yes", "y", "true", "1", "x", "نعم"}
@@ -77,6 +81,8 @@ def _row_fields(fields: list[str | None], row: list[str]) -> dict:
         if field is None:
             continue
         value = cell.strip()
+        if field == "consent_suggest" and not value:
+            continue  # an empty cell keeps the default (on), unlike the opt-in consents
         if field.startswith("consent_"):
             folded = value.lower()
             doc[field] = True if folded in _YES else False if folded in _NO else value

@@ -15,7 +15,11 @@ from shared.web import DomainError, InvalidInput
 
 LANGUAGES = ("ar", "en")
 MAX_INTERESTS, MAX_INTEREST_LENGTH = 8, 40
-LIMITS = {"name": 120, "email": 254, "company": 120, "title": 120, "headline": 140}
+LIMITS = {"name": 120, "email": 254, "company": 120, "title": 120, "headline": 140,
+          "can_help_with": 200, "looking_for": 200}
+# Consent flags and their value when never given: suggesting a person to others is on unless they
+# opt out (it shows nothing of theirs but what their badge already shows); the others are opt-in.
+CONSENTS = {"followup": False, "share_contact": False, "suggest": True}
 
 class BadgeError(DomainError):
     """A refusal of the badge service, with a machine-readable code."""
@@ -91,6 +95,9 @@ class AttendeeDetails:
     interests: tuple[str, ...] = ()
     consent_followup: bool = False
     consent_share_contact: bool = False
+    can_help_with: str = ""  # what they can give others (free text, any language)
+    looking_for: str = ""  # what they hope to find at this event
+    consent_suggest: bool = True
 
 
 def validate_attendee(doc: object, default_language: str, current: AttendeeDetails | None = None) -> AttendeeDetails:
@@ -129,8 +136,8 @@ def validate_attendee(doc: object, default_language: str, current: AttendeeDetai
     if not isinstance(consent, dict):
         errors["consent"] = 'an object such as {"followup": true, "share_contact": false}'
         consent = {}
-    for flag in ("followup", "share_contact"):
-        value = consent.get(flag, doc.get(f"consent_{flag}", base.get(f"consent_{flag}", False)))
+    for flag, default in CONSENTS.items():
+        value = consent.get(flag, doc.get(f"consent_{flag}", base.get(f"consent_{flag}", default)))
         if not isinstance(value, bool):
             errors[f"consent.{flag}"] = "true or false"
         values[f"consent_{flag}"] = value

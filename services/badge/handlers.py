@@ -26,7 +26,8 @@ def event_details(event: Event) -> EventDetails:
 
 def attendee_details(a: Attendee) -> AttendeeDetails:
     return AttendeeDetails(a.name, a.email, a.language, a.company, a.title, a.headline, tuple(a.interests),
-                           a.consent_followup, a.consent_share_contact)
+                           a.consent_followup, a.consent_share_contact, a.can_help_with, a.looking_for,
+                           a.consent_suggest)
 
 
 def get_event(session: Session, event_id: str) -> Event:
@@ -74,7 +75,8 @@ def _attendee_message(cls, a: Attendee):
     return cls(event_id=a.event_id, attendee_id=a.id, name=a.name, email=a.email, language=a.language,
                short_code=a.short_code, company=a.company, title=a.title, headline=a.headline,
                interests=tuple(a.interests), consent_followup=a.consent_followup,
-               consent_share_contact=a.consent_share_contact)
+               consent_share_contact=a.consent_share_contact, can_help_with=a.can_help_with,
+               looking_for=a.looking_for, consent_suggest=a.consent_suggest)
 
 
 def _token_id(a: Attendee) -> str:

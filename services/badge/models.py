@@ -46,6 +46,9 @@ class Attendee(Base):
     language: Mapped[str] = mapped_column(sa.String(2))
     consent_followup: Mapped[bool] = mapped_column(default=False)
     consent_share_contact: Mapped[bool] = mapped_column(default=False)
+    can_help_with: Mapped[str] = mapped_column(sa.String(200), default="")
+    looking_for: Mapped[str] = mapped_column(sa.String(200), default="")
+    consent_suggest: Mapped[bool] = mapped_column(default=True)
     short_code: Mapped[str] = mapped_column(sa.String(12))
     # Bumped on reissue: a token carrying an older serial is revoked.
     badge_serial: Mapped[int] = mapped_column(default=1)

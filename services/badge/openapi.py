@@ -22,8 +22,12 @@ ATTENDEE = {"type": "object", "required": ["name", "email"], "properties": {
     "headline": {"type": "string", "maxLength": 140, "description": "one line: what they care about"},
     "interests": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 8},
     "language": {"enum": ["ar", "en"]},
-    "consent": {"type": "object", "properties": {"followup": {"type": "boolean"},
-                                                 "share_contact": {"type": "boolean"}}}}}
+    "can_help_with": {"type": "string", "maxLength": 200, "description": "what they can give others, any language"},
+    "looking_for": {"type": "string", "maxLength": 200, "description": "what they hope to find at this event"},
+    "consent": {"type": "object", "properties": {
+        "followup": {"type": "boolean", "default": False}, "share_contact": {"type": "boolean", "default": False},
+        "suggest": {"type": "boolean", "default": True,
+                    "description": "may be suggested to other attendees as someone to meet"}}}}}
 
 
 def op(summary: str, ok: str, *errors: str, body: dict | None = None, organizer: bool = True, media=None) -> dict:

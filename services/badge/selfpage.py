@@ -20,9 +20,16 @@ TEXT = {
                         "\"marketing\". People remember what you care about, not your job title.",
         "interests": "Interests", "interests_tip": "A few tags, separated by commas: people who share one "
                                                    "will have something to talk about.",
+        "looking_for": "What you are looking for here",
+        "looking_for_tip": "One concrete need: \"a UX designer who has shipped a banking app\" finds the right "
+                           "person; \"networking\" finds no one.",
+        "can_help_with": "What you can help others with",
+        "can_help_with_tip": "What you could give in a 15-minute chat: \"pricing for a first SaaS product\" "
+                             "beats \"business advice\".",
         "consent": "Your choices (change them at any time)",
         "followup": "After the event, email me about the people I met",
         "share_contact": "Let the people I meet get my contact details",
+        "suggest": "Suggest me to attendees who could use what I offer, and them to me",
         "save": "Save", "saved": "Saved. Your badge is updated.", "closed": "This event has ended.",
         "switch": "العربية", "other": "ar",
         "meet": "Meet people: open your scanner on this phone",
@@ -33,9 +40,16 @@ TEXT = {
                         "«تسويق». يتذكر الناس ما تهتم به، لا مسماك الوظيفي.",
         "interests": "اهتماماتك", "interests_tip": "بضع كلمات تفصل بينها فواصل: من يشاركك إحداها سيجد ما "
                                                   "يتحدث معك عنه.",
+        "looking_for": "ما الذي تبحث عنه هنا",
+        "looking_for_tip": "حاجة واحدة محددة: «مصمم تجربة مستخدم سبق أن أطلق تطبيقًا مصرفيًا» تدلّ على الشخص "
+                           "المناسب، و«التواصل» لا تدلّ على أحد.",
+        "can_help_with": "ما الذي يمكنك أن تساعد به غيرك",
+        "can_help_with_tip": "ما تستطيع تقديمه في حديث من ربع ساعة: «تسعير أول منتج برمجي كخدمة» أنفع من "
+                             "«استشارات أعمال».",
         "consent": "اختياراتك (يمكنك تغييرها في أي وقت)",
         "followup": "بعد الفعالية، أرسلوا إليّ رسالة عن الأشخاص الذين قابلتهم",
         "share_contact": "اسمحوا لمن أقابلهم بالحصول على بيانات التواصل الخاصة بي",
+        "suggest": "اقترحوني على من يحتاج إلى ما أقدّمه، واقترحوهم عليّ",
         "save": "حفظ", "saved": "تم الحفظ، وتحدّثت بطاقتك.", "closed": "انتهت هذه الفعالية.",
         "switch": "English", "other": "en",
         "meet": "تعرّف على الناس: افتح الماسح على هذا الهاتف",
@@ -71,9 +85,8 @@ def show(token):
 
 @bp.post("/me/<token>")
 def save(token):
-    form = {"headline": request.form.get("headline", ""), "interests": request.form.get("interests", ""),
-            "consent": {"followup": request.form.get("followup") == "on",
-                        "share_contact": request.form.get("share_contact") == "on"}}
+    form = {**{name: request.form.get(name, "") for name in ("headline", "interests", "looking_for", "can_help_with")},
+            "consent": {flag: request.form.get(flag) == "on" for flag in ("followup", "share_contact", "suggest")}}
     with current_app.extensions["badge"].sessions() as session:
         attendee = _attendee_for(session, token)
         try:

@@ -35,7 +35,9 @@ def attendee_json(a: Attendee, settings: Settings, signer: TokenSigner) -> dict:
     return {
         "id": a.id, "event_id": a.event_id, "name": a.name, "email": a.email, "company": a.company,
         "title": a.title, "headline": a.headline, "interests": list(a.interests), "language": a.language,
-        "consent": {"followup": a.consent_followup, "share_contact": a.consent_share_contact},
+        "can_help_with": a.can_help_with, "looking_for": a.looking_for,
+        "consent": {"followup": a.consent_followup, "share_contact": a.consent_share_contact,
+                    "suggest": a.consent_suggest},
         "short_code": a.short_code, "badge_token": token, "badge_url": qr_prefix(settings) + token,
         # Private: how the attendee identifies themselves when they scan others. Never printed.
         "scanner_token": private, "private_url": f"{settings.badge_url}/me/{private}",

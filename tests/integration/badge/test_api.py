@@ -24,7 +24,7 @@ def test_a_registered_attendee_gets_a_public_badge_and_a_private_token(client, e
     assert lina["badge_url"].endswith("/c/" + lina["badge_token"])
     assert lina["scanner_token"] != lina["badge_token"] and lina["private_url"].endswith(lina["scanner_token"])
     assert len(lina["short_code"]) == 6 and lina["language"] == "ar"  # the event's language by default
-    assert lina["consent"] == {"followup": True, "share_contact": False}
+    assert lina["consent"] == {"followup": True, "share_contact": False, "suggest": True}  # suggest: on by default
     types = Counter(m.type for m in published())
     assert types == {"event.created": 1, "attendee.registered": 1, "badge.issued": 1}
     verified = client.post(f"/v1/events/{event['id']}/badges/verify", json={"token": lina["badge_url"]},
@@ -138,3 +138,23 @@ def test_an_event_update_is_validated_and_announced(client, event, published):
     good = client.patch(f"/v1/events/{event['id']}", json={"venue": "Diriyah"}, headers=ADMIN)
     assert good.json["venue"] == "Diriyah" and good.json["name"] == EVENT["name"]
     assert [m.data["venue"] for m in published() if m.type == "event.updated"] == ["Diriyah"]
+
+
+def test_what_an_attendee_gives_and_seeks_is_saved_and_announced(client, register, published):
+    sara = register(looking_for="مستثمر في مرحلة التأسيس لتطبيق تعليمي",
+                    can_help_with="pricing a first SaaS product", consent={"suggest": False})
+    assert (sara["looking_for"], sara["can_help_with"]) == ("مستثمر في مرحلة التأسيس لتطبيق تعليمي",
+                                                            "pricing a first SaaS product")
+    assert sara["consent"]["suggest"] is False
+    [registered] = [m for m in published() if m.type == "attendee.registered"]
+    assert registered.data["looking_for"] == sara["looking_for"] and registered.data["consent_suggest"] is False
+    client.patch(f"/v1/attendees/{sara['id']}", json={"consent": {"suggest": True}}, headers=ADMIN)
+    [updated] = [m for m in published() if m.type == "attendee.updated"]
+    assert updated.data["consent_suggest"] is True and updated.data["can_help_with"] == sara["can_help_with"]
+
+
+def test_give_and_seek_longer_than_200_characters_are_refused_with_the_field_named(client, event):
+    response = client.post(f"/v1/events/{event['id']}/attendees", headers=ADMIN, json={
+        "name": "Omar", "email": "omar@example.org", "looking_for": "x" * 201, "can_help_with": 5})
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert set(response.json["errors"]) == {"looking_for", "can_help_with"}

@@ -40,7 +40,7 @@ def test_good_bad_and_duplicate_rows_give_exact_counts_and_lines(client, event, 
     attendees = client.get(f"/v1/events/{event['id']}/attendees", headers=ADMIN).json["attendees"]
     layla = next(a for a in attendees if a["email"] == "layla@example.org")
     assert layla["company"] == "شركة النخيل, المحدودة" and layla["interests"] == ["تعليم", "تصميم"]
-    assert layla["consent"] == {"followup": True, "share_contact": True}
+    assert layla["consent"] == {"followup": True, "share_contact": True, "suggest": True}
     assert Counter(m.type for m in published()) == {"event.created": 1, "attendee.registered": 2, "badge.issued": 2}
 
 
@@ -73,3 +73,16 @@ def test_an_empty_upload_says_how_to_send_one(client, event):
 
 def test_an_import_into_an_unknown_event_is_a_404(client):
     assert post_csv(client, "nosuchid", "name,email\nA,a@example.org\n").status_code == 404
+
+
+def test_arabic_columns_bring_what_people_give_and_seek_and_an_empty_suggest_cell_keeps_it_on(client, event):
+    csv = ("الاسم,البريد الإلكتروني,أبحث عن,أستطيع المساعدة في,موافقة الاقتراح\n"
+           "نورة,noura@example.org,شريك تقني لمنصة تعليمية,التسويق للمقاهي الصغيرة,\n"
+           "Omar,omar@example.org,a seed investor for edtech,Arabic NLP,لا\n")
+    result = post_csv(client, event["id"], csv).json
+    assert (result["created"], result["rejected"]) == (2, [])
+    people = {a["email"]: a for a in client.get(f"/v1/events/{event['id']}/attendees", headers=ADMIN).json["attendees"]}
+    noura, omar = people["noura@example.org"], people["omar@example.org"]
+    assert (noura["looking_for"], noura["can_help_with"]) == ("شريك تقني لمنصة تعليمية", "التسويق للمقاهي الصغيرة")
+    assert noura["consent"]["suggest"] is True and omar["consent"]["suggest"] is False
+    assert omar["looking_for"] == "a seed investor for edtech"

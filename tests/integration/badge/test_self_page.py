@@ -30,7 +30,7 @@ def test_editing_the_headline_and_consent_saves_and_announces_it(client, registe
     assert saved.status_code == 303
     now = client.get(f"/v1/attendees/{lina['id']}", headers=ADMIN).json
     assert now["headline"] == "helping small roasters sell online" and now["interests"] == ["coffee", "retail"]
-    assert now["consent"] == {"followup": True, "share_contact": False}
+    assert now["consent"] == {"followup": True, "share_contact": False, "suggest": False}  # unticked boxes
     assert [m.data["headline"] for m in published() if m.type == "attendee.updated"] == [now["headline"]]
 
 
@@ -45,3 +45,16 @@ def test_a_wrong_or_public_token_is_not_a_private_link(client, register):
     for token in ("NOTATOKEN", lina["badge_token"]):
         page = client.get(f"/me/{token}", headers=BROWSER)
         assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_the_page_coaches_and_saves_what_i_look_for_and_can_help_with(client, register):
+    layla = register(name="ليلى حداد", email="layla@example.org")
+    html = client.get(f"/me/{layla['scanner_token']}").get_data(as_text=True)
+    assert "ما الذي تبحث عنه هنا" in html and "حاجة واحدة محددة" in html and 'name="suggest" checked' in html
+    saved = client.post(f"/me/{layla['scanner_token']}", data={
+        "headline": "", "interests": "", "looking_for": "مستثمر لتطبيق تعليمي", "can_help_with": "تصميم المدارس",
+        "suggest": "on"})
+    assert saved.status_code == 303
+    now = client.get(f"/v1/attendees/{layla['id']}", headers=ADMIN).json
+    assert (now["looking_for"], now["can_help_with"], now["consent"]["suggest"]) == (
+        "مستثمر لتطبيق تعليمي", "تصميم المدارس", True)
