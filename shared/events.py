@@ -156,7 +156,8 @@ def nudge_campaign(days: int) -> str:
 def nudge_days(campaign: str) -> int | None:
     """"nudge-7" -> 7; None for the follow-up itself (or anything else)."""
     prefix, _, number = campaign.partition("-")
-    return int(number) if prefix == "nudge" and number.isdigit() else None
+    # ASCII digits only: "²" passes isdigit() but not int(); a day count has at most 5 digits.
+    return int(number) if prefix == "nudge" and number.isascii() and number.isdigit() and len(number) <= 5 else None
 
 
 @dataclass(frozen=True)

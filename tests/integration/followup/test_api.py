@@ -35,7 +35,7 @@ def test_status_refuses_bad_requests_with_problems(world, client):
                                         (url, {"Authorization": "Bearer nope"}, 401, "bad_token"),
                                         ("/v1/events/unknown/followups", ADMIN, 404, "unknown_event"),
                                         (url + "?status=lost", ADMIN, 400, "invalid_input"),
-                                        (url + "?limit=0", ADMIN, 400, "invalid_input"),
+                                        (url + "?limit=0", ADMIN, 422, "invalid_input"),
                                         (url + "?campaign=spam", ADMIN, 400, "invalid_input")):
         answer = client.get(path, headers=headers)
         assert (answer.status_code, answer.json["code"]) == (status, code), path
