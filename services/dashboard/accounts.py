@@ -22,6 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from services.dashboard.models import ApiToken, Event, EventAccess, LoginSession, Organizer
+from shared.text import single_line_problem
 from shared.web import Conflict, DomainError, InvalidInput
 
 PASSWORDS = PasswordHasher()
@@ -62,6 +63,8 @@ def validate_organizer(doc: object) -> NewOrganizer:
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 120:
         errors["name"] = "required, up to 120 characters"
+    elif problem := single_line_problem(name.strip()):
+        errors["name"] = problem
     password = doc.get("password")
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         errors["password"] = f"between {MIN_PASSWORD} and {MAX_PASSWORD} characters"
@@ -123,6 +126,8 @@ def issue_token(session: Session, organizer: Organizer, name: str, now: datetime
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise InvalidInput({"name": "required, up to 80 characters: say what the token is for"})
+    if problem := single_line_problem(name):
+        raise InvalidInput({"name": problem})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(id=secrets.token_hex(8), token_hash=digest(secret), organizer_id=organizer.id, name=name,
                      created_at=now)

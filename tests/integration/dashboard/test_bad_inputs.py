@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.dashboard.conftest import HTML, csrf_of, grant, log_in, token_for
+from tests.integration.dashboard.conftest import ADMIN, HTML, csrf_of, grant, log_in, token_for
 
 PROBLEM = "application/problem+json"
 NOT_NUMBERS = ["²", "٣", "1²", "-1", "1.5", " 1", "", "12345678901234567890123"]  # Unicode digits pass isdigit()
@@ -54,3 +54,18 @@ def test_an_export_of_an_event_id_with_a_line_break_names_its_file_safely(app, c
     assert answer.headers["Content-Disposition"] == (
         "attachment; filename=\"ev_Set-Cookie-attendees.csv\"; filename*=UTF-8''ev%0ASet-Cookie-attendees.csv")
     assert "Set-Cookie" not in answer.headers
+
+
+@pytest.mark.parametrize("name", ["Noura\u202e", "Noura\x1b[2J", "\u2066Noura"])
+def test_an_organizer_name_refuses_control_characters_and_direction_overrides(client, name):
+    answer = client.post("/v1/organizers", headers=ADMIN, json={"email": "noura@example.org", "name": name,
+                                                                "password": "a long enough passphrase"})
+    assert (answer.status_code, answer.mimetype) == (422, PROBLEM)
+    assert "must not hold" in answer.json["errors"]["name"]
+
+
+def test_a_lone_surrogate_in_an_organizer_name_is_refused(client):
+    body = '{"email": "noura@example.org", "name": "Noura \\ud800", "password": "a long enough passphrase"}'
+    answer = client.post("/v1/organizers", headers={**ADMIN, "Content-Type": "application/json"}, data=body)
+    assert (answer.status_code, answer.mimetype) == (422, PROBLEM)
+    assert "lone surrogate" in answer.json["errors"]["name"]
