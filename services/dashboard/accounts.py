@@ -170,14 +170,13 @@ def grant_by_email(session: Session, email: str, event_id: str, now: datetime) -
 
 
 def visible_event(session: Session, organizer: Organizer, event_id: str) -> Event:
-    """The event if this organizer may see it: 404 if nobody knows it, 403 if it is someone else's."""
-    allowed = organizer.is_admin or session.get(EventAccess, (organizer.id, event_id)) is not None
+    """The event if this organizer may see it; the same 404 whether nobody knows it or it is
+    someone else's, so event ids cannot be probed for."""
+    granted = session.get(EventAccess, (organizer.id, event_id)) is not None
     event = session.get(Event, event_id)
-    if event is None and not allowed:
-        raise DomainError(f"there is no event {event_id!r}", code="unknown_event", status=404)
-    if not allowed:
-        raise Forbidden("this event belongs to other organizers: ask one of them for access", code="no_access")
-    # Created here a moment ago, its news not yet back from the bus: an empty event, not an error.
+    if not (granted or (organizer.is_admin and event is not None)):
+        raise DomainError(f"there is no event {event_id!r} you can see", code="unknown_event", status=404)
+    # Granted a moment ago, its news not yet back from the bus: an empty event, not an error.
     return event or Event(id=event_id, name="", version=0, reset_version=0)
 
 
