@@ -112,3 +112,18 @@ def test_forged_and_repurposed_links_are_refused(world, service, client):
     for path in (tampered, "/u/not-a-token", f"/u/{other_purpose}", f"/d/{other_purpose}/{people['Bilal']}"):
         answer = client.post(path)
         assert (answer.status_code, answer.json["code"]) == (404, "bad_link"), path
+
+
+def test_followed_up_link_to_someone_of_another_event_marks_nothing_and_names_nobody(world, service, client):
+    from tests.integration.followup.conftest import World
+
+    people = small_event(world)
+    other = World(service)
+    stranger = other.attendee("Zaid Stranger")
+    link = links(service, people["Amal"], stranger)["followed_up"]
+    unknown = links(service, people["Amal"], "nosuchattendee")["followed_up"]
+    for method in (client.get, client.post):
+        answer, nobody = method(link), method(unknown)
+        assert answer.status_code == nobody.status_code == 200
+        assert "Zaid" not in answer.text and answer.text == nobody.text
+    assert [e for e in published(service) if e.TYPE == "followup.followed_up"] == []
