@@ -176,6 +176,28 @@ class NoCookieSession(SessionInterface):
         pass
 
 
+# Every HTML page of every service gets these, unless its view set its own (the dashboard's sandboxed
+# email preview does). Scripts only from our own origin (JSON data islands are not run); inline
+# styles allowed, the templates use them. No page may be framed by another site (clickjacking).
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+# Responses a shared or back-button cache must not keep: pages that carry a person's data or a
+# private link's token, exports and contact cards. Static files and badge images keep their own.
+NO_STORE_TYPES = ("text/html", "text/csv", "text/vcard", "text/x-vcard")
+
+
+def security_headers(response: Response) -> Response:
+    """after_request hook of every service (service_app): the headers every response carries."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Private links carry tokens in their path (/d/<token>/..., the self page): never send them on.
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+    if response.mimetype in NO_STORE_TYPES:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
                 checks: Callable[[], dict[str, str]] | None = None, max_upload_bytes: int = 10 * 2**20) -> Flask:
     """The Flask app every service starts from: settings, problem+json errors, healthz and docs."""
@@ -189,6 +211,7 @@ def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     register_problem_handlers(app)
+    app.after_request(security_headers)
     app.register_blueprint(health_and_docs(spec, checks))
     return app
 

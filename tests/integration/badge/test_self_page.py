@@ -45,3 +45,11 @@ def test_a_wrong_or_public_token_is_not_a_private_link(client, register):
     for token in ("NOTATOKEN", lina["badge_token"]):
         page = client.get(f"/me/{token}", headers=BROWSER)
         assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_the_private_page_is_never_stored_framed_or_referred_on(client, register):
+    layla = register(name="Layla")
+    page = client.get(f"/me/{layla['scanner_token']}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["X-Content-Type-Options"] == "nosniff"

@@ -14,6 +14,7 @@ def read_csv(answer) -> list[dict]:
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert answer.data.startswith("\ufeff".encode())  # spreadsheets then read Arabic as UTF-8
     assert "attachment" in answer.headers["Content-Disposition"]
+    assert answer.headers["Cache-Control"] == "no-store"  # people's names and emails: no cache keeps them
     return list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
 
 

@@ -127,3 +127,12 @@ def test_followed_up_link_to_someone_of_another_event_marks_nothing_and_names_no
         assert answer.status_code == nobody.status_code == 200
         assert "Zaid" not in answer.text and answer.text == nobody.text
     assert [e for e in published(service) if e.TYPE == "followup.followed_up"] == []
+
+
+def test_the_email_link_pages_and_the_contact_card_are_never_stored(world, service, client):
+    people = small_event(world)
+    urls = links(service, people["Amal"], people["Bilal"])
+    for name in ("unsubscribe", "followed_up"):
+        page = client.get(urls[name])
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store", name
+        assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"], name

@@ -92,3 +92,25 @@ def test_a_content_disposition_never_carries_a_quote_or_line_break_of_the_name(n
     assert value.startswith(f'attachment; filename="{fallback}"; filename*=UTF-8\'\'')
     assert value.isprintable() and value.count('"') == 2
     assert unquote(value.split("''", 1)[1]) == name
+
+
+PAGES = {badge: ["/docs"], scan: ["/docs", "/scan"], followup: ["/docs"], dashboard: ["/docs", "/login", "/setup"]}
+
+
+@pytest.mark.parametrize("module, path", [(m, p) for m, paths in PAGES.items() for p in [*paths, "/nowhere"]],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_every_html_page_of_every_service_carries_the_security_headers(module, settings, path):
+    answer = module.create_app(settings).test_client().get(path, headers={"Accept": "text/html"})
+    assert answer.mimetype == "text/html" and answer.status_code in (200, 404)
+    csp = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("module", SERVICES, ids=lambda m: m.__name__)
+def test_api_answers_are_nosniff_and_keep_their_own_caching(module, settings):
+    answer = module.create_app(settings).test_client().get("/healthz")
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in answer.headers and "Cache-Control" not in answer.headers
