@@ -4,15 +4,21 @@ Each event class names its wire `TYPE`, its schema `VERSION` and its `TOPIC`, an
 key it is published under (`key()`), so every producer keys a topic the same way. Events are
 past tense and frozen. A reader refuses a version newer than it knows (the consumer runner sends
 it to the dead-letter topic); fields a newer writer added are ignored, fields it needs but lacks
-are an error.
+are an error, and so is a field whose JSON value does not fit its annotated type (a string, a
+bool, an int, an array of strings, or a `Timestamp` that must parse).
 """
 
 from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, fields
-from typing import Any, ClassVar
+from functools import cache
+from typing import Annotated, Any, ClassVar, get_args, get_origin, get_type_hints
 
-from shared.envelope import DecodeError, Envelope, iso, utc_now
+from shared.envelope import DecodeError, Envelope, iso, parse_iso, utc_now
+
+# A field holding an ISO 8601 instant with a timezone (the wire format of shared.envelope.iso):
+# decoding checks it parses, so a handler never meets "12345" or a year-1 overflow.
+Timestamp = Annotated[str, "timestamp"]
 
 EVENTS_TOPIC = "rapport.events"
 ATTENDEES_TOPIC = "rapport.attendees"
@@ -41,8 +47,8 @@ class EventCreated(Event):
     TOPIC = EVENTS_TOPIC
     name: str
     venue: str
-    starts_at: str
-    ends_at: str
+    starts_at: Timestamp
+    ends_at: Timestamp
     timezone: str
     language: str
 
@@ -56,7 +62,7 @@ class EventUpdated(EventCreated):
 class EventClosed(Event):
     TYPE = "event.closed"
     TOPIC = EVENTS_TOPIC
-    closed_at: str
+    closed_at: Timestamp
 
 
 # rapport.attendees: keyed by attendee id ------------------------------------------------------
@@ -127,7 +133,7 @@ class ScanRecorded(Event):
     meeting_id: str
     scanner: str
     scanned: str
-    scanned_at: str
+    scanned_at: Timestamp
     client_scan_id: str
     note: str = ""
     tags: tuple[str, ...] = ()
@@ -155,7 +161,8 @@ def nudge_campaign(days: int) -> str:
 def nudge_days(campaign: str) -> int | None:
     """"nudge-7" -> 7; None for the follow-up itself (or anything else)."""
     prefix, _, number = campaign.partition("-")
-    return int(number) if prefix == "nudge" and number.isdigit() else None
+    # ASCII digits only: "²" passes isdigit() but not int(); a day count has at most 5 digits.
+    return int(number) if prefix == "nudge" and number.isascii() and number.isdigit() and len(number) <= 5 else None
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,7 @@ class FollowupEvent(AttendeeEvent):
 @dataclass(frozen=True)
 class FollowupSent(FollowupEvent):
     TYPE = "followup.sent"
-    sent_at: str
+    sent_at: Timestamp
 
 
 @dataclass(frozen=True)
@@ -236,10 +243,39 @@ def from_envelope(envelope: Envelope) -> Event:
             continue
         if f.name in envelope.data:
             value = envelope.data[f.name]
+            problem = _type_problem(_schema(cls)[f.name], value)
+            if problem:
+                raise DecodeError(f"{envelope.type} field {f.name!r} {problem}")
             values[f.name] = tuple(value) if isinstance(value, list) else value
         elif f.default is MISSING and f.default_factory is MISSING:
             raise DecodeError(f"{envelope.type} lacks field {f.name!r}")
     return cls(**values)
+
+
+@cache
+def _schema(cls: type[Event]) -> dict[str, Any]:
+    return get_type_hints(cls, include_extras=True)
+
+
+def _type_problem(expected: Any, value: Any) -> str | None:
+    """Why `value` (decoded JSON) does not fit the field type `expected`; None if it does."""
+    if expected == Timestamp:
+        if not isinstance(value, str):
+            return f"must be a timestamp string, not {type(value).__name__}"
+        try:
+            parse_iso(value)
+        except (ValueError, OverflowError):  # OverflowError: year 1 at +14:00 has no UTC instant
+            return f"is not an ISO 8601 timestamp with a timezone: {value[:40]!r}"
+        return None
+    if get_origin(expected) is tuple:  # tuple[str, ...]: a JSON array of that item type
+        if not isinstance(value, (list, tuple)):  # a list off the wire, a tuple in-process
+            return f"must be an array, not {type(value).__name__}"
+        item = get_args(expected)[0]
+        return next((f"item {problem}" for v in value if (problem := _type_problem(item, v))), None)
+    # bool is an int in Python, but true is not a count and 1 is not a consent.
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        return f"must be {expected.__name__}, not {type(value).__name__}"
+    return None
 
 
 def encode(event: Event) -> bytes:

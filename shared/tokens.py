@@ -43,10 +43,22 @@ def encode_text(raw: bytes) -> str:
 
 
 def decode_text(text: str) -> bytes:
+    """The bytes of `text`, which must be their one canonical spelling (any letter case).
+
+    Unless the byte count is a multiple of 5, the last character carries bits past the last
+    byte: b32decode ignores them, so up to 16 spellings decoded to one token (a badge's 2 free
+    bits: 4 verified). Re-encoding and comparing makes those free bits zero, as the encoder
+    writes them, so a token has one spelling (a revocation list or a cache keyed on the text
+    cannot be walked around).
+    """
+    upper = text.upper()
     try:
-        return base64.b32decode(text.upper() + "=" * (-len(text) % 8))
+        raw = base64.b32decode(upper + "=" * (-len(text) % 8))
     except (ValueError, TypeError):
         raise InvalidToken("token is not base32", code="malformed") from None
+    if encode_text(raw) != upper:
+        raise InvalidToken("token is not in its canonical base32 spelling", code="malformed")
+    return raw
 
 
 class TokenSigner:

@@ -176,6 +176,28 @@ class NoCookieSession(SessionInterface):
         pass
 
 
+# Every HTML page of every service gets these, unless its view set its own (the dashboard's sandboxed
+# email preview does). Scripts only from our own origin (JSON data islands are not run); inline
+# styles allowed, the templates use them. No page may be framed by another site (clickjacking).
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+# Responses a shared or back-button cache must not keep: pages that carry a person's data or a
+# private link's token, exports and contact cards. Static files and badge images keep their own.
+NO_STORE_TYPES = ("text/html", "text/csv", "text/vcard", "text/x-vcard")
+
+
+def security_headers(response: Response) -> Response:
+    """after_request hook of every service (service_app): the headers every response carries."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Private links carry tokens in their path (/d/<token>/..., the self page): never send them on.
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+    if response.mimetype in NO_STORE_TYPES:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
                 checks: Callable[[], dict[str, str]] | None = None, max_upload_bytes: int = 10 * 2**20) -> Flask:
     """The Flask app every service starts from: settings, problem+json errors, healthz and docs."""
@@ -189,6 +211,7 @@ def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     register_problem_handlers(app)
+    app.after_request(security_headers)
     app.register_blueprint(health_and_docs(spec, checks))
     return app
 
@@ -265,14 +288,87 @@ def organizer_only(view):
     return checked
 
 
+# No request body of ours nests deeper than a few levels; the JSON decoder itself recurses, so a
+# deep enough document would otherwise end in a RecursionError (a 500) rather than a refusal.
+MAX_JSON_DEPTH = 32
+
+
 def json_body() -> dict:
-    """The request's JSON object; a 4xx problem that says what is wrong otherwise."""
+    """The request's JSON object; a 4xx problem that says what is wrong otherwise.
+
+    Every string in it is valid Unicode: JSON can spell a lone surrogate (`"\\ud800"`), which no
+    database column, email or page can hold, so it is refused here, naming the field.
+    """
     from flask import request
 
     if not request.is_json:
         raise DomainError("send a JSON body with Content-Type: application/json", code="unsupported_media_type",
                           status=415)
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json") from None
     if not isinstance(body, dict):
         raise DomainError("the body is not a JSON object", code="invalid_json")
+    _check_json(body)
     return body
+
+
+def _check_json(body: dict) -> None:
+    """Depth and lone surrogates, walked without recursion (the document may be deep)."""
+    stack: list[tuple[str, Any, int]] = [("", body, 1)]
+    while stack:
+        path, value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if has_lone_surrogate(key):
+                    raise InvalidInput({"body": "a member name holds a lone surrogate, which is not text"})
+                stack.append((f"{path}.{key}" if path else key, item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and has_lone_surrogate(value):
+            raise InvalidInput({path: "holds a lone surrogate (such as \\ud800), which is not text"})
+
+
+def has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def whole_number(raw: str, low: int, high: int) -> int | None:
+    """`raw` as an integer from low to high, or None. ASCII digits only: "²" and "٣" pass
+    str.isdigit() but are no number a client means, and int() refuses "²"; the length check
+    comes first so a thousand-digit string costs nothing."""
+    if not raw or len(raw) > len(str(high)) or not (raw.isascii() and raw.isdigit()):
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
+def int_arg(name: str, default: int, low: int = 0, high: int = 2**62) -> int:
+    """Query parameter `name` as a whole number from low to high (`default` when absent); 422
+    naming the parameter otherwise. The one parser of integer query parameters."""
+    from flask import request
+
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    number = whole_number(raw, low, high)
+    if number is None:
+        raise InvalidInput({name: f"a whole number from {low} to {high}"})
+    return number
+
+
+def attachment(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition value for `filename`, whatever it holds: an ASCII fallback with
+    anything outside [A-Za-z0-9._-] replaced (no quote or line break can end the header), and the
+    exact name percent-encoded in `filename*` (RFC 6266)."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in filename)
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

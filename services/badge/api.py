@@ -8,7 +8,7 @@ from services.badge import csv_import, handlers, views
 from services.badge.domain import validate_event
 from services.badge.render import LAYOUTS, render_pdf, render_png
 from shared.envelope import utc_now
-from shared.web import DomainError, json_body, organizer_only
+from shared.web import DomainError, attachment, json_body, organizer_only
 
 bp = Blueprint("badge_api", __name__, url_prefix="/v1")
 PAPER_LAYOUTS = {"a4": "a4-a6", "letter": "letter"}
@@ -140,7 +140,7 @@ def badge_png(attendee_id):
         attendee = handlers.get_attendee(session, attendee_id)
         card = views.badge_card(attendee, handlers.get_event(session, attendee.event_id), s.settings, s.signer)
     return Response(render_png(card), mimetype="image/png",
-                    headers={"Content-Disposition": f'inline; filename="badge-{attendee_id}.png"'})
+                    headers={"Content-Disposition": attachment(f"badge-{attendee_id}.png", "inline")})
 
 
 @bp.get("/events/<event_id>/badges.pdf")
@@ -159,4 +159,4 @@ def badges_pdf(event_id):
                           status=409)
     pdf = render_pdf(cards, layout=layout, double_sided=double_sided)
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="badges-{event_id}-{layout}.pdf"'})
+                    headers={"Content-Disposition": attachment(f"badges-{event_id}-{layout}.pdf")})

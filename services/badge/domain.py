@@ -6,11 +6,12 @@ Nothing here knows Flask, SQLAlchemy or the bus.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 
+from shared.text import single_line_problem
 from shared.web import DomainError, InvalidInput
 
 LANGUAGES = ("ar", "en")
@@ -20,6 +21,10 @@ LIMITS = {"name": 120, "email": 254, "company": 120, "title": 120, "headline": 1
 # Consent flags and their value when never given: suggesting a person to others is on unless they
 # opt out (it shows nothing of theirs but what their badge already shows); the others are opt-in.
 CONSENTS = {"followup": False, "share_contact": False, "suggest": True}
+# Event dates a person means: also keeps every date +-14 h and + the scan grace inside what a
+# datetime (years 1-9999) and PostgreSQL hold, where year 1 at +14:00 has no UTC instant at all.
+YEARS = (2000, 2999)
+MAX_TIMEZONE_LENGTH = 64  # the longest IANA name is 32 characters; the column holds 64
 
 class BadgeError(DomainError):
     """A refusal of the badge service, with a machine-readable code."""
@@ -36,6 +41,13 @@ def parse_moment(value: object, name: str, errors: dict[str, str]) -> datetime |
         return None
     if moment.tzinfo is None:
         errors[name] = "needs its UTC offset, e.g. 2026-12-01T09:00:00+03:00"
+        return None
+    try:
+        year = moment.astimezone(timezone.utc).year
+    except OverflowError:
+        year = None
+    if year is None or not YEARS[0] <= year <= YEARS[1]:
+        errors[name] = f"must fall in the years {YEARS[0]} to {YEARS[1]}"
         return None
     return moment
 
@@ -63,6 +75,8 @@ def validate_event(doc: object, current: EventDetails | None = None) -> EventDet
             errors[name] = "required text" if name == "name" else "must be text"
         elif len(value) > limit:
             errors[name] = f"at most {limit} characters"
+        elif problem := single_line_problem(value.strip()):
+            errors[name] = problem
         else:
             values[name] = value.strip()
     for name in ("starts_at", "ends_at"):
@@ -72,10 +86,13 @@ def validate_event(doc: object, current: EventDetails | None = None) -> EventDet
         errors["ends_at"] = "must be after starts_at"
     zone = doc.get("timezone", base.get("timezone", "UTC"))
     try:
-        ZoneInfo(zone if isinstance(zone, str) else "")
+        if not isinstance(zone, str) or len(zone) > MAX_TIMEZONE_LENGTH:
+            raise ValueError(zone)
+        ZoneInfo(zone)
         values["timezone"] = zone
-    except (ZoneInfoNotFoundError, ValueError):
-        errors["timezone"] = f"{zone!r} is not an IANA time zone such as Asia/Riyadh"
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name the file system refuses
+        shown = zone[:MAX_TIMEZONE_LENGTH] + "..." if isinstance(zone, str) and len(zone) > MAX_TIMEZONE_LENGTH else zone
+        errors["timezone"] = f"{shown!r} is not an IANA time zone such as Asia/Riyadh"
     values["language"] = doc.get("language", base.get("language", "en"))
     if values["language"] not in LANGUAGES:
         errors["language"] = "ar or en"
@@ -117,6 +134,8 @@ def validate_attendee(doc: object, default_language: str, current: AttendeeDetai
         value = " ".join(value.split())  # one line: badges and emails have no room for stray breaks
         if len(value) > limit:
             errors[name] = f"at most {limit} characters (got {len(value)})"
+        elif problem := single_line_problem(value):
+            errors[name] = problem
         values[name] = value
     if not errors.get("name") and not values.get("name"):
         errors["name"] = "required"
@@ -153,7 +172,10 @@ def _interests(value: object, errors: dict[str, str]) -> tuple[str, ...]:
         errors["interests"] = "a list of short tags"
         return ()
     tags = list(dict.fromkeys(" ".join(v.split()) for v in value if v.strip()))
-    if len(tags) > MAX_INTERESTS:
+    problem = next((p for t in tags if (p := single_line_problem(t))), None)
+    if problem:
+        errors["interests"] = f"each tag {problem}"
+    elif len(tags) > MAX_INTERESTS:
         errors["interests"] = f"at most {MAX_INTERESTS} tags"
     elif any(len(t) > MAX_INTEREST_LENGTH for t in tags):
         errors["interests"] = f"each tag at most {MAX_INTEREST_LENGTH} characters"

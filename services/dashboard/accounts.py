@@ -22,6 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from services.dashboard.models import ApiToken, Event, EventAccess, LoginSession, Organizer
+from shared.text import single_line_problem
 from shared.web import Conflict, DomainError, InvalidInput
 
 PASSWORDS = PasswordHasher()
@@ -62,6 +63,8 @@ def validate_organizer(doc: object) -> NewOrganizer:
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 120:
         errors["name"] = "required, up to 120 characters"
+    elif problem := single_line_problem(name.strip()):
+        errors["name"] = problem
     password = doc.get("password")
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         errors["password"] = f"between {MIN_PASSWORD} and {MAX_PASSWORD} characters"
@@ -123,6 +126,8 @@ def issue_token(session: Session, organizer: Organizer, name: str, now: datetime
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise InvalidInput({"name": "required, up to 80 characters: say what the token is for"})
+    if problem := single_line_problem(name):
+        raise InvalidInput({"name": problem})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(id=secrets.token_hex(8), token_hash=digest(secret), organizer_id=organizer.id, name=name,
                      created_at=now)
@@ -165,14 +170,13 @@ def grant_by_email(session: Session, email: str, event_id: str, now: datetime) -
 
 
 def visible_event(session: Session, organizer: Organizer, event_id: str) -> Event:
-    """The event if this organizer may see it: 404 if nobody knows it, 403 if it is someone else's."""
-    allowed = organizer.is_admin or session.get(EventAccess, (organizer.id, event_id)) is not None
+    """The event if this organizer may see it; the same 404 whether nobody knows it or it is
+    someone else's, so event ids cannot be probed for."""
+    granted = session.get(EventAccess, (organizer.id, event_id)) is not None
     event = session.get(Event, event_id)
-    if event is None and not allowed:
-        raise DomainError(f"there is no event {event_id!r}", code="unknown_event", status=404)
-    if not allowed:
-        raise Forbidden("this event belongs to other organizers: ask one of them for access", code="no_access")
-    # Created here a moment ago, its news not yet back from the bus: an empty event, not an error.
+    if not (granted or (organizer.is_admin and event is not None)):
+        raise DomainError(f"there is no event {event_id!r} you can see", code="unknown_event", status=404)
+    # Granted a moment ago, its news not yet back from the bus: an empty event, not an error.
     return event or Event(id=event_id, name="", version=0, reset_version=0)
 
 

@@ -3,13 +3,13 @@ accounts, operations and figures; the pages' scripts use the same routes with th
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, stream_with_context
 
 from services.dashboard import accounts, exports, figures, operations
 from services.dashboard.auth import db, is_admin_token, require_organizer, service, visible_event
 from services.dashboard.models import Organizer
 from shared.envelope import iso
-from shared.web import DomainError, json_body
+from shared.web import DomainError, attachment, int_arg, json_body
 
 bp = Blueprint("dashboard_api", __name__, url_prefix="/v1")
 
@@ -95,11 +95,8 @@ def stats(event_id):
 
 @bp.get("/events/<event_id>/live")
 def live(event_id):
-    since = request.args.get("since", "0")
-    if not since.isdigit():
-        raise DomainError("since must be a version number from an earlier answer (or 0)", code="invalid_input",
-                          status=422)
-    return figures.live(db(), visible_event(event_id), int(since), service().clock())
+    since = int_arg("since", 0)  # a version number from an earlier answer (or 0)
+    return figures.live(db(), visible_event(event_id), since, service().clock())
 
 
 @bp.get("/events/<event_id>/graph")
@@ -117,4 +114,4 @@ def export(event_id, name):
         raise DomainError(f"exports are {', '.join(EXPORTS)}", code="unknown_export", status=404)
     rows = EXPORTS[name](db(), event.id)  # the request's session lives as long as the stream
     return Response(stream_with_context(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{event.id}-{name}"'})
+                    headers={"Content-Disposition": attachment(f"{event.id}-{name}")})

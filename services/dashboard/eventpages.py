@@ -11,11 +11,12 @@ from services.dashboard.auth import db, require_organizer, service, visible_even
 from services.dashboard.models import Attendee
 from services.dashboard.pages import friendly_errors, page
 from services.dashboard.pagetext import LAYOUT_NAMES, SCRIPT_TEXT, TEXT, campaign_name
-from shared.web import DomainError, NotFound
+from shared.web import DomainError, NotFound, attachment, int_arg
 
 bp = Blueprint("dashboard_events", __name__, url_prefix="/events")
 friendly_errors(bp)
 PAGE_SIZE = 100
+MAX_PAGE = 10**6  # 100 million attendees: a page past any event, small enough for an SQL OFFSET
 # An email is someone else's HTML: shown in a sandboxed frame, it runs no script and reaches nothing.
 PREVIEW_CSP = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'; font-src * data:"
 
@@ -58,8 +59,7 @@ def live(event_id):
 @bp.get("/<event_id>/attendees")
 def attendees(event_id, status=200, imported=None):
     event = visible_event(event_id)
-    query, number = request.args.get("q", "").strip(), request.args.get("page", "1")
-    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    query, number = request.args.get("q", "").strip(), int_arg("page", 1, 1, MAX_PAGE)
     where = [Attendee.event_id == event.id, Attendee.registered]
     if query:
         where.append(sa.func.lower(Attendee.name).contains(query.lower(), autoescape=True))
@@ -84,7 +84,7 @@ def badges_pdf(event_id):
     reply = operations.badges_pdf(service().badge, event.id, request.args.get("layout", "a4-a6"),
                                   request.args.get("sides") == "2")
     return Response(reply.body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="badges-{event.id}.pdf"'})
+                    headers={"Content-Disposition": attachment(f"badges-{event.id}.pdf")})
 
 
 def _attendee(event_id: str, attendee_id: str) -> Attendee:

@@ -1,15 +1,17 @@
 """CSV exports of an event's attendees and meetings, for spreadsheets.
 
 Contact details (email) appear only for people who agreed to share them (consent_share_contact);
-everyone else's cell is empty. Cells that a spreadsheet would run as a formula (= + - @ and tab
-or carriage return first) get a leading apostrophe: names come from attendees, not from us.
+everyone else's cell is empty. Names come from attendees, not from us, so no cell may run as a
+formula in any spreadsheet: a formula character (= + - @, tab or carriage return) at the start of
+a cell or right after a separator (, ; tab |) gets an apostrophe before it, and a cell holding any
+separator is quoted. Spreadsheets set to split on semicolons (common where the decimal mark is a
+comma) would otherwise read `x;=1+1` as two cells, the second a formula.
 Rows stream from the database a batch at a time, so a 100,000-meeting export stays small in memory.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from typing import Iterator
 
 import sqlalchemy as sa
@@ -26,22 +28,24 @@ BATCH = 1000
 PERSON = ("id", "name", "company", "email", "consent_share_contact")  # what both exports say of a person
 
 
+FORMULA_START = re.compile(r"(^|[,;\t|])([=+\-@\t\r])")
+NEEDS_QUOTES = re.compile(r"[,;\t|\"\r\n]")
+
+
 def safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """One cell: formula-neutralised, and quoted (RFC 4180) if it holds a separator."""
+    text = FORMULA_START.sub(r"\1'\2", "" if value is None else str(value))
+    return '"' + text.replace('"', '""') + '"' if NEEDS_QUOTES.search(text) else text
 
 
 def _lines(header, rows) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
+    lines: list[str] = [",".join(map(safe, header)) + "\r\n"]
     for count, row in enumerate(rows, start=1):
-        writer.writerow([safe(cell) for cell in row])
+        lines.append(",".join(map(safe, row)) + "\r\n")
         if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
 
 
 def _email(person) -> str:

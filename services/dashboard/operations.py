@@ -72,9 +72,11 @@ def event_fields(form: dict) -> dict:
     errors: dict[str, str] = {}
     zone_name = (form.get("timezone") or "UTC").strip()
     try:
+        if len(zone_name) > 64:  # the longest IANA name has 32 characters
+            raise ValueError(zone_name)
         zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        errors["timezone"], zone = f"{zone_name!r} is not a time zone such as Asia/Riyadh", None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name the file system refuses
+        errors["timezone"], zone = f"{zone_name[:64]!r} is not a time zone such as Asia/Riyadh", None
     moments = {}
     for name in ("starts_at", "ends_at"):
         try:

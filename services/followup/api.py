@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, nudge_days
 from services.followup.models import Attendee, Delivery, Event, FollowedUp
 from services.followup.store import event_info, load_digests
-from shared.web import DomainError, NotFound, organizer_only
+from shared.web import DomainError, NotFound, int_arg, organizer_only
 
 bp = Blueprint("followup_api", __name__, url_prefix="/v1")
 STATUSES = ("queued", "sending", "sent", "failed", "skipped")
@@ -17,13 +17,6 @@ MAX_PAGE = 1000
 
 def service():
     return current_app.extensions["followup"]
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise DomainError(f"{name} must be a whole number from {low} to {high}", code="invalid_input")
-    return int(raw)
 
 
 def valid_campaign(campaign: str) -> str:

@@ -77,7 +77,7 @@ def followed_up(token, contact_id):
         reader = link_reader(session, token)
         t = TEXT.get(reader.language, TEXT["en"])
         contact = session.get(Attendee, contact_id)
-        if contact is None:
+        if contact is None or contact.event_id != reader.event_id:  # someone of another event is nobody here
             return page(reader, t["done_title"], t["gone"])
         if request.method == "GET":
             return page(reader, t["done_title"], t["done_ask"].format(name=contact.name), t["done_button"])

@@ -8,13 +8,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from shared.events import pair_key
 from shared.identity import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from shared.web import DomainError
 
 MAX_NOTE, MAX_TAGS, MAX_TAG = 2000, 8, 40
+EARLIEST_YEAR = 2000  # no event is older (the badge service refuses event dates before it too)
 CLIENT_SCAN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 TOKEN = re.compile(r"^[A-Za-z2-7]{30,120}$")
 # Offered on the scan page; any short tag is accepted.
@@ -72,7 +73,15 @@ def _moment(value, now: datetime, errors: dict) -> datetime:
         return now
     if moment.tzinfo is None:
         errors["scanned_at"] = "needs its UTC offset"
-    elif moment > now + timedelta(minutes=5):
+        return now
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # year 1 at +14:00 lies before the first instant a datetime holds
+        moment = None
+    if moment is None or moment.year < EARLIEST_YEAR:
+        errors["scanned_at"] = f"is before {EARLIEST_YEAR}: check the phone's clock"
+        return now
+    if moment > now + timedelta(minutes=5):
         errors["scanned_at"] = "is in the future: check the phone's clock"
     return moment
 

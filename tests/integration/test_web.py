@@ -1,12 +1,13 @@
 """The web layer every service shares (problem+json, health, OpenAPI, body limits), through real apps."""
 
 from dataclasses import replace
+from urllib.parse import unquote
 
 import pytest
 from flask import abort
 
 from services import badge, dashboard, followup, scan
-from shared.web import PROBLEM_JSON, DomainError, NotFound
+from shared.web import PROBLEM_JSON, DomainError, NotFound, attachment, whole_number
 
 SERVICES = [badge, scan, followup, dashboard]
 
@@ -82,3 +83,43 @@ def test_an_unexpected_error_reveals_no_internals(app):
 def test_an_oversized_body_is_refused_before_it_is_read(app):
     response = app.test_client().post("/upload", data=b"x" * (11 * 2**20))
     assert response.status_code == 413 and response.mimetype == PROBLEM_JSON
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("0", 0), ("42", 42), ("100", 100), ("²", None), ("٣", None), ("1²", None), ("-1", None), ("+1", None),
+    (" 1", None), ("1.0", None), ("", None), ("101", None), ("1" * 23, None), ("0001", None),
+])
+def test_a_whole_number_is_ascii_digits_within_its_range(raw, expected):
+    assert whole_number(raw, 0, 100) == expected
+
+
+@pytest.mark.parametrize("name, fallback", [
+    ("ev1-attendees.csv", "ev1-attendees.csv"), ('ev"1\r\n.csv', "ev_1__.csv"), ("لقاءات.csv", "______.csv"),
+])
+def test_a_content_disposition_never_carries_a_quote_or_line_break_of_the_name(name, fallback):
+    value = attachment(name)
+    assert value.startswith(f'attachment; filename="{fallback}"; filename*=UTF-8\'\'')
+    assert value.isprintable() and value.count('"') == 2
+    assert unquote(value.split("''", 1)[1]) == name
+
+
+PAGES = {badge: ["/docs"], scan: ["/docs", "/scan"], followup: ["/docs"], dashboard: ["/docs", "/login", "/setup"]}
+
+
+@pytest.mark.parametrize("module, path", [(m, p) for m, paths in PAGES.items() for p in [*paths, "/nowhere"]],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_every_html_page_of_every_service_carries_the_security_headers(module, settings, path):
+    answer = module.create_app(settings).test_client().get(path, headers={"Accept": "text/html"})
+    assert answer.mimetype == "text/html" and answer.status_code in (200, 404)
+    csp = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("module", SERVICES, ids=lambda m: m.__name__)
+def test_api_answers_are_nosniff_and_keep_their_own_caching(module, settings):
+    answer = module.create_app(settings).test_client().get("/healthz")
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in answer.headers and "Cache-Control" not in answer.headers

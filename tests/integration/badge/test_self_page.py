@@ -58,3 +58,11 @@ def test_the_page_coaches_and_saves_what_i_look_for_and_can_help_with(client, re
     now = client.get(f"/v1/attendees/{layla['id']}", headers=ADMIN).json
     assert (now["looking_for"], now["can_help_with"], now["consent"]["suggest"]) == (
         "مستثمر لتطبيق تعليمي", "تصميم المدارس", True)
+
+
+def test_the_private_page_is_never_stored_framed_or_referred_on(client, register):
+    layla = register(name="Layla")
+    page = client.get(f"/me/{layla['scanner_token']}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["X-Content-Type-Options"] == "nosniff"

@@ -116,9 +116,12 @@ def test_a_logged_out_client_is_refused_with_a_problem(client, world, path):
 # Per-event access -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", EVENT_PATHS)
-def test_another_organizers_event_is_refused(app, client, world, bob, path):
-    answer = client.get(path.format(id=world.event_id), headers=token_for(app, bob))
-    assert answer.status_code == 403 and answer.json["code"] == "no_access"
+def test_another_organizers_event_is_refused_exactly_as_an_unknown_one(app, client, world, bob, path):
+    as_bob = token_for(app, bob)
+    answer = client.get(path.format(id=world.event_id), headers=as_bob)
+    unknown = client.get(path.format(id="nosuchevent0"), headers=as_bob)
+    assert (answer.status_code, answer.json["code"]) == (unknown.status_code, unknown.json["code"]) == (404, "unknown_event")
+    assert answer.json["detail"].replace(world.event_id, "?") == unknown.json["detail"].replace("nosuchevent0", "?")
     assert "Riyadh" not in answer.text
 
 
@@ -126,22 +129,23 @@ def test_another_organizers_event_is_refused(app, client, world, bob, path):
 def test_another_organizers_event_page_is_refused(client, world, bob, path):
     log_in(client, bob)
     page = client.get(path.format(id=world.event_id), headers=HTML)
-    assert page.status_code == 403 and page.mimetype == "text/html"
-    assert "belongs to other organizers" in page.text and "Riyadh" not in page.text
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "you can see" in page.text and "Riyadh" not in page.text
     assert world.event_id not in client.get("/events", headers=HTML).text
 
 
 def test_an_unknown_event_is_not_found_and_the_admin_sees_every_event(app, client, world, admin, as_alice):
     assert client.get("/v1/events/nosuchev/stats", headers=as_alice).status_code == 404
+    assert client.get("/v1/events/nosuchev/stats", headers=token_for(app, admin)).status_code == 404
     assert client.get(f"/v1/events/{world.event_id}/stats", headers=token_for(app, admin)).status_code == 200
 
 
 def test_an_organizer_gives_another_access_to_their_event(app, client, world, bob, as_alice):
     as_bob = token_for(app, bob)
-    assert client.get(f"/v1/events/{world.event_id}/stats", headers=as_bob).status_code == 403
+    assert client.get(f"/v1/events/{world.event_id}/stats", headers=as_bob).status_code == 404
     refused = client.post(f"/v1/events/{world.event_id}/organizers", json={"email": "alice@example.org"},
                           headers=as_bob)
-    assert refused.status_code == 403  # Bob cannot let himself in through Alice
+    assert refused.status_code == 404  # Bob cannot let himself in through Alice
     granted = client.post(f"/v1/events/{world.event_id}/organizers", json={"email": bob.email}, headers=as_alice)
     assert granted.status_code == 201 and granted.json["name"] == "Bob"
     assert client.get(f"/v1/events/{world.event_id}/stats", headers=as_bob).status_code == 200

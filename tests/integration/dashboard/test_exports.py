@@ -14,6 +14,7 @@ def read_csv(answer) -> list[dict]:
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert answer.data.startswith("\ufeff".encode())  # spreadsheets then read Arabic as UTF-8
     assert "attachment" in answer.headers["Content-Disposition"]
+    assert answer.headers["Cache-Control"] == "no-store"  # people's names and emails: no cache keeps them
     return list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
 
 
@@ -58,3 +59,16 @@ def test_the_meeting_export_lists_each_meeting_once_with_consented_contacts(clie
 def test_an_unknown_export_is_not_found(client, world, as_alice):
     answer = client.get(f"/v1/events/{world.event_id}/exports/everything.zip", headers=as_alice)
     assert answer.status_code == 404 and answer.json["code"] == "unknown_export"
+
+
+@pytest.mark.parametrize("name, cell", [
+    ("x;=1+1", "\"x;'=1+1\""),  # split on ";" it would be two cells, the second a formula
+    ("Lina\t@SUM(A1)", "\"Lina\t'@SUM(A1)\""),
+    ("a|+1", "\"a|'+1\""),
+    ("Huda, PhD", '"Huda, PhD"'),
+])
+def test_a_cell_holding_a_separator_is_quoted_and_no_formula_follows_one(client, world, as_alice, name, cell):
+    world.attendee(name, share_contact=False)
+    answer = client.get(f"/v1/events/{world.event_id}/exports/attendees.csv", headers=as_alice)
+    assert sum(f",{cell}," in line for line in answer.text.splitlines()) == 1  # id,name,email,...
+    assert read_csv(answer)[0]["name"] == name.replace(";=", ";'=").replace("\t@", "\t'@").replace("|+", "|'+")

@@ -104,6 +104,21 @@ def test_the_event_form_shows_the_badge_services_reason_next_to_the_field(browse
     assert status == 422 and "is not a time zone" in page
 
 
+@pytest.mark.parametrize("starts_at, ends_at, timezone", [
+    ("0001-01-01T00:00", "0001-01-01T09:00", "Pacific/Kiritimati"),  # year 1 at +14:00: before any UTC instant
+    ("9999-12-31T10:00", "9999-12-31T23:00", "Pacific/Pago_Pago"),  # year 9999 at -11:00 ends in year 10000
+])
+def test_an_event_at_the_ends_of_the_calendar_is_refused_next_to_the_field_not_a_503(browser, starts_at, ends_at,
+                                                                                      timezone):
+    status, page = create_event(browser, starts_at=starts_at, ends_at=ends_at, timezone=timezone)
+    assert status == 422 and "must fall in the years 2000 to 2999" in page
+
+
+def test_a_5000_character_time_zone_is_refused_next_to_the_field(browser):
+    status, page = create_event(browser, timezone="Asia/" + "x" * 5000)
+    assert status == 422 and "is not a time zone" in page
+
+
 def test_importing_a_csv_shows_each_rejected_row_and_the_attendees_arrive(app, browser, others):
     _, location = create_event(browser)
     event_id = location.rsplit("/", 1)[1]

@@ -35,7 +35,7 @@ def test_status_refuses_bad_requests_with_problems(world, client):
                                         (url, {"Authorization": "Bearer nope"}, 401, "bad_token"),
                                         ("/v1/events/unknown/followups", ADMIN, 404, "unknown_event"),
                                         (url + "?status=lost", ADMIN, 400, "invalid_input"),
-                                        (url + "?limit=0", ADMIN, 400, "invalid_input"),
+                                        (url + "?limit=0", ADMIN, 422, "invalid_input"),
                                         (url + "?campaign=spam", ADMIN, 400, "invalid_input")):
         answer = client.get(path, headers=headers)
         assert (answer.status_code, answer.json["code"]) == (status, code), path
@@ -112,3 +112,27 @@ def test_forged_and_repurposed_links_are_refused(world, service, client):
     for path in (tampered, "/u/not-a-token", f"/u/{other_purpose}", f"/d/{other_purpose}/{people['Bilal']}"):
         answer = client.post(path)
         assert (answer.status_code, answer.json["code"]) == (404, "bad_link"), path
+
+
+def test_followed_up_link_to_someone_of_another_event_marks_nothing_and_names_nobody(world, service, client):
+    from tests.integration.followup.conftest import World
+
+    people = small_event(world)
+    other = World(service)
+    stranger = other.attendee("Zaid Stranger")
+    link = links(service, people["Amal"], stranger)["followed_up"]
+    unknown = links(service, people["Amal"], "nosuchattendee")["followed_up"]
+    for method in (client.get, client.post):
+        answer, nobody = method(link), method(unknown)
+        assert answer.status_code == nobody.status_code == 200
+        assert "Zaid" not in answer.text and answer.text == nobody.text
+    assert [e for e in published(service) if e.TYPE == "followup.followed_up"] == []
+
+
+def test_the_email_link_pages_and_the_contact_card_are_never_stored(world, service, client):
+    people = small_event(world)
+    urls = links(service, people["Amal"], people["Bilal"])
+    for name in ("unsubscribe", "followed_up"):
+        page = client.get(urls[name])
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store", name
+        assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"], name

@@ -44,8 +44,9 @@ def test_interests_match_whatever_their_case_and_spacing():
 
 
 @pytest.mark.parametrize("cell, shown", [
-    ("=1+1", "'=1+1"), ("+966 55", "'+966 55"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("Lina", "Lina"), ("ليلى", "ليلى"), (None, ""), (3, "3"),
+    ("=1+1", "'=1+1"), ("+966 55", "'+966 55"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "\"'\tx\""),
+    ("x;=1+1", "\"x;'=1+1\""), ("a,b", '"a,b"'), ('say "hi"', '"say ""hi"""'), ("Lina", "Lina"), ("ليلى", "ليلى"),
+    (None, ""), (3, "3"),
 ])
 def test_csv_cells_never_run_as_spreadsheet_formulas(cell, shown):
     assert safe(cell) == shown

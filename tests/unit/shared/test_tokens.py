@@ -70,3 +70,24 @@ def test_malformed_tokens_are_refused_with_a_code(signer, token, code):
     with pytest.raises(InvalidToken) as refused:
         signer.verify("badge", token)
     assert refused.value.code == code
+
+
+@pytest.mark.parametrize("payload", [bytes(13), PAYLOAD, b"x", b"four"])
+def test_a_token_has_one_spelling_the_free_bits_of_its_last_character_must_be_zero(signer, payload):
+    token = signer.sign("badge", payload)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    others = [token[:-1] + c for c in alphabet if c != token[-1]]
+    # Before: b32decode ignored the bits past the last byte, so these decoded to the same bytes.
+    same_bytes = [t for t in others if _lenient(t) == _lenient(token)]
+    assert same_bytes, "this payload length leaves free bits in the last character"
+    for spelling in same_bytes:
+        with pytest.raises(InvalidToken) as refused:
+            signer.verify("badge", spelling)
+        assert refused.value.code == "malformed"
+    assert signer.verify("badge", token) == payload
+
+
+def _lenient(text: str) -> bytes:
+    import base64
+
+    return base64.b32decode(text + "=" * (-len(text) % 8))
