@@ -130,9 +130,12 @@ def check_email(scenario: Scenario, attendee_id: str, message) -> None:
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     reader = scenario.people[attendee_id]
-    heading = "كل من التقيت بهم" if reader.language == "ar" else "Everyone you met"
-    listed = {line[2:].split(" (")[0].strip() for line in section(text, heading).splitlines()
-              if line.startswith("* ")}
+    headings = ("لقاءات تستحق حديثًا ثانيًا", "لقاءات أخرى") if reader.language == "ar" else (
+        "Worth a second conversation", "Also met")
+    entries = [line[2:].split(" (")[0].split(" · ")[0].strip().strip("\u2068\u2069")
+               for heading in headings for line in section(text, heading).splitlines() if line.startswith("* ")]
+    listed = set(entries)
+    assert len(entries) == len(listed), reader.name  # each person once
     met = scenario.scanned_by(attendee_id)
     assert listed == {scenario.people[other].name for other in met}, reader.name
     for other, notes in met.items():

@@ -50,20 +50,25 @@ def test_at_most_five_highlights_each_with_its_reason(world, service):
     email = compose(service, world, me)
     highlights = email.text.split("==")[2]
     assert highlights.count("\n* ") + highlights.startswith("* ") <= 5
-    assert "Person 8" in highlights and "you scanned each other" in highlights
-    assert highlights.count("Why: ") == 5
+    assert "* Person 8 (met both ways)" in highlights
+    assert highlights.count("Your note, only you see this: ") == 4  # the note is why the other four are there
     assert "Person 7" not in highlights  # no note, not mutual: listed, not highlighted
-    assert "Person 7" in email.text
+    assert "Person 7" in email.text.split("== Also met ==")[1]
+    for i in range(9):  # each person once
+        assert email.text.count(f"Person {i}\n") + email.text.count(f"Person {i} ") == 1
 
 
-def test_suggested_message_gives_before_it_asks(world, service):
-    me, other = world.attendee("Huda Salem"), world.attendee("Omar Khalil")
-    world.scan(me, other, note="Arabic NLP for customer support")
+def test_suggested_message_gives_before_it_asks_and_never_quotes_the_note(world, service):
+    me = world.attendee("Huda Salem", interests=["Arabic NLP"])
+    other = world.attendee("Omar Khalil", interests=["arabic nlp"])
+    world.scan(me, other, note="Arabic NLP for customer support; send him the SDK docs", tags=["send a link"])
     email = compose(service, world, me)
     suggestion = email.text.split("> ", 1)[1].splitlines()[0]
-    value_at = suggestion.index("Arabic NLP for customer support")
-    ask_at = min(suggestion.find(w) for w in ("coffee", "Coffee") if w in suggestion)
-    assert value_at < ask_at
+    assert "customer support" not in suggestion and "SDK" not in suggestion
+    assert suggestion.index("here is the link") < suggestion.index("coffee")
+    assert email.text.count("Arabic NLP for customer support") == 1  # the note once, marked private
+    assert "only you see this: Arabic NLP for customer support" in email.text
+    assert visible_text(email.html).count("Arabic NLP for customer support") == 1
 
 
 def test_contact_details_only_with_consent(world, service):
@@ -106,7 +111,7 @@ def test_no_empty_placeholders_when_fields_are_missing(world, service):
     email = compose(service, world, me)
     for text in (email.text, visible_text(email.html)):
         assert "{" not in text and "None" not in text and "“”" not in text and '""' not in text
-    assert "* Omar\n  Email:" in email.text  # no empty role, headline or notes lines in between
+    assert "* Omar\n  A message you could send:" in email.text  # no empty role, headline or notes lines between
 
 
 def test_wording_varies_between_attendees(world, service):
@@ -115,8 +120,9 @@ def test_wording_varies_between_attendees(world, service):
     for reader in people:
         world.scan(reader, other, note="the paperless clinic pilot")
     emails = [compose(service, world, r) for r in people]
-    assert len({e.subject.split(",")[0] for e in emails}) > 1 or len({e.subject for e in emails}) > 1
-    assert len({e.text.split("> ", 1)[1].splitlines()[0].replace("Omar", "") for e in emails}) > 1
+    assert len({e.subject for e in emails}) > 1 and len({e.text.splitlines()[0] for e in emails}) > 1
+    # the suggested message is the reviewed one for this case (tests/unit/followup/test_messages.py)
+    assert len({e.text.split("> ", 1)[1].splitlines()[0].split(", ", 1)[1] for e in emails}) == 1
 
 
 def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
