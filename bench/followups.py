@@ -202,7 +202,7 @@ def main() -> None:
         for reader in readers:
             composed = service.composer.compose(EventInfo("benchevt01", "Bench Summit"), digests[reader.id], "followup")
             to_mime(composed, person(reader), settings.mail_from,
-                    message_id("followup", reader.id, settings.mail_from))
+                    message_id("followup", reader.id, settings.mail_from), campaign="followup")
         compose_rate = len(readers) / (time.perf_counter() - started)
 
         sender = Sender(service.sessions, service.composer, smtp, settings.mail_from, batch=args.batch,

@@ -2,8 +2,9 @@
 
 `Composer.followup()` and `Composer.nudge()` build a view (every sentence already chosen and
 filled in) and render it with Jinja2 templates; `to_mime()` makes the RFC 5322 message bytes with a
-stable Message-ID (a retried send is recognisably the same message) and one-click unsubscribe
-headers (RFC 8058).
+stable Message-ID (a retried send is recognisably the same message), the campaign, the event's
+Reply-To and one-click unsubscribe headers (RFC 8058); every header value is encoded or refused
+(headers.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import binascii
 import uuid
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 
 from services.followup import messages, wording as w
 from services.followup.digest import Contact, Digest, Highlight, Person
+from services.followup.headers import mailbox, one_line, token, unstructured
 from services.followup.links import Links
 from services.followup.scripts import RTL_LANGUAGES, isolate
 from shared.envelope import utc_now
@@ -83,6 +85,7 @@ class Joined:
 class EventInfo:
     id: str
     name: str
+    contact_email: str = ""  # the organizers' address: Reply-To of the event's emails
 
 
 @dataclass(frozen=True)
@@ -226,29 +229,6 @@ def message_id(campaign: str, attendee_id: str, mail_from: str) -> str:
     return f"<{campaign}.{attendee_id}@{domain}>"
 
 
-def _address(name: str, addr: str) -> str:
-    return formataddr((name, addr), charset="utf-8")
-
-
-WORD_BYTES = 45  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 60 base64 characters + "?=" stays under 75
-
-
-def _header(value: str) -> str:
-    """An unstructured header value: as is when ASCII, else RFC 2047 "B" encoded words, one per
-    line, each cut between characters (email.header.Header does the same in ~0.1 ms a subject)."""
-    if value.isascii():
-        return value
-    words, word = [], b""
-    for char in value:
-        encoded = char.encode("utf-8")
-        if len(word) + len(encoded) > WORD_BYTES:
-            words.append(word)
-            word = b""
-        word += encoded
-    words.append(word)
-    return "\r\n ".join(f"=?utf-8?b?{binascii.b2a_base64(w, newline=False).decode()}?=" for w in words)
-
-
 def _part(content_type: str, body: str) -> bytes:
     raw = binascii.b2a_base64(body.encode("utf-8"), newline=False)
     lines = [raw[i:i + 76] for i in range(0, len(raw), 76)]  # RFC 2045's 76-character lines
@@ -256,21 +236,30 @@ def _part(content_type: str, body: str) -> bytes:
             .encode() + b"\r\n".join(lines) + b"\r\n")
 
 
-def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str) -> bytes:
+def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str, *, campaign: str,
+            event: EventInfo | None = None) -> bytes:
     """The message as SMTP sends it: multipart/alternative (plain text, then HTML), UTF-8 bodies
     in base64 and RFC 2047 headers, so it is 7-bit clean for any relay.
 
+    From is the event's name at our sending address (people know the event, not Rapport), Reply-To
+    the event's contact address, so a reply reaches the organizers. Every value goes through
+    headers.py: free text flattened and encoded, addresses and tokens checked (HeaderRefused).
     Built directly rather than through email.message.EmailMessage, which spends ~4 ms a message
     re-parsing the headers it is given; the tests read every message back with the email package.
     """
     name, addr = parseaddr(mail_from)
+    if event is not None and one_line(event.name):
+        name = event.name
     boundary = f"=_rapport_{uuid.uuid4().hex}"
-    headers = (("From", _address(name, addr)), ("To", _address(reader.name, reader.email)),
-               ("Subject", _header(composed.subject)), ("Date", format_datetime(utc_now())),
-               ("Message-ID", msg_id), ("MIME-Version", "1.0"), ("Content-Language", composed.language),
-               ("List-Unsubscribe", f"<{composed.unsubscribe_url}>"),
-               ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), ("Auto-Submitted", "auto-generated"),
-               ("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
+    headers = [("From", mailbox(name, addr)), ("To", mailbox(reader.name, reader.email))]
+    if event is not None and event.contact_email:
+        headers.append(("Reply-To", mailbox(event.name, event.contact_email)))
+    headers += [("Subject", unstructured(composed.subject)), ("Date", format_datetime(utc_now())),
+                ("Message-ID", token(msg_id)), ("MIME-Version", "1.0"),
+                ("Content-Language", token(composed.language)), ("X-Rapport-Campaign", token(campaign)),
+                ("List-Unsubscribe", f"<{token(composed.unsubscribe_url)}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), ("Auto-Submitted", "auto-generated"),
+                ("Content-Type", f'multipart/alternative; boundary="{boundary}"')]
     head = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
     sep = f"--{boundary}\r\n".encode()
     return (head + b"\r\n" + sep + _part("text/plain", composed.text) + sep + _part("text/html", composed.html)

@@ -134,6 +134,9 @@ class SmtpTransport:
             self._smtp = self._connect()
 
     def _mail(self, sender: str, recipient: str) -> None:
+        for addr in (sender, recipient):  # a line break here would be a command of its own
+            if any(c.isspace() or not c.isprintable() or c in "<>" for c in addr):
+                raise SmtpRefused(553, f"not a usable address: {addr!r}", "address")
         options = ""
         if not (sender + recipient).isascii():
             if not self._smtp.has_extn("smtputf8"):

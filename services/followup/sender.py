@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from services.followup import delivery
 from services.followup.compose import Composer, message_id, to_mime
+from services.followup.headers import HeaderRefused
 from services.followup.mailer import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings,
                                       SmtpTransport, send_together)
 from services.followup.store import attendee_rows, event_info, load_digests, person
@@ -93,7 +94,7 @@ class Sender:
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
             digests = load_digests(session, readers.values())
             events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
-        outgoing, skipped = [], []
+        outgoing, skipped, refusals = [], [], []
         for row in claimed:
             reader = readers.get(row.attendee_id)
             reason = skip_reason(reader)
@@ -105,8 +106,17 @@ class Sender:
                 skipped.append((row, reason))
                 continue
             msg_id = message_id(row.campaign, row.attendee_id, self.mail_from)
-            data = to_mime(composed, person(reader), self.mail_from, msg_id)
+            try:
+                data = to_mime(composed, person(reader), self.mail_from, msg_id, campaign=row.campaign,
+                               event=events[row.event_id])
+            except HeaderRefused as refused:  # an address we cannot write safely: it fails, nothing is sent
+                refusals.append((row, f"refused: {refused}"))
+                continue
             outgoing.append(Outgoing(row, reader.email, data, msg_id, composed.contacts))
+        for row, reason in refusals:
+            log.warning("%s for %s not sent: %s", row.campaign, row.attendee_id, reason)
+            with self.sessions() as session:
+                delivery.mark_retry(session, row, reason, utc_now(), permanent=True)
         return outgoing, skipped
 
     def _deliver(self, window: list[Outgoing]) -> list[str]:

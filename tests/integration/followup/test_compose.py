@@ -136,7 +136,8 @@ def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
     assert '<html lang="ar" dir="rtl">' in email.html
     with service.sessions() as session:
         reader = person(session.get(Attendee, me))
-    mime = to_mime(email, reader, "فريق القمة <team@example.org>", message_id("followup", me, "team@example.org"))
+    mime = to_mime(email, reader, "فريق القمة <team@example.org>", message_id("followup", me, "team@example.org"),
+                   campaign="followup")
     import smtplib
 
     with smtplib.SMTP(smtp_server.url.split("//")[1].split(":")[0], int(smtp_server.url.rsplit(":", 1)[1])) as smtp:
