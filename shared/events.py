@@ -45,6 +45,8 @@ class EventCreated(Event):
     ends_at: str
     timezone: str
     language: str
+    contact_email: str = ""  # the organizers' address, Reply-To of the event's emails ("": none)
+    followup_at: str = ""  # ISO 8601 time of the follow-up emails ("": the morning after the close)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ class Event(Base):
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")  # Reply-To of its emails
+    # When its follow-up goes out, if the organizer chose (else the morning after the close).
+    followup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # When the planner queued this event's follow-up emails (once; nudges are planned per attendee).
     planned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -22,10 +22,12 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
         row = session.get(Event, event.event_id) or Event(id=event.event_id)
         row.name, row.venue, row.language, row.timezone = event.name, event.venue, event.language, event.timezone
+        row.contact_email = event.contact_email
+        row.followup_at = parse_iso(event.followup_at) if event.followup_at else None
         session.merge(row)
     elif isinstance(event, ev.EventClosed):
         row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", venue="", language="en",
-                                                          timezone="UTC")
+                                                          timezone="UTC", contact_email="")
         row.closed_at = parse_iso(event.closed_at)
         session.merge(row)
     elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):

@@ -33,7 +33,7 @@ def person(row) -> Person:
 
 def event_info(session: Session, event_id: str) -> EventInfo | None:
     row = session.get(Event, event_id)
-    return EventInfo(row.id, row.name) if row else None
+    return EventInfo(row.id, row.name, row.contact_email) if row else None
 
 
 def chunked(session: Session, ids: Sequence[str], query: Callable[[list[str]], sa.Select]) -> list[sa.Row]:

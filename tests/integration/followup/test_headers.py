@@ -102,3 +102,21 @@ def test_the_envelope_refuses_a_line_break_even_when_asked_directly(smtp_server)
     transport.close()
     assert refused.value.permanent
     assert smtp_server.messages == []
+
+
+def test_from_is_the_event_and_replies_go_to_its_contact_address(world, service, smtp_server, make_sender):
+    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
+                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
+                                language="en", contact_email="hello@gulfsummit.example"))
+    reader, other = world.attendee("Huda Salem"), world.attendee("Omar Khalil")
+    world.scan(reader, other)
+    world.close()
+    assert drain(make_sender()) == {"sent": 2}  # Omar hears that Huda met him
+    [mail, _] = sorted(smtp_server.wait_for(2), key=lambda m: m.recipients != (f"{reader}@example.org",))
+    assert_clean(mail)
+    sender = mail.message["From"].addresses[0]
+    assert (sender.display_name, sender.addr_spec) == ("Gulf Product Summit", "rapport@example.org")
+    assert mail.message["Reply-To"].addresses[0].addr_spec == "hello@gulfsummit.example"
+    assert mail.message["X-Rapport-Campaign"] == "followup"
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.mail_from == "rapport@example.org"  # the envelope stays ours (SPF, bounces)
