@@ -11,7 +11,7 @@ from services.followup.store import event_info, load_digests
 from shared.web import DomainError, NotFound, organizer_only
 
 bp = Blueprint("followup_api", __name__, url_prefix="/v1")
-STATUSES = ("queued", "sending", "sent", "failed", "skipped")
+STATUSES = ("queued", "sending", "finishing", "sent", "deferred", "unconfirmed", "failed", "skipped")
 MAX_PAGE = 1000
 
 

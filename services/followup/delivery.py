@@ -5,8 +5,11 @@ consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day
 unique (attendee, campaign) key makes planning repeatable at will: a row is created once.
 
 `claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
-sender died) are due again. `mark_sent()` is committed from inside the SMTP transaction, before
-the message is final (see mailer.py); `mark_retry()` undoes or reschedules it.
+sender died) are due again. `mark_final()` is committed from inside the SMTP transaction, just
+before the final dot (see mailer.py); `mark_sent()` only once the server answered 250 after it;
+`mark_retry()` defers or fails it when the server refused, `mark_unconfirmed()` when its answer
+was lost. Statuses: queued -> sending -> finishing -> sent | deferred (-> sending ...) | failed
+| unconfirmed; skipped.
 Every outcome also goes to rapport.followups through the service's outbox, in the same commit.
 """
 
@@ -94,8 +97,13 @@ def _queue(session: Session, event_id: str, readers: list[str], campaign: str, n
 
 
 def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-    """Lease up to `limit` due rows to the caller (commits)."""
-    due = sa.or_(sa.and_(Delivery.status == "queued", Delivery.due_at <= now),
+    """Lease up to `limit` due rows to the caller (commits). A "finishing" row whose lease ran out
+    (its sender died between recording the final dot and the server's answer) is not due: it
+    becomes "unconfirmed", since its dot may have reached the server."""
+    session.execute(sa.update(Delivery).where(Delivery.status == "finishing", Delivery.lease_until < now).values(
+        status="unconfirmed", lease_until=None, last_error="the sender stopped after the final dot; "
+                                                           "whether the server took the email is unknown"))
+    due = sa.or_(sa.and_(Delivery.status.in_(("queued", "deferred")), Delivery.due_at <= now),
                  sa.and_(Delivery.status == "sending", Delivery.lease_until < now))
     query = sa.select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
@@ -108,10 +116,11 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
     return claimed
 
 
-def mark_sent(session: Session, sent: list[tuple[Claimed, str, int]], now: datetime) -> list[bool]:
-    """Record emails as sent: (row, message id, people mentioned) each. For each, False if this
-    sender no longer holds the row (another took it over when the lease ran out), so it must not
-    be sent. The caller commits, before the messages are final (see mailer.py).
+def mark_final(session: Session, sent: list[tuple[Claimed, str, int]], now: datetime) -> list[bool]:
+    """Record that these emails are about to get their final dot: (row, message id, people
+    mentioned) each. For each, False if this sender no longer holds the row (another took it over
+    when the lease ran out), so it must not be finished. The caller commits, before the dots go
+    out (see mailer.py). A "finishing" row is never claimed again: it is sent twice by nobody.
 
     A window at a time (Core statements, executemany): every connection in it waits on this commit."""
     table = Delivery.__table__
@@ -124,24 +133,43 @@ def mark_sent(session: Session, sent: list[tuple[Claimed, str, int]], now: datet
     mine = [item for item, ok in zip(sent, held) if ok]
     if mine:
         session.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(
-            status="sent", sent_at=now, message_id=sa.bindparam("msg_id"), contacts=sa.bindparam("n"),
-            lease_until=None, last_error=""), [{"row_id": row.id, "msg_id": msg_id, "n": n} for row, msg_id, n in mine])
-        add_to_outbox(session, *(ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
-                                                 campaign=row.campaign, sent_at=iso(now)) for row, _, _ in mine))
+            status="finishing", message_id=sa.bindparam("msg_id"), contacts=sa.bindparam("n")),
+            [{"row_id": row.id, "msg_id": msg_id, "n": n} for row, msg_id, n in mine])
     return held
 
 
+def mark_sent(session: Session, rows: list[Claimed], now: datetime) -> None:
+    """The server accepted these emails (its reply after the final dot): sent, and said so on
+    rapport.followups in the same commit (the caller commits)."""
+    if not rows:
+        return
+    table = Delivery.__table__
+    session.execute(sa.update(table).where(table.c.id.in_([row.id for row in rows]), table.c.status == "finishing")
+                    .values(status="sent", sent_at=now, lease_until=None, last_error=""))
+    add_to_outbox(session, *(ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
+                                             campaign=row.campaign, sent_at=iso(now)) for row in rows))
+
+
+def mark_unconfirmed(session: Session, row: Claimed, reason: str) -> None:
+    """The final dot went out but the server's answer never came: it may be in the inbox or not.
+    Not "sent" (that would be a guess) and not sent again (that could double it). Commits."""
+    session.execute(sa.update(Delivery).where(Delivery.id == row.id, Delivery.status == "finishing").values(
+        status="unconfirmed", lease_until=None, last_error=reason[:1000]))
+    session.commit()
+
+
 def mark_retry(session: Session, row: Claimed, reason: str, now: datetime, *, permanent: bool = False) -> str:
-    """The send failed: try again later, or give up after MAX_ATTEMPTS (or at once if permanent)."""
+    """The send failed (the server refused it, before or after the final dot, or could not be
+    reached): deferred to a later try, or failed after MAX_ATTEMPTS (or at once if permanent)."""
     failed = permanent or row.attempts >= MAX_ATTEMPTS
-    session.execute(sa.update(Delivery).where(Delivery.id == row.id).values(
-        status="failed" if failed else "queued", due_at=now + backoff(row.attempts), lease_until=None,
+    session.execute(sa.update(Delivery).where(Delivery.id == row.id, Delivery.attempts == row.attempts).values(
+        status="failed" if failed else "deferred", due_at=now + backoff(row.attempts), lease_until=None,
         last_error=reason[:1000], sent_at=None))
     if failed:
         add_to_outbox(session, ev.FollowupFailed(event_id=row.event_id, attendee_id=row.attendee_id,
                                                  campaign=row.campaign, reason=reason[:500], attempts=row.attempts))
     session.commit()
-    return "failed" if failed else "queued"
+    return "failed" if failed else "deferred"
 
 
 def mark_skipped(session: Session, row: Claimed, reason: str) -> None:

@@ -25,8 +25,9 @@ def document() -> dict:
                             "attendee, and gentle nudges. Organizer endpoints take `Authorization: Bearer "
                             "<RAPPORT_ADMIN_TOKEN>`.", {
         "/v1/events/{event_id}/followups": {"get": {
-            "summary": "Delivery status: counts per status (queued, sending, sent, failed, skipped) and campaign, "
-                       "unsubscribed attendees, and one item per email, paged by id",
+            "summary": "Delivery status: counts per status (queued, sending, finishing, sent, deferred, "
+                       "unconfirmed, failed, skipped) and campaign, unsubscribed attendees, and one item per "
+                       "email, paged by id",
             "security": [{"bearer": []}],
             "parameters": [query("status", "only this status", {"type": "string"}),
                            query("campaign", '"followup" or "nudge-<days>"', {"type": "string"}),

@@ -122,8 +122,8 @@ class Sender:
     def _deliver(self, window: list[Outgoing]) -> list[str]:
         def commit(ready: list[int]) -> list[bool]:
             with self.sessions() as session:
-                held = delivery.mark_sent(session, [(window[i].row, window[i].message_id, window[i].contacts)
-                                                    for i in ready], utc_now())
+                held = delivery.mark_final(session, [(window[i].row, window[i].message_id, window[i].contacts)
+                                                     for i in ready], utc_now())
                 session.commit()
             return held
 
@@ -133,6 +133,13 @@ class Sender:
         except sa.exc.SQLAlchemyError as exc:  # nothing was finished: the rows go out again after their lease
             log.warning("could not record a round of %d emails, none sent: %s", len(window), exc)
             return ["deferred"] * len(window)
+        accepted = [out.row for out, result in zip(window, results) if result is None]
+        try:
+            with self.sessions() as session:
+                delivery.mark_sent(session, accepted, utc_now())
+                session.commit()
+        except sa.exc.SQLAlchemyError as exc:  # delivered, not recorded: "unconfirmed" after the lease
+            log.warning("%d emails accepted by the server but not recorded as sent: %s", len(accepted), exc)
         return [self._outcome(out, result) for out, result in zip(window, results)]
 
     def _outcome(self, out: Outgoing, result) -> str:
@@ -140,9 +147,11 @@ class Sender:
             return "sent"
         if isinstance(result, NotSent):
             return "lease lost"
-        if isinstance(result, SentButUnconfirmed):  # final and recorded: it stands as sent
-            log.warning("connection lost after sending %s to %s: %s", out.row.campaign, out.row.attendee_id, result)
-            return "sent"
+        if isinstance(result, SentButUnconfirmed):  # the dot went out, the answer did not come back
+            log.warning("no answer after sending %s to %s: %s", out.row.campaign, out.row.attendee_id, result)
+            with self.sessions() as session:
+                delivery.mark_unconfirmed(session, out.row, f"no answer after the final dot: {result}")
+            return "unconfirmed"
         permanent = isinstance(result, SmtpRefused) and result.permanent
         reason = str(result) if isinstance(result, SmtpRefused) else f"{type(result).__name__}: {result}"
         log.warning("%s for %s not sent: %s", out.row.campaign, out.row.attendee_id, reason)

@@ -21,7 +21,8 @@ def test_status_counts_every_outcome(world, service, client, make_sender):
     answer = client.get(f"/v1/events/{world.event_id}/followups", headers=ADMIN)
     assert answer.status_code == 200
     body = answer.json
-    assert body["summary"] == {"queued": 0, "sending": 0, "sent": 3, "failed": 0, "skipped": 0, "unsubscribed": 0}
+    assert body["summary"] == {"queued": 0, "sending": 0, "finishing": 0, "sent": 3, "deferred": 0, "unconfirmed": 0,
+                               "failed": 0, "skipped": 0, "unsubscribed": 0}
     assert {i["attendee_id"] for i in body["items"]} == {people[n] for n in ("Amal", "Bilal", "Chadi")}
     assert all(i["sent_at"] and i["status"] == "sent" for i in body["items"])
     page = client.get(f"/v1/events/{world.event_id}/followups?limit=2", headers=ADMIN).json

@@ -175,10 +175,10 @@ def test_refusals_are_recorded_with_their_reason_and_retried_only_when_temporary
     world.scan(busy, fine, note="n")
     world.scan(fine, gone, note="n")
     world.close()
-    assert drain(make_sender(refusing_smtp)) == {"failed": 1, "queued": 1, "sent": 1}
+    assert drain(make_sender(refusing_smtp)) == {"failed": 1, "deferred": 1, "sent": 1}
     rows = deliveries(service)
     assert rows[(gone, "followup")].status == "failed" and "550" in rows[(gone, "followup")].last_error
-    assert rows[(busy, "followup")].status == "queued" and "451" in rows[(busy, "followup")].last_error
+    assert rows[(busy, "followup")].status == "deferred" and "451" in rows[(busy, "followup")].last_error
     assert rows[(busy, "followup")].due_at > utc_now()  # backoff before the next try
     [failed] = [e for e in published(service) if e.TYPE == "followup.failed"]
     assert failed.attendee_id == gone and "no such mailbox" in failed.reason
