@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from services.followup import messages, wording as w
-from services.followup.digest import Contact, Digest, Highlight, Person
+from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
 from services.followup.headers import mailbox, one_line, token, unstructured
 from services.followup.links import Links
 from services.followup.scripts import RTL_LANGUAGES, isolate
@@ -152,8 +152,8 @@ class Composer:
     # -- a nudge ------------------------------------------------------------------------------
 
     def nudge(self, event: EventInfo, digest: Digest, days: int) -> Composed | None:
-        people = digest.nudge_people()
-        if not people:
+        people, late = digest.nudge_people(), digest.late_met
+        if not people and not late:
             return None  # everyone is marked followed up (or they met nobody): no nudge
         reader, lang = digest.reader, w.language(digest.reader.language)
         t, seed = w.TEXT[lang], f"{reader.id}:{days}"
@@ -161,15 +161,19 @@ class Composer:
         first = w.first_name(reader.name)
         view = self._frame(event, reader, lang) | {
             "hello": Phrase(lang, w.pick(t["hello"], seed, "hello"), first=first),
-            "intro": Phrase(lang, w.pick(t["nudge_intro"], seed, "intro").replace("{days}", when), event=event.name),
+            "intro": Phrase(lang, w.pick(t["nudge_intro"], seed, "intro").replace("{days}", when), event=event.name)
+            if people else "",
             "people": [View(**self._person(reader, lang, c), **self._message(event, reader, lang, c))
                        for c in people],
+            "also_met": [View(**self._person(reader, lang, c), **self._message(event, reader, lang, c))
+                         for c in late],
+            "also_intro": Phrase(lang, t["also_met_intro"], event=event.name),
             "done_tip": t["nudge_done"],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
         subject = str(Phrase(lang, w.pick(t["nudge_subject"], seed, "subject").replace("{days}", when), first=first,
-                             names=[c.person.name for c in people], event=event.name))
-        return self._render("nudge", lang, subject, view, len(people))
+                             names=[c.person.name for c in (people + late)[:MAX_NUDGE_PEOPLE]], event=event.name))
+        return self._render("nudge", lang, subject, view, len(people) + len(late))
 
     # -- parts ----------------------------------------------------------------------------------
 

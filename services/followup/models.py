@@ -86,6 +86,9 @@ class Note(Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When the scan reached the server (its message's occurred_at, the same on every replay): a
+    # phone syncing after the follow-up went out makes a late meeting, told in the next nudge.
+    recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class FollowedUp(Base):

@@ -41,7 +41,7 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         session.merge(row)
     elif isinstance(event, ev.ScanRecorded):
         touch(session, event.event_id)
-        record_meeting(session, event)
+        record_meeting(session, event, parse_iso(envelope.occurred_at))
     elif isinstance(event, ev.AttendeeErased):
         erase(session, event.attendee_id)
 
@@ -51,7 +51,7 @@ def touch(session: Session, event_id: str) -> None:
     session.execute(sa.update(Event).where(Event.id == event_id).values(changed_at=utc_now()))
 
 
-def record_meeting(session: Session, scan: ev.ScanRecorded) -> None:
+def record_meeting(session: Session, scan: ev.ScanRecorded, recorded_at=None) -> None:
     if session.scalar(sa.select(sa.func.count()).select_from(Erased).where(
             Erased.attendee_id.in_((scan.scanner, scan.scanned)))):
         return  # one of them asked to be forgotten; a late or replayed scan must not bring them back
@@ -69,7 +69,7 @@ def record_meeting(session: Session, scan: ev.ScanRecorded) -> None:
                                                      Note.client_scan_id == scan.client_scan_id))
     if exists is None:
         session.add(Note(meeting_id=scan.meeting_id, scanner_id=scan.scanner, client_scan_id=scan.client_scan_id,
-                         note=scan.note, tags=list(scan.tags), scanned_at=met_at))
+                         note=scan.note, tags=list(scan.tags), scanned_at=met_at, recorded_at=recorded_at))
 
 
 def erase(session: Session, attendee_id: str) -> None:

@@ -105,6 +105,8 @@ TEXT = {
                         "{days} have passed since {event}. If you haven't yet, now is a good moment to write "
                         "to:"),
         "nudge_done": "Already in touch? Mark them as followed up and we won't mention them again.",
+        "also_met": "You also met",
+        "also_met_intro": "These meetings at {event} reached us after your follow-up email had gone out:",
     },
     "ar": {
         "q1": "«", "q2": "»",
@@ -149,6 +151,8 @@ TEXT = {
                         "علامة «تم التواصل» على هذه اللقاءات:",
                         "مضى {days} على {event}، وهذا وقت مناسب للتواصل مع:"),
         "nudge_done": "هل تواصلت بالفعل؟ يكفي الضغط على «تم التواصل» ولن نذكّرك بهذا اللقاء مجددًا.",
+        "also_met": "التقيت أيضًا",
+        "also_met_intro": "وصلتنا هذه اللقاءات في {event} بعد إرسال رسالة المتابعة إليك:",
     },
 }
 

@@ -1,4 +1,5 @@
-"""events.contact_email (Reply-To of the event's emails) and events.followup_at (its follow-up time).
+"""events.contact_email (Reply-To of the event's emails), events.followup_at (its follow-up time),
+notes.recorded_at (when a scan reached the server: late meetings go into the next nudge).
 
 Revision ID: 0003
 Revises: 0002
@@ -16,9 +17,13 @@ def upgrade():
     with op.batch_alter_table("events") as batch:
         batch.add_column(sa.Column("contact_email", sa.String(254), nullable=False, server_default=""))
         batch.add_column(sa.Column("followup_at", sa.DateTime(timezone=True)))
+    with op.batch_alter_table("notes") as batch:
+        batch.add_column(sa.Column("recorded_at", sa.DateTime(timezone=True)))
 
 
 def downgrade():
+    with op.batch_alter_table("notes") as batch:
+        batch.drop_column("recorded_at")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("followup_at")
         batch.drop_column("contact_email")
