@@ -1,7 +1,7 @@
 """The mail outbox: plan who gets which email, lease rows to a sender, record what happened.
 
-`plan()` turns closed events (after RAPPORT_FOLLOWUP_DELAY) into one queued "followup" row per
-consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes. The
+`plan()` turns closed events (at their follow-up time, schedule.py) into one queued "followup"
+row per consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes. The
 unique (attendee, campaign) key makes planning repeatable at will: a row is created once.
 
 `claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.followup.models import Attendee, Delivery, Event
+from services.followup.schedule import followup_time
 from shared import events as ev
 from shared.envelope import iso
 from shared.outbox import add_to_outbox
@@ -47,18 +48,24 @@ class Claimed:
     attempts: int
 
 
-def plan(session: Session, now: datetime, delay: timedelta, nudge_days: tuple[int, ...],
+def plan(session: Session, now: datetime, delay: timedelta | None, nudge_days: tuple[int, ...],
          settle: timedelta = SETTLE) -> int:
     """Queue every email that is due and not yet queued; how many rows were added.
 
-    An event's follow-ups are due `delay` after its close, once its attendees and scans have
-    stopped arriving for `settle` (the consumer reads three topics independently and may still be
-    catching up). Attendees who reach the read model after that still get theirs, for `LATE` more.
+    An event's follow-ups are due at its follow-up time (schedule.py: the organizer's choice, else
+    09:00 the morning after the close), or `delay` after its close when that override is given,
+    once its attendees and scans have stopped arriving for `settle` (the consumer reads three
+    topics independently and may still be catching up). Attendees who reach the read model after
+    that still get theirs, for `LATE` more.
     """
     added = 0
     quiet = sa.or_(Event.changed_at.is_(None), Event.changed_at <= now - settle)
-    due_events = session.scalars(sa.select(Event).where(Event.closed_at.is_not(None), Event.planned_at.is_(None),
-                                                        Event.closed_at <= now - delay, quiet)).all()
+    closed = sa.select(Event).where(Event.closed_at.is_not(None), Event.planned_at.is_(None), quiet)
+    if delay is not None:
+        due_events = session.scalars(closed.where(Event.closed_at <= now - delay)).all()
+    else:  # a handful of closed, unplanned events at any time: their times are worked out here
+        due_events = [e for e in session.scalars(closed.where(Event.closed_at <= now))
+                      if followup_time(e.closed_at, e.timezone, e.followup_at) <= now]
     for event in due_events:
         event.planned_at = now
     recent = session.scalars(sa.select(Event.id).where(Event.planned_at >= now - LATE, quiet)).all()

@@ -48,7 +48,7 @@ class Sender:
     overlapping (mailer.send_together) and their "sent" marks committed together."""
 
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
-                 delay: timedelta = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
+                 delay: timedelta | None = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
                  connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
@@ -197,7 +197,8 @@ def main() -> None:
     service = FollowupService(settings)
     migrate(service.engine, MIGRATIONS)
     sender = Sender(service.sessions, service.composer, SmtpSettings.from_url(settings.smtp_url), settings.mail_from,
-                    delay=timedelta(seconds=settings.followup_delay), nudge_days=settings.nudge_days,
+                    delay=None if settings.followup_delay is None else timedelta(seconds=settings.followup_delay),
+                    nudge_days=settings.nudge_days,
                     settle=timedelta(seconds=args.settle), lease=timedelta(seconds=args.lease),
                     connections=args.connections)
     stop = stop_on_signals()

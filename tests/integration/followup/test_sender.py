@@ -237,3 +237,38 @@ def test_starttls_and_auth_from_the_url(tmp_path):
             untrusted.send("a@example.org", "b@example.org", b"Subject: x\r\n\r\nx\r\n", lambda: None)
     finally:
         controller.stop()
+
+
+def test_without_the_delay_override_the_follow_up_waits_for_the_morning_after(world, service, smtp_server,
+                                                                              make_sender):
+    from services.followup.schedule import followup_time
+
+    small_event(world)
+    world.close(ago=timedelta(hours=5))  # Dubai: the first 09:00 at least 6 h after the close is still ahead
+    sender = make_sender(delay=None)
+    assert drain(sender) == {}
+    with service.sessions() as session:
+        from services.followup.models import Event
+        event = session.get(Event, world.event_id)
+        due = followup_time(event.closed_at, event.timezone, event.followup_at)
+        assert due > utc_now()
+        event.closed_at -= due - utc_now() + timedelta(seconds=1)  # as if that morning had come
+        session.commit()
+    assert drain(sender) == {"sent": 3}
+
+
+def test_an_organizers_follow_up_time_is_kept(world, service, smtp_server, make_sender):
+    from shared import events as ev
+    from shared.envelope import iso
+
+    small_event(world)
+    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
+                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
+                                language="en", followup_at=iso(utc_now() + timedelta(hours=2))))
+    world.close(ago=timedelta(days=2))  # the default morning has long passed; the chosen time has not
+    sender = make_sender(delay=None)
+    assert drain(sender) == {}
+    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
+                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
+                                language="en", followup_at=iso(utc_now() - timedelta(minutes=1))))
+    assert drain(sender) == {"sent": 3}
