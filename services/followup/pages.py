@@ -29,9 +29,9 @@ TEXT = {
            "gone": "This person is no longer listed."},
     "ar": {"unsubscribe_title": "إلغاء الاشتراك", "unsubscribe_ask": "إيقاف جميع رسائل المتابعة من {event}؟",
            "unsubscribe_button": "إلغاء الاشتراك", "unsubscribed": "تم: لن تصلك رسائل أخرى من {event}.",
-           "done_title": "تم التواصل", "done_ask": "وضع علامة «تم التواصل» على {name}؟ لن نذكّرك به مجددًا.",
+           "done_title": "تم التواصل", "done_ask": "وضع علامة «تم التواصل» على {name}؟ لن نذكّرك بهذا اللقاء مجددًا.",
            "done_button": "تم التواصل", "done": "شكرًا! وُضعت علامة «تم التواصل» على {name}.",
-           "gone": "هذا الشخص لم يعد مدرجًا."},
+           "gone": "هذا اللقاء لم يعد مدرجًا."},
 }
 
 
