@@ -9,7 +9,8 @@ Reply-To and one-click unsubscribe headers (RFC 8058); every header value is enc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 import binascii
 import uuid
 from email.utils import format_datetime, parseaddr
@@ -20,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from services.followup import messages, wording as w
+from services.followup.custom import Wording
 from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
 from services.followup.headers import mailbox, one_line, token, unstructured
 from services.followup.links import Links
@@ -36,6 +38,7 @@ View = SimpleNamespace
 TEMPLATE_TEXT = {lang: View(**texts) for lang, texts in w.TEXT.items()}
 SEPARATOR = {"en": "; ", "ar": "، "}
 FULL_WITHOUT_REASON = 3
+NO_WORDING = Wording()
 
 
 class Phrase:
@@ -86,6 +89,7 @@ class EventInfo:
     id: str
     name: str
     contact_email: str = ""  # the organizers' address: Reply-To of the event's emails
+    wording: Mapping[str, Wording] = field(default_factory=dict)  # the organizer's own, by language
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,11 @@ class Composer:
             "suggestions": [View(**self._suggestion(reader, lang, p, common)) for p, common in digest.suggestions],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
-        subject = str(Phrase(lang, w.pick(subject_options, seed, "subject"), first=first, event=event.name))
+        own = event.wording.get(lang, NO_WORDING)
+        if own.opening:
+            view["intro"] = Phrase(lang, own.opening, first=first, event=event.name)
+        subject = str(Phrase(lang, own.subject or w.pick(subject_options, seed, "subject"), first=first,
+                             event=event.name))
         mentioned = len(digest.met) + len(digest.met_you) + len(digest.suggestions)
         return self._render("followup", lang, subject, view, mentioned)
 
@@ -179,8 +187,10 @@ class Composer:
 
     def _frame(self, event: EventInfo, reader: Person, lang: str) -> dict:
         t = w.TEXT[lang]
+        signature = event.wording.get(lang, NO_WORDING).signature or t["signature"]
         return {"lang": lang, "dir": "rtl" if lang in RTL_LANGUAGES else "ltr", "t": TEMPLATE_TEXT[lang],
-                "event": event.name, "signature": Phrase(lang, t["signature"], event=event.name),
+                "event": event.name,
+                "signature": Phrase(lang, signature, event=event.name, first=w.first_name(reader.name)),
                 "why_this": Phrase(lang, t["why_this"], event=event.name),
                 "unsubscribe_url": self.links.unsubscribe(reader.id)}
 

@@ -132,3 +132,15 @@ class Delivery(Base):
     contacts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CustomWording(Base):
+    """An organizer's subject, opening paragraph and signature for one event and language ("" keeps ours)."""
+
+    __tablename__ = "wordings"
+    event_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(150), default="")
+    opening: Mapped[str] = mapped_column(sa.Text, default="")
+    signature: Mapped[str] = mapped_column(sa.String(150), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

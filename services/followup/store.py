@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from services.followup.compose import EventInfo
 from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
-from services.followup.models import Attendee, Delivery, Event, FollowedUp, Meeting, Note
+from services.followup.custom import Wording
+from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp, Meeting, Note
 from shared.events import FOLLOWUP_CAMPAIGN
 
 A = Attendee.__table__.c
@@ -34,7 +35,11 @@ def person(row) -> Person:
 
 def event_info(session: Session, event_id: str) -> EventInfo | None:
     row = session.get(Event, event_id)
-    return EventInfo(row.id, row.name, row.contact_email) if row else None
+    if row is None:
+        return None
+    own = {w.language: Wording(w.subject, w.opening, w.signature)
+           for w in session.scalars(sa.select(CustomWording).where(CustomWording.event_id == event_id))}
+    return EventInfo(row.id, row.name, row.contact_email, own)
 
 
 def _late(notes, followup_sent_at) -> bool:
