@@ -10,6 +10,7 @@ invisible characters.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 FSI, PDI = "\u2068", "\u2069"
 RTL_LANGUAGES = frozenset({"ar"})
@@ -33,6 +34,7 @@ def direction(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # the same names and event come back in every email of an event
 def runs_against(text: str, lang: str) -> bool:
     """True when some strong character of `text` runs against a sentence in `lang`."""
     against = ("L",) if lang in RTL_LANGUAGES else ("R", "AL")
