@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 import binascii
 import uuid
+from urllib.parse import quote
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import SimpleNamespace
@@ -138,11 +139,10 @@ class Composer:
             if n else "",
             "highlights": [View(**self._highlight(event, reader, lang, h.contact, h.reasons))
                            for h in highlights],
-            "others": [View(**self._person(reader, lang, c)) for c in digest.met if c.person.id not in full],
-            "met_you": [View(**self._person(reader, lang, c), line=Phrase(lang, t["met_you_line"], name=c.person.name,
-                                                                          event=event.name),
-                             **self._message(event, reader, lang, c))
-                        for c in digest.met_you],
+            # everyone else, and the people who met them: one compact line each, whose email link
+            # opens the suggested message ready to send
+            "others": [View(**self._person(reader, lang, c, event)) for c in digest.met if c.person.id not in full],
+            "met_you": [View(**self._person(reader, lang, c, event)) for c in digest.met_you],
             "nobody": Phrase(lang, t["nobody"], event=event.name) if digest.suggestions else "",
             "suggestions": [View(**self._suggestion(reader, lang, p, common)) for p, common in digest.suggestions],
             "closing": w.pick(t["closing"], seed, "closing"),
@@ -197,11 +197,16 @@ class Composer:
         return Composed(lang, subject, self._html[template].render(view), self._text[template].render(view),
                         view["unsubscribe_url"], mentioned)
 
-    def _person(self, reader: Person, lang: str, contact: Contact) -> dict:
+    def _person(self, reader: Person, lang: str, contact: Contact, event: EventInfo | None = None) -> dict:
+        """A person's entry; with `event`, its email link opens a message ready to send (compact lines)."""
         p, t = contact.person, w.TEXT[lang]
         shared = p.consent_share_contact
+        write = f"mailto:{quote(p.email, safe='@')}" if shared else ""
+        if shared and event is not None:
+            [first, *_] = messages.suggest(reader, contact, event.name)
+            write += f"?subject={quote(one_line(event.name))}&body={quote(first.text)}"
         return {"name": p.name, "role": " · ".join(x for x in (p.title, p.company) if x), "headline": p.headline,
-                "notes": list(contact.notes), "mutual": contact.mutual,
+                "notes": list(contact.notes), "mutual": contact.mutual, "write_url": write,
                 "email": p.email if shared else "", "vcard_url": self.links.vcard(reader.id, p.id) if shared else "",
                 "done_url": self.links.followed_up(reader.id, p.id), "done_label": t["mark_done"]}
 

@@ -89,7 +89,7 @@ TEXT = {
         "mutual_badge": "met both ways",
         "mark_done": "Mark as followed up",
         "met_you": "They met you: say hello?",
-        "met_you_line": "{name} saved you as someone they met at {event}.",
+        "met_you_tip": "They saved you as someone they met, and shared their contact details with you.",
         "nobody": "We did not see you scan anyone at {event}, and that's fine: some of the best conversations go "
                   "unrecorded. These people were there and share your interests; a short, friendly note is a "
                   "good way to start.",
@@ -137,7 +137,7 @@ TEXT = {
         "mutual_badge": "لقاء متبادل",
         "mark_done": "تم التواصل",
         "met_you": "لقاءات بادر بها الطرف الآخر: ما رأيك بكلمة ترحيب؟",
-        "met_you_line": "اسمك بين لقاءات {name} في {event}.",
+        "met_you_tip": "حُفظ اسمك في هذه اللقاءات، وبيانات التواصل متاحة لك.",
         "nobody": "لم نسجّل لك لقاءً في {event}، ولا بأس في ذلك؛ فكثير من أجمل الأحاديث لا يُدوَّن. "
                   "وهذه أسماء من الحضور لديهم اهتمامات مشتركة معك، ورسالة قصيرة ودودة بداية جميلة.",
         "shares": "اهتمام مشترك: {interests}",

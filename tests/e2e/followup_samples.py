@@ -38,6 +38,8 @@ NOTES = {
            "سألت عن برنامج التدريب", "صندوق مناخ، الإغلاق الثاني في مارس", "", "", "يعرف فريق Tabby", "", "",
            "", "", "", "", ""],
 }
+MET_YOU = [("Fatima Zahra Benali", "en", "Partnerships", "Wamda", "", ("fintech",), True),
+           ("ماجد الدوسري", "ar", "مستثمر", "", "", (), True)]  # scanned the reader, not scanned back
 TAGS = [("coffee later",), ("send a link",), (), ("hiring",), ("intro",), (), ("collaborate",), (), (), (), (), (),
         (), (), ()]
 
@@ -46,17 +48,22 @@ def composer() -> Composer:
     return Composer(Links("https://followup.example.org", TokenSigner("sample-signing-key-0123456789")))
 
 
-def sample(lang: str, n: int) -> tuple[EventInfo, Digest]:
-    """The follow-up digest of a reader (writing in `lang`) who scanned `n` people (up to 15)."""
+def sample(lang: str, n: int, met_you: int = 2) -> tuple[EventInfo, Digest]:
+    """The follow-up digest of a reader (writing in `lang`) who met `n` people (up to 17): `met_you`
+    of them scanned the reader without being scanned back, the reader scanned the others."""
     interests = ("fintech", "التعليم", "climate")
     reader = Person("reader000000001", "Huda Salem" if lang == "en" else "هدى سالم", "huda@example.org", lang,
                     interests=interests)
     contacts = []
-    for i, (name, language, title, company, headline, theirs, share) in enumerate(PEOPLE[:n]):
+    for i, (name, language, title, company, headline, theirs, share) in enumerate(PEOPLE[:n - met_you]):
         other = Person(f"person{i:09d}", name, f"p{i}@example.org", language, company, title, headline, theirs, share)
         note = NOTES[lang][i]
         contacts.append(Contact(other, i_scanned=True, they_scanned=i in (0, 3), met_at=MET + timedelta(minutes=i),
                                 notes=(note,) if note else (), tags=TAGS[i],
+                                shared_interests=shared_interests(reader.interests, theirs)))
+    for j, (name, language, title, company, headline, theirs, share) in enumerate(MET_YOU[:met_you]):
+        other = Person(f"metyou{j:09d}", name, f"m{j}@example.org", language, company, title, headline, theirs, share)
+        contacts.append(Contact(other, i_scanned=False, they_scanned=True, met_at=MET + timedelta(minutes=30 + j),
                                 shared_interests=shared_interests(reader.interests, theirs)))
     event = EventInfo("evt000000000001", "Gulf Product Summit" if lang == "en" else "ملتقى الرياض للمنتجات")
     return event, build_digest(reader, contacts)

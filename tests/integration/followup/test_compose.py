@@ -89,7 +89,7 @@ def test_people_who_met_you_only_if_they_agreed_to_share(world, service):
     world.scan(private, me)
     email = compose(service, world, me)
     assert "They met you: say hello?" in email.text
-    assert "Omar Khalil saved you" in email.text
+    assert "* Omar Khalil · " in email.text.split("== They met you: say hello? ==")[1]
     assert "Lina Haddad" not in email.text and "Omar's own note" not in email.text
 
 
@@ -154,3 +154,18 @@ def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
     assert message["From"].addresses[0].display_name == "فريق القمة"
     assert message["To"].addresses[0].display_name == "هدى سالم"
     assert not message.defects and all(not part.defects for part in message.walk())
+
+
+def test_a_compact_line_opens_the_suggested_message_ready_to_send(world, service):
+    from urllib.parse import unquote
+
+    me = world.attendee("Huda Salem")
+    people = [world.attendee(f"Person {i}", company="Careem") for i in range(7)]
+    for i, other in enumerate(people):
+        world.scan(me, other, note=f"private thought {i}")
+    email = compose(service, world, me)
+    compact = email.html.split("<h2>Also met</h2>")[1]
+    [link] = [href for href in re.findall(r'href="(mailto:[^"]+)"', compact) if people[6] in href]
+    body = unquote(link.split("body=", 1)[1])
+    assert body.startswith("Hi Person, it was good to meet you at Gulf Product Summit.")
+    assert "private thought" not in body and body.endswith("Best,\nHuda")

@@ -64,6 +64,6 @@ def test_a_latin_name_in_an_arabic_sentence_is_isolated_and_an_arabic_one_is_not
 
 def test_no_masculine_only_verbs_about_the_people_met():
     """Sentences about a named person use no verb that would be wrong for a woman."""
-    about_them = [w.TEXT["ar"][k] for k in ("met_you_line", "unreachable", "met_you", "shares")]
+    about_them = [w.TEXT["ar"][k] for k in ("met_you_tip", "unreachable", "met_you", "shares")]
     for masculine in ("حفظك", "التقى بهم", "يشاركك", "لم يشارك", "التقوا"):
         assert not any(masculine in text for text in about_them), masculine
