@@ -8,7 +8,8 @@ interests, half Arabic), then runs the real sender (plan, lease, load digests, c
 text, SMTP with connections reused) against a local SMTP server on loopback: Postfix's smtp-sink,
 the C server Postfix ships for measuring SMTP clients (deploy/rig/postfix.py); --smtp postfix puts a
 whole Postfix relay (queueing, then discarding) on the same 2 cores instead, --smtp aiosmtpd Python's.
-Prints emails/s, the split between composing and delivering, and peak RSS; then the same emails
+Prints emails/s, the split between composing and delivering, peak RSS, and the median and largest
+email in bytes and in phone screens (Chromium, 390 x 844); then the same emails
 from --senders `python -m services.followup.sender` processes (as deployed; their rate from the
 first to the last sent_at); then, on the same re-queued sample, one SMTP connection per email
 against reused connections, for the ratio.
@@ -94,6 +95,32 @@ def seed(service: FollowupService, attendees: int, rng: random.Random) -> str:
             conn.execute(sa.insert(Meeting), meetings[start:start + 5000])
             conn.execute(sa.insert(Note), notes[start:start + 5000])
     return event_id
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def report_sizes(sizes: list[tuple[int, int, str]]) -> None:
+    """Median and largest email: bytes on the wire, and phone screens (390 x 844) in Chromium."""
+    sizes.sort(key=lambda item: item[0])
+    picks = {"median": sizes[len(sizes) // 2], "largest": sizes[-1]}
+    screens = {}
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            for label, (_, _, html) in picks.items():
+                page = browser.new_page(viewport=PHONE)
+                page.set_content(html)
+                screens[label] = page.evaluate("document.documentElement.scrollHeight") / PHONE["height"]
+                page.close()
+            browser.close()
+    except Exception as exc:  # noqa: BLE001 - the figure is optional where there is no browser
+        print(f"  (phone screens not measured: {exc})")
+    for label, (size, contacts, _) in picks.items():
+        shown = f", {screens[label]:.1f} phone screens" if label in screens else ""
+        print(f"  {label} email: {size:,} bytes ({contacts} people){shown}")
 
 
 def requeue(service: FollowupService, count: int) -> None:
@@ -193,11 +220,14 @@ def main() -> None:
         with service.sessions() as session:
             readers = session.scalars(sa.select(Attendee).limit(2000)).all()
             digests = load_digests(session, readers)
+        sizes = []
         for reader in readers:
             composed = service.composer.compose(EventInfo("benchevt01", "Bench Summit"), digests[reader.id], "followup")
-            to_mime(composed, person(reader), settings.mail_from,
-                    message_id("followup", reader.id, settings.mail_from))
+            data = to_mime(composed, person(reader), settings.mail_from,
+                           message_id("followup", reader.id, settings.mail_from), campaign="followup")
+            sizes.append((len(data), composed.contacts, composed.html))
         compose_rate = len(readers) / (time.perf_counter() - started)
+        report_sizes(sizes)
 
         sender = Sender(service.sessions, service.composer, smtp, settings.mail_from, batch=args.batch,
                         connections=args.connections, nudge_days=(), settle=timedelta(0))

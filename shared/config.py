@@ -53,7 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_SCAN_GRACE", "86400",
             "Seconds after an event closes during which scans still count (phones syncing offline queues)."),
     Setting("RAPPORT_SCAN_RATE_LIMIT", "60", "Scans one attendee may record per minute."),
-    Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once)."),
+    Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once); "
+            "empty: each event's follow-up time (09:00 the morning after the close, or the organizer's)."),
     Setting("RAPPORT_NUDGE_DAYS", "7,30", "Days after the follow-up on which nudges go out."),
     Setting("RAPPORT_BIND", "127.0.0.1", "Address the services listen on (0.0.0.0 in containers)."),
     Setting("RAPPORT_WORKERS", "2", "gunicorn worker processes per service."),
@@ -88,7 +89,7 @@ class Settings:
     followup_url: str
     scan_grace: int
     scan_rate_limit: int
-    followup_delay: int
+    followup_delay: int | None  # None: each event's follow-up time
     nudge_days: tuple[int, ...]
     bind: str
     workers: int
@@ -121,7 +122,8 @@ class Settings:
             followup_url=raw["RAPPORT_FOLLOWUP_URL"].rstrip("/"),
             scan_grace=_int(raw, "RAPPORT_SCAN_GRACE", minimum=0),
             scan_rate_limit=_int(raw, "RAPPORT_SCAN_RATE_LIMIT", minimum=1),
-            followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0),
+            followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0) if raw["RAPPORT_FOLLOWUP_DELAY"].strip()
+            else None,
             nudge_days=_ints(raw, "RAPPORT_NUDGE_DAYS"),
             bind=raw["RAPPORT_BIND"],
             workers=_int(raw, "RAPPORT_WORKERS", minimum=1),

@@ -51,6 +51,8 @@ class EventCreated(Event):
     ends_at: Timestamp
     timezone: str
     language: str
+    contact_email: str = ""  # the organizers' address, Reply-To of the event's emails ("": none)
+    followup_at: str = ""  # ISO 8601 time of the follow-up emails ("": the morning after the close)
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,23 @@
-"""Organizer API of the follow-up service (bearer token): delivery status and email previews."""
+"""Organizer API of the follow-up service (bearer token): delivery status, email previews, and the
+organizer's own wording of the email (per event and language, with a live preview and a reset)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request
 
-from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, nudge_days
-from services.followup.models import Attendee, Delivery, Event, FollowedUp
+from services.followup import custom
+from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp
 from services.followup.store import event_info, load_digests
-from shared.web import DomainError, NotFound, int_arg, organizer_only
+from services.followup.wording import TEXT, language
+from shared.envelope import utc_now
+from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, nudge_days
+from shared.web import DomainError, InvalidInput, NotFound, int_arg, json_body, organizer_only
 
 bp = Blueprint("followup_api", __name__, url_prefix="/v1")
-STATUSES = ("queued", "sending", "sent", "failed", "skipped")
+STATUSES = ("queued", "sending", "finishing", "sent", "deferred", "unconfirmed", "failed", "skipped")
 MAX_PAGE = 1000
 
 
@@ -61,10 +67,12 @@ def followups(event_id):
             "items": items, "next_after": items[-1]["id"] if len(items) == limit else None}
 
 
-@bp.get("/events/<event_id>/attendees/<attendee_id>/followup/preview")
+@bp.route("/events/<event_id>/attendees/<attendee_id>/followup/preview", methods=["GET", "POST"])
 @organizer_only
 def preview(event_id, attendee_id):
-    """The email this attendee would receive now (also before the event closes)."""
+    """The email this attendee would receive now (also before the event closes). POST a draft
+    wording ({"subject", "opening", "signature"}, in the attendee's language) to see it with that,
+    without saving it: the organizer's live preview."""
     fmt = request.args.get("format", "html")
     if fmt not in ("html", "text", "json"):
         raise DomainError("format is html, text or json", code="invalid_input")
@@ -76,6 +84,8 @@ def preview(event_id, attendee_id):
         if reader is None or event is None or reader.event_id != event_id:
             raise NotFound(f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee")
         digest = load_digests(session, [reader])[attendee_id]
+    if request.method == "POST":
+        event = replace(event, wording={**event.wording, language(reader.language): checked_wording(json_body())})
     composed = s.composer.compose(event, digest, campaign)
     if composed is None:
         raise NotFound("no email would be sent: " + ("they met nobody, and nobody there shares their interests"
@@ -90,3 +100,63 @@ def preview(event_id, attendee_id):
     if fmt == "text":
         return Response(composed.text, mimetype="text/plain")
     return Response(composed.html, mimetype="text/html")
+
+
+def checked_wording(doc: dict) -> custom.Wording:
+    try:
+        return custom.validate(doc)
+    except custom.WordingRefused as refused:
+        raise InvalidInput(refused.errors) from None
+
+
+def known_event(session, event_id: str) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"no event {event_id!r} here (yet)", code="unknown_event")
+    return event
+
+
+def known_language(lang: str) -> str:
+    if lang not in TEXT:
+        raise NotFound(f"no language {lang!r}: {', '.join(TEXT)}", code="unknown_language")
+    return lang
+
+
+@bp.get("/events/<event_id>/followup/wording")
+@organizer_only
+def get_wording(event_id):
+    """The organizer's subject, opening and signature per language ("" where Rapport's text is used)."""
+    with service().sessions() as session:
+        known_event(session, event_id)
+        own = {w.language: w for w in session.scalars(sa.select(CustomWording).where(
+            CustomWording.event_id == event_id))}
+    return {lang: {"subject": own[lang].subject if lang in own else "",
+                   "opening": own[lang].opening if lang in own else "",
+                   "signature": own[lang].signature if lang in own else "",
+                   "default_signature": TEXT[lang]["signature"], "custom": lang in own} for lang in TEXT}
+
+
+@bp.put("/events/<event_id>/followup/wording/<lang>")
+@organizer_only
+def put_wording(event_id, lang):
+    lang, wording = known_language(lang), checked_wording(json_body())
+    with service().sessions() as session:
+        known_event(session, event_id)
+        row = session.get(CustomWording, (event_id, lang)) or CustomWording(event_id=event_id, language=lang)
+        row.subject, row.opening, row.signature, row.updated_at = (wording.subject, wording.opening,
+                                                                   wording.signature, utc_now())
+        session.merge(row)
+        session.commit()
+    return {"language": lang, **wording.__dict__}
+
+
+@bp.delete("/events/<event_id>/followup/wording/<lang>")
+@organizer_only
+def reset_wording(event_id, lang):
+    """Back to Rapport's text in this language."""
+    with service().sessions() as session:
+        known_event(session, event_id)
+        session.execute(sa.delete(CustomWording).where(CustomWording.event_id == event_id,
+                                                       CustomWording.language == known_language(lang)))
+        session.commit()
+    return "", 204

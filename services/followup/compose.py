@@ -2,24 +2,31 @@
 
 `Composer.followup()` and `Composer.nudge()` build a view (every sentence already chosen and
 filled in) and render it with Jinja2 templates; `to_mime()` makes the RFC 5322 message bytes with a
-stable Message-ID (a retried send is recognisably the same message) and one-click unsubscribe
-headers (RFC 8058).
+stable Message-ID (a retried send is recognisably the same message), the campaign, the event's
+Reply-To and one-click unsubscribe headers (RFC 8058); every header value is encoded or refused
+(headers.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 import binascii
 import uuid
-from email.utils import format_datetime, formataddr, parseaddr
+from urllib.parse import quote
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import SimpleNamespace
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
-from services.followup import wording as w
-from services.followup.digest import Contact, Digest, Person
+from services.followup import messages, wording as w
+from services.followup.custom import Wording
+from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
+from services.followup.headers import mailbox, one_line, token, unstructured
 from services.followup.links import Links
+from services.followup.scripts import RTL_LANGUAGES, isolate
 from shared.envelope import utc_now
 from shared.events import nudge_days
 
@@ -30,12 +37,58 @@ TEMPLATES = Path(__file__).with_name("templates")
 # failed lookup on every field of every person (a third of the rendering time).
 View = SimpleNamespace
 TEMPLATE_TEXT = {lang: View(**texts) for lang, texts in w.TEXT.items()}
+SEPARATOR = {"en": "; ", "ar": "، "}
+FULL_WITHOUT_REASON = 3
+NO_WORDING = Wording()
+
+
+class Phrase:
+    """A sentence with names in it, for both templates: as text (str) it isolates names of the
+    other script with FSI/PDI; in HTML (Jinja calls __html__) it escapes and wraps every name in
+    <bdi>. A list field becomes a joined list ("a, b and c" / "أ، ب وج"), each item isolated."""
+
+    __slots__ = ("lang", "template", "fields")
+
+    def __init__(self, lang: str, template: str, **fields):
+        self.lang, self.template, self.fields = lang, template, fields
+
+    def _fill(self, wrap) -> dict:
+        return {k: w.joined(self.lang, [wrap(x) for x in v]) if isinstance(v, (list, tuple)) else wrap(v)
+                for k, v in self.fields.items()}
+
+    def __str__(self) -> str:
+        return self.template.format(**self._fill(lambda v: isolate(str(v), self.lang)))
+
+    def __html__(self) -> str:
+        # Plain str.format over an escaped template and escaped values (Markup.format escapes
+        # again, at a fifth of the email's rendering time): the result is as safe.
+        return Markup(str(escape(self.template)).format(**self._fill(lambda v: f"<bdi>{escape(v)}</bdi>")))
+
+    def __bool__(self) -> bool:
+        return bool(self.template)
+
+
+class Joined:
+    """Phrases after a lead, with a separator between them, for both templates like Phrase."""
+
+    __slots__ = ("lead", "separator", "parts")
+
+    def __init__(self, lead: str, separator: str, parts: list[Phrase]):
+        self.lead, self.separator, self.parts = lead, separator, parts
+
+    def __str__(self) -> str:
+        return self.lead + self.separator.join(map(str, self.parts))
+
+    def __html__(self) -> str:
+        return Markup(str(escape(self.lead)) + str(escape(self.separator)).join(p.__html__() for p in self.parts))
 
 
 @dataclass(frozen=True)
 class EventInfo:
     id: str
     name: str
+    contact_email: str = ""  # the organizers' address: Reply-To of the event's emails
+    wording: Mapping[str, Wording] = field(default_factory=dict)  # the organizer's own, by language
 
 
 @dataclass(frozen=True)
@@ -55,6 +108,7 @@ class Composer:
         self.links = links
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        env.filters["iso"] = isolate  # plain text: {{ p.name|iso(lang) }} (HTML uses <bdi>)
         self._html = {name: env.get_template(f"{name}.html") for name in ("followup", "nudge")}
         self._text = {name: env.get_template(f"{name}.txt") for name in ("followup", "nudge")}
 
@@ -66,59 +120,76 @@ class Composer:
     # -- the follow-up ------------------------------------------------------------------------
 
     def followup(self, event: EventInfo, digest: Digest) -> Composed | None:
+        """Each person once: the highlights in full (notes, why, a message to send), everyone else
+        they met as one compact line, then the people who met them."""
         if not digest.has_content:
             return None
         reader, lang = digest.reader, w.language(digest.reader.language)
         t, seed = w.TEXT[lang], reader.id
         first = w.first_name(reader.name)
         subject_options = t["subject"] if digest.met or digest.met_you else t["subject_nobody"]
+        # Nobody stood out (no notes, tags, shared interests or mutual scans): the first few are
+        # still worth a message, so the email always has someone to write to.
+        highlights = digest.highlights or tuple(Highlight(c, ()) for c in digest.met[:FULL_WITHOUT_REASON])
+        full = {h.contact.person.id for h in highlights}
+        n = len(digest.met)
         view = self._frame(event, reader, lang) | {
-            "hello": w.pick(t["hello"], seed, "hello").format(first=first),
-            "intro": w.pick(t["intro"], seed, "intro").format(event=event.name, count=w.people(lang, len(digest.met)))
-            if digest.met else "",
+            "hello": Phrase(lang, w.pick(t["hello"], seed, "hello"), first=first),
+            "intro": Phrase(lang, t["intro"][w.category(lang, n)].replace("{n}", str(n)), event=event.name)
+            if n else "",
             "highlights": [View(**self._highlight(event, reader, lang, h.contact, h.reasons))
-                           for h in digest.highlights],
-            "everyone": [View(**self._person(reader, lang, c)) for c in digest.met],
-            "met_you": [View(**self._person(reader, lang, c), line=t["met_you_line"].format(
-                name=c.person.name, event=event.name), suggestion=self._opener(event, reader, lang, c))
-                for c in digest.met_you],
-            "nobody": t["nobody"].format(event=event.name) if digest.suggestions else "",
+                           for h in highlights],
+            # everyone else, and the people who met them: one compact line each, whose email link
+            # opens the suggested message ready to send
+            "others": [View(**self._person(reader, lang, c, event)) for c in digest.met if c.person.id not in full],
+            "met_you": [View(**self._person(reader, lang, c, event)) for c in digest.met_you],
+            "nobody": Phrase(lang, t["nobody"], event=event.name) if digest.suggestions else "",
             "suggestions": [View(**self._suggestion(reader, lang, p, common)) for p, common in digest.suggestions],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
-        subject = w.pick(subject_options, seed, "subject").format(first=first, event=event.name)
+        own = event.wording.get(lang, NO_WORDING)
+        if own.opening:
+            view["intro"] = Phrase(lang, own.opening, first=first, event=event.name)
+        subject = str(Phrase(lang, own.subject or w.pick(subject_options, seed, "subject"), first=first,
+                             event=event.name))
         mentioned = len(digest.met) + len(digest.met_you) + len(digest.suggestions)
         return self._render("followup", lang, subject, view, mentioned)
 
     # -- a nudge ------------------------------------------------------------------------------
 
     def nudge(self, event: EventInfo, digest: Digest, days: int) -> Composed | None:
-        people = digest.nudge_people()
-        if not people:
+        people, late = digest.nudge_people(), digest.late_met
+        if not people and not late:
             return None  # everyone is marked followed up (or they met nobody): no nudge
         reader, lang = digest.reader, w.language(digest.reader.language)
         t, seed = w.TEXT[lang], f"{reader.id}:{days}"
         when = w.days(lang, days)
-        names = w.joined(lang, [c.person.name for c in people])
+        first = w.first_name(reader.name)
         view = self._frame(event, reader, lang) | {
-            "hello": w.pick(t["hello"], seed, "hello").format(first=w.first_name(reader.name)),
-            "intro": w.pick(t["nudge_intro"], seed, "intro").format(days=when, event=event.name),
-            "people": [View(**self._person(reader, lang, c), suggestion=self._opener(event, reader, lang, c))
+            "hello": Phrase(lang, w.pick(t["hello"], seed, "hello"), first=first),
+            "intro": Phrase(lang, w.pick(t["nudge_intro"], seed, "intro").replace("{days}", when), event=event.name)
+            if people else "",
+            "people": [View(**self._person(reader, lang, c), **self._message(event, reader, lang, c))
                        for c in people],
+            "also_met": [View(**self._person(reader, lang, c), **self._message(event, reader, lang, c))
+                         for c in late],
+            "also_intro": Phrase(lang, t["also_met_intro"], event=event.name),
             "done_tip": t["nudge_done"],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
-        subject = w.pick(t["nudge_subject"], seed, "subject").format(
-            first=w.first_name(reader.name), names=names, days=when, event=event.name)
-        return self._render("nudge", lang, subject, view, len(people))
+        subject = str(Phrase(lang, w.pick(t["nudge_subject"], seed, "subject").replace("{days}", when), first=first,
+                             names=[c.person.name for c in (people + late)[:MAX_NUDGE_PEOPLE]], event=event.name))
+        return self._render("nudge", lang, subject, view, len(people) + len(late))
 
     # -- parts ----------------------------------------------------------------------------------
 
     def _frame(self, event: EventInfo, reader: Person, lang: str) -> dict:
         t = w.TEXT[lang]
-        return {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "t": TEMPLATE_TEXT[lang], "event": event.name,
-                "signature": t["signature"].format(event=event.name),
-                "why_this": t["why_this"].format(event=event.name),
+        signature = event.wording.get(lang, NO_WORDING).signature or t["signature"]
+        return {"lang": lang, "dir": "rtl" if lang in RTL_LANGUAGES else "ltr", "t": TEMPLATE_TEXT[lang],
+                "event": event.name,
+                "signature": Phrase(lang, signature, event=event.name, first=w.first_name(reader.name)),
+                "why_this": Phrase(lang, t["why_this"], event=event.name),
                 "unsubscribe_url": self.links.unsubscribe(reader.id)}
 
     def _render(self, template: str, lang: str, subject: str, view: dict, mentioned: int) -> Composed:
@@ -126,74 +197,53 @@ class Composer:
         return Composed(lang, subject, self._html[template].render(view), self._text[template].render(view),
                         view["unsubscribe_url"], mentioned)
 
-    def _person(self, reader: Person, lang: str, contact: Contact) -> dict:
+    def _person(self, reader: Person, lang: str, contact: Contact, event: EventInfo | None = None) -> dict:
+        """A person's entry; with `event`, its email link opens a message ready to send (compact lines)."""
         p, t = contact.person, w.TEXT[lang]
         shared = p.consent_share_contact
+        write = f"mailto:{quote(p.email, safe='@')}" if shared else ""
+        if shared and event is not None:
+            [first, *_] = messages.suggest(reader, contact, event.name)
+            write += f"?subject={quote(one_line(event.name))}&body={quote(first.text)}"
         return {"name": p.name, "role": " · ".join(x for x in (p.title, p.company) if x), "headline": p.headline,
-                "notes": list(contact.notes), "tags": ", ".join(contact.tags),
-                "in_common": w.joined(lang, list(contact.shared_interests)), "mutual": contact.mutual,
+                "notes": list(contact.notes), "mutual": contact.mutual, "write_url": write,
                 "email": p.email if shared else "", "vcard_url": self.links.vcard(reader.id, p.id) if shared else "",
                 "done_url": self.links.followed_up(reader.id, p.id), "done_label": t["mark_done"]}
 
     def _highlight(self, event: EventInfo, reader: Person, lang: str, contact: Contact,
                    reasons: tuple[str, ...]) -> dict:
         t = w.TEXT[lang]
-        said = [t["reason"][r].format(interests=w.joined(lang, list(contact.shared_interests)),
-                                      tags=", ".join(contact.tags)) for r in reasons]
-        return self._person(reader, lang, contact) | {
-            "why": t["why"] + ("، " if lang == "ar" else "; ").join(said),
-            "suggestion": self._opener(event, reader, lang, contact)}
+        # "met both ways" is the badge beside the name and the note is shown: the why says the rest.
+        said = [Phrase(lang, t["reason"][r], interests=list(contact.shared_interests), tags=list(contact.tags))
+                for r in reasons if r not in ("mutual", "note")]
+        return self._person(reader, lang, contact) | {"why": Joined(t["why"], SEPARATOR[lang], said) if said else ""} \
+            | self._message(event, reader, lang, contact)
 
-    def _opener(self, event: EventInfo, reader: Person, lang: str, contact: Contact) -> str:
-        """A first message that gives before it asks: value first, then the coffee."""
-        t, p = w.TEXT[lang], contact.person
-        seed = (reader.id, p.id)
-        fill = {"name": w.first_name(p.name), "event": event.name}
-        if contact.notes:
-            opener = w.pick(t["opener_note"], *seed, "o").format(topic=w.topic_of(contact.notes[-1]), **fill)
-        elif contact.shared_interests:
-            opener = w.pick(t["opener_interest"], *seed, "o").format(interest=contact.shared_interests[0], **fill)
-        elif p.headline:
-            opener = w.pick(t["opener_headline"], *seed, "o").format(headline=p.headline, **fill)
-        else:
-            opener = w.pick(t["opener_plain"], *seed, "o").format(**fill)
-        return opener + " " + w.pick(t["ask"], *seed, "a")
+    def _message(self, event: EventInfo, reader: Person, lang: str, contact: Contact) -> dict:
+        """The message to send them (in their language first), or how to reach them instead."""
+        t = w.TEXT[lang]
+        suggested = messages.suggest(reader, contact, event.name)
+        if suggested is None:
+            return {"messages": [], "unreachable": Phrase(lang, t["unreachable"], name=contact.person.name,
+                                                          event=event.name)}
+        return {"messages": [View(lang=s.language, dir="rtl" if s.language in RTL_LANGUAGES else "ltr", text=s.text,
+                                  body=s.text.split("\n\n")[0], sign=s.text.split("\n\n")[-1].replace("\n", " "))
+                             for s in suggested],
+                "add_link": t["add_link"] if "send a link" in {x.casefold() for x in contact.tags} else "",
+                "unreachable": ""}
 
     def _suggestion(self, reader: Person, lang: str, person: Person, common: tuple[str, ...]) -> dict:
         t = w.TEXT[lang]
         return {"name": person.name, "role": " · ".join(x for x in (person.title, person.company) if x),
                 "headline": person.headline, "email": person.email,
                 "vcard_url": self.links.vcard(reader.id, person.id),
-                "shares": t["shares"].format(interests=w.joined(lang, list(common)))}
+                "shares": Phrase(lang, t["shares"], interests=list(common))}
 
 
 def message_id(campaign: str, attendee_id: str, mail_from: str) -> str:
     """The same for every attempt at one email, so a receiving client can drop a repeat."""
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "rapport.invalid"
     return f"<{campaign}.{attendee_id}@{domain}>"
-
-
-def _address(name: str, addr: str) -> str:
-    return formataddr((name, addr), charset="utf-8")
-
-
-WORD_BYTES = 45  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 60 base64 characters + "?=" stays under 75
-
-
-def _header(value: str) -> str:
-    """An unstructured header value: as is when ASCII, else RFC 2047 "B" encoded words, one per
-    line, each cut between characters (email.header.Header does the same in ~0.1 ms a subject)."""
-    if value.isascii():
-        return value
-    words, word = [], b""
-    for char in value:
-        encoded = char.encode("utf-8")
-        if len(word) + len(encoded) > WORD_BYTES:
-            words.append(word)
-            word = b""
-        word += encoded
-    words.append(word)
-    return "\r\n ".join(f"=?utf-8?b?{binascii.b2a_base64(w, newline=False).decode()}?=" for w in words)
 
 
 def _part(content_type: str, body: str) -> bytes:
@@ -203,21 +253,30 @@ def _part(content_type: str, body: str) -> bytes:
             .encode() + b"\r\n".join(lines) + b"\r\n")
 
 
-def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str) -> bytes:
+def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str, *, campaign: str,
+            event: EventInfo | None = None) -> bytes:
     """The message as SMTP sends it: multipart/alternative (plain text, then HTML), UTF-8 bodies
     in base64 and RFC 2047 headers, so it is 7-bit clean for any relay.
 
+    From is the event's name at our sending address (people know the event, not Rapport), Reply-To
+    the event's contact address, so a reply reaches the organizers. Every value goes through
+    headers.py: free text flattened and encoded, addresses and tokens checked (HeaderRefused).
     Built directly rather than through email.message.EmailMessage, which spends ~4 ms a message
     re-parsing the headers it is given; the tests read every message back with the email package.
     """
     name, addr = parseaddr(mail_from)
+    if event is not None and one_line(event.name):
+        name = event.name
     boundary = f"=_rapport_{uuid.uuid4().hex}"
-    headers = (("From", _address(name, addr)), ("To", _address(reader.name, reader.email)),
-               ("Subject", _header(composed.subject)), ("Date", format_datetime(utc_now())),
-               ("Message-ID", msg_id), ("MIME-Version", "1.0"), ("Content-Language", composed.language),
-               ("List-Unsubscribe", f"<{composed.unsubscribe_url}>"),
-               ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), ("Auto-Submitted", "auto-generated"),
-               ("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
+    headers = [("From", mailbox(name, addr)), ("To", mailbox(reader.name, reader.email))]
+    if event is not None and event.contact_email:
+        headers.append(("Reply-To", mailbox(event.name, event.contact_email)))
+    headers += [("Subject", unstructured(composed.subject)), ("Date", format_datetime(utc_now())),
+                ("Message-ID", token(msg_id)), ("MIME-Version", "1.0"),
+                ("Content-Language", token(composed.language)), ("X-Rapport-Campaign", token(campaign)),
+                ("List-Unsubscribe", f"<{token(composed.unsubscribe_url)}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), ("Auto-Submitted", "auto-generated"),
+                ("Content-Type", f'multipart/alternative; boundary="{boundary}"')]
     head = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
     sep = f"--{boundary}\r\n".encode()
     return (head + b"\r\n" + sep + _part("text/plain", composed.text) + sep + _part("text/html", composed.html)

@@ -1,12 +1,15 @@
 """The mail outbox: plan who gets which email, lease rows to a sender, record what happened.
 
-`plan()` turns closed events (after RAPPORT_FOLLOWUP_DELAY) into one queued "followup" row per
-consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes. The
+`plan()` turns closed events (at their follow-up time, schedule.py) into one queued "followup"
+row per consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes. The
 unique (attendee, campaign) key makes planning repeatable at will: a row is created once.
 
 `claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
-sender died) are due again. `mark_sent()` is committed from inside the SMTP transaction, before
-the message is final (see mailer.py); `mark_retry()` undoes or reschedules it.
+sender died) are due again. `mark_final()` is committed from inside the SMTP transaction, just
+before the final dot (see mailer.py); `mark_sent()` only once the server answered 250 after it;
+`mark_retry()` defers or fails it when the server refused, `mark_unconfirmed()` when its answer
+was lost. Statuses: queued -> sending -> finishing -> sent | deferred (-> sending ...) | failed
+| unconfirmed; skipped.
 Every outcome also goes to rapport.followups through the service's outbox, in the same commit.
 """
 
@@ -19,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.followup.models import Attendee, Delivery, Event
+from services.followup.schedule import followup_time
 from shared import events as ev
 from shared.envelope import iso
 from shared.outbox import add_to_outbox
@@ -44,18 +48,24 @@ class Claimed:
     attempts: int
 
 
-def plan(session: Session, now: datetime, delay: timedelta, nudge_days: tuple[int, ...],
+def plan(session: Session, now: datetime, delay: timedelta | None, nudge_days: tuple[int, ...],
          settle: timedelta = SETTLE) -> int:
     """Queue every email that is due and not yet queued; how many rows were added.
 
-    An event's follow-ups are due `delay` after its close, once its attendees and scans have
-    stopped arriving for `settle` (the consumer reads three topics independently and may still be
-    catching up). Attendees who reach the read model after that still get theirs, for `LATE` more.
+    An event's follow-ups are due at its follow-up time (schedule.py: the organizer's choice, else
+    09:00 the morning after the close), or `delay` after its close when that override is given,
+    once its attendees and scans have stopped arriving for `settle` (the consumer reads three
+    topics independently and may still be catching up). Attendees who reach the read model after
+    that still get theirs, for `LATE` more.
     """
     added = 0
     quiet = sa.or_(Event.changed_at.is_(None), Event.changed_at <= now - settle)
-    due_events = session.scalars(sa.select(Event).where(Event.closed_at.is_not(None), Event.planned_at.is_(None),
-                                                        Event.closed_at <= now - delay, quiet)).all()
+    closed = sa.select(Event).where(Event.closed_at.is_not(None), Event.planned_at.is_(None), quiet)
+    if delay is not None:
+        due_events = session.scalars(closed.where(Event.closed_at <= now - delay)).all()
+    else:  # a handful of closed, unplanned events at any time: their times are worked out here
+        due_events = [e for e in session.scalars(closed.where(Event.closed_at <= now))
+                      if followup_time(e.closed_at, e.timezone, e.followup_at) <= now]
     for event in due_events:
         event.planned_at = now
     recent = session.scalars(sa.select(Event.id).where(Event.planned_at >= now - LATE, quiet)).all()
@@ -94,8 +104,13 @@ def _queue(session: Session, event_id: str, readers: list[str], campaign: str, n
 
 
 def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-    """Lease up to `limit` due rows to the caller (commits)."""
-    due = sa.or_(sa.and_(Delivery.status == "queued", Delivery.due_at <= now),
+    """Lease up to `limit` due rows to the caller (commits). A "finishing" row whose lease ran out
+    (its sender died between recording the final dot and the server's answer) is not due: it
+    becomes "unconfirmed", since its dot may have reached the server."""
+    session.execute(sa.update(Delivery).where(Delivery.status == "finishing", Delivery.lease_until < now).values(
+        status="unconfirmed", lease_until=None, last_error="the sender stopped after the final dot; "
+                                                           "whether the server took the email is unknown"))
+    due = sa.or_(sa.and_(Delivery.status.in_(("queued", "deferred")), Delivery.due_at <= now),
                  sa.and_(Delivery.status == "sending", Delivery.lease_until < now))
     query = (sa.select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
              .with_for_update(skip_locked=True))  # concurrent senders take different rows
@@ -107,10 +122,11 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
     return claimed
 
 
-def mark_sent(session: Session, sent: list[tuple[Claimed, str, int]], now: datetime) -> list[bool]:
-    """Record emails as sent: (row, message id, people mentioned) each. For each, False if this
-    sender no longer holds the row (another took it over when the lease ran out), so it must not
-    be sent. The caller commits, before the messages are final (see mailer.py).
+def mark_final(session: Session, sent: list[tuple[Claimed, str, int]], now: datetime) -> list[bool]:
+    """Record that these emails are about to get their final dot: (row, message id, people
+    mentioned) each. For each, False if this sender no longer holds the row (another took it over
+    when the lease ran out), so it must not be finished. The caller commits, before the dots go
+    out (see mailer.py). A "finishing" row is never claimed again: it is sent twice by nobody.
 
     A window at a time (Core statements, executemany): every connection in it waits on this commit."""
     table = Delivery.__table__
@@ -121,24 +137,43 @@ def mark_sent(session: Session, sent: list[tuple[Claimed, str, int]], now: datet
     mine = [item for item, ok in zip(sent, held) if ok]
     if mine:
         session.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(
-            status="sent", sent_at=now, message_id=sa.bindparam("msg_id"), contacts=sa.bindparam("n"),
-            lease_until=None, last_error=""), [{"row_id": row.id, "msg_id": msg_id, "n": n} for row, msg_id, n in mine])
-        add_to_outbox(session, *(ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
-                                                 campaign=row.campaign, sent_at=iso(now)) for row, _, _ in mine))
+            status="finishing", message_id=sa.bindparam("msg_id"), contacts=sa.bindparam("n")),
+            [{"row_id": row.id, "msg_id": msg_id, "n": n} for row, msg_id, n in mine])
     return held
 
 
+def mark_sent(session: Session, rows: list[Claimed], now: datetime) -> None:
+    """The server accepted these emails (its reply after the final dot): sent, and said so on
+    rapport.followups in the same commit (the caller commits)."""
+    if not rows:
+        return
+    table = Delivery.__table__
+    session.execute(sa.update(table).where(table.c.id.in_([row.id for row in rows]), table.c.status == "finishing")
+                    .values(status="sent", sent_at=now, lease_until=None, last_error=""))
+    add_to_outbox(session, *(ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
+                                             campaign=row.campaign, sent_at=iso(now)) for row in rows))
+
+
+def mark_unconfirmed(session: Session, row: Claimed, reason: str) -> None:
+    """The final dot went out but the server's answer never came: it may be in the inbox or not.
+    Not "sent" (that would be a guess) and not sent again (that could double it). Commits."""
+    session.execute(sa.update(Delivery).where(Delivery.id == row.id, Delivery.status == "finishing").values(
+        status="unconfirmed", lease_until=None, last_error=reason[:1000]))
+    session.commit()
+
+
 def mark_retry(session: Session, row: Claimed, reason: str, now: datetime, *, permanent: bool = False) -> str:
-    """The send failed: try again later, or give up after MAX_ATTEMPTS (or at once if permanent)."""
+    """The send failed (the server refused it, before or after the final dot, or could not be
+    reached): deferred to a later try, or failed after MAX_ATTEMPTS (or at once if permanent)."""
     failed = permanent or row.attempts >= MAX_ATTEMPTS
-    session.execute(sa.update(Delivery).where(Delivery.id == row.id).values(
-        status="failed" if failed else "queued", due_at=now + backoff(row.attempts), lease_until=None,
+    session.execute(sa.update(Delivery).where(Delivery.id == row.id, Delivery.attempts == row.attempts).values(
+        status="failed" if failed else "deferred", due_at=now + backoff(row.attempts), lease_until=None,
         last_error=reason[:1000], sent_at=None))
     if failed:
         add_to_outbox(session, ev.FollowupFailed(event_id=row.event_id, attendee_id=row.attendee_id,
                                                  campaign=row.campaign, reason=reason[:500], attempts=row.attempts))
     session.commit()
-    return "failed" if failed else "queued"
+    return "failed" if failed else "deferred"
 
 
 def mark_skipped(session: Session, row: Claimed, reason: str) -> None:

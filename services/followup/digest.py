@@ -44,6 +44,7 @@ class Contact:
     tags: tuple[str, ...] = ()
     shared_interests: tuple[str, ...] = ()
     followed_up: bool = False
+    late: bool = False  # the reader's scan of them arrived after the reader's follow-up was sent
 
     @property
     def mutual(self) -> bool:
@@ -73,10 +74,16 @@ class Digest:
         return bool(self.met or self.met_you or self.suggestions)
 
     def nudge_people(self) -> tuple[Contact, ...]:
-        """The few people a nudge is about: the top of the list not yet marked followed up."""
+        """The few people a nudge is about: the top of the list not yet marked followed up (the
+        follow-up told them already; late meetings are `late_met`)."""
         ranked = [h.contact for h in self.highlights] + [c for c in self.met if c not in
                                                           {h.contact for h in self.highlights}]
-        return tuple(c for c in ranked if not c.followed_up)[:MAX_NUDGE_PEOPLE]
+        return tuple(c for c in ranked if not c.followed_up and not c.late)[:MAX_NUDGE_PEOPLE]
+
+    @property
+    def late_met(self) -> tuple[Contact, ...]:
+        """People whose scans arrived after the follow-up was sent: every one, in the next nudge."""
+        return tuple(c for c in self.met if c.late and not c.followed_up)
 
 
 def shared_interests(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:

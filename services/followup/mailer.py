@@ -1,21 +1,29 @@
-"""SMTP delivery that marks a message sent at the one moment that cannot double it.
+"""SMTP delivery whose records never claim more than happened, and never send an email twice.
 
 An SMTP server acts on a message only when it receives the final "." of DATA; if the connection
 drops before that, the message is thrown away. So `SmtpTransport.send` sends the envelope and the
-whole message except that dot, then calls `commit` (the caller durably records "sent"), and only
-then sends the dot. A sender killed before `commit` returns leaves nothing delivered and nothing
-recorded: the message is sent again later. Killed after, the dot is a single write away: the
-record is already there. What remains is the few microseconds between the two, instead of the
-whole server round trip and database commit of the usual "send, then record" order.
-This relies on what real relays (Postfix, Exim) do: a message whose final dot has arrived is
-queued even if the client is gone before the "250" reply.
+whole message except that dot, then calls `commit` (the caller durably records "finishing": this
+row's dot is about to go, no other sender may take it), then sends the dot and reads the server's
+answer. Only a "250" after the dot makes the caller record "sent" (and say so on the bus):
+
+- killed before `commit` returns: nothing delivered, nothing recorded; the row's lease runs out
+  and it is sent again later;
+- a 4xx or 5xx after the dot: the server did not take it; the caller defers or fails the row;
+- the answer is lost (the connection drops, the sender is killed after the dot): whether the
+  server queued it cannot be known (real relays, Postfix and Exim, queue a message whose dot has
+  arrived even if the client is gone before the "250"). The row is "unconfirmed": not "sent",
+  because that might be false, and not sent again, because that might double it. A "finishing"
+  row whose lease ran out becomes "unconfirmed" the same way (delivery.claim);
+- accepted, but the "sent" commit fails: the row stays "finishing", then "unconfirmed".
+The one window left where an email is recorded "finishing" but its dot never left is the few
+microseconds between the commit and the write of the dot.
 
 `send_together` does this for many messages on many connections from one thread: each SMTP step
 goes out on every connection before any answer is read, so the round trips overlap, and one
 transaction records a whole round of messages.
 
-If the server then refuses the message (a 4xx or 5xx after the dot), `SmtpRefused` tells the
-caller to undo its record. Connections are reused (a window of them per sender), reopened when the
+A refusal (a 4xx or 5xx, before or after the dot) comes back as `SmtpRefused`, a lost answer as
+`SentButUnconfirmed`. Connections are reused (a window of them per sender), reopened when the
 server drops them and after `MAX_PER_CONNECTION` messages; STARTTLS, implicit TLS and AUTH come
 from the URL: `smtp://[user:pass@]host:port[?starttls=1][&cafile=/path/ca.pem]` or `smtps://...`.
 """
@@ -134,6 +142,9 @@ class SmtpTransport:
             self._smtp = self._connect()
 
     def _mail(self, sender: str, recipient: str) -> None:
+        for addr in (sender, recipient):  # a line break here would be a command of its own
+            if any(c.isspace() or not c.isprintable() or c in "<>" for c in addr):
+                raise SmtpRefused(553, f"not a usable address: {addr!r}", "address")
         options = ""
         if not (sender + recipient).isascii():
             if not self._smtp.has_extn("smtputf8"):
@@ -163,7 +174,7 @@ class NotSent(Exception):
 
 
 class SentButUnconfirmed(Exception):
-    """Recorded as sent and its final dot went out, but the server's answer was lost."""
+    """Its final dot went out (or may have), but the server's answer was lost: delivery unknown."""
 
 
 def send_together(transports: list[SmtpTransport], jobs: list[Job],

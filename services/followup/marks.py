@@ -21,7 +21,8 @@ def unsubscribe(session: Session, reader: Attendee, now: datetime) -> bool:
     if reader.unsubscribed_at is not None:
         return False
     reader.unsubscribed_at = now
-    session.execute(sa.update(Delivery).where(Delivery.attendee_id == reader.id, Delivery.status == "queued").values(
+    session.execute(sa.update(Delivery).where(Delivery.attendee_id == reader.id,
+                                              Delivery.status.in_(("queued", "deferred"))).values(
         status="skipped", last_error="unsubscribed"))
     add_to_outbox(session, ev.FollowupUnsubscribed(event_id=reader.event_id, attendee_id=reader.id, campaign="all"))
     return True

@@ -26,6 +26,9 @@ class Event(Base):
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")  # Reply-To of its emails
+    # When its follow-up goes out, if the organizer chose (else the morning after the close).
+    followup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # When the planner queued this event's follow-up emails (once; nudges are planned per attendee).
     planned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -83,6 +86,9 @@ class Note(Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When the scan reached the server (its message's occurred_at, the same on every replay): a
+    # phone syncing after the follow-up went out makes a late meeting, told in the next nudge.
+    recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class FollowedUp(Base):
@@ -126,3 +132,15 @@ class Delivery(Base):
     contacts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CustomWording(Base):
+    """An organizer's subject, opening paragraph and signature for one event and language ("" keeps ours)."""
+
+    __tablename__ = "wordings"
+    event_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(150), default="")
+    opening: Mapped[str] = mapped_column(sa.Text, default="")
+    signature: Mapped[str] = mapped_column(sa.String(150), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -25,8 +25,9 @@ def document() -> dict:
                             "attendee, and gentle nudges. Organizer endpoints take `Authorization: Bearer "
                             "<RAPPORT_ADMIN_TOKEN>`.", {
         "/v1/events/{event_id}/followups": {"get": {
-            "summary": "Delivery status: counts per status (queued, sending, sent, failed, skipped) and campaign, "
-                       "unsubscribed attendees, and one item per email, paged by id",
+            "summary": "Delivery status: counts per status (queued, sending, finishing, sent, deferred, "
+                       "unconfirmed, failed, skipped) and campaign, unsubscribed attendees, and one item per "
+                       "email, paged by id",
             "security": [{"bearer": []}],
             "parameters": [query("status", "only this status", {"type": "string"}),
                            query("campaign", '"followup" or "nudge-<days>"', {"type": "string"}),
@@ -40,7 +41,20 @@ def document() -> dict:
                            query("campaign", '"followup" or "nudge-<days>"', {"type": "string"})],
             "responses": {"200": {"description": "the rendered email"},
                           "404": {"description": "unknown attendee, or nothing would be sent (nothing_to_send)",
-                                  **PROBLEM}, **problems("400", "401")}}},
+                                  **PROBLEM}, **problems("400", "401")}},
+            "post": {"summary": "Live preview: the same email with a draft wording (subject, opening, signature) "
+                                "in the attendee's language, not saved",
+                     "security": [{"bearer": []}],
+                     "responses": {"200": {"description": "the rendered email"}, **problems("401", "404", "422")}}},
+        "/v1/events/{event_id}/followup/wording": {"get": {
+            "summary": "The organizer's subject, opening and signature per language (empty: Rapport's text)",
+            "security": [{"bearer": []}], "responses": {"200": {"description": "by language"}, **problems("401", "404")}}},
+        "/v1/events/{event_id}/followup/wording/{language}": {
+            "put": {"summary": "Save the organizer's wording for a language ({first} and {event} may be used)",
+                    "security": [{"bearer": []}],
+                    "responses": {"200": {"description": "saved"}, **problems("401", "404", "422")}},
+            "delete": {"summary": "Reset a language to Rapport's text", "security": [{"bearer": []}],
+                       "responses": {"204": {"description": "reset"}, **problems("401", "404")}}},
         "/u/{token}": {"get": {"summary": "Unsubscribe page (one button)", "responses": {"200": {"description": "HTML"}}},
                        "post": {"summary": "Unsubscribe (RFC 8058 one-click target)",
                                 "responses": {"200": {"description": "done"}, **problems("404")}}},

@@ -8,13 +8,13 @@ unsubscribe POST is also the RFC 8058 one-click target named in the List-Unsubsc
 from __future__ import annotations
 
 import sqlalchemy as sa
-import vobject
 from flask import Blueprint, Response, current_app, render_template, request
 
-from services.followup import marks
+from services.followup import contacts, marks
 from services.followup.digest import shared_interests
 from services.followup.links import read_link
-from services.followup.models import Attendee, Event, Meeting
+from services.followup.models import Attendee, Event, Meeting, Note
+from services.followup.store import person
 from shared.envelope import utc_now
 from shared.tokens import InvalidToken
 from shared.web import NotFound
@@ -29,9 +29,9 @@ TEXT = {
            "gone": "This person is no longer listed."},
     "ar": {"unsubscribe_title": "إلغاء الاشتراك", "unsubscribe_ask": "إيقاف جميع رسائل المتابعة من {event}؟",
            "unsubscribe_button": "إلغاء الاشتراك", "unsubscribed": "تم: لن تصلك رسائل أخرى من {event}.",
-           "done_title": "تم التواصل", "done_ask": "وضع علامة «تم التواصل» على {name}؟ لن نذكّرك به مجددًا.",
+           "done_title": "تم التواصل", "done_ask": "وضع علامة «تم التواصل» على {name}؟ لن نذكّرك بهذا اللقاء مجددًا.",
            "done_button": "تم التواصل", "done": "شكرًا! وُضعت علامة «تم التواصل» على {name}.",
-           "gone": "هذا الشخص لم يعد مدرجًا."},
+           "gone": "هذا اللقاء لم يعد مدرجًا."},
 }
 
 
@@ -96,23 +96,19 @@ def vcard(token, contact_id):
         if contact is None or not contact.consent_share_contact or contact.event_id != reader.event_id:
             raise NotFound("this contact is not shared", code="not_shared")
         low, high = sorted((reader.id, contact_id))
-        met = session.scalar(sa.select(Meeting.id).where(Meeting.low_id == low, Meeting.high_id == high))
-        if not met and not shared_interests(tuple(reader.interests or ()), tuple(contact.interests or ())):
+        meeting = session.scalars(sa.select(Meeting).where(Meeting.low_id == low, Meeting.high_id == high)).first()
+        common = shared_interests(tuple(reader.interests or ()), tuple(contact.interests or ()))
+        if meeting is None and not common:
             raise NotFound("this contact is not shared", code="not_shared")
+        notes = tuple(n for n in session.scalars(sa.select(Note.note).where(
+            Note.meeting_id == meeting.id, Note.scanner_id == reader.id).order_by(Note.scanned_at, Note.id))
+            if n.strip()) if meeting else ()
         event = session.get(Event, reader.event_id)
-    card = vobject.vCard()
-    card.add("fn").value = contact.name
-    family, _, given = contact.name.rpartition(" ")
-    card.add("n").value = vobject.vcard.Name(family=family or given, given=given if family else "")
-    card.add("email").value = contact.email
-    if contact.company:
-        card.add("org").value = [contact.company]
-    if contact.title:
-        card.add("title").value = contact.title
-    context = f"{'Met' if met else 'Shares your interests'} at {event.name if event else 'the event'}"
-    card.add("note").value = f"{context}. {contact.headline}".strip()
+        where = contacts.Where(event.name, event.venue, event.timezone) if event else contacts.Where("")
+        card = contacts.vcard(reader.language, person(contact), where, met_at=meeting.first_met_at if meeting else None,
+                              notes=notes, shared_interests=common)
     filename = "".join(ch for ch in contact.name if ch.isalnum() or ch in " -_").strip() or "contact"
-    return Response(card.serialize(), mimetype="text/vcard", headers={
+    return Response(card, mimetype="text/vcard", headers={
         "Content-Disposition": f"attachment; filename=\"contact.vcf\"; filename*=UTF-8''{_quote(filename)}.vcf"})
 
 

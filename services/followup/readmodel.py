@@ -22,10 +22,12 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
         row = session.get(Event, event.event_id) or Event(id=event.event_id)
         row.name, row.venue, row.language, row.timezone = event.name, event.venue, event.language, event.timezone
+        row.contact_email = event.contact_email
+        row.followup_at = parse_iso(event.followup_at) if event.followup_at else None
         session.merge(row)
     elif isinstance(event, ev.EventClosed):
         row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", venue="", language="en",
-                                                          timezone="UTC")
+                                                          timezone="UTC", contact_email="")
         row.closed_at = parse_iso(event.closed_at)
         session.merge(row)
     elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
@@ -39,7 +41,7 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         session.merge(row)
     elif isinstance(event, ev.ScanRecorded):
         touch(session, event.event_id)
-        record_meeting(session, event)
+        record_meeting(session, event, parse_iso(envelope.occurred_at))
     elif isinstance(event, ev.AttendeeErased):
         erase(session, event.attendee_id)
 
@@ -49,7 +51,7 @@ def touch(session: Session, event_id: str) -> None:
     session.execute(sa.update(Event).where(Event.id == event_id).values(changed_at=utc_now()))
 
 
-def record_meeting(session: Session, scan: ev.ScanRecorded) -> None:
+def record_meeting(session: Session, scan: ev.ScanRecorded, recorded_at=None) -> None:
     if session.scalar(sa.select(sa.func.count()).select_from(Erased).where(
             Erased.attendee_id.in_((scan.scanner, scan.scanned)))):
         return  # one of them asked to be forgotten; a late or replayed scan must not bring them back
@@ -67,7 +69,7 @@ def record_meeting(session: Session, scan: ev.ScanRecorded) -> None:
                                                      Note.client_scan_id == scan.client_scan_id))
     if exists is None:
         session.add(Note(meeting_id=scan.meeting_id, scanner_id=scan.scanner, client_scan_id=scan.client_scan_id,
-                         note=scan.note, tags=list(scan.tags), scanned_at=met_at))
+                         note=scan.note, tags=list(scan.tags), scanned_at=met_at, recorded_at=recorded_at))
 
 
 def erase(session: Session, attendee_id: str) -> None:

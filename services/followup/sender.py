@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from services.followup import delivery
 from services.followup.compose import Composer, message_id, to_mime
+from services.followup.headers import HeaderRefused
 from services.followup.mailer import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings,
                                       SmtpTransport, send_together)
 from services.followup.store import attendee_rows, event_info, load_digests, person
@@ -46,7 +47,7 @@ class Sender:
     overlapping (mailer.send_together) and their "sent" marks committed together."""
 
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
-                 delay: timedelta = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
+                 delay: timedelta | None = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
                  connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
@@ -91,7 +92,7 @@ class Sender:
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
             digests = load_digests(session, readers.values())
             events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
-        outgoing, skipped = [], []
+        outgoing, skipped, refusals = [], [], []
         for row in claimed:
             reader = readers.get(row.attendee_id)
             reason = skip_reason(reader)
@@ -103,15 +104,24 @@ class Sender:
                 skipped.append((row, reason))
                 continue
             msg_id = message_id(row.campaign, row.attendee_id, self.mail_from)
-            data = to_mime(composed, person(reader), self.mail_from, msg_id)
+            try:
+                data = to_mime(composed, person(reader), self.mail_from, msg_id, campaign=row.campaign,
+                               event=events[row.event_id])
+            except HeaderRefused as refused:  # an address we cannot write safely: it fails, nothing is sent
+                refusals.append((row, f"refused: {refused}"))
+                continue
             outgoing.append(Outgoing(row, reader.email, data, msg_id, composed.contacts))
+        for row, reason in refusals:
+            log.warning("%s for %s not sent: %s", row.campaign, row.attendee_id, reason)
+            with self.sessions() as session:
+                delivery.mark_retry(session, row, reason, utc_now(), permanent=True)
         return outgoing, skipped
 
     def _deliver(self, window: list[Outgoing]) -> list[str]:
         def commit(ready: list[int]) -> list[bool]:
             with self.sessions() as session:
-                held = delivery.mark_sent(session, [(window[i].row, window[i].message_id, window[i].contacts)
-                                                    for i in ready], utc_now())
+                held = delivery.mark_final(session, [(window[i].row, window[i].message_id, window[i].contacts)
+                                                     for i in ready], utc_now())
                 session.commit()
             return held
 
@@ -121,6 +131,13 @@ class Sender:
         except sa.exc.SQLAlchemyError as exc:  # nothing was finished: the rows go out again after their lease
             log.warning("could not record a round of %d emails, none sent: %s", len(window), exc)
             return ["deferred"] * len(window)
+        accepted = [out.row for out, result in zip(window, results) if result is None]
+        try:
+            with self.sessions() as session:
+                delivery.mark_sent(session, accepted, utc_now())
+                session.commit()
+        except sa.exc.SQLAlchemyError as exc:  # delivered, not recorded: "unconfirmed" after the lease
+            log.warning("%d emails accepted by the server but not recorded as sent: %s", len(accepted), exc)
         return [self._outcome(out, result) for out, result in zip(window, results)]
 
     def _outcome(self, out: Outgoing, result) -> str:
@@ -128,9 +145,11 @@ class Sender:
             return "sent"
         if isinstance(result, NotSent):
             return "lease lost"
-        if isinstance(result, SentButUnconfirmed):  # final and recorded: it stands as sent
-            log.warning("connection lost after sending %s to %s: %s", out.row.campaign, out.row.attendee_id, result)
-            return "sent"
+        if isinstance(result, SentButUnconfirmed):  # the dot went out, the answer did not come back
+            log.warning("no answer after sending %s to %s: %s", out.row.campaign, out.row.attendee_id, result)
+            with self.sessions() as session:
+                delivery.mark_unconfirmed(session, out.row, f"no answer after the final dot: {result}")
+            return "unconfirmed"
         permanent = isinstance(result, SmtpRefused) and result.permanent
         reason = str(result) if isinstance(result, SmtpRefused) else f"{type(result).__name__}: {result}"
         log.warning("%s for %s not sent: %s", out.row.campaign, out.row.attendee_id, reason)
@@ -176,7 +195,8 @@ def main() -> None:
     service = FollowupService(settings)
     migrate(service.engine, MIGRATIONS)
     sender = Sender(service.sessions, service.composer, SmtpSettings.from_url(settings.smtp_url), settings.mail_from,
-                    delay=timedelta(seconds=settings.followup_delay), nudge_days=settings.nudge_days,
+                    delay=None if settings.followup_delay is None else timedelta(seconds=settings.followup_delay),
+                    nudge_days=settings.nudge_days,
                     settle=timedelta(seconds=args.settle), lease=timedelta(seconds=args.lease),
                     connections=args.connections)
     stop = stop_on_signals()

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from services.followup.compose import EventInfo
 from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
-from services.followup.models import Attendee, Event, FollowedUp, Meeting, Note
+from services.followup.custom import Wording
+from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp, Meeting, Note
+from shared.events import FOLLOWUP_CAMPAIGN
 
 A = Attendee.__table__.c
 ATTENDEE_COLUMNS = (A.id, A.event_id, A.name, A.email, A.language, A.company, A.title, A.headline, A.interests,
@@ -33,7 +35,17 @@ def person(row) -> Person:
 
 def event_info(session: Session, event_id: str) -> EventInfo | None:
     row = session.get(Event, event_id)
-    return EventInfo(row.id, row.name) if row else None
+    if row is None:
+        return None
+    own = {w.language: Wording(w.subject, w.opening, w.signature)
+           for w in session.scalars(sa.select(CustomWording).where(CustomWording.event_id == event_id))}
+    return EventInfo(row.id, row.name, row.contact_email, own)
+
+
+def _late(notes, followup_sent_at) -> bool:
+    """The reader's first scan of them reached the server after their follow-up was sent."""
+    arrived = [x.recorded_at for x in notes if x.recorded_at is not None]
+    return bool(followup_sent_at and arrived and min(arrived) > followup_sent_at)
 
 
 def chunked(session: Session, ids: Sequence[str], query: Callable[[list[str]], sa.Select]) -> list[sa.Row]:
@@ -64,9 +76,13 @@ def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
 
     n = Note.__table__.c
     notes: dict[tuple[str, str], list] = defaultdict(list)
-    for row in chunked(session, ids, lambda part: sa.select(n.meeting_id, n.scanner_id, n.note, n.tags).where(
+    for row in chunked(session, ids, lambda part: sa.select(n.meeting_id, n.scanner_id, n.note, n.tags,
+                                                            n.recorded_at).where(
             n.scanner_id.in_(part)).order_by(n.scanned_at, n.id)):
         notes[(row.scanner_id, row.meeting_id)].append(row)
+    d = Delivery.__table__.c
+    followed_at = dict(chunked(session, ids, lambda part: sa.select(d.attendee_id, d.sent_at).where(
+        d.attendee_id.in_(part), d.campaign == FOLLOWUP_CAMPAIGN, d.status == "sent")))
     f = FollowedUp.__table__.c
     done = {(a, c) for a, c in chunked(session, ids, lambda part: sa.select(f.attendee_id, f.contact_id).where(
         f.attendee_id.in_(part)))}
@@ -84,7 +100,7 @@ def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
                 notes=tuple(x.note for x in mine if x.note.strip()),
                 tags=tuple(dict.fromkeys(t for x in mine for t in x.tags)),
                 shared_interests=shared_interests(people[me].interests, them.interests),
-                followed_up=(me, other) in done))
+                followed_up=(me, other) in done, late=_late(mine, followed_at.get(me))))
     others = {}  # per event, for readers who met nobody: the people there who share their contact
     for event in {readers[r].event_id for r in ids if not contacts.get(r)}:
         others[event] = [person(row) for row in session.execute(sa.select(*ATTENDEE_COLUMNS).where(

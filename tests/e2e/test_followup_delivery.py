@@ -130,9 +130,12 @@ def check_email(scenario: Scenario, attendee_id: str, message) -> None:
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     reader = scenario.people[attendee_id]
-    heading = "كل من التقيت بهم" if reader.language == "ar" else "Everyone you met"
-    listed = {line[2:].split(" (")[0].strip() for line in section(text, heading).splitlines()
-              if line.startswith("* ")}
+    headings = ("لقاءات تستحق حديثًا ثانيًا", "لقاءات أخرى") if reader.language == "ar" else (
+        "Worth a second conversation", "Also met")
+    entries = [line[2:].split(" (")[0].split(" · ")[0].strip().strip("\u2068\u2069")
+               for heading in headings for line in section(text, heading).splitlines() if line.startswith("* ")]
+    listed = set(entries)
+    assert len(entries) == len(listed), reader.name  # each person once
     met = scenario.scanned_by(attendee_id)
     assert listed == {scenario.people[other].name for other in met}, reader.name
     for other, notes in met.items():
@@ -210,3 +213,54 @@ def test_sigkill_in_the_middle_of_sending_misses_nobody_and_doubles_nobody(rig):
     assert set(counts) == set(expected)
     assert [r for r, n in counts.items() if n > 1] == []
     assert len({m.message["Message-ID"] for m in received}) == len(received)
+
+
+def test_a_scan_synced_after_the_follow_up_reaches_the_day_7_nudge_through_kafka(rig):
+    """A phone that syncs its offline queue after the follow-up went out: the scan travels through
+    Kafka into the read model, sends nothing at once, and is in the reader's day-7 nudge."""
+    import sqlalchemy as sa
+
+    from services.followup.models import Delivery, Note
+
+    bus, database_url, start, settings = rig
+    scenario = build(attendees=6, scans=6, seed=3)
+    publish(bus, scenario, close=True)
+    expected = expected_recipients(scenario)
+    reader = next(p for p in scenario.people.values() if p.consent_followup and p.language == "en")
+    met = scenario.scanned_by(reader.attendee_id)
+    newcomer = next(p for p in scenario.people.values() if p.attendee_id not in met and p is not reader)
+    with SmtpSink() as smtp:
+        start("services.followup.consumer")
+        start("services.followup.sender", "--idle", "0.2", "--settle", "1", smtp_url=smtp.url)
+        smtp.wait_for(len(expected), timeout=120)
+        low, high = sorted((reader.attendee_id, newcomer.attendee_id))
+        late = ev.ScanRecorded(event_id=scenario.event_id, meeting_id=f"{low}{high}", scanner=reader.attendee_id,
+                               scanned=newcomer.attendee_id, scanned_at=iso(utc_now() - timedelta(hours=3)),
+                               client_scan_id="late-1", note="the offline queue finally synced")
+        with bus.producer() as producer:
+            producer.send(late.TOPIC, late.key(), to_envelope(late).to_bytes())
+            producer.flush()
+        engine = sa.create_engine(database_url)
+        deadline = time.monotonic() + 60
+        with engine.begin() as conn:  # the consumer has it in the read model
+            while not conn.execute(sa.select(Note.id).where(Note.client_scan_id == "late-1")).first():
+                assert time.monotonic() < deadline, "the late scan never reached the read model"
+                time.sleep(0.2)
+        sent_before = len(smtp.messages)
+        with engine.begin() as conn:  # a week passes: move what happened 8 days back, in order
+            for table, column in ((Delivery.__table__, "sent_at"), (Note.__table__, "recorded_at")):
+                for row_id, value in conn.execute(sa.select(table.c.id, table.c[column]).where(
+                        table.c[column].is_not(None))).all():
+                    conn.execute(sa.update(table).where(table.c.id == row_id).values(
+                        {column: value - timedelta(days=8)}))
+        deadline = time.monotonic() + 60
+        while not (nudges := [m for m in smtp.messages[sent_before:] if m.recipients == (reader.email,)]):
+            assert time.monotonic() < deadline, "no day-7 nudge reached the reader"
+            time.sleep(0.2)
+        engine.dispose()
+    [nudge] = nudges
+    assert nudge.message["X-Rapport-Campaign"] == "nudge-7"
+    text = nudge.message.get_body(("plain",)).get_content()
+    also = text.split("== You also met ==")[1]
+    assert newcomer.name in also and "only you see this: the offline queue finally synced" in also
+    assert sent_before == len(expected)  # the late scan sent no email of its own

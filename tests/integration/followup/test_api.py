@@ -21,7 +21,8 @@ def test_status_counts_every_outcome(world, service, client, make_sender):
     answer = client.get(f"/v1/events/{world.event_id}/followups", headers=ADMIN)
     assert answer.status_code == 200
     body = answer.json
-    assert body["summary"] == {"queued": 0, "sending": 0, "sent": 3, "failed": 0, "skipped": 0, "unsubscribed": 0}
+    assert body["summary"] == {"queued": 0, "sending": 0, "finishing": 0, "sent": 3, "deferred": 0, "unconfirmed": 0,
+                               "failed": 0, "skipped": 0, "unsubscribed": 0}
     assert {i["attendee_id"] for i in body["items"]} == {people[n] for n in ("Amal", "Bilal", "Chadi")}
     assert all(i["sent_at"] and i["status"] == "sent" for i in body["items"])
     page = client.get(f"/v1/events/{world.event_id}/followups?limit=2", headers=ADMIN).json
@@ -88,13 +89,16 @@ def test_vcard_only_while_the_contact_shares(world, service, client):
     me = world.attendee("Huda Salem")
     sharer = world.attendee("Omar Khalil", company="Acme; Inc", title="CTO", share=True)
     private = world.attendee("Lina Haddad", share=False)
-    world.scan(me, sharer)
+    world.scan(me, sharer, note="open banking in Morocco")
     world.scan(me, private)
     card = client.get(links(service, me, sharer)["vcard"])
     assert card.status_code == 200 and card.content_type.startswith("text/vcard")
     parsed = vobject.readOne(card.text)
-    assert parsed.fn.value == "Omar Khalil" and parsed.email.value == f"{sharer}@example.org"
-    assert parsed.org.value == ["Acme; Inc"]
+    assert parsed.version.value == "4.0" and parsed.fn.value == "Omar Khalil"
+    assert (parsed.n.value.family, parsed.n.value.given) == ("Khalil", "Omar")
+    assert parsed.email.value == f"{sharer}@example.org" and parsed.org.value == ["Acme; Inc"]
+    assert parsed.note.value.startswith("Met at Gulf Product Summit (Dubai) on ")
+    assert parsed.note.value.endswith("\nYour notes: open banking in Morocco")
     refused = client.get(links(service, me, private)["vcard"])
     assert (refused.status_code, refused.json["code"]) == (404, "not_shared")
     stranger = world.attendee("Sami Aziz", share=True)  # shares, but never met Huda nor shares an interest

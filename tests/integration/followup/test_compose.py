@@ -50,20 +50,25 @@ def test_at_most_five_highlights_each_with_its_reason(world, service):
     email = compose(service, world, me)
     highlights = email.text.split("==")[2]
     assert highlights.count("\n* ") + highlights.startswith("* ") <= 5
-    assert "Person 8" in highlights and "you scanned each other" in highlights
-    assert highlights.count("Why: ") == 5
+    assert "* Person 8 (met both ways)" in highlights
+    assert highlights.count("Your note, only you see this: ") == 4  # the note is why the other four are there
     assert "Person 7" not in highlights  # no note, not mutual: listed, not highlighted
-    assert "Person 7" in email.text
+    assert "Person 7" in email.text.split("== Also met ==")[1]
+    for i in range(9):  # each person once
+        assert email.text.count(f"Person {i}\n") + email.text.count(f"Person {i} ") == 1
 
 
-def test_suggested_message_gives_before_it_asks(world, service):
-    me, other = world.attendee("Huda Salem"), world.attendee("Omar Khalil")
-    world.scan(me, other, note="Arabic NLP for customer support")
+def test_suggested_message_gives_before_it_asks_and_never_quotes_the_note(world, service):
+    me = world.attendee("Huda Salem", interests=["Arabic NLP"])
+    other = world.attendee("Omar Khalil", interests=["arabic nlp"])
+    world.scan(me, other, note="Arabic NLP for customer support; send him the SDK docs", tags=["send a link"])
     email = compose(service, world, me)
     suggestion = email.text.split("> ", 1)[1].splitlines()[0]
-    value_at = suggestion.index("Arabic NLP for customer support")
-    ask_at = min(suggestion.find(w) for w in ("coffee", "Coffee") if w in suggestion)
-    assert value_at < ask_at
+    assert "customer support" not in suggestion and "SDK" not in suggestion
+    assert suggestion.index("here is the link") < suggestion.index("coffee")
+    assert email.text.count("Arabic NLP for customer support") == 1  # the note once, marked private
+    assert "only you see this: Arabic NLP for customer support" in email.text
+    assert visible_text(email.html).count("Arabic NLP for customer support") == 1
 
 
 def test_contact_details_only_with_consent(world, service):
@@ -84,7 +89,7 @@ def test_people_who_met_you_only_if_they_agreed_to_share(world, service):
     world.scan(private, me)
     email = compose(service, world, me)
     assert "They met you: say hello?" in email.text
-    assert "Omar Khalil saved you" in email.text
+    assert "* Omar Khalil · " in email.text.split("== They met you: say hello? ==")[1]
     assert "Lina Haddad" not in email.text and "Omar's own note" not in email.text
 
 
@@ -106,7 +111,7 @@ def test_no_empty_placeholders_when_fields_are_missing(world, service):
     email = compose(service, world, me)
     for text in (email.text, visible_text(email.html)):
         assert "{" not in text and "None" not in text and "“”" not in text and '""' not in text
-    assert "* Omar\n  Email:" in email.text  # no empty role, headline or notes lines in between
+    assert "* Omar\n  A message you could send:" in email.text  # no empty role, headline or notes lines between
 
 
 def test_wording_varies_between_attendees(world, service):
@@ -115,8 +120,9 @@ def test_wording_varies_between_attendees(world, service):
     for reader in people:
         world.scan(reader, other, note="the paperless clinic pilot")
     emails = [compose(service, world, r) for r in people]
-    assert len({e.subject.split(",")[0] for e in emails}) > 1 or len({e.subject for e in emails}) > 1
-    assert len({e.text.split("> ", 1)[1].splitlines()[0].replace("Omar", "") for e in emails}) > 1
+    assert len({e.subject for e in emails}) > 1 and len({e.text.splitlines()[0] for e in emails}) > 1
+    # the suggested message is the reviewed one for this case (tests/unit/followup/test_messages.py)
+    assert len({e.text.split("> ", 1)[1].splitlines()[0].split(", ", 1)[1] for e in emails}) == 1
 
 
 def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
@@ -130,7 +136,8 @@ def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
     assert '<html lang="ar" dir="rtl">' in email.html
     with service.sessions() as session:
         reader = person(session.get(Attendee, me))
-    mime = to_mime(email, reader, "فريق القمة <team@example.org>", message_id("followup", me, "team@example.org"))
+    mime = to_mime(email, reader, "فريق القمة <team@example.org>", message_id("followup", me, "team@example.org"),
+                   campaign="followup")
     import smtplib
 
     with smtplib.SMTP(smtp_server.url.split("//")[1].split(":")[0], int(smtp_server.url.rsplit(":", 1)[1])) as smtp:
@@ -147,3 +154,18 @@ def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
     assert message["From"].addresses[0].display_name == "فريق القمة"
     assert message["To"].addresses[0].display_name == "هدى سالم"
     assert not message.defects and all(not part.defects for part in message.walk())
+
+
+def test_a_compact_line_opens_the_suggested_message_ready_to_send(world, service):
+    from urllib.parse import unquote
+
+    me = world.attendee("Huda Salem")
+    people = [world.attendee(f"Person {i}", company="Careem") for i in range(7)]
+    for i, other in enumerate(people):
+        world.scan(me, other, note=f"private thought {i}")
+    email = compose(service, world, me)
+    compact = email.html.split("<h2>Also met</h2>")[1]
+    [link] = [href for href in re.findall(r'href="(mailto:[^"]+)"', compact) if people[6] in href]
+    body = unquote(link.split("body=", 1)[1])
+    assert body.startswith("Hi Person, it was good to meet you at Gulf Product Summit.")
+    assert "private thought" not in body and body.endswith("Best,\nHuda")

@@ -175,10 +175,10 @@ def test_refusals_are_recorded_with_their_reason_and_retried_only_when_temporary
     world.scan(busy, fine, note="n")
     world.scan(fine, gone, note="n")
     world.close()
-    assert drain(make_sender(refusing_smtp)) == {"failed": 1, "queued": 1, "sent": 1}
+    assert drain(make_sender(refusing_smtp)) == {"failed": 1, "deferred": 1, "sent": 1}
     rows = deliveries(service)
     assert rows[(gone, "followup")].status == "failed" and "550" in rows[(gone, "followup")].last_error
-    assert rows[(busy, "followup")].status == "queued" and "451" in rows[(busy, "followup")].last_error
+    assert rows[(busy, "followup")].status == "deferred" and "451" in rows[(busy, "followup")].last_error
     assert rows[(busy, "followup")].due_at > utc_now()  # backoff before the next try
     [failed] = [e for e in published(service) if e.TYPE == "followup.failed"]
     assert failed.attendee_id == gone and "no such mailbox" in failed.reason
@@ -237,3 +237,38 @@ def test_starttls_and_auth_from_the_url(tmp_path):
             untrusted.send("a@example.org", "b@example.org", b"Subject: x\r\n\r\nx\r\n", lambda: None)
     finally:
         controller.stop()
+
+
+def test_without_the_delay_override_the_follow_up_waits_for_the_morning_after(world, service, smtp_server,
+                                                                              make_sender):
+    from services.followup.schedule import followup_time
+
+    small_event(world)
+    world.close(ago=timedelta(hours=5))  # Dubai: the first 09:00 at least 6 h after the close is still ahead
+    sender = make_sender(delay=None)
+    assert drain(sender) == {}
+    with service.sessions() as session:
+        from services.followup.models import Event
+        event = session.get(Event, world.event_id)
+        due = followup_time(event.closed_at, event.timezone, event.followup_at)
+        assert due > utc_now()
+        event.closed_at -= due - utc_now() + timedelta(seconds=1)  # as if that morning had come
+        session.commit()
+    assert drain(sender) == {"sent": 3}
+
+
+def test_an_organizers_follow_up_time_is_kept(world, service, smtp_server, make_sender):
+    from shared import events as ev
+    from shared.envelope import iso
+
+    small_event(world)
+    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
+                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
+                                language="en", followup_at=iso(utc_now() + timedelta(hours=2))))
+    world.close(ago=timedelta(days=2))  # the default morning has long passed; the chosen time has not
+    sender = make_sender(delay=None)
+    assert drain(sender) == {}
+    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
+                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
+                                language="en", followup_at=iso(utc_now() - timedelta(minutes=1))))
+    assert drain(sender) == {"sent": 3}
