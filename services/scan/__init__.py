@@ -50,7 +50,7 @@ class ScanService:
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the scan service. Scans reach the bus through the outbox relay
     (`python -m services.scan.relay`), never from a request: `bus` is unused."""
-    from services.scan import api, openapi, pages
+    from services.scan import api, me_api, openapi, pages
 
     settings = settings or Settings.from_env()
     service = ScanService(settings)
@@ -59,5 +59,6 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     app = service_app(__name__, "scan", settings, openapi.document, checks=lambda: database_check(service.engine))
     app.extensions["scan"] = service
     app.register_blueprint(api.bp)
+    app.register_blueprint(me_api.bp)
     app.register_blueprint(pages.bp)
     return app

@@ -1,0 +1,74 @@
+"""The attendee's own API: `GET /v1/me/people`, `PATCH /v1/me/people/{id}`, the .vcf export.
+
+Who asks is the scanner token as a bearer, or the identity cookie of the scan pages; a change
+made with the cookie carries the page's CSRF token in `X-CSRF-Token`, as the scanner's save does.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from services.scan import handlers
+from services.scan.directory import Person
+from services.scan.people import Contact, parse_edit_notes, search
+from services.scan.peoplestore import edit_notes, my_people
+from services.scan.vcards import vcards
+from shared.envelope import iso, utc_now
+from shared.web import Unauthorized, bearer_token, json_body
+
+bp = Blueprint("scan_me", __name__, url_prefix="/v1/me")
+
+
+def service():
+    return current_app.extensions["scan"]
+
+
+def requester() -> Person:
+    """The attendee making this request (401 problem+json for nobody, 403 for a cookie without CSRF)."""
+    from services.scan.pages import COOKIE, check_csrf
+
+    s = service()
+    if "Authorization" in request.headers:
+        return handlers.identify_scanner(s.directory, s.signer, bearer_token())
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise Unauthorized("send Authorization: Bearer <scanner token>, or open your private link on this phone",
+                           code="missing_token")
+    if request.method not in ("GET", "HEAD"):
+        check_csrf(token, request.headers.get("X-CSRF-Token"))
+    return handlers.identify_scanner(s.directory, s.signer, token)
+
+
+def contact_json(c: Contact) -> dict:
+    return {"id": c.id, "name": c.name, "headline": c.headline, "company": c.company, "title": c.title,
+            "met_at": iso(c.met_at), "last_at": iso(c.last_at), "i_scanned": c.i_scanned,
+            "they_scanned": c.they_scanned, "mutual": c.mutual, "saved_you": c.saved_you,
+            "notes": list(c.notes), "tags": list(c.tags), "email": c.email or None}
+
+
+@bp.get("/people")
+def people():
+    me = requester()
+    with service().sessions() as session:
+        found = search(my_people(session, me), request.args.get("q", "")[:200])
+    return {"people": [contact_json(c) for c in found]}
+
+
+@bp.patch("/people/<attendee_id>")
+def edit(attendee_id):
+    me = requester()
+    cmd = parse_edit_notes(json_body())
+    with service().sessions() as session:
+        contact = edit_notes(session, me, attendee_id, cmd, utc_now())
+        session.commit()
+    return contact_json(contact)
+
+
+@bp.get("/people.vcf")
+def export():
+    me = requester()
+    with service().sessions() as session:
+        found = my_people(session, me)
+        event = handlers.event_name(session, me.event_id)
+    return Response(vcards(found, event), mimetype="text/vcard", headers={
+        "Content-Disposition": 'attachment; filename="my-people.vcf"'})
