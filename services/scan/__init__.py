@@ -50,7 +50,7 @@ class ScanService:
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the scan service. Scans reach the bus through the outbox relay
     (`python -m services.scan.relay`), never from a request: `bus` is unused."""
-    from services.scan import api, me_api, openapi, pages
+    from services.scan import api, me_api, mypages, openapi, pages  # noqa: F401 (mypages: routes on pages.bp)
 
     settings = settings or Settings.from_env()
     service = ScanService(settings)

@@ -95,13 +95,18 @@ def event_name(session: Session, event_id: str) -> str:
     return session.scalar(sa.select(Event.name).where(Event.id == event_id)) or ""
 
 
+def event_timezone(session: Session, event_id: str) -> str:
+    return session.scalar(sa.select(Event.timezone).where(Event.id == event_id)) or "UTC"
+
+
 # The read model: rapport.events and rapport.attendees into this service's tables. --------------
 
 def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     """Bring the read model up to date with one bus event (idempotent by construction)."""
     if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
         row = session.get(Event, event.event_id) or Event(id=event.event_id)
-        row.name, row.language, row.version = event.name, event.language, next_version(session)
+        row.name, row.language, row.timezone = event.name, event.language, event.timezone
+        row.version = next_version(session)
         session.merge(row)
     elif isinstance(event, ev.EventClosed):
         row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", language="en")

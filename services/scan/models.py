@@ -21,6 +21,7 @@ class Event(Base):
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(2))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")  # "you met at 11:55", in the event's time
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
 

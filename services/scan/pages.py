@@ -66,9 +66,11 @@ def me():
         return None, None
     s = service()
     try:
-        return token, handlers.identify_scanner(s.directory, s.signer, token)
+        person = handlers.identify_scanner(s.directory, s.signer, token)
     except Unauthorized:
         return None, None
+    g.identified = True  # the pages show this attendee's own links (scanner, My people, My QR)
+    return token, person
 
 
 def language(*people) -> str:
@@ -81,6 +83,7 @@ def language(*people) -> str:
 
 def page(template: str, status: int = 200, **context):
     lang = g.lang = context.pop("lang", None) or g.get("lang") or language()
+    context.setdefault("nav", g.get("identified", False))
     return render_template(template, t=TEXT[lang], lang=lang, **context), status
 
 

@@ -1,4 +1,5 @@
-"""My people: the contact details an attendee agreed to share, and notes edited after the scan.
+"""My people: the contact details an attendee agreed to share, notes edited after the scan, and the
+event's time zone (when two people met, in the event's own time).
 
 Revision ID: 0003
 Revises: 0002
@@ -15,6 +16,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("events") as batch:
+        batch.add_column(sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"))
     with op.batch_alter_table("attendees") as batch:
         batch.add_column(sa.Column("email", sa.String(254), nullable=False, server_default=""))
         batch.add_column(sa.Column("consent_share_contact", sa.Boolean, nullable=False, server_default=sa.false()))
@@ -44,3 +47,5 @@ def downgrade():
     with op.batch_alter_table("attendees") as batch:
         batch.drop_column("consent_share_contact")
         batch.drop_column("email")
+    with op.batch_alter_table("events") as batch:
+        batch.drop_column("timezone")
