@@ -92,5 +92,7 @@ def my_qr_svg():
     # Error correction M, as on the badge: a phone screen held up in a hall reads as well as paper.
     image = qrcode.make(f"{s.settings.public_url}/c/{token}", image_factory=qrcode.image.svg.SvgPathImage,
                         error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    # Private to this phone: the browser may keep it for the offline app, no shared cache may.
+    # Private to this phone: the browser may keep it for the offline app, no shared cache may. The
+    # page names whose QR it wants (`?of=<id>.<serial>`), so a phone shared by two attendees, or a
+    # reissued badge, never shows a QR kept from before.
     return Response(image.to_string(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})

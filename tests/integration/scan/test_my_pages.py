@@ -73,6 +73,6 @@ def test_my_qr_shows_my_name_and_short_code_and_serves_my_badge_qr(client, perso
     lina = person("Lina")
     client.set_cookie(COOKIE, lina.private)
     page = client.get("/me/qr", headers=HTML).text
-    assert "Lina" in page and lina.short_code in page and 'src="/me/qr.svg"' in page
-    svg = client.get("/me/qr.svg")
+    assert "Lina" in page and lina.short_code in page and f'src="/me/qr.svg?of={lina.id}.1"' in page
+    svg = client.get(f"/me/qr.svg?of={lina.id}.1")
     assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<svg") and "private" in svg.headers["Cache-Control"]
