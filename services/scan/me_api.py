@@ -1,4 +1,5 @@
-"""The attendee's own API: `GET /v1/me/people`, `PATCH /v1/me/people/{id}`, the .vcf export.
+"""The attendee's own API: `GET /v1/me/people`, `PATCH /v1/me/people/{id}`, the .vcf export, and
+`GET /v1/me/lookup` (whom a QR or typed code names, before the note is written).
 
 Who asks is the scanner token as a bearer, or the identity cookie of the scan pages; a change
 made with the cookie carries the page's CSRF token in `X-CSRF-Token`, as the scanner's save does.
@@ -10,10 +11,11 @@ from flask import Blueprint, Response, current_app, request
 
 from services.scan import handlers
 from services.scan.directory import Person
-from services.scan.people import Contact, parse_edit_notes, search
+from services.scan.people import Contact, clock, parse_edit_notes, search
 from services.scan.peoplestore import edit_notes, my_people
 from services.scan.vcards import vcards
 from shared.envelope import iso, utc_now
+from services.scan.domain import ScanError
 from shared.web import Unauthorized, bearer_token, json_body
 
 bp = Blueprint("scan_me", __name__, url_prefix="/v1/me")
@@ -72,3 +74,24 @@ def export():
         event = handlers.event_name(session, me.event_id)
     return Response(vcards(found, event), mimetype="text/vcard", headers={
         "Content-Disposition": 'attachment; filename="my-people.vcf"'})
+
+
+@bp.get("/lookup")
+def lookup():
+    """Who `?scanned=` (QR text, badge URL or short code) is, for the scanner to show before the
+    note; `met` when I have met them already (when, in the event's time, and my notes so far).
+    Refused as a scan would be: unreadable, unknown_short_code, self_scan, revoked, other_event, forged."""
+    me = requester()
+    text = request.args.get("scanned", "")
+    if not text.strip() or len(text) > 2000:
+        raise ScanError("scanned: the QR text, its URL, or a six-character short code", code="invalid_input",
+                        errors={"scanned": "the QR text, its URL, or a six-character short code"})
+    s = service()
+    other = handlers.resolve_scanned(s.directory, s.signer, me, text)
+    with s.sessions() as session:
+        met = [c for c in my_people(session, me, other.id) if c.i_scanned]
+        zone = handlers.event_timezone(session, me.event_id)
+    return {"person": {"id": other.id, "name": other.name, "headline": other.headline, "company": other.company,
+                       "title": other.title},
+            "met": {"met_at": iso(met[0].met_at), "clock": clock(met[0].met_at, zone), "notes": list(met[0].notes),
+                    "tags": list(met[0].tags)} if met else None}

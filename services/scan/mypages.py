@@ -7,9 +7,6 @@ form, an edit is a POST form that comes back to the list.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 import qrcode
 import qrcode.image.svg
 from flask import Response, g, redirect, request, url_for
@@ -17,20 +14,10 @@ from flask import Response, g, redirect, request, url_for
 from services.scan import handlers
 from services.scan.pages import bp, check_csrf, csrf_token, language, me, page, service
 from services.scan.pagetext import TEXT
-from services.scan.people import parse_edit_notes, search
+from services.scan.people import clock, parse_edit_notes, search
 from services.scan.peoplestore import edit_notes, my_people
 from shared import identity
 from shared.envelope import utc_now
-
-
-def clock(moment: datetime, zone: str) -> str:
-    """"11:55" in the event's time zone, with the day in front when it was not today."""
-    try:
-        tz = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = ZoneInfo("UTC")
-    local, today = moment.astimezone(tz), utc_now().astimezone(tz).date()
-    return f"{local:%H:%M}" if local.date() == today else f"{local:%d/%m} {local:%H:%M}"
 
 
 def not_identified():

@@ -48,6 +48,9 @@ TEXT = {
         "qr_title": "My QR", "qr_alt": "The QR code of {name}'s badge",
         "qr_code_label": "Your short code", "qr_tip": "Turn your screen brightness up. No camera? They can type "
                                                        "your short code into their scanner.",
+        "add_note_label": "Anything to add to your notes?", "looking_up": "Looking them up…",
+        "name_on_sync": "Offline: their name appears once this phone is back online. Your note is kept.",
+        "fix_code": "Fix the code", "rescan": "Scan again", "retry_note": "Your note is kept:",
         "refusals": {
             "bad_badge": "This is not a Rapport badge, or its link is incomplete.",
             "bad_link": "This private link is not valid; ask the organizers for a new one.",
@@ -107,6 +110,9 @@ TEXT = {
         "nobody": "لا أحد بعد. امسح بطاقة لتبدأ قائمتك.", "no_match": "لا أحد يطابق «{q}».",
         "qr_title": "رمزي", "qr_alt": "رمز QR لبطاقة {name}",
         "qr_code_label": "رمزك القصير", "qr_tip": "ارفع سطوع الشاشة. لا كاميرا؟ يمكنه كتابة رمزك القصير في الماسح.",
+        "add_note_label": "هل تضيف شيئًا إلى ملاحظاتك؟", "looking_up": "نبحث عنه…",
+        "name_on_sync": "غير متصل: سيظهر اسمه حين يعود الاتصال. ملاحظتك محفوظة.",
+        "fix_code": "صحّح الرمز", "rescan": "امسح مجددًا", "retry_note": "ملاحظتك محفوظة:",
         "refusals": {
             "bad_badge": "هذه ليست بطاقة Rapport، أو أن رابطها ناقص.",
             "bad_link": "هذا الرابط الخاص غير صالح؛ اطلب رابطًا جديدًا من المنظمين.",
@@ -127,7 +133,8 @@ TEXT = {
 
 # What the scanner's script shows; the page hands these to it as JSON.
 SCRIPT_TEXT = ("camera_ready", "camera_off", "bad_code", "badge_label", "code_label", "empty", "failed", "dismiss",
-               "mutual_short", "online", "offline", "relogin")
+               "mutual_short", "online", "offline", "relogin", "refusals", "met_at", "looking_up", "name_on_sync",
+               "fix_code", "note_label", "add_note_label")
 
 
 def refusal_text(code: str, detail: str, language: str) -> str:

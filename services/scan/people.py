@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.scan.domain import MAX_NOTE, MAX_TAG, MAX_TAGS, ScanError
+from shared.envelope import utc_now
 from shared.lists import split_items
 
 MAX_NOTES = 20
@@ -108,3 +110,13 @@ def search(contacts: list[Contact], query: str) -> list[Contact]:
     def text(c: Contact) -> str:
         return " ".join([c.name, c.company, c.title, c.headline, *c.notes, *c.tags]).casefold()
     return [c for c in contacts if all(w in text(c) for w in words)]
+
+
+def clock(moment: datetime, zone: str, now: datetime | None = None) -> str:
+    """"11:55" in the event's time zone, with the day in front when it was not today."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    local, today = moment.astimezone(tz), (now or utc_now()).astimezone(tz).date()
+    return f"{local:%H:%M}" if local.date() == today else f"{local:%d/%m} {local:%H:%M}"

@@ -149,3 +149,64 @@ def test_my_qr_is_one_tap_away_and_reads_back_as_my_badge(phone, people, scan_ap
         shot(wide, "qr-ar-desktop")
     finally:
         desktop.close()
+
+
+# The scanner that knows who it read ----------------------------------------------------------
+
+def test_the_scanner_shows_who_it_read_before_the_note_and_what_i_noted_before(phone, people, scan_app):
+    lina, omar = people["lina"], people["omar"]
+    page = phone.new_page()
+    page.goto(f"/i/{lina.private}")
+    page.fill("#code", omar.short_code)
+    page.click("#manual button[type=submit]")
+    expect(page.locator("#sheet-title")).to_have_text(omar.name)
+    expect(page.locator("#sheet-headline")).to_contain_text("أبني أدوات")
+    expect(page.locator("#sheet-work")).to_contain_text("مدرسة المستقبل")
+    assert page.locator("#sheet-title").bounding_box()["y"] < page.locator("#sheet-note").bounding_box()["y"]
+    page.fill("#sheet-note", "his teachers' app")
+    shot(page, "scanner-knows-en-390")
+    page.click("#sheet-save")
+    expect(page.locator("#saved li[data-state=saved]")).to_contain_text(omar.name)
+
+    page.goto(f"/c/{omar.badge}")  # his badge again: when we met, what I noted, and room to add
+    expect(page.locator(".met-before h2")).to_contain_text("You met at")
+    expect(page.locator(".met-before blockquote")).to_have_text("his teachers' app")
+    page.fill("#note", "and the pilot school in Irbid")
+    shot(page, "meet-again-en-390")
+    page.click("#meeting button[type=submit]")
+    page.goto("/scan")
+    page.fill("#code", omar.short_code)
+    page.click("#manual button[type=submit]")
+    expect(page.locator("#sheet-met blockquote")).to_have_text(["his teachers' app", "and the pilot school in Irbid"])
+    expect(page.locator("#sheet-note-label")).to_have_text("Anything to add to your notes?")
+
+
+def test_a_refusal_is_in_the_pages_language_keeps_the_note_and_offers_to_fix_the_code(phone, people, scan_app):
+    lina, omar = people["lina"], people["omar"]
+    page = phone.new_page()
+    page.goto(f"/i/{omar.private}?next=/scan")  # Omar reads Arabic
+    phone.set_offline(True)
+    page.fill("#code", "ZZZZZZ")  # a mistyped code, offline: nobody can say whose it is yet
+    page.click("#manual button[type=submit]")
+    expect(page.locator("#sheet-status")).to_contain_text("سيظهر اسمه حين يعود الاتصال")
+    page.fill("#sheet-note", "ناقشنا أول عملاء Souk Labs")
+    page.click("#sheet-save")
+    phone.set_offline(False)
+    failed = page.locator("#saved li[data-state=failed]")
+    expect(failed).to_contain_text("لا يحمل أي مشارك في هذه الفعالية هذا الرمز")
+    expect(failed).to_contain_text("ناقشنا أول عملاء Souk Labs")
+    shot(page, "scanner-refused-ar-390")
+    failed.get_by_role("button", name="صحّح الرمز").click()
+    expect(page.locator("#code")).to_be_focused()
+    page.fill("#code", lina.short_code)
+    page.click("#manual button[type=submit]")
+    expect(page.locator("#sheet-title")).to_have_text(lina.name)
+    expect(page.locator("#sheet-note")).to_have_value("ناقشنا أول عملاء Souk Labs")
+    page.click("#sheet-save")
+    expect(page.locator("#saved li[data-state=saved]")).to_contain_text(lina.name)
+    page.fill("#code", omar.short_code)  # online, his own code is refused at once, in Arabic, note kept
+    page.click("#manual button[type=submit]")
+    page.fill("#sheet-note", "ملاحظة")
+    expect(page.locator("#sheet-refusal")).to_have_text("هذه بطاقتك أنت: امسح بطاقة من قابلته.")
+    expect(page.locator("#sheet-note")).to_have_value("ملاحظة")
+    shot(page, "scanner-refusal-sheet-ar-390")

@@ -156,3 +156,27 @@ def test_the_export_is_one_vcf_with_an_email_only_where_the_person_agreed(client
     assert cards["Omar Farouk"].email.value == f"{omar.id}@x.org" and cards["Omar Farouk"].org.value == ["Souk Labs"]
     assert "design systems" in cards["Omar Farouk"].note.value
     assert "email" not in cards["Sara Nasser"].contents
+
+
+def test_lookup_names_whom_a_qr_or_code_belongs_to_and_what_i_noted_before(client, person):
+    lina, omar = person("Lina"), person("Omar", company="Souk Labs")
+    answer = client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": omar.short_code.lower()})
+    assert answer.status_code == 200, answer.json
+    assert answer.json == {"person": {"id": omar.id, "name": "Omar", "headline": "Omar cares about coffee",
+                                      "company": "Souk Labs", "title": ""}, "met": None}
+    scan(client, lina, omar.badge, note="design systems", tags=["hiring"], scanned_at="2026-11-28T08:55:00Z")
+    met = client.get("/v1/me/lookup", headers=lina.auth(),
+                     query_string={"scanned": f"https://meet.example.org/c/{omar.badge}"}).json["met"]
+    assert met["notes"] == ["design systems"] and met["tags"] == ["hiring"]
+    assert met["clock"] == "28/11 11:55"  # in the event's time zone (Asia/Riyadh), with the day: not today
+
+
+def test_lookup_refuses_as_a_scan_would_with_problem_json(client, person):
+    lina = person("Lina")
+    elsewhere = person("Elsewhere", event="zzzzzzzz")
+    for scanned, status, code in [(lina.short_code, 422, "self_scan"), ("ZZZZZZ", 404, "unknown_short_code"),
+                                  ("hello there", 422, "unreadable"), (elsewhere.badge, 422, "other_event"),
+                                  ("", 422, "invalid_input")]:
+        answer = client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": scanned})
+        assert (answer.status_code, answer.content_type, answer.json["code"]) == (status, PROBLEM, code), scanned
+    assert client.get("/v1/me/lookup?scanned=ZZZZZZ").status_code == 401
