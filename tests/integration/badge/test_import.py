@@ -73,3 +73,10 @@ def test_an_empty_upload_says_how_to_send_one(client, event):
 
 def test_an_import_into_an_unknown_event_is_a_404(client):
     assert post_csv(client, "nosuchid", "name,email\nA,a@example.org\n").status_code == 404
+
+
+def test_a_csv_cell_of_interests_splits_on_the_arabic_comma_and_semicolon(client, event):
+    csv = "name,email,interests\nليلى حداد,layla@example.org,\"تعليم، تصميم؛ Design ; design\"\n"
+    assert post_csv(client, event["id"], csv).json["created"] == 1
+    [layla] = client.get(f"/v1/events/{event['id']}/attendees", headers=ADMIN).json["attendees"]
+    assert layla["interests"] == ["تعليم", "تصميم", "Design"]
