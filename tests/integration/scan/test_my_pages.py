@@ -76,3 +76,16 @@ def test_my_qr_shows_my_name_and_short_code_and_serves_my_badge_qr(client, perso
     assert "Lina" in page and lina.short_code in page and f'src="/me/qr.svg?of={lina.id}.1"' in page
     svg = client.get(f"/me/qr.svg?of={lina.id}.1")
     assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<svg") and "private" in svg.headers["Cache-Control"]
+
+
+def test_the_offline_app_has_a_manifest_icons_and_a_root_scoped_service_worker(client):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest.mimetype == "application/manifest+json"
+    assert manifest.json["start_url"] == "/scan" and manifest.json["display"] == "standalone"
+    for entry in manifest.json["icons"]:
+        png = client.get(entry["src"])
+        assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert worker.headers["Cache-Control"] == "no-cache" and b"/me/people" in worker.data
+    assert client.get("/app-icon-100.png").status_code == 404
