@@ -10,6 +10,7 @@ from flask import Flask
 
 from services.scan.directory import Directory
 from services.scan.handlers import ScanRules
+from services.scan.throttle import Throttle
 from services.scan.writer import ScanWriter
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
@@ -45,6 +46,8 @@ class ScanService:
         self.rules = ScanRules(grace=timedelta(seconds=settings.scan_grace))
         self.directory = Directory(self.sessions)
         self.writer = ScanWriter(self.engine, self.sessions, per_minute=settings.scan_rate_limit)
+        # Looking up who a code names comes before each scan, and again when a code is fixed.
+        self.lookups = Throttle(per_minute=2 * settings.scan_rate_limit)
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:

@@ -87,6 +87,9 @@ def lookup():
         raise ScanError("scanned: the QR text, its URL, or a six-character short code", code="invalid_input",
                         errors={"scanned": "the QR text, its URL, or a six-character short code"})
     s = service()
+    if not s.lookups.allow(me.id):
+        raise ScanError("too many lookups in one minute: wait a moment", code="rate_limited", status=429,
+                        retry_after=60)
     other = handlers.resolve_scanned(s.directory, s.signer, me, text)
     with s.sessions() as session:
         met = [c for c in my_people(session, me, other.id) if c.i_scanned]

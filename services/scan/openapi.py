@@ -80,11 +80,12 @@ def document() -> dict:
             "summary": "Who a scanned QR (`?scanned=` its text or URL) or typed short code belongs to, before the "
                        "note is written: `person` (name, headline, company, title) and `met` (when, as `clock` in "
                        "the event's time, and my notes and tags so far) or null. Refused as a scan would be: "
-                       "invalid_input, unreadable, self_scan, other_event, forged, revoked, unknown_short_code.",
+                       "invalid_input, unreadable, self_scan, other_event, forged, revoked, unknown_short_code; "
+                       "rate_limited (429, Retry-After) past twice the scan limit a minute.",
             "security": [{"bearer": []}],
             "parameters": [{"name": "scanned", "in": "query", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "`{\"person\": {...}, \"met\": {...} | null}`"},
-                          **problems("401", "404", "410", "422")}}},
+                          **problems("401", "404", "410", "422", "429")}}},
         "/i/{private_token}": {"get": {"summary": "An attendee's own link: remembers them on this phone (cookie)",
                                        "responses": {"303": {"description": "to the scanner"}, **problems("404")}}},
         "/c/{badge_token}": {

@@ -91,7 +91,7 @@
       }
     } else if (response.status === 401 || response.status === 403) {
       $("relogin").hidden = false;  // saving would not work either; the queue keeps the scan
-    } else if (response.status < 500) {
+    } else if (response.status < 500 && response.status !== 429) {  // busy or down: saving still works
       $("sheet-refusal").textContent = t.refusals[answer.code] || answer.detail || response.statusText;
       $("sheet-refused").hidden = false;
       $("sheet-fix").hidden = !/^[0-9A-Z]{6}$/.test(asked.scanned);  // a typed code can be fixed, a QR rescanned

@@ -180,3 +180,29 @@ def test_lookup_refuses_as_a_scan_would_with_problem_json(client, person):
         answer = client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": scanned})
         assert (answer.status_code, answer.content_type, answer.json["code"]) == (status, PROBLEM, code), scanned
     assert client.get("/v1/me/lookup?scanned=ZZZZZZ").status_code == 401
+
+
+def test_lookups_are_limited_per_attendee(app, client, person):
+    lina, omar = person("Lina"), person("Omar")
+    limit = 2 * app.extensions["scan"].settings.scan_rate_limit
+    answers = [client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": omar.short_code})
+               for _ in range(limit + 1)]
+    assert {a.status_code for a in answers[:limit]} == {200}
+    assert answers[-1].status_code == 429 and answers[-1].json["code"] == "rate_limited"
+    assert answers[-1].headers["Retry-After"] == "60"
+    assert client.get("/v1/me/lookup", headers=omar.auth(), query_string={"scanned": lina.short_code}).status_code == 200
+
+
+def test_an_erased_attendee_leaves_my_people_with_my_notes_about_them(app, client, person, apply):
+    import sqlalchemy as sa
+
+    from services.scan.models import PersonNotes
+    from shared import events as ev
+
+    lina, omar = person("Lina"), person("Omar")
+    scan(client, lina, omar.badge, note="design systems")
+    client.patch(f"/v1/me/people/{omar.id}", headers=lina.auth(), json={"notes": ["edited"]})
+    apply(ev.AttendeeErased(event_id="", attendee_id=omar.id))
+    assert people(client, lina) == []
+    with app.extensions["scan"].sessions() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(PersonNotes)) == 0

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from services.scan.domain import ScanError
-from services.scan.people import Contact, Edit, ScanNote, current_notes, parse_edit_notes, search
+from services.scan.people import Contact, Edit, ScanNote, clock, current_notes, parse_edit_notes, search
 
 
 def at(hour: int) -> datetime:
@@ -48,3 +48,10 @@ def test_search_needs_every_word_somewhere_in_name_company_notes_or_tags():
     assert search([omar, lina], "souk COFFEE") == [omar]
     assert search([omar, lina], "  ") == [omar, lina]
     assert search([omar, lina], "lina intro") == []
+
+
+def test_clock_is_the_events_time_with_the_day_when_not_today():
+    moment = datetime(2026, 12, 1, 8, 55, tzinfo=timezone.utc)
+    assert clock(moment, "Asia/Riyadh", now=datetime(2026, 12, 1, 12, tzinfo=timezone.utc)) == "11:55"
+    assert clock(moment, "Asia/Riyadh", now=datetime(2026, 12, 2, 12, tzinfo=timezone.utc)) == "01/12 11:55"
+    assert clock(moment, "Not/AZone", now=moment) == "08:55"
