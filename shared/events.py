@@ -145,6 +145,30 @@ class ScanRecorded(Event):
         return pair_key(self.event_id, self.scanner, self.scanned)
 
 
+@dataclass(frozen=True)
+class NotesEdited(Event):
+    """The scanner rewrote (or deleted) their notes and tags about one person they met.
+
+    `notes` and `tags` replace what the scans named in `replaces` said; scans not named there
+    (made after the edit) keep their own note. `revision` grows with every edit of the same
+    (scanner, scanned): a reader keeps the highest it has seen, so replays change nothing.
+    """
+
+    TYPE = "notes.edited"
+    TOPIC = SCANS_TOPIC
+    meeting_id: str
+    scanner: str
+    scanned: str
+    revision: int
+    edited_at: str
+    notes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()  # the client_scan_ids of the scans this edit rewrites
+
+    def key(self) -> str:
+        return pair_key(self.event_id, self.scanner, self.scanned)  # after the scans it rewrites
+
+
 def pair_key(event_id: str, a: str, b: str) -> str:
     """One key for a pair of attendees, independent of who scanned whom."""
     low, high = sorted((a, b))
@@ -217,7 +241,7 @@ class FollowupFollowedUp(FollowupEvent):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (EventCreated, EventUpdated, EventClosed, AttendeeRegistered, AttendeeUpdated,
-                BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, FollowupQueued, FollowupSent,
+                BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, NotesEdited, FollowupQueued, FollowupSent,
                 FollowupFailed, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp)
 }
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 
+from shared.lists import split_items
 from shared.text import single_line_problem
 from shared.web import DomainError, InvalidInput
 
@@ -166,12 +167,12 @@ def validate_attendee(doc: object, default_language: str, current: AttendeeDetai
 
 
 def _interests(value: object, errors: dict[str, str]) -> tuple[str, ...]:
-    if isinstance(value, str):  # "ai, design; خط عربي" from a form or a CSV cell
-        value = [part for chunk in value.split(";") for part in chunk.split(",")]
+    if isinstance(value, str):  # "ai، design; خط عربي" from a form or a CSV cell
+        value = [value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         errors["interests"] = "a list of short tags"
         return ()
-    tags = list(dict.fromkeys(" ".join(v.split()) for v in value if v.strip()))
+    tags = split_items(value)  # , ، ; ؛ in any item; trimmed, once each ignoring case
     problem = next((p for t in tags if (p := single_line_problem(t))), None)
     if problem:
         errors["interests"] = f"each tag {problem}"

@@ -11,7 +11,8 @@ from shared import identity
 from shared.tokens import InvalidToken
 from shared.web import NotFound
 
-bp = Blueprint("self_page", __name__, template_folder="templates")
+bp = Blueprint("self_page", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/self")
 
 TEXT = {
     "en": {
@@ -33,6 +34,8 @@ TEXT = {
         "save": "Save", "saved": "Saved. Your badge is updated.", "closed": "This event has ended.",
         "switch": "العربية", "other": "ar",
         "meet": "Meet people: open your scanner on this phone",
+        "people": "My people: everyone you met, with your notes", "qr": "My QR: show it for someone to scan you",
+        "yours": "On this phone",
     },
     "ar": {
         "title": "بطاقتك", "download": "نزّل بطاقتك (PNG)", "headline": "ما يشغلك",
@@ -53,6 +56,8 @@ TEXT = {
         "save": "حفظ", "saved": "تم الحفظ، وتحدّثت بطاقتك.", "closed": "انتهت هذه الفعالية.",
         "switch": "English", "other": "en",
         "meet": "تعرّف على الناس: افتح الماسح على هذا الهاتف",
+        "people": "أشخاصي: كل من قابلتهم، مع ملاحظاتك", "qr": "رمزي: اعرضه ليمسحه من تقابله",
+        "yours": "على هذا الهاتف",
     },
 }
 
@@ -71,9 +76,12 @@ def _attendee_for(session, token: str):
 
 def _page(attendee, event, token: str, status: int = 200, errors: dict | None = None, form: dict | None = None):
     language = request.args.get("lang") if request.args.get("lang") in TEXT else attendee.language
+    # The scan service's own pages, through the private link there: it remembers this phone first.
     scanner = f"{current_app.extensions['badge'].settings.public_url}/i/{token}"
+    links = {"meet": scanner, "people": f"{scanner}?next=/me/people", "qr": f"{scanner}?next=/me/qr"}
     return render_template("self.html", t=TEXT[language], lang=language, attendee=attendee, event=event,
-                           token=token, scanner=scanner, errors=errors or {}, form=form, saved=request.args.get("saved")), status
+                           token=token, links=links, errors=errors or {}, form=form,
+                           saved=request.args.get("saved")), status
 
 
 @bp.get("/me/<token>")

@@ -91,6 +91,19 @@ class Note(Base):
     recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class NoteEdit(Base):
+    """The latest edit a scanner made to their notes about one meeting (rapport.scans notes.edited).
+
+    Only its revision is kept: an edit's effect lives in `notes` (readmodel.apply_notes_edited),
+    and an edit no newer than this one, replayed or late, changes nothing.
+    """
+
+    __tablename__ = "note_edits"
+    scanner_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    revision: Mapped[int] = mapped_column()
+
+
 class FollowedUp(Base):
     """The attendee told us they have written to this contact: no more nudges about them."""
 

@@ -1,4 +1,5 @@
-"""The follow-up service's read model, kept from rapport.events, rapport.attendees and rapport.scans.
+"""The follow-up service's read model, kept from rapport.events, rapport.attendees and rapport.scans
+(scans, and the notes their scanners edited later in My people).
 
 Every handler is idempotent by its natural key as well as by message id (shared.consumer), so a
 replayed topic, or the same scan arriving twice, changes nothing. Topics are read independently:
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.followup.models import Attendee, Delivery, Erased, Event, FollowedUp, Meeting, Note
+from services.followup.models import Attendee, Delivery, Erased, Event, FollowedUp, Meeting, Note, NoteEdit
 from shared import events as ev
 from shared.envelope import Envelope, parse_iso, utc_now
 
@@ -42,6 +43,9 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     elif isinstance(event, ev.ScanRecorded):
         touch(session, event.event_id)
         record_meeting(session, event, parse_iso(envelope.occurred_at))
+    elif isinstance(event, ev.NotesEdited):
+        touch(session, event.event_id)
+        apply_notes_edited(session, event)
     elif isinstance(event, ev.AttendeeErased):
         erase(session, event.attendee_id)
 
@@ -72,11 +76,57 @@ def record_meeting(session: Session, scan: ev.ScanRecorded, recorded_at=None) ->
                          note=scan.note, tags=list(scan.tags), scanned_at=met_at, recorded_at=recorded_at))
 
 
+# The client_scan_id prefix of the notes an edit wrote: "#" is never in a phone's own ids.
+EDITED = "#edit:"
+
+
+def apply_notes_edited(session: Session, edit: ev.NotesEdited) -> None:
+    """Put the scanner's edited notes and tags in place of the scans the edit replaces.
+
+    Those scans' rows stay, emptied, so their scan.recorded arriving again (a replay) is still
+    recognised by its natural key and adds nothing; the edit's own text goes in rows of its own
+    (`edit:<revision>:<n>`), replacing an earlier edit's. Scans the edit does not name keep their note.
+    """
+    if session.scalar(sa.select(sa.func.count()).select_from(Erased).where(
+            Erased.attendee_id.in_((edit.scanner, edit.scanned)))):
+        return
+    key = {"scanner_id": edit.scanner, "meeting_id": edit.meeting_id}
+    last = session.get(NoteEdit, key, with_for_update=True)
+    if last is not None and last.revision >= edit.revision:
+        return  # this edit, or a newer one, is already in
+    if last is None:
+        session.add(NoteEdit(**key, revision=edit.revision))
+    else:
+        last.revision = edit.revision
+    mine = sa.and_(Note.scanner_id == edit.scanner, Note.meeting_id == edit.meeting_id)
+    session.execute(sa.delete(Note).where(mine, Note.client_scan_id.startswith(EDITED, autoescape=True)))
+    replaced = {n.client_scan_id: n for n in session.scalars(sa.select(Note).where(
+        Note.scanner_id == edit.scanner, Note.client_scan_id.in_(edit.replaces)))}
+    edited_at = parse_iso(edit.edited_at)
+    for client_scan_id in edit.replaces:
+        note = replaced.get(client_scan_id)
+        if note is None:  # not seen yet: a tombstone, so the scan cannot add its old note later
+            session.add(Note(meeting_id=edit.meeting_id, scanner_id=edit.scanner, client_scan_id=client_scan_id,
+                             note="", tags=[], scanned_at=edited_at))
+        else:
+            note.note, note.tags = "", []
+    # Before the scans made after the edit: at the time of the first scan it rewrites.
+    first = min((n.scanned_at for n in replaced.values()), default=edited_at)
+    texts = list(edit.notes) or [""]  # tags without notes still need a row to live in
+    for i, text in enumerate(texts):
+        if text or edit.tags:
+            session.add(Note(meeting_id=edit.meeting_id, scanner_id=edit.scanner,
+                             client_scan_id=f"{EDITED}{edit.revision}:{i}", note=text,
+                             tags=list(edit.tags) if i == 0 else [], scanned_at=first))
+
+
 def erase(session: Session, attendee_id: str) -> None:
     """Forget the person: their profile, their meetings (and so every note about them), their marks
     and their queued mail. Only the bare id stays, as a tombstone."""
     meetings = sa.select(Meeting.id).where(sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id))
     session.execute(sa.delete(Note).where(sa.or_(Note.meeting_id.in_(meetings), Note.scanner_id == attendee_id)))
+    session.execute(sa.delete(NoteEdit).where(sa.or_(NoteEdit.meeting_id.in_(meetings),
+                                                     NoteEdit.scanner_id == attendee_id)))
     session.execute(sa.delete(Meeting).where(sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id)))
     session.execute(sa.delete(FollowedUp).where(sa.or_(FollowedUp.attendee_id == attendee_id,
                                                        FollowedUp.contact_id == attendee_id)))
@@ -87,4 +137,4 @@ def erase(session: Session, attendee_id: str) -> None:
 
 
 READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
-                    "attendee.erased", "scan.recorded")
+                    "attendee.erased", "scan.recorded", "notes.edited")

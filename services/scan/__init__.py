@@ -10,6 +10,7 @@ from flask import Flask
 
 from services.scan.directory import Directory
 from services.scan.handlers import ScanRules
+from services.scan.throttle import Throttle
 from services.scan.writer import ScanWriter
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
@@ -45,12 +46,15 @@ class ScanService:
         self.rules = ScanRules(grace=timedelta(seconds=settings.scan_grace))
         self.directory = Directory(self.sessions)
         self.writer = ScanWriter(self.engine, self.sessions, per_minute=settings.scan_rate_limit)
+        # Looking up who a code names comes before each scan, and again when a code is fixed.
+        self.lookups = Throttle(per_minute=2 * settings.scan_rate_limit)
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the scan service. Scans reach the bus through the outbox relay
     (`python -m services.scan.relay`), never from a request: `bus` is unused."""
-    from services.scan import api, openapi, pages
+    # mypages and webapp add their routes to pages.bp
+    from services.scan import api, me_api, mypages, openapi, pages, webapp  # noqa: F401
 
     settings = settings or Settings.from_env()
     service = ScanService(settings)
@@ -59,5 +63,6 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     app = service_app(__name__, "scan", settings, openapi.document, checks=lambda: database_check(service.engine))
     app.extensions["scan"] = service
     app.register_blueprint(api.bp)
+    app.register_blueprint(me_api.bp)
     app.register_blueprint(pages.bp)
     return app

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from shared.events import pair_key
 from shared.identity import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
+from shared.lists import split_items
 from shared.web import DomainError
 
 MAX_NOTE, MAX_TAGS, MAX_TAG = 2000, 8, 40
@@ -50,8 +51,9 @@ def parse_record_scan(body: dict, now: datetime) -> RecordScan:
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         errors["note"] = f"text of at most {MAX_NOTE} characters"
     tags = body.get("tags") or []
-    if (not isinstance(tags, list) or len(tags) > MAX_TAGS
-            or not all(isinstance(t, str) and 0 < len(t.strip()) <= MAX_TAG for t in tags)):
+    # One tag may hold several (", ، ; ؛"): split, trimmed, once each ignoring case.
+    tags = split_items(tags) if isinstance(tags, list) and all(isinstance(t, str) for t in tags) else None
+    if tags is None or len(tags) > MAX_TAGS or not all(len(t) <= MAX_TAG for t in tags):
         errors["tags"] = f"a list of at most {MAX_TAGS} short tags"
     client_scan_id = body.get("client_scan_id")
     if not isinstance(client_scan_id, str) or not CLIENT_SCAN_ID.match(client_scan_id):
@@ -59,8 +61,7 @@ def parse_record_scan(body: dict, now: datetime) -> RecordScan:
     scanned_at = _moment(body.get("scanned_at"), now, errors)
     if errors:
         raise ScanError("; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
-    return RecordScan(scanned.strip(), note.strip(), tuple(dict.fromkeys(t.strip() for t in tags)),
-                      client_scan_id, scanned_at)
+    return RecordScan(scanned.strip(), note.strip(), tags, client_scan_id, scanned_at)
 
 
 def _moment(value, now: datetime, errors: dict) -> datetime:

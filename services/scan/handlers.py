@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.scan.directory import Directory, Person
 from services.scan.domain import RecordScan, ScanError, meeting_id, what_was_scanned
-from services.scan.models import Attendee, DirectoryState, Event, Meeting, Scan
+from services.scan.models import Attendee, DirectoryState, Event, Meeting, PersonNotes, Scan
 from services.scan.writer import Pending, ScanWriter, Written
 from shared import events as ev
 from shared import identity
@@ -91,13 +91,22 @@ def my_meetings(session: Session, scanner: Person, limit: int = 200) -> list[tup
     return [(scan, attendee) for scan, attendee in rows]
 
 
+def event_name(session: Session, event_id: str) -> str:
+    return session.scalar(sa.select(Event.name).where(Event.id == event_id)) or ""
+
+
+def event_timezone(session: Session, event_id: str) -> str:
+    return session.scalar(sa.select(Event.timezone).where(Event.id == event_id)) or "UTC"
+
+
 # The read model: rapport.events and rapport.attendees into this service's tables. --------------
 
 def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     """Bring the read model up to date with one bus event (idempotent by construction)."""
     if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
         row = session.get(Event, event.event_id) or Event(id=event.event_id)
-        row.name, row.language, row.version = event.name, event.language, next_version(session)
+        row.name, row.language, row.timezone = event.name, event.language, event.timezone
+        row.version = next_version(session)
         session.merge(row)
     elif isinstance(event, ev.EventClosed):
         row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", language="en")
@@ -105,7 +114,8 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         session.merge(row)
     elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
         row = session.get(Attendee, event.attendee_id) or Attendee(id=event.attendee_id, badge_serial=1)
-        for name in ("event_id", "name", "headline", "company", "title", "language", "short_code"):
+        for name in ("event_id", "name", "headline", "company", "title", "language", "short_code", "email",
+                     "consent_share_contact"):
             setattr(row, name, getattr(event, name))
         row.version = next_version(session)
         session.merge(row)
@@ -124,6 +134,8 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
                                                      Scan.scanned_id == event.attendee_id)))
         session.execute(sa.delete(Meeting).where(sa.or_(Meeting.low_id == event.attendee_id,
                                                         Meeting.high_id == event.attendee_id)))
+        session.execute(sa.delete(PersonNotes).where(sa.or_(PersonNotes.owner_id == event.attendee_id,
+                                                            PersonNotes.about_id == event.attendee_id)))
         session.execute(sa.delete(Attendee).where(Attendee.id == event.attendee_id))
         version = next_version(session)
         session.execute(sa.update(DirectoryState).values(erased_version=version))

@@ -1,4 +1,4 @@
-"""Scan service tables: its read model of events and attendees, and the meetings it records."""
+"""Scan service tables: its read model of events and attendees, the meetings it records, and notes edited since."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class Event(Base):
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(2))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")  # "you met at 11:55", in the event's time
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
 
@@ -39,6 +40,9 @@ class Attendee(Base):
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
     short_code: Mapped[str] = mapped_column(sa.String(12))
     badge_serial: Mapped[int] = mapped_column(default=1)
+    # For "My people": a contact card goes only to someone they met, and only while they agree.
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    consent_share_contact: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
 
 
@@ -61,7 +65,8 @@ class Meeting(Base):
     """Two attendees who met, whoever scanned whom; mutual once both have scanned."""
 
     __tablename__ = "meetings"
-    __table_args__ = (sa.UniqueConstraint("event_id", "low_id", "high_id", name="uq_meeting_pair"),)
+    __table_args__ = (sa.UniqueConstraint("event_id", "low_id", "high_id", name="uq_meeting_pair"),
+                      sa.Index("ix_meeting_low", "low_id"), sa.Index("ix_meeting_high", "high_id"))
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     low_id: Mapped[str] = mapped_column(sa.String(16))
@@ -80,7 +85,8 @@ class Scan(Base):
 
     __tablename__ = "scans"
     __table_args__ = (sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_scan_client_id"),
-                      sa.Index("ix_scan_scanner_received", "scanner_id", "received_at"))
+                      sa.Index("ix_scan_scanner_received", "scanner_id", "received_at"),
+                      sa.Index("ix_scan_scanner_scanned", "scanner_id", "scanned_id"))
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
                                     autoincrement=True)
     meeting_id: Mapped[str] = mapped_column(sa.String(32), index=True)
@@ -92,3 +98,21 @@ class Scan(Base):
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)
     scanned_at: Mapped[datetime] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PersonNotes(Base):
+    """What a scanner wrote about one person, as they last edited it (My people).
+
+    It stands for the scans named in `replaces`; a scan made after the edit adds its own note.
+    `revision` counts the edits: the bus message of each carries it (shared.events.NotesEdited).
+    """
+
+    __tablename__ = "person_notes"
+    owner_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    about_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16))
+    notes: Mapped[list] = mapped_column(sa.JSON, default=list)
+    tags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    replaces: Mapped[list] = mapped_column(sa.JSON, default=list)
+    revision: Mapped[int] = mapped_column(default=0)
+    edited_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -17,6 +17,19 @@ SCAN = {"type": "object", "required": ["scanned", "client_scan_id"], "properties
                        "description": "chosen by the phone, the same on every retry"},
     "scanned_at": {"type": "string", "format": "date-time", "description": "when it really happened (offline)"}}}
 
+CONTACT = {"type": "object", "properties": {
+    "id": {"type": "string"}, "name": {"type": "string"}, "headline": {"type": "string"},
+    "company": {"type": "string"}, "title": {"type": "string"},
+    "met_at": {"type": "string", "format": "date-time"},
+    "last_at": {"type": "string", "format": "date-time", "description": "my latest scan of them: the order"},
+    "i_scanned": {"type": "boolean"}, "they_scanned": {"type": "boolean"}, "mutual": {"type": "boolean"},
+    "saved_you": {"type": "boolean", "description": "they scanned me, I have not scanned them"},
+    "notes": {"type": "array", "items": {"type": "string"}}, "tags": {"type": "array", "items": {"type": "string"}},
+    "email": {"type": ["string", "null"], "description": "only when they agreed to share"}}}
+EDIT = {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+    "notes": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 2000}},
+    "tags": {"type": "array", "maxItems": 8, "items": {"type": "string", "maxLength": 40}}}}
+
 
 def problems(*statuses: str) -> dict:
     return {status: {"description": HTTP_STATUS_CODES[int(status)], **PROBLEM} for status in statuses}
@@ -39,6 +52,40 @@ def document() -> dict:
         "/v1/me/scans": {"get": {"summary": "The scanner's own saved scans, newest first",
                                  "security": [{"bearer": []}],
                                  "responses": {"200": {"description": "list"}, **problems("401")}}},
+        "/v1/me/people": {"get": {
+            "summary": "My people: everyone I scanned, newest first, with my notes and tags, and the people who "
+                       "scanned me and agree to share (`saved_you`); `email` only where that person agreed. "
+                       "`?q=` searches name, company, headline, notes and tags. Scanner token as bearer, or the "
+                       "identity cookie.",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "`{\"people\": [...]}`", "content": {
+                "application/json": {"schema": {"type": "object", "properties": {
+                    "people": {"type": "array", "items": CONTACT}}}}}}, **problems("401")}}},
+        "/v1/me/people/{attendee_id}": {"patch": {
+            "summary": "Replace my notes and/or tags about someone I met (`[]` deletes them; an omitted key is "
+                       "kept). Tags may be separated by , ، ; or ؛. The follow-up email uses the latest. With the "
+                       "identity cookie, send the page's `X-CSRF-Token`. Refusal codes: invalid_input, not_met (404: "
+                       "not someone you met, or of another event), csrf (403).",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "attendee_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": EDIT}}},
+            "responses": {"200": {"description": "the person, as listed", "content": {
+                "application/json": {"schema": CONTACT}}}, **problems("401", "403", "404", "415", "422")}}},
+        "/v1/me/people.vcf": {"get": {
+            "summary": "My people as one vCard file; an email address only where its person agreed to share",
+            "security": [{"bearer": []}],
+            "responses": {"200": {"description": "text/vcard"}, **problems("401")}}},
+        "/v1/me/lookup": {"get": {
+            "summary": "Who a scanned QR (`?scanned=` its text or URL) or typed short code belongs to, before the "
+                       "note is written: `person` (name, headline, company, title) and `met` (when, as `clock` in "
+                       "the event's time, and my notes and tags so far) or null. Refused as a scan would be: "
+                       "invalid_input, unreadable, self_scan, other_event, forged, revoked, unknown_short_code; "
+                       "rate_limited (429, Retry-After) past twice the scan limit a minute.",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "scanned", "in": "query", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "`{\"person\": {...}, \"met\": {...} | null}`"},
+                          **problems("401", "404", "410", "422", "429")}}},
         "/i/{private_token}": {"get": {"summary": "An attendee's own link: remembers them on this phone (cookie)",
                                        "responses": {"303": {"description": "to the scanner"}, **problems("404")}}},
         "/c/{badge_token}": {

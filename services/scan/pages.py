@@ -22,6 +22,8 @@ from services.scan import handlers
 from services.scan.api import save_scan
 from services.scan.domain import QUICK_TAGS, ScanError
 from services.scan.pagetext import SCRIPT_TEXT, TEXT, refusal_text
+from services.scan.people import clock
+from services.scan.peoplestore import my_people
 from shared import identity
 from shared.envelope import iso, utc_now
 from shared.tokens import InvalidToken
@@ -66,9 +68,11 @@ def me():
         return None, None
     s = service()
     try:
-        return token, handlers.identify_scanner(s.directory, s.signer, token)
+        person = handlers.identify_scanner(s.directory, s.signer, token)
     except Unauthorized:
         return None, None
+    g.identified = True  # the pages show this attendee's own links (scanner, My people, My QR)
+    return token, person
 
 
 def language(*people) -> str:
@@ -81,6 +85,7 @@ def language(*people) -> str:
 
 def page(template: str, status: int = 200, **context):
     lang = g.lang = context.pop("lang", None) or g.get("lang") or language()
+    context.setdefault("nav", g.get("identified", False))
     return render_template(template, t=TEXT[lang], lang=lang, **context), status
 
 
@@ -138,8 +143,11 @@ def meet(badge_token):
 
 def meet_page(holder, badge_token, token, scanner, status=200, error=None, form=None):
     form = form or {"note": "", "tags": [], "client_scan_id": uuid.uuid4().hex, "scanned_at": iso(utc_now())}
+    with service().sessions() as session:  # met before: "you met at 11:55", my notes, and this adds to them
+        met = next((c for c in my_people(session, scanner, holder.id) if c.i_scanned), None)
+        met_clock = clock(met.met_at, handlers.event_timezone(session, scanner.event_id)) if met else ""
     return page("meet.html", status, holder=holder, badge_token=badge_token, scanner=scanner, error=error, form=form,
-                csrf=csrf_token(token), tags=QUICK_TAGS[g.lang])
+                csrf=csrf_token(token), tags=QUICK_TAGS[g.lang], met=met, met_clock=met_clock)
 
 
 def identify_page(holder, badge_token, status=200, error=None, form=None):
@@ -208,7 +216,8 @@ def scanner():
     t = TEXT[g.lang]
     if person is None:
         return page("message.html", title=t["need_link_title"], text=t["need_link_text"])
-    config = {"csrf": csrf_token(token), "save_url": url_for(".save_json"), "scanner": person.id,
+    config = {"csrf": csrf_token(token), "save_url": url_for(".save_json"), "lookup_url": url_for("scan_me.lookup"),
+              "scanner": person.id,
               "code_alphabet": identity.SHORT_CODE_ALPHABET, "code_length": identity.SHORT_CODE_LENGTH,
               "text": {key: t[key] for key in SCRIPT_TEXT}}
     return page("scanner.html", person=person, config=config, tags=QUICK_TAGS[g.lang])

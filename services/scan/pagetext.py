@@ -33,6 +33,24 @@ TEXT = {
         "need_link_text": "Scans are saved to you. Open the private link from your registration email once on "
                           "this phone; after that this page remembers you.",
         "error_title": "That did not work",
+        "nav_scan": "Scan", "nav_people": "My people", "nav_qr": "My QR", "nav_label": "Your pages",
+        "people_title": "My people", "people_intro": "Everyone you met, newest first. Only you see your notes.",
+        "search_label": "Search by name, company, note or tag", "search": "Search", "clear": "Show everyone",
+        "export": "Download everyone as contacts (.vcf)",
+        "export_tip": "Email addresses only for the people who agreed to share them.",
+        "met_at": "You met at {time}", "saved_you": "Saved you",
+        "saved_you_text": "Scanned your badge at {time} and shares their contact: say hello?",
+        "your_notes": "Your notes", "no_notes": "No notes yet.", "email_label": "Email",
+        "edit": "Edit notes and tags", "note_n": "Note {n}", "new_note": "Add a note",
+        "tags_field": "Tags (separate them with commas)", "delete": "Delete my notes and tags",
+        "edited": "Saved: your notes about {name} are updated.",
+        "nobody": "No one yet. Scan a badge to start your list.", "no_match": "No one matches “{q}”.",
+        "qr_title": "My QR", "qr_alt": "The QR code of {name}'s badge",
+        "qr_code_label": "Your short code", "qr_tip": "Turn your screen brightness up. No camera? They can type "
+                                                       "your short code into their scanner.",
+        "add_note_label": "Anything to add to your notes?", "looking_up": "Looking them up…",
+        "name_on_sync": "Offline: their name appears once this phone is back online. Your note is kept.",
+        "fix_code": "Fix the code", "rescan": "Scan again", "retry_note": "Your note is kept:",
         "refusals": {
             "bad_badge": "This is not a Rapport badge, or its link is incomplete.",
             "bad_link": "This private link is not valid; ask the organizers for a new one.",
@@ -44,6 +62,9 @@ TEXT = {
             "rate_limited": "Many scans in one minute: wait a moment, then save again.",
             "csrf": "This form has expired. Reload the page and try again.",
             "unknown_short_code": "No attendee of this event has that code.",
+            "not_met": "This person is not among the people you met.",
+            "invalid_input": "Check what you typed: at most 8 tags of up to 40 characters each, and notes of up "
+                             "to 2000 characters.",
         },
     },
     "ar": {
@@ -75,6 +96,23 @@ TEXT = {
         "need_link_text": "تُحفظ عمليات المسح باسمك. افتح الرابط الخاص من رسالة التسجيل مرة واحدة على هذا "
                           "الهاتف، وبعدها تتذكّرك هذه الصفحة.",
         "error_title": "تعذّر ذلك",
+        "nav_scan": "المسح", "nav_people": "أشخاصي", "nav_qr": "رمزي", "nav_label": "صفحاتك",
+        "people_title": "أشخاصي", "people_intro": "كل من قابلتهم، الأحدث أولًا. ملاحظاتك لا يراها غيرك.",
+        "search_label": "ابحث بالاسم أو الشركة أو الملاحظة أو الوسم", "search": "بحث", "clear": "اعرض الجميع",
+        "export": "نزّل الجميع جهات اتصال (‎.vcf)",
+        "export_tip": "عناوين البريد فقط لمن وافقوا على مشاركتها.",
+        "met_at": "تقابلتما الساعة {time}", "saved_you": "حفظك",
+        "saved_you_text": "مسح بطاقتك الساعة {time} ويشاركك بيانات تواصله: ما رأيك أن تحيّيه؟",
+        "your_notes": "ملاحظاتك", "no_notes": "لا ملاحظات بعد.", "email_label": "البريد",
+        "edit": "عدّل الملاحظات والوسوم", "note_n": "الملاحظة {n}", "new_note": "أضف ملاحظة",
+        "tags_field": "الوسوم (افصل بينها بفواصل)", "delete": "احذف ملاحظاتي ووسومي",
+        "edited": "تم الحفظ: حُدّثت ملاحظاتك عن {name}.",
+        "nobody": "لا أحد بعد. امسح بطاقة لتبدأ قائمتك.", "no_match": "لا أحد يطابق «{q}».",
+        "qr_title": "رمزي", "qr_alt": "رمز QR لبطاقة {name}",
+        "qr_code_label": "رمزك القصير", "qr_tip": "ارفع سطوع الشاشة. لا كاميرا؟ يمكنه كتابة رمزك القصير في الماسح.",
+        "add_note_label": "هل تضيف شيئًا إلى ملاحظاتك؟", "looking_up": "نبحث عنه…",
+        "name_on_sync": "غير متصل: سيظهر اسمه حين يعود الاتصال. ملاحظتك محفوظة.",
+        "fix_code": "صحّح الرمز", "rescan": "امسح مجددًا", "retry_note": "ملاحظتك محفوظة:",
         "refusals": {
             "bad_badge": "هذه ليست بطاقة Rapport، أو أن رابطها ناقص.",
             "bad_link": "هذا الرابط الخاص غير صالح؛ اطلب رابطًا جديدًا من المنظمين.",
@@ -86,13 +124,17 @@ TEXT = {
             "rate_limited": "عمليات مسح كثيرة خلال دقيقة: انتظر قليلًا ثم احفظ مجددًا.",
             "csrf": "انتهت صلاحية هذا النموذج. أعد تحميل الصفحة وحاول مجددًا.",
             "unknown_short_code": "لا يحمل أي مشارك في هذه الفعالية هذا الرمز.",
+            "not_met": "هذا الشخص ليس ممن قابلتهم.",
+            "invalid_input": "راجع ما كتبته: ثمانية وسوم على الأكثر، لا يتجاوز كل منها 40 حرفًا، وملاحظات لا "
+                             "تتجاوز 2000 حرف.",
         },
     },
 }
 
 # What the scanner's script shows; the page hands these to it as JSON.
 SCRIPT_TEXT = ("camera_ready", "camera_off", "bad_code", "badge_label", "code_label", "empty", "failed", "dismiss",
-               "mutual_short", "online", "offline", "relogin")
+               "mutual_short", "online", "offline", "relogin", "refusals", "met_at", "looking_up", "name_on_sync",
+               "fix_code", "note_label", "add_note_label")
 
 
 def refusal_text(code: str, detail: str, language: str) -> str:

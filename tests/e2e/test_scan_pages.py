@@ -250,9 +250,16 @@ def test_a_refused_scan_is_marked_failed_not_retried(phone, people, scan_app):
     lina = people["lina"]
     page = phone.new_page()
     page.goto(f"/i/{lina.private}")
-    page.fill("#code", lina.short_code)  # her own code
+    page.fill("#code", lina.short_code)  # her own code: online, the sheet says so before anything is saved
+    page.click("#manual button[type=submit]")
+    expect(page.locator("#sheet-refusal")).to_contain_text("your own badge")
+    expect(page.locator("#sheet-save")).to_be_disabled()
+    phone.set_offline(True)  # offline nothing can say so yet: it is queued, and refused on sync
+    page.click("#sheet-cancel")
+    page.fill("#code", lina.short_code)
     page.click("#manual button[type=submit]")
     page.click("#sheet-save")
+    phone.set_offline(False)
     expect(page.locator("#saved li[data-state=failed]")).to_contain_text("your own badge")
     expect(page.locator("#queued li[data-state=queued]")).to_have_count(0)
     page.fill("#code", "I0O")  # not a short code: refused before anything is queued
@@ -286,10 +293,13 @@ def test_the_camera_reads_a_badge_qr_and_saves_the_meeting(playwright, people, s
         page.goto(f"/i/{lina.private}")
         expect(page.locator("#camera-status")).to_contain_text("Point the camera")
         expect(page.locator("#sheet")).to_be_visible(timeout=10_000)
-        expect(page.locator("#sheet-title")).to_have_text("Badge")
+        expect(page.locator("#sheet-title")).to_have_text(omar.name)  # who was read, before the note
+        expect(page.locator("#sheet-headline")).to_contain_text("أبني أدوات")
         page.fill("#sheet-note", "met at the coffee stand")
         page.click("#sheet-save")
         expect(page.locator("#saved li[data-state=saved]")).to_contain_text(omar.name, timeout=10_000)
+        page.goto("/me/people")  # and My people has it, with the note
+        expect(page.locator(f"#p-{omar.id}")).to_contain_text("met at the coffee stand")
     finally:
         browser.close()
     [scan] = saved_scans(scan_app)

@@ -36,21 +36,78 @@
     Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // The sheet: what was scanned waits here for a note and tags; scanning pauses while it is open.
-  let pending = null;
+  // Online, the lookup shows whom it names before the note is written; a refusal keeps the note
+  // (in `carried`) for the fixed code or the next scan.
+  let pending = null, carried = null;
   let lastText = "", lastSeen = 0;  // the last badge the camera read, and when
   function closeSheet() {
     pending = null;
     $("sheet").hidden = true;
     lastSeen = Date.now();  // the badge just handled may still be in view: do not reopen at once
   }
+  const show = (id, text) => { $(id).textContent = text || ""; $(id).hidden = !text; };
   function openSheet(scanned, label) {
     pending = { scanned, label, scanned_at: new Date().toISOString() };
+    const keep = carried;
+    carried = null;
     $("sheet-title").textContent = label;
-    $("sheet-note").value = "";
-    $("sheet").querySelectorAll("input[name=tag]").forEach((box) => { box.checked = false; });
+    show("sheet-headline", ""); show("sheet-work", "");
+    $("sheet-met").hidden = true;
+    $("sheet-refused").hidden = true;
+    $("sheet-save").disabled = false;
+    $("sheet-note-label").textContent = t.note_label;
+    $("sheet-note").value = keep?.note || "";
+    $("sheet").querySelectorAll("input[name=tag]").forEach((box) => { box.checked = !!keep?.tags.includes(box.value); });
     $("sheet").hidden = false;
     $("sheet-note").focus();
+    lookUp(pending);
   }
+  async function lookUp(asked) {
+    if (!navigator.onLine) { $("sheet-status").textContent = t.name_on_sync; return; }
+    $("sheet-status").textContent = t.looking_up;
+    let response, answer;
+    try {
+      response = await fetch(`${cfg.lookup_url}?scanned=${encodeURIComponent(asked.scanned)}`,
+                             { credentials: "same-origin", headers: { Accept: "application/json" } });
+      answer = await response.json().catch(() => ({}));
+    } catch {
+      if (pending === asked) $("sheet-status").textContent = t.name_on_sync;
+      return;
+    }
+    if (pending !== asked) return;  // the sheet moved on meanwhile
+    $("sheet-status").textContent = "";
+    if (response.ok) {
+      const who = answer.person;
+      asked.name = who.name;
+      $("sheet-title").textContent = who.name;
+      show("sheet-headline", who.headline);
+      show("sheet-work", [who.company, who.title].filter(Boolean).join(" · "));
+      if (answer.met) {
+        $("sheet-met-title").textContent = t.met_at.replace("{time}", answer.met.clock);
+        $("sheet-met-notes").replaceChildren(...answer.met.notes.map((note) =>
+          Object.assign(document.createElement("blockquote"), { textContent: note, dir: "auto" })));
+        $("sheet-met").hidden = false;
+        $("sheet-note-label").textContent = t.add_note_label;
+      }
+    } else if (response.status === 401 || response.status === 403) {
+      $("relogin").hidden = false;  // saving would not work either; the queue keeps the scan
+    } else if (response.status < 500 && response.status !== 429) {  // busy or down: saving still works
+      $("sheet-refusal").textContent = t.refusals[answer.code] || answer.detail || response.statusText;
+      $("sheet-refused").hidden = false;
+      $("sheet-fix").hidden = !/^[0-9A-Z]{6}$/.test(asked.scanned);  // a typed code can be fixed, a QR rescanned
+      $("sheet-save").disabled = true;
+    }
+  }
+  // Keep what was written, and go back to the code field or the camera.
+  function carry(focusCode, code) {
+    const tags = [...$("sheet").querySelectorAll("input[name=tag]:checked")].map((box) => box.value);
+    carried = { note: $("sheet-note").value, tags };
+    closeSheet();
+    lastText = "";  // a rescan of the same badge is wanted now
+    if (focusCode) { $("code").value = code || ""; $("code").focus(); }
+  }
+  $("sheet-fix").addEventListener("click", () => carry(true, pending?.scanned));
+  $("sheet-rescan").addEventListener("click", () => carry(false));
   $("sheet").addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!pending) return;
@@ -107,8 +164,8 @@
           return;
         } else if (response.status === 429 || response.status >= 500) {
           return;  // busy or down: the next round tries again
-        } else {
-          Object.assign(item, { state: "failed", detail: answer.detail || response.statusText });
+        } else {  // refused: said in the page's language, with the note kept for a fix
+          Object.assign(item, { state: "failed", detail: t.refusals[answer.code] || answer.detail || response.statusText });
         }
         await put(item);
         await render();
@@ -151,12 +208,23 @@
   }
   async function render() {
     const items = await mine();
-    const queued = items.filter((i) => i.state === "queued").sort(oldestFirst).map((i) => entry(i, i.label, [i.note]));
+    const queued = items.filter((i) => i.state === "queued").sort(oldestFirst).map((i) => entry(i, i.name || i.label, [i.note]));
     const done = items.filter((i) => i.state !== "queued")
       .sort((a, b) => (b.saved_at || b.scanned_at).localeCompare(a.saved_at || a.scanned_at))
       .map((i) => {
         if (i.state === "saved") return entry(i, i.name, [i.mutual ? t.mutual_short : "", i.note]);
-        const li = entry(i, i.label, [`${t.failed} ${i.detail}`]);
+        const li = entry(i, i.label, [`${t.failed} ${i.detail}`, i.note]);
+        const fix = document.createElement("button");
+        fix.type = "button";
+        fix.textContent = t.fix_code;
+        fix.addEventListener("click", async () => {
+          await remove(i.client_scan_id);
+          carried = { note: i.note, tags: i.tags };
+          $("code").value = /^[0-9A-Z]{6}$/.test(i.scanned) ? i.scanned : "";
+          $("code").focus();
+          await render();
+        });
+        li.querySelector(".who").append(fix);
         const dismiss = document.createElement("button");
         dismiss.type = "button";
         dismiss.className = "secondary";

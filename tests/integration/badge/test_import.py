@@ -86,3 +86,10 @@ def test_arabic_columns_bring_what_people_give_and_seek_and_an_empty_suggest_cel
     assert (noura["looking_for"], noura["can_help_with"]) == ("شريك تقني لمنصة تعليمية", "التسويق للمقاهي الصغيرة")
     assert noura["consent"]["suggest"] is True and omar["consent"]["suggest"] is False
     assert omar["looking_for"] == "a seed investor for edtech"
+
+
+def test_a_csv_cell_of_interests_splits_on_the_arabic_comma_and_semicolon(client, event):
+    csv = "name,email,interests\nليلى حداد,layla@example.org,\"تعليم، تصميم؛ Design ; design\"\n"
+    assert post_csv(client, event["id"], csv).json["created"] == 1
+    [layla] = client.get(f"/v1/events/{event['id']}/attendees", headers=ADMIN).json["attendees"]
+    assert layla["interests"] == ["تعليم", "تصميم", "Design"]

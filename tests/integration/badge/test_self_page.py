@@ -18,6 +18,10 @@ def test_the_page_shows_the_badge_in_the_attendees_language_and_links_to_the_sca
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="ar" dir="rtl">' in html and "ليلى حداد" in html
     assert f"/i/{layla['scanner_token']}" in html
+    # My people and My QR, on the scan service, one tap away (its private link remembers the phone first)
+    assert f"/i/{layla['scanner_token']}?next=/me/people" in html and f"/i/{layla['scanner_token']}?next=/me/qr" in html
+    assert "<style" not in html and "style=" not in html  # the styles are a file: a strict CSP keeps them
+    assert client.get("/static/self/self.css").status_code == 200
     assert 'lang="en" dir="ltr"' in client.get(f"/me/{layla['scanner_token']}?lang=en").get_data(as_text=True)
     badge = client.get(f"/me/{layla['scanner_token']}/badge.png")
     assert {r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(badge.data)))} == {layla["badge_url"]}

@@ -143,3 +143,10 @@ def test_the_scanner_sees_their_own_saved_meetings(client, person):
     scan(client, lina, omar.badge, note="coffee at 4")
     mine = client.get("/v1/me/scans", headers=lina.auth()).json["scans"]
     assert [(s["scanned"]["name"], s["note"]) for s in mine] == [("Omar", "coffee at 4")]
+
+
+def test_tags_typed_with_any_separator_are_split_trimmed_and_kept_once(app, client, person):
+    lina, omar = person("Lina"), person("Omar")
+    answer = scan(client, lina, omar.badge, tags=["قهوة، تصميم", "Coffee; coffee ؛ hiring"])
+    assert answer.status_code == 201 and answer.json["tags"] == ["قهوة", "تصميم", "Coffee", "hiring"]
+    assert queued(app)[0]["data"]["tags"] == ["قهوة", "تصميم", "Coffee", "hiring"]

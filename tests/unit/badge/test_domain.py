@@ -43,3 +43,9 @@ def test_an_invalid_event_says_which_field(doc, field):
     with pytest.raises(InvalidInput) as refused:
         validate_event(doc)
     assert field in refused.value.errors
+
+
+def test_interests_accept_every_separator_people_type_once_each_ignoring_case():
+    for typed in ("قهوة، تصميم؛ Design", ["قهوة، تصميم", "design; DESIGN"]):
+        details = validate_attendee({"name": "A", "email": "a@example.org", "interests": typed}, "ar")
+        assert details.interests == ("قهوة", "تصميم", "Design" if isinstance(typed, str) else "design"), typed

@@ -1,0 +1,38 @@
+"""A per-process limit on lookups: one attendee may ask "who is this code?" so often a minute.
+
+Without it, a signed-in attendee could walk through every short code of the event and list its
+people. Scans have their own limit, counted in the database (batches.py) because a scan is a
+write; a lookup is a read, and this process's count is enough to make walking codes pointless
+(several web processes multiply the limit by their number, not by anything a client controls).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Callable
+
+WINDOW = 60.0
+
+
+class Throttle:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, remember: int = 100_000):
+        self._per_minute, self._clock, self._remember = per_minute, clock, remember
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, who: str) -> bool:
+        """Count one request of `who`; False when they have had `per_minute` in the last minute."""
+        now = self._clock()
+        with self._lock:
+            times = self._seen.setdefault(who, deque())
+            while times and times[0] <= now - WINDOW:
+                times.popleft()
+            if len(times) >= self._per_minute:
+                return False
+            times.append(now)
+            if len(self._seen) > self._remember:  # forget the quiet ones, never the one asking
+                for key in [k for k, v in self._seen.items() if not v or v[-1] <= now - WINDOW]:
+                    del self._seen[key]
+            return True
