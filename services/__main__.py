@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from deploy.rig.postgres import PostgresServer
-from shared.config import EMBEDDED_POSTGRES_PORT, EMBEDDED_POSTGRES_URL, ConfigError, Settings
+from shared.config import EMBEDDED_POSTGRES_PORT, EMBEDDED_POSTGRES_URL, ConfigError, Settings, unreachable_by_phones
 from shared.events import ALL_TOPICS
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 
@@ -51,6 +51,34 @@ def local_secrets(data_dir: Path) -> dict[str, str]:
         path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
         path.chmod(0o600)
     return values
+
+
+def lan_address() -> str | None:
+    """This machine's IPv4 address on a network that is up (not loopback), read from its
+    interfaces (nothing is sent); None if it has none."""
+    import ipaddress
+    import socket
+
+    import psutil
+
+    up = {name for name, stats in psutil.net_if_stats().items() if stats.isup}
+    candidates = [a.address for name, addresses in sorted(psutil.net_if_addrs().items()) if name in up
+                  for a in addresses if a.family == socket.AF_INET]
+    usable = [a for a in candidates if not ipaddress.ip_address(a).is_loopback
+              and not ipaddress.ip_address(a).is_link_local]
+    private = [a for a in usable if ipaddress.ip_address(a).is_private]  # a home or venue network first
+    return (private or usable or [None])[0]
+
+
+def lan_environment(address: str, environ: dict[str, str]) -> dict[str, str]:
+    """What `--lan` sets, unless set already: the services listen on `address` too, and every link a
+    phone follows (badge QR codes, private links, emails) names it instead of localhost."""
+    wanted = {"RAPPORT_BIND": f"127.0.0.1,{address}",
+              "RAPPORT_PUBLIC_URL": f"http://{address}:{SERVICES['scan']}",
+              "RAPPORT_BADGE_URL": f"http://{address}:{SERVICES['badge']}",
+              "RAPPORT_DASHBOARD_URL": f"http://{address}:{SERVICES['dashboard']}",
+              "RAPPORT_FOLLOWUP_URL": f"http://{address}:{SERVICES['followup']}"}
+    return {name: value for name, value in wanted.items() if not environ.get(name)}
 
 
 def embedded_databases(settings: Settings) -> list[str]:
@@ -97,10 +125,22 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not answer within {timeout:.0f}s")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="./rapport up", description="Run the whole product on embedded defaults.")
+    parser.add_argument("--lan", action="store_true",
+                        help="also listen on this machine's network address and put it in badges and links, "
+                             "so phones on the same network (a venue's Wi-Fi) can open them")
+    args = parser.parse_args(argv)
     data_dir = Path(os.environ.get("RAPPORT_DATA_DIR", "var")).resolve()
     env = {**os.environ, "RAPPORT_DATA_DIR": str(data_dir), **local_secrets(data_dir)}
     env.setdefault("RAPPORT_SMTP_URL", f"smtp://127.0.0.1:{MAIL_SMTP_PORT}")
+    if args.lan:
+        address = lan_address()
+        if address is None:
+            raise SystemExit("rapport: --lan found no network address on this machine (is it on a network?)")
+        env.update(lan_environment(address, env))
     try:
         settings = Settings.from_env(env)
     except ConfigError as error:
@@ -143,6 +183,10 @@ def run(settings: Settings, env: dict[str, str], data_dir: Path, postgres: Postg
             wait_healthy(f"http://127.0.0.1:{port}/healthz", procs[name])
         postgres_line = "" if postgres is None else (
             f"  postgres    {postgres.url('')}  (databases: {', '.join(embedded_databases(settings))})\n")
+        phones = unreachable_by_phones(settings.public_url)
+        hint = ("" if phones is None else
+                "\n  Phones cannot open localhost: for an event on this network, run ./rapport up --lan\n"
+                "  (or set RAPPORT_PUBLIC_URL); printing badges until then asks you to confirm.\n")
         print(f"""
 Rapport is running on embedded defaults (data in {data_dir}):
 
@@ -155,6 +199,7 @@ Rapport is running on embedded defaults (data in {data_dir}):
   admin token {env['RAPPORT_ADMIN_TOKEN']}
   (kept in {data_dir / 'secrets.env'}; use it as "Authorization: Bearer <token>")
 
+{hint}
 Ctrl-C stops everything.
 """, flush=True)
         while True:

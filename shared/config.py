@@ -56,7 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once); "
             "empty: each event's follow-up time (09:00 the morning after the close, or the organizer's)."),
     Setting("RAPPORT_NUDGE_DAYS", "7,30", "Days after the follow-up on which nudges go out."),
-    Setting("RAPPORT_BIND", "127.0.0.1", "Address the services listen on (0.0.0.0 in containers)."),
+    Setting("RAPPORT_BIND", "127.0.0.1",
+            "Addresses the services listen on, comma-separated (0.0.0.0 in containers; `./rapport up --lan` adds the LAN address)."),
     Setting("RAPPORT_WORKERS", "2", "gunicorn worker processes per service."),
     Setting("RAPPORT_LOG_LEVEL", "INFO", "Log level of every service."),
 )
@@ -147,6 +148,28 @@ def _int(raw: Mapping[str, str], name: str, minimum: int) -> int:
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def unreachable_by_phones(url: str) -> str | None:
+    """Why phones cannot open `url` (a loopback or unspecified host), or None if they may.
+
+    Badges print RAPPORT_PUBLIC_URL into their QR codes: printed with `localhost`, every one of
+    them opens nothing on an attendee's phone."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host in ("", "localhost") or host.endswith(".localhost"):
+        return f"{host or 'no host'} is this computer's own name"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None  # a DNS name: phones on the same network or the internet resolve it
+    if address.is_loopback:
+        return f"{host} is a loopback address, this computer only"
+    if address.is_unspecified:
+        return f"{host} means 'every address here', not one a phone can open"
+    return None
 
 
 def _database_url(raw: Mapping[str, str], name: str) -> str:

@@ -29,7 +29,7 @@ def serve(app_factory: Callable[[], Flask], port: int, settings: Settings, *, th
     """Serve with `settings.workers` processes of `threads` threads each (requests wait on I/O)."""
     setup_logging(settings.log_level)
     _Gunicorn(app_factory, {
-        "bind": f"{settings.bind}:{port}",
+        "bind": [f"{address}:{port}" for address in settings.bind.split(",") if address],
         "workers": settings.workers,
         "worker_class": "gthread",
         "threads": threads,

@@ -151,6 +151,7 @@ def badges_pdf(event_id):
         raise DomainError(f"choose paper=a4|letter or layout={'|'.join(LAYOUTS)}", code="unknown_layout")
     double_sided = request.args.get("sides", "1") == "2"
     s = service()
+    handlers.check_printable(s.settings.public_url, request.args.get("force") == "1")
     with s.sessions() as session:
         event = handlers.get_event(session, event_id)
         cards = [views.badge_card(a, event, s.settings, s.signer) for a in handlers.list_attendees(session, event_id)]

@@ -31,7 +31,9 @@ def import_csv(service: BadgeService, event_id: str, path: Path) -> int:
     return 1 if result.rejected else 0
 
 
-def print_badges(service: BadgeService, event_id: str, out: Path, layout: str, double_sided: bool) -> int:
+def print_badges(service: BadgeService, event_id: str, out: Path, layout: str, double_sided: bool,
+                 force: bool = False) -> int:
+    handlers.check_printable(service.settings.public_url, force)
     with service.sessions() as session:
         event = handlers.get_event(session, event_id)
         cards = [views.badge_card(a, event, service.settings, service.signer)
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     printing.add_argument("pdf", type=Path)
     printing.add_argument("--layout", choices=sorted(LAYOUTS), default="a4-a6")
     printing.add_argument("--double-sided", action="store_true")
+    printing.add_argument("--force", action="store_true",
+                          help="print even though RAPPORT_PUBLIC_URL is an address phones cannot open")
     args = parser.parse_args(argv)
 
     service = BadgeService(Settings.from_env())
@@ -61,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "import":
             return import_csv(service, args.event_id, args.csv)
-        return print_badges(service, args.event_id, args.pdf, args.layout, args.double_sided)
+        return print_badges(service, args.event_id, args.pdf, args.layout, args.double_sided, args.force)
     except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2

@@ -14,10 +14,22 @@ from services.badge.domain import AttendeeDetails, BadgeError, EventDetails
 from services.badge.models import Attendee, Event
 from shared import identity
 from shared import events as ev
+from shared.config import unreachable_by_phones
 from shared.envelope import iso
 from shared.outbox import add_to_outbox
 from shared.tokens import InvalidToken
 from shared.web import Conflict, NotFound
+
+
+def check_printable(public_url: str, force: bool) -> None:
+    """Refuse to print badges whose QR codes no phone can open, unless the organizer insists."""
+    why = unreachable_by_phones(public_url)
+    if why and not force:
+        raise BadgeError(
+            f"these badges' QR codes would open {public_url}, and phones cannot reach it ({why}). Set "
+            f"RAPPORT_PUBLIC_URL to an address attendees' phones can open (on a local network, ./rapport up --lan "
+            f"does it), or print anyway with force=1", code="public_url_unreachable", status=409,
+            public_url=public_url)
 
 
 def event_details(event: Event) -> EventDetails:

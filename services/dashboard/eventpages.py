@@ -11,6 +11,7 @@ from services.dashboard.auth import db, require_organizer, service, visible_even
 from services.dashboard.models import Attendee
 from services.dashboard.pages import friendly_errors, page
 from services.dashboard.pagetext import LAYOUT_NAMES, SCRIPT_TEXT, TEXT, campaign_name
+from shared.config import unreachable_by_phones
 from shared.web import DomainError, NotFound, attachment, int_arg
 
 bp = Blueprint("dashboard_events", __name__, url_prefix="/events")
@@ -66,8 +67,10 @@ def attendees(event_id, status=200, imported=None):
     total = db().scalar(sa.select(sa.func.count()).where(*where))
     people = db().scalars(sa.select(Attendee).where(*where).order_by(Attendee.name, Attendee.id)
                           .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    public_url = service().settings.public_url
     return page("attendees.html", status, event=event, people=people, q=query, page_number=number,
-                pages=max(1, -(-total // PAGE_SIZE)), total=total, layouts=LAYOUT_NAMES, imported=imported)
+                pages=max(1, -(-total // PAGE_SIZE)), total=total, layouts=LAYOUT_NAMES, imported=imported,
+                public_url=public_url, unreachable=unreachable_by_phones(public_url))
 
 
 @bp.post("/<event_id>/attendees/import")
@@ -82,7 +85,7 @@ def import_attendees(event_id):
 def badges_pdf(event_id):
     event = visible_event(event_id)
     reply = operations.badges_pdf(service().badge, event.id, request.args.get("layout", "a4-a6"),
-                                  request.args.get("sides") == "2")
+                                  request.args.get("sides") == "2", force=request.args.get("force") == "1")
     return Response(reply.body, mimetype="application/pdf",
                     headers={"Content-Disposition": attachment(f"badges-{event.id}.pdf")})
 

@@ -51,10 +51,12 @@ def import_attendees(badge: Upstream, event_id: str, csv_bytes: bytes) -> dict:
                       content_type="text/csv").json()
 
 
-def badges_pdf(badge: Upstream, event_id: str, layout: str, double_sided: bool) -> Reply:
-    """The print sheets; the badge service knows the layouts and refuses any other."""
-    return badge.call("GET", f"/v1/events/{event_id}/badges.pdf", query={"layout": layout,
-                      "sides": "2" if double_sided else "1"}, timeout=PDF_TIMEOUT, accept="application/pdf")
+def badges_pdf(badge: Upstream, event_id: str, layout: str, double_sided: bool, force: bool = False) -> Reply:
+    """The print sheets; the badge service knows the layouts and refuses any other, and refuses
+    QR codes no phone can open unless `force`."""
+    query = {"layout": layout, "sides": "2" if double_sided else "1", **({"force": "1"} if force else {})}
+    return badge.call("GET", f"/v1/events/{event_id}/badges.pdf", query=query, timeout=PDF_TIMEOUT,
+                      accept="application/pdf")
 
 
 def badge_png(badge: Upstream, attendee_id: str) -> Reply:

@@ -39,6 +39,10 @@ TEXT = {
         "import_result": "{created} added, {updated} updated, {unchanged} unchanged.",
         "rejected": "Rows not imported", "line": "Line", "reason": "Reason",
         "print_title": "Print badges", "layout": "Layout", "double_sided": "Double-sided", "download_pdf": "Download PDF",
+        "public_url_unreachable": "These badges' QR codes would open {url}, which attendees' phones cannot reach. "
+                                  "Set RAPPORT_PUBLIC_URL to an address phones can open (on a local network, "
+                                  "./rapport up --lan does it) before printing for real.",
+        "print_anyway": "Print anyway (a test print)",
         "search": "Search by name", "find": "Find", "company": "Company", "badge": "Badge",
         "followup_preview": "Follow-up email", "view": "View", "page_of": "Page {page} of {pages}",
         "previous": "Previous", "next": "Next", "no_attendees": "No attendees yet.",
@@ -93,6 +97,10 @@ TEXT = {
         "import_result": "أُضيف {created}، وحُدّث {updated}، وبقي {unchanged} كما هو.",
         "rejected": "صفوف لم تُستورد", "line": "السطر", "reason": "السبب",
         "print_title": "طباعة البطاقات", "layout": "التخطيط", "double_sided": "على الوجهين",
+        "public_url_unreachable": "رموز QR في هذه البطاقات ستفتح {url}، ولا تصل إليه هواتف المشاركين. اضبط "
+                                  "RAPPORT_PUBLIC_URL على عنوان تفتحه الهواتف (في شبكة محلية يفعل ذلك "
+                                  "./rapport up --lan) قبل الطباعة الفعلية.",
+        "print_anyway": "اطبع على أي حال (طباعة تجريبية)",
         "download_pdf": "تنزيل PDF",
         "search": "ابحث بالاسم", "find": "بحث", "company": "الشركة", "badge": "البطاقة",
         "followup_preview": "رسالة المتابعة", "view": "عرض", "page_of": "الصفحة {page} من {pages}",

@@ -68,6 +68,7 @@ def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp
             assert f"http://localhost:{port}" in banner
             status, body = get(f"http://127.0.0.1:{port}/healthz")
             assert status == 200 and body["service"] == name
+        assert "Phones cannot open localhost: for an event on this network, run ./rapport up --lan" in banner
         token = re.search(r"admin token (\S+)", banner).group(1)
         assert f"RAPPORT_ADMIN_TOKEN={token}" in (tmp_path / "var" / "secrets.env").read_text()
 

@@ -158,3 +158,26 @@ def test_give_and_seek_longer_than_200_characters_are_refused_with_the_field_nam
         "name": "Omar", "email": "omar@example.org", "looking_for": "x" * 201, "can_help_with": 5})
     assert response.status_code == 422 and response.mimetype == PROBLEM
     assert set(response.json["errors"]) == {"looking_for", "can_help_with"}
+
+
+def test_badges_whose_qr_no_phone_can_open_are_not_printed_unless_forced(app, client, event, register):
+    register()
+    assert app.extensions["badge"].settings.public_url == "http://localhost:8002"  # the local run's default
+    refused = client.get(f"/v1/events/{event['id']}/badges.pdf", headers=ADMIN)
+    assert refused.status_code == 409 and refused.mimetype == PROBLEM
+    assert refused.json["code"] == "public_url_unreachable" and "RAPPORT_PUBLIC_URL" in refused.json["detail"]
+    assert "--lan" in refused.json["detail"] and "force=1" in refused.json["detail"]
+    printed = client.get(f"/v1/events/{event['id']}/badges.pdf?force=1", headers=ADMIN)
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+
+
+def test_badges_for_a_public_url_phones_reach_print_at_once(settings, database_url):
+    from dataclasses import replace
+
+    from services.badge import create_app
+
+    client = create_app(replace(settings, badge_database_url=database_url,
+                                public_url="https://meet.example.org")).test_client()
+    event = client.post("/v1/events", json=EVENT, headers=ADMIN).json
+    client.post(f"/v1/events/{event['id']}/attendees", json={"name": "Lina", "email": "l@example.org"}, headers=ADMIN)
+    assert client.get(f"/v1/events/{event['id']}/badges.pdf", headers=ADMIN).status_code == 200

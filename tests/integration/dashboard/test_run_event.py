@@ -143,10 +143,16 @@ def test_badges_print_sheets_and_each_badge_come_from_the_badge_service(app, bro
     browser.post(f"/events/{event_id}/attendees/import", headers=HTML, content_type="multipart/form-data",
                  data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")})
     others.deliver(app)
-    pdf = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "a4-a6", "sides": "2"})
+    # The test settings' public URL is localhost: the page warns, and printing needs "print anyway".
+    listing = browser.get(f"/events/{event_id}/attendees", headers=HTML).text
+    assert "would open http://localhost:8002, which" in listing and 'name="force"' in listing
+    refused = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "a4-a6"}, headers=HTML)
+    assert refused.status_code == 409 and "RAPPORT_PUBLIC_URL" in refused.text
+    pdf = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "a4-a6", "sides": "2", "force": "1"})
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert len(pikepdf.open(io.BytesIO(pdf.data)).pages) == 2  # three badges fit one sheet, and its back
-    refused = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "napkin"}, headers=HTML)
+    refused = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "napkin", "force": "1"},
+                          headers=HTML)
     assert refused.status_code == 400 and "layout" in refused.text
 
     listing = browser.get(f"/events/{event_id}/attendees").text

@@ -48,3 +48,14 @@ def test_the_readme_documents_every_setting_and_only_real_ones():
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     documented = set(re.findall(r"^\| `(RAPPORT_[A-Z_]+)` \|", readme, flags=re.M))
     assert documented == {s.env for s in SETTINGS}
+
+
+@pytest.mark.parametrize("url, reachable", [
+    ("http://localhost:8002", False), ("http://127.0.0.1:8002", False), ("http://127.8.0.1", False),
+    ("http://[::1]:8002", False), ("http://0.0.0.0:8002", False), ("http://rapport.localhost", False),
+    ("http://192.168.1.20:8002", True), ("https://meet.example.org", True), ("http://[2001:db8::5]:8002", True),
+])
+def test_urls_that_phones_cannot_open_are_recognised(url, reachable):
+    from shared.config import unreachable_by_phones
+
+    assert (unreachable_by_phones(url) is None) == reachable
