@@ -49,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_SCAN_RATE_LIMIT", "60", "Scans one attendee may record per minute."),
     Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once)."),
     Setting("RAPPORT_NUDGE_DAYS", "7,30", "Days after the follow-up on which nudges go out."),
+    Setting("RAPPORT_IMPORT_MAX_ROWS", "50000",
+            "Most rows one attendee CSV may hold; a longer file is refused (413) before any row is imported."),
     Setting("RAPPORT_BIND", "127.0.0.1", "Address the services listen on (0.0.0.0 in containers)."),
     Setting("RAPPORT_WORKERS", "2", "gunicorn worker processes per service."),
     Setting("RAPPORT_LOG_LEVEL", "INFO", "Log level of every service."),
@@ -84,6 +86,7 @@ class Settings:
     scan_rate_limit: int
     followup_delay: int
     nudge_days: tuple[int, ...]
+    import_max_rows: int
     bind: str
     workers: int
     log_level: str
@@ -117,6 +120,7 @@ class Settings:
             scan_rate_limit=_int(raw, "RAPPORT_SCAN_RATE_LIMIT", minimum=1),
             followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0),
             nudge_days=_ints(raw, "RAPPORT_NUDGE_DAYS"),
+            import_max_rows=_int(raw, "RAPPORT_IMPORT_MAX_ROWS", minimum=1),
             bind=raw["RAPPORT_BIND"],
             workers=_int(raw, "RAPPORT_WORKERS", minimum=1),
             log_level=raw["RAPPORT_LOG_LEVEL"].upper(),

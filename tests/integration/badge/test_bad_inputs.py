@@ -78,3 +78,31 @@ def test_a_csv_field_over_131072_characters_is_refused_naming_its_line(client, e
     doc = refused(client.post(f"/v1/events/{event['id']}/attendees/import", data=csv.encode(),
                               content_type="text/csv", headers=ADMIN))
     assert doc["errors"]["file"] == "cannot be read from line 3: field larger than field limit (131072)"
+
+
+@pytest.fixture
+def small_limit_client(settings, database_url):
+    from dataclasses import replace
+
+    from services.badge import create_app
+
+    return create_app(replace(settings, badge_database_url=database_url, import_max_rows=3)).test_client()
+
+
+def test_a_csv_over_the_row_limit_is_refused_before_any_row_is_imported(small_limit_client):
+    client = small_limit_client
+    event = client.post("/v1/events", json=EVENT, headers=ADMIN).json
+    url = f"/v1/events/{event['id']}/attendees/import"
+
+    def people(n: int) -> bytes:
+        return ("name,email\n" + "".join(f"Person {i},p{i}@example.org\n" for i in range(n))).encode()
+
+    doc = refused(client.post(url, data=people(4), content_type="text/csv", headers=ADMIN), 413)
+    assert (doc["code"], doc["limit"]) == ("too_many_rows", 3)
+    assert doc["detail"] == "the file has more than 3 rows: split it into smaller files"
+    assert client.get(f"/v1/events/{event['id']}/attendees", headers=ADMIN).json["attendees"] == []
+    assert client.post(url, data=people(3), content_type="text/csv", headers=ADMIN).json["created"] == 3
+
+
+def test_the_row_limit_defaults_to_50000(settings):
+    assert settings.import_max_rows == 50_000
