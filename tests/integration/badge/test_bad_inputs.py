@@ -106,3 +106,34 @@ def test_a_csv_over_the_row_limit_is_refused_before_any_row_is_imported(small_li
 
 def test_the_row_limit_defaults_to_50000(settings):
     assert settings.import_max_rows == 50_000
+
+
+def post_chunked(url: str, path: str, chunks, content_type: str = "text/csv") -> tuple[int, dict]:
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    conn = http.client.HTTPConnection(urlsplit(url).hostname, urlsplit(url).port, timeout=30)
+    try:
+        conn.request("POST", path, body=chunks, encode_chunked=True,  # no Content-Length: Transfer-Encoding
+                     headers={"Content-Type": content_type, **ADMIN})
+        answer = conn.getresponse()
+        return answer.status, json.loads(answer.read())
+    finally:
+        conn.close()
+
+
+def test_a_chunked_body_over_the_limit_gets_413_like_any_other_and_a_small_one_is_read_whole(app, event):
+    from tests.integration.dashboard.running import Served
+
+    served = Served(app)
+    try:
+        path = f"/v1/events/{event['id']}/attendees/import"
+        block = b"Person,p@example.org\n" * 3000  # 63 kB
+        status, doc = post_chunked(served.url, path, iter([b"name,email\n", *[block] * 200]))  # 12.6 MB
+        assert (status, doc["code"]) == (413, "request_entity_too_large")
+        csv = [b"name,email\n", b"Lina Haddad,lina@example.org\n", b"Omar Khalil,omar@example.org\n"]
+        status, doc = post_chunked(served.url, path, iter(csv))
+        assert (status, doc["created"]) == (200, 2)
+    finally:
+        served.stop()
