@@ -130,22 +130,24 @@ class ScanWriter:
         for row in batch:  # the same retry twice in one batch is written once
             first.setdefault(row.key, row)
         saved: Saved = self._store.save(list(first.values()), utc_now())
-        # Scans seen before, by their scanner and client_scan_id: answer with what was saved then.
-        earlier = self._earlier([key for key in first if key in saved.allowed and key not in saved.fresh])
+        # Scans seen before, by their scanner and client_scan_id: answer with what was saved then,
+        # rate limit or not. A phone retrying a scan it never heard back about (it was saved, the
+        # answer was lost) must learn it is saved, not be told to wait and send it again.
+        earlier = self._earlier([key for key in first if key not in saved.fresh])
         outcomes: list[Written | ScanError] = []
         answered: set[Key] = set()
         for row in batch:
-            if row.key not in saved.allowed:
-                outcomes.append(ScanError(f"at most {self._per_minute} scans a minute: try again shortly",
-                                          code="rate_limited", status=429, retry_after=60))
-            elif row.key in saved.fresh:
+            if row.key in saved.fresh:
                 scan_id, mutual = saved.fresh[row.key]
                 saved_row = first[row.key]
                 outcomes.append(Written(scan_id, saved_row.meeting_id, saved_row.scanned_id, saved_row.note,
                                         saved_row.tags, saved_row.scanned_at, mutual, duplicate=row.key in answered))
                 answered.add(row.key)
-            else:
+            elif row.key in earlier or row.key in saved.allowed:
                 outcomes.append(earlier[row.key])
+            else:
+                outcomes.append(ScanError(f"at most {self._per_minute} scans a minute: try again shortly",
+                                          code="rate_limited", status=429, retry_after=60))
         return outcomes
 
     def _earlier(self, keys: list[Key]) -> dict[Key, Written]:
