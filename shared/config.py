@@ -56,6 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once); "
             "empty: each event's follow-up time (09:00 the morning after the close, or the organizer's)."),
     Setting("RAPPORT_NUDGE_DAYS", "7,30", "Days after the follow-up on which nudges go out."),
+    Setting("RAPPORT_IMPORT_MAX_ROWS", "50000",
+            "Most rows one attendee CSV may hold; a longer file is refused (413) before any row is imported."),
     Setting("RAPPORT_BIND", "127.0.0.1",
             "Addresses the services listen on, comma-separated (0.0.0.0 in containers; `./rapport up --lan` adds the LAN address)."),
     Setting("RAPPORT_WORKERS", "2", "gunicorn worker processes per service."),
@@ -92,6 +94,7 @@ class Settings:
     scan_rate_limit: int
     followup_delay: int | None  # None: each event's follow-up time
     nudge_days: tuple[int, ...]
+    import_max_rows: int
     bind: str
     workers: int
     log_level: str
@@ -126,6 +129,7 @@ class Settings:
             followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0) if raw["RAPPORT_FOLLOWUP_DELAY"].strip()
             else None,
             nudge_days=_ints(raw, "RAPPORT_NUDGE_DAYS"),
+            import_max_rows=_int(raw, "RAPPORT_IMPORT_MAX_ROWS", minimum=1),
             bind=raw["RAPPORT_BIND"],
             workers=_int(raw, "RAPPORT_WORKERS", minimum=1),
             log_level=raw["RAPPORT_LOG_LEVEL"].upper(),

@@ -198,6 +198,34 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_oversized_chunked_body() -> None:
+    """before_request hook of every service: a chunked body (no Content-Length) over
+    MAX_CONTENT_LENGTH gets the same 413 as one that announced its length.
+
+    Werkzeug checks the limit against Content-Length only; a chunked body was silently cut at the
+    limit (a CSV imported in part) or, where the server leaves it undecoded, read as empty (400).
+    The body is read here, up to one byte past the limit, and handed on as an ordinary one.
+    """
+    import io
+
+    from flask import request
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    environ = request.environ
+    if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower() or "wsgi.input_terminated" not in environ:
+        return
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    stream, parts, size = environ["wsgi.input"], [], 0
+    while size <= limit and (part := stream.read(min(65536, limit + 1 - size))):
+        parts.append(part)
+        size += len(part)
+    if size > limit:
+        raise RequestEntityTooLarge(f"the body is larger than {limit // 2**20} MB")
+    body = b"".join(parts)
+    environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
+    del environ["HTTP_TRANSFER_ENCODING"], environ["wsgi.input_terminated"]
+
+
 def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
                 checks: Callable[[], dict[str, str]] | None = None, max_upload_bytes: int = 10 * 2**20) -> Flask:
     """The Flask app every service starts from: settings, problem+json errors, healthz and docs."""
@@ -211,6 +239,7 @@ def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     register_problem_handlers(app)
+    app.before_request(refuse_oversized_chunked_body)
     app.after_request(security_headers)
     app.register_blueprint(health_and_docs(spec, checks))
     return app

@@ -127,7 +127,7 @@ def import_attendees(event_id):
     if not raw:
         raise DomainError("send the CSV as the request body (text/csv) or as a form field named 'file'",
                           code="empty_upload")
-    rows = csv_import.read_rows(csv_import.decode_upload(raw))
+    rows = csv_import.read_rows(csv_import.decode_upload(raw), service().settings.import_max_rows)
     result = in_transaction(handlers.import_attendees, event_id, rows)
     return result.as_json()
 

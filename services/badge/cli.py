@@ -20,7 +20,7 @@ from shared.web import DomainError
 
 
 def import_csv(service: BadgeService, event_id: str, path: Path) -> int:
-    rows = list(csv_import.read_rows(csv_import.decode_upload(path.read_bytes())))
+    rows = list(csv_import.read_rows(csv_import.decode_upload(path.read_bytes()), service.settings.import_max_rows))
     with service.sessions() as session, tqdm(total=len(rows), unit="row", desc="importing") as bar:
         result = handlers.import_attendees(session, event_id, rows, progress=bar.update)
         session.commit()

@@ -14,7 +14,7 @@ from typing import Iterator
 from services.badge.domain import BadgeError, InvalidInput
 
 MAX_BYTES = 5 * 2**20
-MAX_ROWS = 20_000
+MAX_ROWS = 50_000  # RAPPORT_IMPORT_MAX_ROWS' default; the service passes the setting
 
 # Column names we accept, folded to lower case: English, common export spellings, and Arabic.
 COLUMNS = {

@@ -92,7 +92,8 @@ def validate_event(doc: object, current: EventDetails | None = None) -> EventDet
         ZoneInfo(zone)
         values["timezone"] = zone
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name the file system refuses
-        shown = zone[:MAX_TIMEZONE_LENGTH] + "..." if isinstance(zone, str) and len(zone) > MAX_TIMEZONE_LENGTH else zone
+        long = isinstance(zone, str) and len(zone) > MAX_TIMEZONE_LENGTH
+        shown = zone[:MAX_TIMEZONE_LENGTH] + "..." if long else zone
         errors["timezone"] = f"{shown!r} is not an IANA time zone such as Asia/Riyadh"
     values["language"] = doc.get("language", base.get("language", "en"))
     if values["language"] not in LANGUAGES:

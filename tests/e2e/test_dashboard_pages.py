@@ -195,3 +195,61 @@ def test_an_organizer_runs_an_event_and_watches_people_meet_live(browser, produc
     page.click("nav.tabs >> text=بعد الفعالية")
     expect(page.locator("h2").first).to_have_text("تسليم رسائل المتابعة")
     context.close()
+
+
+HOSTILE = '<img src=x onerror="window.pwned=1"><b>Lina</b>'
+FIND_NODE = """() => {
+  const canvas = document.querySelector('#graph canvas'), rect = canvas.getBoundingClientRect();
+  const {width, height} = canvas, data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - 0xe0) < 8 && Math.abs(data[i + 1] - 0x7b) < 8 && data[i + 2] < 16) {
+      const px = (i / 4) % width, py = Math.floor(i / 4 / width);
+      return {x: rect.left + (px + 2) * rect.width / width, y: rect.top + (py + 2) * rect.height / height};
+    }
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, {"width": 390, "height": 844}], ids=["laptop", "phone"])
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_name_in_the_graph_tooltip_is_shown_as_text_never_as_markup(browser, product, tmp_path, language, viewport):
+    status, _ = call(f"{product.dashboard.url}/v1/organizers", ADMIN_TOKEN, {
+        "email": "noura@example.org", "name": "Noura", "password": "a long organizer passphrase",
+        "language": language})
+    assert status == 201
+    context = browser.new_context(base_url=product.dashboard.url, viewport=viewport)
+    page = context.new_page()
+    page.goto("/")
+    page.fill("#email", "noura@example.org")
+    page.fill("#password", "a long organizer passphrase")
+    page.click("#login button[type=submit]")
+    page.fill("#name", "Riyadh Design Week")
+    page.fill("#starts_at", "2026-12-01T09:00")
+    page.fill("#ends_at", "2026-12-03T18:00")
+    page.click("#new-event button[type=submit]")
+    event_id = page.url.rsplit("/", 1)[1]
+    people_csv = tmp_path / "people.csv"
+    people_csv.write_text(f'name,email\n"{HOSTILE.replace(chr(34), chr(34) * 2)}",lina@example.org\n', encoding="utf-8")
+    page.goto(f"/events/{event_id}/attendees")
+    page.set_input_files("#file", str(people_csv))
+    page.click("#import button[type=submit]")
+    expect(page.locator("#import-result")).to_be_visible()
+
+    page.goto(f"/events/{event_id}")
+    expect(page.locator("#graph")).to_have_attribute("data-nodes", "1", timeout=15_000)
+    tooltip = page.locator(".float-tooltip-kap")
+    page.locator("#graph").scroll_into_view_if_needed()  # below the fold on a phone: the mouse works in view
+    deadline = time.monotonic() + 15
+    while not tooltip.is_visible():  # hover the node: where the canvas shows its colour (#e07b00, met nobody)
+        assert time.monotonic() < deadline, "no tooltip over the graph's only node"
+        spot = page.evaluate(FIND_NODE)
+        if spot:
+            page.mouse.move(spot["x"] + 1, spot["y"] + 1)
+            page.mouse.move(spot["x"], spot["y"])
+        page.wait_for_timeout(100)  # the next animation frame draws it
+    expect(tooltip).to_contain_text(HOSTILE)  # the characters, as typed
+    assert tooltip.locator("img, b").count() == 0  # and no element made from them
+    assert page.evaluate("window.pwned") is None
+    screenshot(page, f"dashboard-tooltip-{language}-{viewport['width']}")
+    context.close()

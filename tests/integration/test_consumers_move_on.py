@@ -64,7 +64,8 @@ def dead_letter_of(bus: KafkaBus, message_id: str, group: str):
 @pytest.mark.kafka
 @pytest.mark.postgres
 @pytest.mark.timeout(240)
-@pytest.mark.parametrize("package, group, service_class, url_field, event_model", CONSUMERS, ids=[c[1] for c in CONSUMERS])
+@pytest.mark.parametrize("package, group, service_class, url_field, event_model", CONSUMERS,
+                         ids=[c[1] for c in CONSUMERS])
 def test_a_type_wrong_message_is_dead_lettered_and_the_consumer_applies_the_next(
         settings, kafka_broker, postgres_server, package, group, service_class, url_field, event_model):
     database_url = postgres_server.create_database(f"moves_on_{group}_{secrets.token_hex(4)}")

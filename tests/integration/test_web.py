@@ -123,3 +123,23 @@ def test_api_answers_are_nosniff_and_keep_their_own_caching(module, settings):
     answer = module.create_app(settings).test_client().get("/healthz")
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert "Content-Security-Policy" not in answer.headers and "Cache-Control" not in answer.headers
+
+
+def test_a_chunked_body_over_the_limit_is_refused_not_cut_short(app):
+    import http.client
+
+    from tests.integration.dashboard.running import Served
+
+    served = Served(app)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=30)
+        conn.request("POST", "/upload", body=iter([b"x" * 2**20] * 11), encode_chunked=True)
+        answer = conn.getresponse()
+        assert (answer.status, answer.getheader("Content-Type")) == (413, PROBLEM_JSON)  # was 200, 10 MB of 11 read
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=30)
+        conn.request("POST", "/upload", body=iter([b"x" * 1000] * 3), encode_chunked=True)
+        assert conn.getresponse().read() == b'{"size":3000}\n'
+        conn.close()
+    finally:
+        served.stop()

@@ -29,9 +29,17 @@
   const color = (n) => (n.meetings ? "#1f5f8b" : "#e07b00");
   const size = (n) => 1 + 2 * Math.sqrt(n.meetings);
   let named = new Set();  // the top connectors: their names are always drawn
+  // The tooltip takes a string as HTML; an element it appends as is. Names are attendees' own text,
+  // so they go in as a text node: "<img onerror=...>" shows as those characters, never as markup.
+  const tooltip = (n) => {
+    const label = document.createElement("span");
+    label.dir = "auto";
+    label.textContent = `${n.name} · ${number.format(n.meetings)}`;
+    return label;
+  };
   const graph = ForceGraph()(box)
     .width(box.clientWidth).height(box.clientHeight)
-    .nodeLabel((n) => `${n.name} · ${number.format(n.meetings)}`)
+    .nodeLabel(tooltip)
     .nodeVal(size)
     .nodeColor(color)
     .nodeCanvasObjectMode(() => "after")

@@ -78,3 +78,62 @@ def test_a_csv_field_over_131072_characters_is_refused_naming_its_line(client, e
     doc = refused(client.post(f"/v1/events/{event['id']}/attendees/import", data=csv.encode(),
                               content_type="text/csv", headers=ADMIN))
     assert doc["errors"]["file"] == "cannot be read from line 3: field larger than field limit (131072)"
+
+
+@pytest.fixture
+def small_limit_client(settings, database_url):
+    from dataclasses import replace
+
+    from services.badge import create_app
+
+    return create_app(replace(settings, badge_database_url=database_url, import_max_rows=3)).test_client()
+
+
+def test_a_csv_over_the_row_limit_is_refused_before_any_row_is_imported(small_limit_client):
+    client = small_limit_client
+    event = client.post("/v1/events", json=EVENT, headers=ADMIN).json
+    url = f"/v1/events/{event['id']}/attendees/import"
+
+    def people(n: int) -> bytes:
+        return ("name,email\n" + "".join(f"Person {i},p{i}@example.org\n" for i in range(n))).encode()
+
+    doc = refused(client.post(url, data=people(4), content_type="text/csv", headers=ADMIN), 413)
+    assert (doc["code"], doc["limit"]) == ("too_many_rows", 3)
+    assert doc["detail"] == "the file has more than 3 rows: split it into smaller files"
+    assert client.get(f"/v1/events/{event['id']}/attendees", headers=ADMIN).json["attendees"] == []
+    assert client.post(url, data=people(3), content_type="text/csv", headers=ADMIN).json["created"] == 3
+
+
+def test_the_row_limit_defaults_to_50000(settings):
+    assert settings.import_max_rows == 50_000
+
+
+def post_chunked(url: str, path: str, chunks, content_type: str = "text/csv") -> tuple[int, dict]:
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    conn = http.client.HTTPConnection(urlsplit(url).hostname, urlsplit(url).port, timeout=30)
+    try:
+        conn.request("POST", path, body=chunks, encode_chunked=True,  # no Content-Length: Transfer-Encoding
+                     headers={"Content-Type": content_type, **ADMIN})
+        answer = conn.getresponse()
+        return answer.status, json.loads(answer.read())
+    finally:
+        conn.close()
+
+
+def test_a_chunked_body_over_the_limit_gets_413_like_any_other_and_a_small_one_is_read_whole(app, event):
+    from tests.integration.dashboard.running import Served
+
+    served = Served(app)
+    try:
+        path = f"/v1/events/{event['id']}/attendees/import"
+        block = b"Person,p@example.org\n" * 3000  # 63 kB
+        status, doc = post_chunked(served.url, path, iter([b"name,email\n", *[block] * 200]))  # 12.6 MB
+        assert (status, doc["code"]) == (413, "request_entity_too_large")
+        csv = [b"name,email\n", b"Lina Haddad,lina@example.org\n", b"Omar Khalil,omar@example.org\n"]
+        status, doc = post_chunked(served.url, path, iter(csv))
+        assert (status, doc["created"]) == (200, 2)
+    finally:
+        served.stop()

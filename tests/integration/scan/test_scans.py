@@ -150,3 +150,15 @@ def test_tags_typed_with_any_separator_are_split_trimmed_and_kept_once(app, clie
     answer = scan(client, lina, omar.badge, tags=["قهوة، تصميم", "Coffee; coffee ؛ hiring"])
     assert answer.status_code == 201 and answer.json["tags"] == ["قهوة", "تصميم", "Coffee", "hiring"]
     assert queued(app)[0]["data"]["tags"] == ["قهوة", "تصميم", "Coffee", "hiring"]
+
+
+def test_a_retried_saved_scan_gets_its_duplicate_answer_even_while_rate_limited(app, client, person):
+    lina = person("Lina")
+    others = [person(f"Guest {i}") for i in range(21)]
+    first = scan(client, lina, others[0].short_code, client_scan_id="phone-1:0")
+    assert [scan(client, lina, o.short_code, client_scan_id=f"phone-1:{i}").status_code
+            for i, o in enumerate(others[1:20], start=1)] == [201] * 19
+    assert scan(client, lina, others[20].short_code, client_scan_id="phone-1:20").status_code == 429
+    again = scan(client, lina, others[0].short_code, client_scan_id="phone-1:0")  # its answer was lost
+    assert (again.status_code, again.json["duplicate"], again.json["scan_id"]) == (200, True, first.json["scan_id"])
+    assert len(queued(app)) == 20  # saved once, nothing new
