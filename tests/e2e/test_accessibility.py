@@ -133,3 +133,38 @@ def test_the_badge_services_own_page_has_no_serious_or_critical_violations(brows
         assert small_targets(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_follow_up_links_pages_have_no_serious_or_critical_violations(browser, settings, new_database, lang):
+    """The pages an attendee opens from their follow-up email: unsubscribe, and "followed up"."""
+    import threading
+    from dataclasses import replace
+
+    from werkzeug.serving import make_server
+
+    from deploy.rig.ports import free_port
+    from services.followup import create_app
+    from tests.integration.followup.conftest import World
+
+    app = create_app(replace(settings, followup_database_url=new_database(), followup_url="https://followup.example"))
+    service = app.extensions["followup"]
+    world = World(service, language=lang)
+    reader, contact = world.attendee("Huda", language=lang), world.attendee("Omar")
+    world.scan(reader, contact, note="coffee")
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        found = {}
+        for name, link in (("unsubscribe", service.links.unsubscribe(reader)),
+                           ("followed up", service.links.followed_up(reader, contact))):
+            page.goto(link.replace("https://followup.example", f"http://127.0.0.1:{server.server_port}"))
+            found[f"follow-up {name}"] = violations(page, f"follow-up {name}")
+        assert {name: v for name, v in found.items() if v} == {}
+    finally:
+        context.close()
+        server.shutdown()
+        thread.join(10)
