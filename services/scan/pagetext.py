@@ -51,6 +51,9 @@ TEXT = {
         "add_note_label": "Anything to add to your notes?", "looking_up": "Looking them up…",
         "name_on_sync": "Offline: their name appears once this phone is back online. Your note is kept.",
         "fix_code": "Fix the code", "rescan": "Scan again", "retry_note": "Your note is kept:",
+        "saved_everywhere": "Everyone you met, from any phone or badge page: My people",
+        "no_match_typed": "No one matches what you typed.",
+        "edit_offline": "You are offline: your notes are saved once you are back online and save again.",
         "refusals": {
             "bad_badge": "This is not a Rapport badge, or its link is incomplete.",
             "bad_link": "This private link is not valid; ask the organizers for a new one.",
@@ -113,6 +116,9 @@ TEXT = {
         "add_note_label": "هل تضيف شيئًا إلى ملاحظاتك؟", "looking_up": "نبحث عنه…",
         "name_on_sync": "غير متصل: سيظهر اسمه حين يعود الاتصال. ملاحظتك محفوظة.",
         "fix_code": "صحّح الرمز", "rescan": "امسح مجددًا", "retry_note": "ملاحظتك محفوظة:",
+        "saved_everywhere": "كل من قابلتهم، من أي هاتف أو صفحة بطاقة: أشخاصي",
+        "no_match_typed": "لا أحد يطابق ما كتبته.",
+        "edit_offline": "أنت غير متصل: تُحفظ ملاحظاتك حين يعود الاتصال وتضغط حفظ مجددًا.",
         "refusals": {
             "bad_badge": "هذه ليست بطاقة Rapport، أو أن رابطها ناقص.",
             "bad_link": "هذا الرابط الخاص غير صالح؛ اطلب رابطًا جديدًا من المنظمين.",

@@ -87,10 +87,11 @@ def test_meetings_from_the_badge_page_the_scanner_and_the_api_all_appear_in_my_p
     expect(page.locator(f"#p-{omar.id} blockquote")).to_have_text("his teachers' app: send him the pilot school's contact")
     expect(page.locator(f"#p-{omar.id} .chip")).to_have_text(["intro someone", "follow up"])
 
-    page.fill("#q", "robotics")
-    page.click("form.search button")
-    expect(page.locator("li.person")).to_have_count(1)
-    expect(page.locator("li.person h2")).to_contain_text(nour.name)
+    page.fill("#q", "robotics")  # filtered as typed, on the phone
+    expect(page.locator("li.person:visible")).to_have_count(1)
+    expect(page.locator("li.person:visible h2")).to_contain_text(nour.name)
+    page.fill("#q", "nobody at all")
+    expect(page.locator("#no-match")).to_be_visible()
 
     desktop = browser.new_context(base_url=base_url, viewport=DESKTOP)
     try:

@@ -43,6 +43,13 @@ def test_the_scanner_my_people_and_my_qr_open_offline_and_the_queue_syncs_later(
 
     page.click("nav.mine a[href^='/me/people']")
     expect(page.locator(f"#p-{omar.id}")).to_contain_text("his teachers' app")
+    page.fill("#q", "teachers")  # search works offline: the list filters on the phone
+    expect(page.locator("li.person:visible")).to_have_count(1)
+    card = page.locator(f"#p-{omar.id}")
+    card.locator("summary").click()
+    card.locator("textarea").first.fill("edited offline")
+    card.locator("button[type=submit]:not([name])").click()  # no connection: said, not a browser error page
+    expect(card.locator(".offline-note")).to_contain_text("You are offline")
     shot(page, "offline-people-en-390")
     page.click("nav.mine a[href^='/me/qr']")
     expect(page.locator(".myqr .code")).to_have_text(lina.short_code)

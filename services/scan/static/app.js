@@ -4,3 +4,9 @@
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
 }
+// My QR: keep the screen awake while it is shown, so it does not dim in front of the other phone.
+if (document.querySelector(".myqr") && navigator.wakeLock) {
+  const awake = () => navigator.wakeLock.request("screen").catch(() => {});
+  awake();
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") awake(); });
+}

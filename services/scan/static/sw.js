@@ -5,7 +5,8 @@
 "use strict";
 const CACHE = "rapport-scan-v1";
 const PAGES = ["/scan", "/me/people", "/me/qr"];
-const STATIC = ["/static/scan/scan.css", "/static/scan/scanner.js", "/static/scan/app.js", "/static/vendor/jsQR.js",
+const STATIC = ["/static/scan/scan.css", "/static/scan/scanner.js", "/static/scan/app.js", "/static/scan/people.js",
+                "/static/vendor/jsQR.js",
                 "/static/vendor/plex-arabic-400.ttf", "/static/vendor/plex-arabic-700.ttf", "/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
