@@ -24,6 +24,8 @@ PDF_TIMEOUT = 120.0  # a whole event's print sheets are rendered in the request
 
 
 def create_event(badge: Upstream, session: Session, organizer: Organizer, fields: dict, now: datetime) -> dict:
+    """The event, its emails' Reply-To the creating organizer's address unless another is given."""
+    fields = {**fields, "contact_email": fields.get("contact_email") or organizer.email}
     answer = badge.call("POST", "/v1/events", json_body=fields).json()
     accounts.grant(session, organizer, answer["id"], now)
     _learn(session, ev.EventCreated(event_id=answer["id"], name=answer["name"], venue=answer["venue"],
