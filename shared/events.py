@@ -211,6 +211,15 @@ class FollowupFailed(FollowupEvent):
 
 
 @dataclass(frozen=True)
+class FollowupDeferred(FollowupEvent):
+    """The server refused for now (a 4xx) or could not be reached: it is tried again later."""
+
+    TYPE = "followup.deferred"
+    reason: str
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
 class FollowupQueued(FollowupEvent):
     """A follow-up (campaign "followup", or a nudge such as "nudge-7") is waiting to be sent."""
 
@@ -242,7 +251,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (EventCreated, EventUpdated, EventClosed, AttendeeRegistered, AttendeeUpdated,
                 BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, NotesEdited, FollowupQueued, FollowupSent,
-                FollowupFailed, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp)
+                FollowupFailed, FollowupDeferred, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp)
 }
 
 

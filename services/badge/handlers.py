@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.badge import domain
 from services.badge.domain import AttendeeDetails, BadgeError, EventDetails
+from services.badge.event_mail import MailSettings, validate_mail_settings
 from services.badge.models import Attendee, Event
 from shared import identity
 from shared import events as ev
@@ -80,7 +81,8 @@ def verify_badge(session: Session, signer, token: str, event_id: str) -> Attende
 
 def _event_message(cls, event: Event):
     return cls(event_id=event.id, name=event.name, venue=event.venue, starts_at=iso(event.starts_at),
-               ends_at=iso(event.ends_at), timezone=event.timezone, language=event.language)
+               ends_at=iso(event.ends_at), timezone=event.timezone, language=event.language,
+               contact_email=event.contact_email or "", followup_at=iso(event.followup_at) if event.followup_at else "")
 
 
 def _attendee_message(cls, a: Attendee):
@@ -95,8 +97,8 @@ def _token_id(a: Attendee) -> str:
     return f"{a.id}.{a.badge_serial}"
 
 
-def create_event(session: Session, details: EventDetails) -> Event:
-    event = Event(id=identity.new_event_id(), **details.__dict__)
+def create_event(session: Session, details: EventDetails, mail: MailSettings = MailSettings()) -> Event:
+    event = Event(id=identity.new_event_id(), **details.__dict__, **mail.__dict__)
     session.add(event)
     session.flush()
     add_to_outbox(session, _event_message(ev.EventCreated, event))
@@ -106,7 +108,8 @@ def create_event(session: Session, details: EventDetails) -> Event:
 def update_event(session: Session, event_id: str, doc: object) -> Event:
     event = get_event(session, event_id)
     _refuse_if_closed(event)
-    for name, value in domain.validate_event(doc, current=event_details(event)).__dict__.items():
+    mail = validate_mail_settings(doc, MailSettings(event.contact_email or "", event.followup_at))
+    for name, value in (domain.validate_event(doc, current=event_details(event)).__dict__ | mail.__dict__).items():
         setattr(event, name, value)
     session.flush()
     add_to_outbox(session, _event_message(ev.EventUpdated, event))

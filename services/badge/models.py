@@ -24,6 +24,8 @@ class Event(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     timezone: Mapped[str] = mapped_column(sa.String(64))
     language: Mapped[str] = mapped_column(sa.String(2))
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")  # Reply-To of its emails (event_mail.py)
+    followup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None: the morning after the close
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)

@@ -15,7 +15,11 @@ EVENT = {"type": "object", "required": ["name", "starts_at", "ends_at"], "proper
     "name": {"type": "string", "maxLength": 200}, "venue": {"type": "string", "maxLength": 200},
     "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
     "timezone": {"type": "string", "description": "IANA zone, e.g. Asia/Riyadh"},
-    "language": {"enum": ["ar", "en"], "description": "default language of its attendees"}}}
+    "language": {"enum": ["ar", "en"], "description": "default language of its attendees"},
+    "contact_email": {"type": "string", "format": "email",
+                      "description": "the organizers' address: Reply-To of the event's emails (empty: none)"},
+    "followup_at": {"type": ["string", "null"], "format": "date-time",
+                    "description": "when the follow-up goes out (empty: 09:00 the first morning 6 h after the close)"}}}
 ATTENDEE = {"type": "object", "required": ["name", "email"], "properties": {
     "name": {"type": "string", "maxLength": 120}, "email": {"type": "string", "format": "email"},
     "company": {"type": "string", "maxLength": 120}, "title": {"type": "string", "maxLength": 120},

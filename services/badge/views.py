@@ -13,6 +13,8 @@ from shared.tokens import TokenSigner
 def event_json(event: Event) -> dict:
     return {"id": event.id, "name": event.name, "venue": event.venue, "starts_at": iso(event.starts_at),
             "ends_at": iso(event.ends_at), "timezone": event.timezone, "language": event.language,
+            "contact_email": event.contact_email or "",
+            "followup_at": iso(event.followup_at) if event.followup_at else None,
             "status": "closed" if event.closed_at else "open",
             "closed_at": iso(event.closed_at) if event.closed_at else None}
 

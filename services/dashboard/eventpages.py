@@ -101,7 +101,11 @@ def _attendee(event_id: str, attendee_id: str) -> Attendee:
 @bp.get("/<event_id>/attendees/<attendee_id>")
 def attendee(event_id, attendee_id):
     person = _attendee(event_id, attendee_id)
-    return page("attendee.html", event=visible_event(event_id), person=person)
+    try:
+        own = operations.wording(service().followup, event_id, person.language)
+    except DomainError:  # the follow-up service is away or does not know the event yet: no form
+        own = None
+    return page("attendee.html", event=visible_event(event_id), person=person, wording=own)
 
 
 @bp.get("/<event_id>/attendees/<attendee_id>/badge.png")
@@ -116,6 +120,27 @@ def followup_preview(event_id, attendee_id):
     as_text = request.args.get("format") == "text"
     reply = operations.followup_preview(service().followup, event_id, person.id, as_text)
     return Response(reply.body, mimetype="text/plain" if as_text else "text/html",
+                    headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"})
+
+
+@bp.post("/<event_id>/attendees/<attendee_id>/wording")
+def wording(event_id, attendee_id):
+    """Save the organizer's wording in this attendee's language, or reset it (button "reset")."""
+    person = _attendee(event_id, attendee_id)
+    form = request.form.to_dict()
+    if "reset" in form:
+        operations.reset_wording(service().followup, event_id, person.language)
+    else:
+        operations.save_wording(service().followup, event_id, person.language, form)
+    return redirect(url_for(".attendee", event_id=event_id, attendee_id=person.id) + "#wording", 303)
+
+
+@bp.post("/<event_id>/attendees/<attendee_id>/wording/preview")
+def wording_preview(event_id, attendee_id):
+    """The draft shown in the preview frame (the form's target), not saved."""
+    person = _attendee(event_id, attendee_id)
+    reply = operations.draft_preview(service().followup, event_id, person.id, request.form.to_dict())
+    return Response(reply.body, mimetype="text/html",
                     headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"})
 
 

@@ -20,7 +20,7 @@ from shared.events import FOLLOWUP_CAMPAIGN, nudge_days
 ACTIVE = timedelta(minutes=10)  # a scanner who scanned within this long is active
 TOP, UNMET = 10, 30
 CONNECTORS = 100  # the best connected, whose interests are looked at first for introductions
-DELIVERY = ("queued", "sent", "failed", "skipped")  # what the follow-up service says of each mail
+DELIVERY = ("queued", "deferred", "sent", "failed", "skipped")  # what the follow-up service says of each mail
 GRAPH_NODES = 2000  # more than this and a force layout stops being readable: the most connected are shown
 MAX_CHANGES = 5000  # a poll further behind than this reloads the graph instead
 MAX_FILLED_BUCKETS = 7 * 24 * 60 // BUCKET_MINUTES  # gaps are filled with zeros up to a week

@@ -24,10 +24,11 @@ from shared.envelope import Envelope, parse_iso
 
 BUCKET_MINUTES = 10
 FOLLOWUP_STATUS = {ev.FollowupQueued: "queued", ev.FollowupSent: "sent", ev.FollowupFailed: "failed",
-                   ev.FollowupSkipped: "skipped", ev.FollowupUnsubscribed: "unsubscribed"}
+                   ev.FollowupDeferred: "deferred", ev.FollowupSkipped: "skipped",
+                   ev.FollowupUnsubscribed: "unsubscribed"}
 READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
                     "attendee.erased", "scan.recorded", "followup.queued", "followup.sent", "followup.failed",
-                    "followup.skipped", "followup.unsubscribed", "followup.followed_up")
+                    "followup.deferred", "followup.skipped", "followup.unsubscribed", "followup.followed_up")
 
 
 def fold(interest: str) -> str:

@@ -24,6 +24,8 @@ PDF_TIMEOUT = 120.0  # a whole event's print sheets are rendered in the request
 
 
 def create_event(badge: Upstream, session: Session, organizer: Organizer, fields: dict, now: datetime) -> dict:
+    """The event, its emails' Reply-To the creating organizer's address unless another is given."""
+    fields = {**fields, "contact_email": fields.get("contact_email") or organizer.email}
     answer = badge.call("POST", "/v1/events", json_body=fields).json()
     accounts.grant(session, organizer, answer["id"], now)
     _learn(session, ev.EventCreated(event_id=answer["id"], name=answer["name"], venue=answer["venue"],
@@ -67,6 +69,29 @@ def followup_preview(followup: Upstream, event_id: str, attendee_id: str, as_tex
     return followup.call("GET", f"/v1/events/{event_id}/attendees/{attendee_id}/followup/preview",
                          query={"format": "text"} if as_text else None,
                          accept="text/plain" if as_text else "text/html")
+
+
+WORDING_FIELDS = ("subject", "opening", "signature")
+
+
+def wording(followup: Upstream, event_id: str, lang: str) -> dict:
+    """The organizer's own subject, opening and signature in `lang` ("" where Rapport's text is used)."""
+    return followup.call("GET", f"/v1/events/{event_id}/followup/wording").json().get(lang, {})
+
+
+def save_wording(followup: Upstream, event_id: str, lang: str, form: dict) -> None:
+    followup.call("PUT", f"/v1/events/{event_id}/followup/wording/{lang}",
+                  json_body={k: form.get(k, "") for k in WORDING_FIELDS})
+
+
+def reset_wording(followup: Upstream, event_id: str, lang: str) -> None:
+    followup.call("DELETE", f"/v1/events/{event_id}/followup/wording/{lang}")
+
+
+def draft_preview(followup: Upstream, event_id: str, attendee_id: str, form: dict) -> Reply:
+    """The attendee's email with a draft wording, nothing saved: the organizer's live preview."""
+    return followup.call("POST", f"/v1/events/{event_id}/attendees/{attendee_id}/followup/preview",
+                         json_body={k: form.get(k, "") for k in WORDING_FIELDS}, accept="text/html")
 
 
 def event_fields(form: dict) -> dict:

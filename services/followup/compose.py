@@ -224,7 +224,9 @@ class Composer:
         t = w.TEXT[lang]
         suggested = messages.suggest(reader, contact, event.name)
         if suggested is None:
-            return {"messages": [], "unreachable": Phrase(lang, t["unreachable"], name=contact.person.name,
+            # "reply to this email" only when a reply reaches the organizers (the event's Reply-To)
+            key = "unreachable" if event.contact_email else "unreachable_ask"
+            return {"messages": [], "unreachable": Phrase(lang, t[key], name=contact.person.name,
                                                           event=event.name)}
         return {"messages": [View(lang=s.language, dir="rtl" if s.language in RTL_LANGUAGES else "ltr", text=s.text,
                                   body=s.text.split("\n\n")[0], sign=s.text.split("\n\n")[-1].replace("\n", " "))

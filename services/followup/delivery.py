@@ -169,9 +169,9 @@ def mark_retry(session: Session, row: Claimed, reason: str, now: datetime, *, pe
     session.execute(sa.update(Delivery).where(Delivery.id == row.id, Delivery.attempts == row.attempts).values(
         status="failed" if failed else "deferred", due_at=now + backoff(row.attempts), lease_until=None,
         last_error=reason[:1000], sent_at=None))
-    if failed:
-        add_to_outbox(session, ev.FollowupFailed(event_id=row.event_id, attendee_id=row.attendee_id,
-                                                 campaign=row.campaign, reason=reason[:500], attempts=row.attempts))
+    outcome = ev.FollowupFailed if failed else ev.FollowupDeferred
+    add_to_outbox(session, outcome(event_id=row.event_id, attendee_id=row.attendee_id, campaign=row.campaign,
+                                   reason=reason[:500], attempts=row.attempts))
     session.commit()
     return "failed" if failed else "deferred"
 

@@ -44,7 +44,7 @@ class Contact:
     tags: tuple[str, ...] = ()
     shared_interests: tuple[str, ...] = ()
     followed_up: bool = False
-    late: bool = False  # the reader's scan of them arrived after the reader's follow-up was sent
+    late: bool = False  # the reader's scan of them arrived after the last email the reader was sent
 
     @property
     def mutual(self) -> bool:
@@ -82,7 +82,7 @@ class Digest:
 
     @property
     def late_met(self) -> tuple[Contact, ...]:
-        """People whose scans arrived after the follow-up was sent: every one, in the next nudge."""
+        """People whose scans arrived after the reader's last email: every one, in the next nudge."""
         return tuple(c for c in self.met if c.late and not c.followed_up)
 
 

@@ -56,9 +56,14 @@ def address(addr: str) -> str:
 
 
 def mailbox(name: str, addr: str) -> str:
-    """`Name <addr>`: the name flattened and quoted or encoded, the address checked."""
-    name = one_line(name)
-    return formataddr((name, address(addr)), charset="utf-8") if name else address(addr)
+    """`Name <addr>`: the name flattened and quoted or encoded, the address checked.
+
+    A non-ASCII name is one encoded word (email.utils.formataddr), longer than RFC 2047's 75
+    characters for a long name: split into several, Python's parser puts a space at every cut of
+    a display name, and it decodes the long word as written (tests/unit/followup/test_headers.py).
+    Names are at most 200 characters, so the line stays far under the 998 limit."""
+    name, addr = one_line(name), address(addr)
+    return formataddr((name, addr), charset="utf-8") if name else addr
 
 
 def token(value: str) -> str:

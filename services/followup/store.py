@@ -18,7 +18,6 @@ from services.followup.compose import EventInfo
 from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
 from services.followup.custom import Wording
 from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp, Meeting, Note
-from shared.events import FOLLOWUP_CAMPAIGN
 
 A = Attendee.__table__.c
 ATTENDEE_COLUMNS = (A.id, A.event_id, A.name, A.email, A.language, A.company, A.title, A.headline, A.interests,
@@ -42,10 +41,10 @@ def event_info(session: Session, event_id: str) -> EventInfo | None:
     return EventInfo(row.id, row.name, row.contact_email, own)
 
 
-def _late(notes, followup_sent_at) -> bool:
-    """The reader's first scan of them reached the server after their follow-up was sent."""
+def _late(notes, last_sent_at) -> bool:
+    """The reader's first scan of them reached the server after the last email they were sent."""
     arrived = [x.recorded_at for x in notes if x.recorded_at is not None]
-    return bool(followup_sent_at and arrived and min(arrived) > followup_sent_at)
+    return bool(last_sent_at and arrived and min(arrived) > last_sent_at)
 
 
 def chunked(session: Session, ids: Sequence[str], query: Callable[[list[str]], sa.Select]) -> list[sa.Row]:
@@ -80,9 +79,11 @@ def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
                                                             n.recorded_at).where(
             n.scanner_id.in_(part)).order_by(n.scanned_at, n.id)):
         notes[(row.scanner_id, row.meeting_id)].append(row)
+    # A meeting is late when it arrived after the reader's last email (the follow-up, or a nudge
+    # that already told them "you also met"): the next email tells it, and only that one.
     d = Delivery.__table__.c
-    followed_at = dict(chunked(session, ids, lambda part: sa.select(d.attendee_id, d.sent_at).where(
-        d.attendee_id.in_(part), d.campaign == FOLLOWUP_CAMPAIGN, d.status == "sent")))
+    followed_at = dict(chunked(session, ids, lambda part: sa.select(d.attendee_id, sa.func.max(d.sent_at)).where(
+        d.attendee_id.in_(part), d.status == "sent").group_by(d.attendee_id)))
     f = FollowedUp.__table__.c
     done = {(a, c) for a, c in chunked(session, ids, lambda part: sa.select(f.attendee_id, f.contact_id).where(
         f.attendee_id.in_(part)))}

@@ -84,6 +84,8 @@ TEXT = {
         "add_link": "Add the link you promised before you send it.",
         "unreachable": "{name} did not share contact details. The organizers of {event} can pass a message on: "
                        "reply to this email.",
+        "unreachable_ask": "{name} did not share contact details; the organizers of {event} may pass a message "
+                           "on.",  # the event has no contact address: a reply would reach nobody who reads it
         "others": "Also met",
         "email": "Email", "add_contact": "Add to contacts",
         "mutual_badge": "met both ways",
@@ -132,6 +134,7 @@ TEXT = {
         "add_link": "يلزم إضافة الرابط الذي وعدت به قبل الإرسال.",
         "unreachable": "بيانات التواصل مع {name} غير متاحة. يمكن لمنظمي {event} إيصال رسالتك: يكفي الرد على "
                        "هذه الرسالة.",
+        "unreachable_ask": "بيانات التواصل مع {name} غير متاحة، وقد يتمكن منظمو {event} من إيصال رسالتك.",
         "others": "لقاءات أخرى",
         "email": "البريد", "add_contact": "إضافة إلى جهات الاتصال",
         "mutual_badge": "لقاء متبادل",

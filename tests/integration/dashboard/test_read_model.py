@@ -100,6 +100,7 @@ def test_follow_up_delivery_and_nudge_outcomes_per_campaign(client, world, feed,
          followup(ev.FollowupSent, world, a, sent_at=iso(NOW)), followup(ev.FollowupSent, world, b, sent_at=iso(NOW)),
          followup(ev.FollowupFailed, world, c, reason="mailbox full"),
          followup(ev.FollowupSkipped, world, e, reason="met nobody"),
+         followup(ev.FollowupDeferred, world, e, "nudge-7", reason="451 try later"),
          followup(ev.FollowupSent, world, d, sent_at=iso(NOW)),
          followup(ev.FollowupUnsubscribed, world, d, "all"),
          followup(ev.FollowupUnsubscribed, world, d, "all"),  # the link clicked twice: one person
@@ -108,13 +109,14 @@ def test_follow_up_delivery_and_nudge_outcomes_per_campaign(client, world, feed,
          followup(ev.FollowupFollowedUp, world, a, "nudge-7", contact=b),  # marked twice: one follow-up
          followup(ev.FollowupFollowedUp, world, a, "followup", contact=c),
          followup(ev.FollowupQueued, world, b, "nudge-30"))
-    blank = {"queued": 0, "sent": 0, "failed": 0, "skipped": 0, "followed_up": 0, "people_following_up": 0}
+    blank = {"queued": 0, "deferred": 0, "sent": 0, "failed": 0, "skipped": 0, "followed_up": 0,
+             "people_following_up": 0}
     assert stats(client, world, as_alice)["followups"] == {
-        "summary": {"queued": 1, "sent": 4, "failed": 1, "skipped": 1, "unsubscribed": 1},
+        "summary": {"queued": 1, "deferred": 1, "sent": 4, "failed": 1, "skipped": 1, "unsubscribed": 1},
         "followed_up": 2,
         "by_campaign": {
             "followup": {**blank, "sent": 3, "failed": 1, "skipped": 1, "followed_up": 1, "people_following_up": 1},
-            "nudge-7": {**blank, "sent": 1, "followed_up": 1, "people_following_up": 1},
+            "nudge-7": {**blank, "sent": 1, "deferred": 1, "followed_up": 1, "people_following_up": 1},
             "nudge-30": {**blank, "queued": 1},
         },
     }

@@ -170,3 +170,16 @@ def test_a_compact_line_opens_the_suggested_message_ready_to_send(world, service
     body = unquote(link.split("body=", 1)[1])
     assert body.startswith("Hi Person, it was good to meet you at Gulf Product Summit.")
     assert "private thought" not in body and body.endswith("Best,\nHuda")
+
+
+def test_someone_who_did_not_share_is_reached_through_the_organizers_only_if_a_reply_reaches_them(world, service):
+    me, private = world.attendee("Huda Salem"), world.attendee("Lina Haddad", share=False)
+    world.scan(me, private, note="her bakery app")
+    with service.sessions() as session:
+        digest = load_digests(session, [session.get(Attendee, me)])[me]
+    with_contact = service.composer.compose(EventInfo(world.event_id, "Gulf Product Summit", "team@gps.example"),
+                                            digest, "followup")
+    without = service.composer.compose(EventInfo(world.event_id, "Gulf Product Summit"), digest, "followup")
+    for email in (with_contact, without):
+        assert "A message you could send" not in email.text and "Lina Haddad did not share contact details" in email.text
+    assert "reply to this email" in with_contact.text and "reply to this email" not in without.text

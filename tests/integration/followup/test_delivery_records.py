@@ -79,6 +79,8 @@ def test_a_4xx_after_the_dot_is_deferred_not_sent_then_sent_once_accepted(world,
     row = deliveries(service)[(reader, "followup")]
     assert (row.status, row.sent_at) == ("deferred", None) and "451" in row.last_error
     assert sent_events(service) == []
+    [deferred] = [e for e in published(service) if e.TYPE == "followup.deferred"]  # the dashboard shows it so
+    assert deferred.attendee_id == reader and "451" in deferred.reason
     server.reply = "250 OK"
     later(service, reader)
     assert drain(sender) == {"sent": 1}

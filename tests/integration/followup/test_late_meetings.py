@@ -27,7 +27,7 @@ def test_a_meeting_synced_after_the_follow_up_is_in_the_day_7_nudge(world, servi
     omar, layla = world.attendee("Omar Khalil"), world.attendee("Layla Haddad", headline="Coffee shops online")
     world.scan(huda, omar, note="open banking")
     world.close()
-    sender = make_sender(nudge_days=(7,))
+    sender = make_sender(nudge_days=(7, 30))
     assert drain(sender) == {"sent": 2, "skipped": 1}  # Huda's, Omar's ("Huda met you"); Layla met nobody
     days_pass(service, 1)  # the follow-up went out yesterday ...
     world.scan(huda, layla, note="send her the SDK docs", tags=["send a link"])  # ... this arrives today
@@ -42,6 +42,12 @@ def test_a_meeting_synced_after_the_follow_up_is_in_the_day_7_nudge(world, servi
     assert "As promised, here is the link we talked about." in also
     assert "Omar Khalil" in text.split("== You also met ==")[0]  # still not followed up: nudged as usual
     assert deliveries(service)[(huda, "nudge-7")].status == "sent"
+    smtp_server.clear()
+    days_pass(service, 23)  # day 30: Layla was told on day 7, so she is one of the people, not new
+    drain(sender)
+    day30 = next(m.message for m in smtp_server.wait_for(1) if m.recipients == (f"{huda}@example.org",))
+    text = day30.get_body(("plain",)).get_content()
+    assert "You also met" not in text and "Layla Haddad" in text
 
 
 def test_a_meeting_known_before_the_follow_up_is_not_told_twice_as_late(world, service, smtp_server, make_sender):

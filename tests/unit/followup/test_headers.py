@@ -34,3 +34,12 @@ def test_a_display_name_is_quoted_or_encoded():
     assert mailbox('Gulf "Summit", 2026\r\nBcc: x@y', "team@example.org") == \
         '"Gulf \\"Summit\\", 2026 Bcc: x@y" <team@example.org>'
     assert mailbox("ملتقى الرياض", "team@example.org").startswith("=?utf-8?b?")
+
+
+@pytest.mark.parametrize("name", ["ملتقى الرياض للمنتجات الرقمية والتصميم " * 5, "Gulf Summit, \"2026\"", "هدى"])
+def test_a_long_or_quoted_display_name_reads_back_as_written(name):
+    header = mailbox(name, "team@example.org")
+    assert "\r" not in header and "\n" not in header and len(header) < 998
+    parsed = email.message_from_bytes(f"From: {header}\r\n\r\n".encode(), policy=email.policy.default)
+    [sender] = parsed["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (" ".join(name.split()), "team@example.org")
