@@ -1,0 +1,135 @@
+"""Who A should meet: reciprocal scores over one event's profiles, in plain numpy.
+
+For A and each candidate B, four terms:
+- ask:    how well B's can_help_with answers A's looking_for (cosine, seek · give);
+- offer:  the reverse, how well A's can_help_with answers B's looking_for;
+- about:  how close their headlines and interests read (about · about);
+- shared: the share of interests they have in common (Jaccard).
+Each term is z-scored over A's candidates (cosines sit in a narrow 0.75-0.9 band whose level
+differs from person to person, so only the order within a row means anything), and a term that
+is missing on either side is 0, the row's average: neither punished nor rewarded. Both must gain:
+the reciprocal part is ask + offer + min(ask, offer), so a one-sided fit ranks below a two-sided
+one of the same total. Nothing is thresholded; the best five are taken, at most two per company.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from services.match.embedding import ABOUT, GIVE, SEEK
+from services.match.profile import Profile, company_key, interest_keys
+
+
+@dataclass(frozen=True)
+class Weights:
+    about: float = 0.5
+    shared: float = 0.5
+
+
+@dataclass
+class EventIndex:
+    """One event's profiles as arrays; `vectors[kind]` rows are unit vectors or zeros (missing)."""
+
+    profiles: list[Profile]
+    vectors: dict[str, np.ndarray]
+    position: dict[str, int] = field(init=False)
+
+    def __post_init__(self):
+        self.position = {p.id: i for i, p in enumerate(self.profiles)}
+        self.present = {kind: np.abs(m).sum(axis=1) > 0 for kind, m in self.vectors.items()}
+        companies: dict[str, int] = {}
+        self.company = np.array([companies.setdefault(company_key(p.company), len(companies) + 1)
+                                 if company_key(p.company) else 0 for p in self.profiles], dtype=np.int64)
+        self.suggestible = np.array([p.consent_suggest for p in self.profiles], dtype=bool)
+        self.interests = [interest_keys(p.interests) for p in self.profiles]
+        self.has_interests = np.array([bool(i) for i in self.interests], dtype=bool)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    profile: Profile
+    score: float
+    terms: dict[str, float]  # each term's z-score, for the reason
+
+
+def zscore(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Standardise the valid entries; the rest (and a row with no spread) are 0, the neutral value."""
+    out = np.zeros(values.shape, np.float32)
+    if valid.sum() < 2:
+        return out
+    v = values[valid]
+    spread = v.std()
+    if spread > 1e-9:
+        out[valid] = (v - v.mean()) / spread
+    return out
+
+
+def shared_interests(mine: frozenset[str], everyone: list[frozenset[str]]) -> np.ndarray:
+    if not mine:
+        return np.zeros(len(everyone), np.float32)
+    return np.array([len(mine & theirs) / len(mine | theirs) if theirs else 0.0 for theirs in everyone], np.float32)
+
+
+def score_terms(index: EventIndex, me: int, candidates: np.ndarray) -> dict[str, np.ndarray]:
+    v, present = index.vectors, index.present
+    raw = {"ask": v[GIVE] @ v[SEEK][me], "offer": v[SEEK] @ v[GIVE][me], "about": v[ABOUT] @ v[ABOUT][me]}
+    valid = {"ask": present[GIVE] & present[SEEK][me], "offer": present[SEEK] & present[GIVE][me],
+             "about": present[ABOUT] & present[ABOUT][me]}
+    terms = {name: zscore(raw[name], valid[name] & candidates) for name in raw}
+    jaccard = shared_interests(index.interests[me], index.interests)
+    terms["shared"] = zscore(jaccard, candidates & index.has_interests & index.has_interests[me])
+    return terms
+
+
+def combine(terms: dict[str, np.ndarray], weights: Weights) -> np.ndarray:
+    ask, offer = terms["ask"], terms["offer"]
+    return ask + offer + np.minimum(ask, offer) + weights.about * terms["about"] + weights.shared * terms["shared"]
+
+
+def candidates_for(index: EventIndex, me: int, excluded_ids) -> np.ndarray:
+    """Everyone A may be suggested: not A, opted in, not A's company, not met or dismissed."""
+    allowed = index.suggestible.copy()
+    allowed[me] = False
+    if index.company[me]:
+        allowed &= index.company != index.company[me]
+    for attendee_id in excluded_ids:
+        position = index.position.get(attendee_id)
+        if position is not None:
+            allowed[position] = False
+    return allowed
+
+
+def suggest(index: EventIndex, attendee_id: str, excluded_ids=(), weights: Weights = Weights(), top: int = 5,
+            per_company: int = 2) -> list[Suggestion]:
+    """A's best `top` people in their event, at most `per_company` from one company."""
+    me = index.position[attendee_id]
+    allowed = candidates_for(index, me, excluded_ids)
+    if not allowed.any():
+        return []
+    terms = score_terms(index, me, allowed)
+    scores = np.where(allowed, combine(terms, weights), -np.inf)
+    chosen: list[Suggestion] = []
+    per: dict[int, int] = {}
+    for position in in_order(scores, int(allowed.sum()), top * (per_company + 4)):
+        company = int(index.company[position])
+        if company and per.get(company, 0) >= per_company:
+            continue
+        per[company] = per.get(company, 0) + 1
+        chosen.append(Suggestion(index.profiles[position], float(scores[position]),
+                                 {name: float(t[position]) for name, t in terms.items()}))
+        if len(chosen) == top:
+            break
+    return chosen
+
+
+def in_order(scores: np.ndarray, count: int, pool: int):
+    """The `count` best positions, best first: a partial sort of `pool` first (what the company cap
+    almost always needs), the full sort only if the cap skipped that many."""
+    pool = min(count, pool)
+    best = np.argpartition(-scores, pool - 1)[:pool]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    yield from best
+    if pool < count:
+        yield from np.argsort(-scores, kind="stable")[pool:count]
