@@ -23,20 +23,18 @@ from services.match.profile import Profile
 from services.match.ranking import EventIndex
 
 Vectors = dict[str, np.ndarray | None]
+NONE = np.zeros(DIM, np.float32)
 
 
 def build_event_index(people: list[tuple[Profile, Vectors, dict[str, str]]], centre: bool = True) -> EventIndex:
-    """One event's arrays from (profile, each kind's vector or None, each kind's text)."""
+    """One event's arrays from (profile, each kind's vector or None, each kind's script)."""
     vectors = {}
     for kind in KINDS:
-        matrix = np.zeros((len(people), DIM), np.float32)
-        present = np.zeros(len(people), bool)
-        for i, (_, vs, _) in enumerate(people):
-            if vs.get(kind) is not None:
-                matrix[i], present[i] = vs[kind], True
+        matrix = np.stack([NONE if vs[kind] is None else vs[kind] for _, vs, _ in people]) if people else \
+            np.zeros((0, DIM), np.float32)
         if centre:
-            scripts = np.array([script_of(texts.get(kind, "")) for _, _, texts in people])
-            matrix = centre_by_script(matrix, scripts, present)
+            present = np.array([vs[kind] is not None for _, vs, _ in people], bool)
+            matrix = centre_by_script(matrix, np.array([scripts[kind] for _, _, scripts in people]), present)
         vectors[kind] = matrix
     return EventIndex([p for p, _, _ in people], vectors)
 
@@ -99,7 +97,7 @@ class ProfileIndex:
             profile = Profile(row.id, row.event_id, row.name, row.language, row.company, row.headline,
                               tuple(row.interests or ()), row.can_help_with, row.looking_for, row.consent_suggest)
             vectors = {kind: from_bytes(raw) if (raw := getattr(row, f"{kind}_vector")) else None for kind in KINDS}
-            people[row.id] = (profile, vectors, texts_of(row))
+            people[row.id] = (profile, vectors, {kind: script_of(t) for kind, t in texts_of(row).items()})
             touched.add(row.event_id)
         self._people = people  # swapped whole: a reader in another thread sees old or new, never half
         self._events = {} if everything else {e: i for e, i in self._events.items() if e not in touched}

@@ -26,6 +26,7 @@ from services.match.profile import Profile, company_key, interest_keys
 class Weights:
     about: float = 0.5
     shared: float = 0.5
+    standardise: bool = True  # z-score each term over the row (False: raw cosine minus the row mean)
 
 
 @dataclass
@@ -45,6 +46,12 @@ class EventIndex:
         self.suggestible = np.array([p.consent_suggest for p in self.profiles], dtype=bool)
         self.interests = [interest_keys(p.interests) for p in self.profiles]
         self.has_interests = np.array([bool(i) for i in self.interests], dtype=bool)
+        self.interest_count = np.array([len(i) for i in self.interests], dtype=np.float32)
+        holders: dict[str, list[int]] = {}
+        for position, keys in enumerate(self.interests):
+            for key in keys:
+                holders.setdefault(key, []).append(position)
+        self.holders = {key: np.array(positions) for key, positions in holders.items()}
 
 
 @dataclass(frozen=True)
@@ -54,32 +61,35 @@ class Suggestion:
     terms: dict[str, float]  # each term's z-score, for the reason
 
 
-def zscore(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+def zscore(values: np.ndarray, valid: np.ndarray, standardise: bool = True) -> np.ndarray:
     """Standardise the valid entries; the rest (and a row with no spread) are 0, the neutral value."""
     out = np.zeros(values.shape, np.float32)
     if valid.sum() < 2:
         return out
     v = values[valid]
-    spread = v.std()
+    spread = v.std() if standardise else 1.0
     if spread > 1e-9:
         out[valid] = (v - v.mean()) / spread
     return out
 
 
-def shared_interests(mine: frozenset[str], everyone: list[frozenset[str]]) -> np.ndarray:
-    if not mine:
-        return np.zeros(len(everyone), np.float32)
-    return np.array([len(mine & theirs) / len(mine | theirs) if theirs else 0.0 for theirs in everyone], np.float32)
+def shared_interests(index: EventIndex, me: int) -> np.ndarray:
+    """Jaccard of my interests with everyone's, from who holds each of mine (no loop over people)."""
+    common = np.zeros(len(index.profiles), np.float32)
+    for key in index.interests[me]:
+        common[index.holders[key]] += 1
+    union = index.interest_count + index.interest_count[me] - common
+    return np.divide(common, union, out=np.zeros_like(common), where=union > 0)
 
 
-def score_terms(index: EventIndex, me: int, candidates: np.ndarray) -> dict[str, np.ndarray]:
+def score_terms(index: EventIndex, me: int, candidates: np.ndarray, standardise: bool = True) -> dict[str, np.ndarray]:
     v, present = index.vectors, index.present
     raw = {"ask": v[GIVE] @ v[SEEK][me], "offer": v[SEEK] @ v[GIVE][me], "about": v[ABOUT] @ v[ABOUT][me]}
     valid = {"ask": present[GIVE] & present[SEEK][me], "offer": present[SEEK] & present[GIVE][me],
              "about": present[ABOUT] & present[ABOUT][me]}
-    terms = {name: zscore(raw[name], valid[name] & candidates) for name in raw}
-    jaccard = shared_interests(index.interests[me], index.interests)
-    terms["shared"] = zscore(jaccard, candidates & index.has_interests & index.has_interests[me])
+    terms = {name: zscore(raw[name], valid[name] & candidates, standardise) for name in raw}
+    jaccard = shared_interests(index, me)
+    terms["shared"] = zscore(jaccard, candidates & index.has_interests & index.has_interests[me], standardise)
     return terms
 
 
@@ -108,7 +118,7 @@ def suggest(index: EventIndex, attendee_id: str, excluded_ids=(), weights: Weigh
     allowed = candidates_for(index, me, excluded_ids)
     if not allowed.any():
         return []
-    terms = score_terms(index, me, allowed)
+    terms = score_terms(index, me, allowed, weights.standardise)
     scores = np.where(allowed, combine(terms, weights), -np.inf)
     chosen: list[Suggestion] = []
     per: dict[int, int] = {}

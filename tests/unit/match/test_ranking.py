@@ -84,3 +84,17 @@ def test_centring_removes_what_one_script_shares():
     centred = centre_by_script(rows.astype(np.float32), scripts, np.ones(20, bool))
     assert (rows[0] @ rows[1]) > 0.8 and abs(centred[0] @ centred[1]) < 0.3
     assert np.allclose(np.linalg.norm(centred, axis=1), 1, atol=1e-5)
+
+
+def test_shared_interests_match_a_plain_jaccard():
+    from services.match.ranking import shared_interests
+
+    rng = np.random.default_rng(4)
+    topics = ["coffee", "ux", "chess", "ai", "قهوة", "تعليم"]
+    people = [(person(f"p{i}", interests=list(rng.choice(topics, rng.integers(0, 4), replace=False))), {})
+              for i in range(30)]
+    index = index_of(people)
+    for me in range(30):
+        mine = index.interests[me]
+        plain = [len(mine & t) / len(mine | t) if mine | t else 0.0 for t in index.interests]
+        assert np.allclose(shared_interests(index, me), plain)
