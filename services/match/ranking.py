@@ -142,4 +142,5 @@ def in_order(scores: np.ndarray, count: int, pool: int):
     best = best[np.argsort(-scores[best], kind="stable")]
     yield from best
     if pool < count:
-        yield from np.argsort(-scores, kind="stable")[pool:count]
+        seen = set(best.tolist())
+        yield from (p for p in np.argsort(-scores, kind="stable")[:count] if p not in seen)
