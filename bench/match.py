@@ -94,7 +94,9 @@ def quality(attendees: int, pairs: int) -> None:
             ("  without language centring", index_of(event.profiles, centre=False), Weights()),
             ("  without z-scoring", index_of(event.profiles), Weights(standardise=False)),
             ("  neither", index_of(event.profiles, centre=False), Weights(standardise=False)),
-            ("  can_help_with as a query", index_of(event.profiles, give_mode=SEEK), Weights())]
+            ("  can_help_with as a query", index_of(event.profiles, give_mode=SEEK), Weights()),
+            ("  without the headline+interests vector", index_of(event.profiles), Weights(about=0.0)),
+            ("  plain sum (no min(ask, offer))", index_of(event.profiles), Weights(both_gain=0.0))]
     for name, index, weights in rows:
         print(f"  {name:45s} {recall(index, event.partner, weights):.3f}")
     print(f"  {'shared-interest baseline':45s} {baseline_recall(event.profiles, event.partner):.3f}")
@@ -120,13 +122,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attendees", type=int, default=2000)
     parser.add_argument("--pairs", type=int, default=300)
-    parser.add_argument("--big", type=int, default=10000)
+    parser.add_argument("--big", type=int, default=10000, help="0: recall only")
+    parser.add_argument("--cache", type=Path, help="keep the embeddings in this .npz between runs (tuning)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
+    if args.cache and args.cache.exists():
+        with np.load(args.cache) as saved:
+            cache.update({tuple(k.split("\x1f", 1)): saved[k] for k in saved.files})
     quality(args.attendees, args.pairs)
-    from bench.match_scale import at_scale
+    if args.big:
+        from bench.match_scale import at_scale
 
-    at_scale(args.big, embed_all, cache, percentiles)
-    embedding_cost(args.big)
+        at_scale(args.big, embed_all, cache, percentiles)
+        embedding_cost(args.big)
+    if args.cache:
+        np.savez(args.cache, **{f"{mode}\x1f{t}": v for (mode, t), v in cache.items()})
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -47,7 +47,8 @@ def test_a_two_sided_fit_ranks_above_a_one_sided_one(client, person):
     person("One", can_help_with="I invest in fintech startups", looking_for="a partner for a real-estate fund")
     person("Two", can_help_with="I invest in fintech startups", looking_for="a developer for our mobile app")
     ranked = names(client.get("/v1/me/suggestions", headers=me.auth()))
-    assert ranked.index("Two") < ranked.index("One")
+    assert ranked[0] == "Two"  # and One below it, or not in the five at all
+    assert "One" not in ranked or ranked.index("One") > 0
 
 
 def test_leaves_out_who_i_met_my_company_who_i_dismissed_and_who_opted_out(client, person, apply, event_id):
