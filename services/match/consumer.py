@@ -1,0 +1,23 @@
+"""`python -m services.match.consumer`: profiles (embedded here, only the texts that changed),
+who met whom and erasures, from rapport.events, rapport.attendees and rapport.scans."""
+
+from services.match import MIGRATIONS, MatchService
+from services.match.readmodel import TYPES, applier
+from shared.config import Settings
+from shared.consumer import consume_forever
+from shared.db import migrate
+from shared.events import ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
+
+GROUP = "match"
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    service = MatchService(settings)
+    migrate(service.engine, MIGRATIONS)
+    consume_forever(settings, service.sessions, GROUP, [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC], TYPES,
+                    applier(service.embedder))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Match service tables: profiles with their vectors, who met whom, who dismissed whom."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Event(Base):
+    """Learnt from rapport.events: the language a reason falls back to."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(2), default="en")
+
+
+class Profile(Base):
+    """Learnt from rapport.attendees. Each text's vector is float32 little-endian bytes (384 x 4),
+    NULL when the text is empty; the consumer embeds only the texts that changed."""
+
+    __tablename__ = "profiles"
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    company: Mapped[str] = mapped_column(sa.String(120), default="")
+    headline: Mapped[str] = mapped_column(sa.String(140), default="")
+    interests: Mapped[list] = mapped_column(sa.JSON, default=list)
+    can_help_with: Mapped[str] = mapped_column(sa.String(200), default="")
+    looking_for: Mapped[str] = mapped_column(sa.String(200), default="")
+    consent_suggest: Mapped[bool] = mapped_column(default=True)
+    seek_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    give_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    about_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see MatchState
+
+
+class MatchState(Base):
+    """One row: the last change number of the profiles, and that of the last erasure (the same
+    scheme as services/scan's DirectoryState: a web process reloads only what changed)."""
+
+    __tablename__ = "match_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+    erased_version: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class Met(Base):
+    """Two attendees who met (a scan either way): never suggested to each other again."""
+
+    __tablename__ = "met"
+    attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    other_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+
+
+class Dismissal(Base):
+    """"Not now": `attendee_id` does not want `dismissed_id` suggested again."""
+
+    __tablename__ = "dismissals"
+    attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    dismissed_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    dismissed_at: Mapped[datetime] = mapped_column(UtcDateTime)

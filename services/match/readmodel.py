@@ -1,0 +1,78 @@
+"""The consumer's side: rapport.events, rapport.attendees and rapport.scans into the match tables.
+
+Idempotent by construction (upserts and deletes by natural key), and the runner also marks each
+message id (shared.consumer.applied_once). A profile change embeds only the texts that changed,
+so an edit of one field costs one text's embedding (~20 ms), not three.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.match.embedding import ABOUT, GIVE, SEEK, Embedder, about_text, to_bytes
+from services.match.models import Dismissal, Event, MatchState, Met, Profile
+from shared import events as ev
+from shared.envelope import Envelope
+
+TYPES = ("event.created", "event.updated", "attendee.registered", "attendee.updated", "attendee.erased",
+         "scan.recorded")
+FIELDS = ("event_id", "name", "language", "company", "headline", "can_help_with", "looking_for", "consent_suggest")
+
+
+def texts_of(row: Profile) -> dict[str, str]:
+    """Each kind's text, as embedded (see services.match.embedding)."""
+    return {SEEK: row.looking_for.strip(), GIVE: row.can_help_with.strip(),
+            ABOUT: about_text(row.headline, row.interests or ())}
+
+
+def applier(embedder: Embedder) -> Callable[[Session, ev.Event, Envelope], None]:
+    def apply(session: Session, event: ev.Event, envelope: Envelope) -> None:
+        if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
+            session.merge(Event(id=event.event_id, language=event.language))
+        elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
+            save_profile(session, embedder, event)
+        elif isinstance(event, ev.AttendeeErased):
+            erase(session, event.attendee_id)
+        elif isinstance(event, ev.ScanRecorded):
+            record_meeting(session, event.scanner, event.scanned)
+    return apply
+
+
+def save_profile(session: Session, embedder: Embedder, event: ev.AttendeeRegistered) -> None:
+    row = session.get(Profile, event.attendee_id)
+    before = texts_of(row) if row is not None else {}
+    row = row or Profile(id=event.attendee_id)
+    for name in FIELDS:
+        setattr(row, name, getattr(event, name))
+    row.interests = list(event.interests)
+    for kind, text in texts_of(row).items():
+        if text != before.get(kind) or getattr(row, f"{kind}_vector") is None and text:
+            setattr(row, f"{kind}_vector", to_bytes(embedder.embed(kind, [text])[0]) if text else None)
+    row.version = next_version(session)
+    session.merge(row)
+
+
+def erase(session: Session, attendee_id: str) -> None:
+    """Everything about the person: profile, vectors, dismissals and meetings, either side."""
+    session.execute(sa.delete(Profile).where(Profile.id == attendee_id))
+    session.execute(sa.delete(Dismissal).where(sa.or_(Dismissal.attendee_id == attendee_id,
+                                                      Dismissal.dismissed_id == attendee_id)))
+    session.execute(sa.delete(Met).where(sa.or_(Met.attendee_id == attendee_id, Met.other_id == attendee_id)))
+    version = next_version(session)
+    session.execute(sa.update(MatchState).values(erased_version=version))
+
+
+def record_meeting(session: Session, a: str, b: str) -> None:
+    """Both directions, so "whom has A met" is one indexed lookup; read per request, so live."""
+    session.execute(insert(Met).values([{"attendee_id": a, "other_id": b}, {"attendee_id": b, "other_id": a}])
+                    .on_conflict_do_nothing())
+
+
+def next_version(session: Session) -> int:
+    """The next change number; the state row stays locked until this transaction commits."""
+    return session.execute(sa.update(MatchState).values(version=MatchState.version + 1)
+                           .returning(MatchState.version)).scalar_one()
