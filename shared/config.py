@@ -36,6 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_SCAN_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/scan", "Scan service database."),
     Setting("RAPPORT_FOLLOWUP_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/followup", "Follow-up service database."),
     Setting("RAPPORT_DASHBOARD_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/dashboard", "Dashboard database."),
+    Setting("RAPPORT_MATCH_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/match", "Match service database."),
     Setting("RAPPORT_SMTP_URL", "smtp://127.0.0.1:1025",
             "Outgoing mail: `smtp://[user:pass@]host:port[?starttls=1]` (`smtps://` for implicit TLS; "
             "`&cafile=<pem>` trusts a private CA)."),
@@ -50,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_BADGE_URL", "http://localhost:8001", "Base URL of the badge service."),
     Setting("RAPPORT_SCAN_URL", "http://localhost:8002", "Base URL of the scan service (internal)."),
     Setting("RAPPORT_FOLLOWUP_URL", "http://localhost:8003", "Base URL of the follow-up service."),
+    Setting("RAPPORT_MATCH_URL", "http://localhost:8004", "Base URL of the match service."),
     Setting("RAPPORT_SCAN_GRACE", "86400",
             "Seconds after an event closes during which scans still count (phones syncing offline queues)."),
     Setting("RAPPORT_SCAN_RATE_LIMIT", "60", "Scans one attendee may record per minute."),
@@ -80,6 +82,7 @@ class Settings:
     scan_database_url: str
     followup_database_url: str
     dashboard_database_url: str
+    match_database_url: str
     smtp_url: str
     mail_from: str
     secret_key: str
@@ -90,6 +93,7 @@ class Settings:
     badge_url: str
     scan_url: str
     followup_url: str
+    match_url: str
     scan_grace: int
     scan_rate_limit: int
     followup_delay: int | None  # None: each event's follow-up time
@@ -114,6 +118,7 @@ class Settings:
             scan_database_url=_database_url(raw, "RAPPORT_SCAN_DATABASE_URL"),
             followup_database_url=_database_url(raw, "RAPPORT_FOLLOWUP_DATABASE_URL"),
             dashboard_database_url=_database_url(raw, "RAPPORT_DASHBOARD_DATABASE_URL"),
+            match_database_url=_database_url(raw, "RAPPORT_MATCH_DATABASE_URL"),
             smtp_url=raw["RAPPORT_SMTP_URL"],
             mail_from=raw["RAPPORT_MAIL_FROM"],
             secret_key=raw["RAPPORT_SECRET_KEY"],
@@ -124,6 +129,7 @@ class Settings:
             badge_url=raw["RAPPORT_BADGE_URL"].rstrip("/"),
             scan_url=raw["RAPPORT_SCAN_URL"].rstrip("/"),
             followup_url=raw["RAPPORT_FOLLOWUP_URL"].rstrip("/"),
+            match_url=raw["RAPPORT_MATCH_URL"].rstrip("/"),
             scan_grace=_int(raw, "RAPPORT_SCAN_GRACE", minimum=0),
             scan_rate_limit=_int(raw, "RAPPORT_SCAN_RATE_LIMIT", minimum=1),
             followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0) if raw["RAPPORT_FOLLOWUP_DELAY"].strip()

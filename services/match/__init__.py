@@ -2,49 +2,39 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask
 
 from services.match.embedding import Embedder
 from services.match.index import ProfileIndex
-from shared.config import EMBEDDED_POSTGRES_URL, Settings
+from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
 from shared.web import service_app
 
 PORT = 8004
 MIGRATIONS = Path(__file__).with_name("migrations")
-DEFAULT_DATABASE_URL = f"{EMBEDDED_POSTGRES_URL}/match"
-
-
-def match_database_url(settings: Settings) -> str:
-    """Until shared.config declares RAPPORT_MATCH_DATABASE_URL (the lead wires it), read it here;
-    then this becomes `settings.match_database_url`."""
-    return getattr(settings, "match_database_url", None) or os.environ.get("RAPPORT_MATCH_DATABASE_URL",
-                                                                           DEFAULT_DATABASE_URL)
 
 
 class MatchService:
     """What the routes and the consumer need, built once per process."""
 
-    def __init__(self, settings: Settings, database_url: str | None = None, embed_threads: int = 1):
+    def __init__(self, settings: Settings, embed_threads: int = 1):
         self.settings = settings
-        self.engine = make_engine(database_url or match_database_url(settings))
+        self.engine = make_engine(settings.match_database_url)
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
         self.index = ProfileIndex(self.sessions)
         self.embedder = Embedder(threads=embed_threads)  # loaded on first use: only the consumer embeds
 
 
-def create_app(settings: Settings | None = None, *, database_url: str | None = None,
-               run_migrations: bool = True) -> Flask:
-    """Build the match service (`database_url` until Settings has the match service's own)."""
+def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> Flask:
+    """Build the match service."""
     from services.match import api, openapi
 
     settings = settings or Settings.from_env()
-    service = MatchService(settings, database_url)
+    service = MatchService(settings)
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
     app = service_app(__name__, "match", settings, openapi.document, checks=lambda: database_check(service.engine))

@@ -21,12 +21,13 @@ from shared.config import SETTING_NAMES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
-DESIGN_PORTS = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003}
+DESIGN_PORTS = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003, "match": 8004}
 INFRASTRUCTURE = ("kafka", "postgres", "mail")
 # The bus processes written so far, besides the web services (the follow-up sender and the
 # follow-up and dashboard consumers join this list, and docker-compose.yml, with their issues).
 WORKER_MODULES = {"services.badge.relay", "services.scan.relay", "services.scan.consumer", "services.followup.consumer",
-                  "services.followup.sender", "services.followup.relay", "services.dashboard.consumer"}
+                  "services.followup.sender", "services.followup.relay", "services.dashboard.consumer",
+                  "services.match.consumer"}
 # Stand-ins for what the deployer puts in .env (compose refuses to start without them).
 DOTENV = {"POSTGRES_PASSWORD": "pg-password-for-tests", "RAPPORT_SECRET_KEY": "k" * 32,
           "RAPPORT_ADMIN_TOKEN": "rap_admin_for_tests"}

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -24,7 +24,7 @@ class Person:
 
 @pytest.fixture
 def app(settings, database_url):
-    return create_app(settings, database_url=database_url)
+    return create_app(replace(settings, match_database_url=database_url))
 
 
 @pytest.fixture

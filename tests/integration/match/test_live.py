@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def wait_for(check, seconds: float = 120):
 @pytest.mark.timeout(300)
 def test_a_scan_through_kafka_removes_the_pair_from_each_others_suggestions(settings, kafka_broker, new_database):
     database_url = new_database()
-    app = create_app(settings, database_url=database_url)
+    app = create_app(replace(settings, match_database_url=database_url))
     client, signer = app.test_client(), TokenSigner.from_settings(settings)
     event_id = identity.new_event_id()
 
