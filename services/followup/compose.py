@@ -26,9 +26,9 @@ from services.followup.custom import Wording
 from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
 from services.followup.headers import mailbox, one_line, token, unstructured
 from services.followup.links import Links
-from services.followup.scripts import RTL_LANGUAGES, isolate
 from shared.envelope import utc_now
 from shared.events import nudge_days
+from shared.scripts import RTL_LANGUAGES, first_name, isolate
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -126,7 +126,7 @@ class Composer:
             return None
         reader, lang = digest.reader, w.language(digest.reader.language)
         t, seed = w.TEXT[lang], reader.id
-        first = w.first_name(reader.name)
+        first = first_name(reader.name)
         subject_options = t["subject"] if digest.met or digest.met_you else t["subject_nobody"]
         # Nobody stood out (no notes, tags, shared interests or mutual scans): the first few are
         # still worth a message, so the email always has someone to write to.
@@ -164,7 +164,7 @@ class Composer:
         reader, lang = digest.reader, w.language(digest.reader.language)
         t, seed = w.TEXT[lang], f"{reader.id}:{days}"
         when = w.days(lang, days)
-        first = w.first_name(reader.name)
+        first = first_name(reader.name)
         view = self._frame(event, reader, lang) | {
             "hello": Phrase(lang, w.pick(t["hello"], seed, "hello"), first=first),
             "intro": Phrase(lang, w.pick(t["nudge_intro"], seed, "intro").replace("{days}", when), event=event.name)
@@ -188,7 +188,7 @@ class Composer:
         signature = event.wording.get(lang, NO_WORDING).signature or t["signature"]
         return {"lang": lang, "dir": "rtl" if lang in RTL_LANGUAGES else "ltr", "t": TEMPLATE_TEXT[lang],
                 "event": event.name,
-                "signature": Phrase(lang, signature, event=event.name, first=w.first_name(reader.name)),
+                "signature": Phrase(lang, signature, event=event.name, first=first_name(reader.name)),
                 "why_this": Phrase(lang, t["why_this"], event=event.name),
                 "unsubscribe_url": self.links.unsubscribe(reader.id)}
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.followup.digest import Contact, Person
-from services.followup.scripts import isolate, first_name
+from shared.scripts import first_name, isolate
 
 # The quick tags a scanner can pick (services/scan), in the order their value sentence wins.
 VALUE_TAGS = ("send a link", "intro", "collaborate", "hiring")

@@ -17,6 +17,7 @@ from services.followup.models import Attendee, Event, Meeting, Note
 from services.followup.store import person
 from shared.envelope import utc_now
 from shared.tokens import InvalidToken
+from shared.vcard import Where
 from shared.web import NotFound
 
 bp = Blueprint("followup_pages", __name__)
@@ -104,7 +105,7 @@ def vcard(token, contact_id):
             Note.meeting_id == meeting.id, Note.scanner_id == reader.id).order_by(Note.scanned_at, Note.id))
             if n.strip()) if meeting else ()
         event = session.get(Event, reader.event_id)
-        where = contacts.Where(event.name, event.venue, event.timezone) if event else contacts.Where("")
+        where = Where(event.name, event.venue, event.timezone) if event else Where("")
         card = contacts.vcard(reader.language, person(contact), where, met_at=meeting.first_met_at if meeting else None,
                               notes=notes, shared_interests=common)
     filename = "".join(ch for ch in contact.name if ch.isalnum() or ch in " -_").strip() or "contact"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 
-from services.followup import scripts
 
 
 def pick(options: tuple[str, ...], *seed: str) -> str:
@@ -163,5 +162,3 @@ TEXT = {
 def language(code: str) -> str:
     return code if code in TEXT else "en"
 
-
-first_name = scripts.first_name

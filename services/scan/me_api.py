@@ -13,9 +13,10 @@ from services.scan import handlers
 from services.scan.directory import Person
 from services.scan.people import Contact, clock, parse_edit_notes, search
 from services.scan.peoplestore import edit_notes, my_people
+from services.scan.domain import ScanError
 from services.scan.vcards import vcards
 from shared.envelope import iso, utc_now
-from services.scan.domain import ScanError
+from shared.vcard import Where
 from shared.web import Unauthorized, bearer_token, json_body
 
 bp = Blueprint("scan_me", __name__, url_prefix="/v1/me")
@@ -71,8 +72,8 @@ def export():
     me = requester()
     with service().sessions() as session:
         found = my_people(session, me)
-        event = handlers.event_name(session, me.event_id)
-    return Response(vcards(found, event), mimetype="text/vcard", headers={
+        where = Where(handlers.event_name(session, me.event_id), timezone=handlers.event_timezone(session, me.event_id))
+    return Response(vcards(found, where, me.language), mimetype="text/vcard", headers={
         "Content-Disposition": 'attachment; filename="my-people.vcf"'})
 
 

@@ -1,33 +1,22 @@
-"""My people as vCards (RFC 6350, written by vobject): one .vcf a phone imports in one go.
+"""My people as vCards (built by shared.vcard, as the follow-up email's card is): one .vcf a phone
+imports in one go.
 
-A card carries an email address only when its person agreed to share their contact details;
-the others still get a card (name, company, title, what I noted), so the list stays whole.
+A card carries email, company and title only as My people holds them (an email only when its
+person agreed to share their contact details); the others still get a card (name, where and when
+we met, what I noted), so the list stays whole. The NOTE is in the reader's language.
 """
 
 from __future__ import annotations
 
-import vobject
-
 from services.scan.people import Contact
+from shared.vcard import Where, contact_card, met_line, notes_line
 
 
-def vcard(c: Contact, event: str) -> str:
-    card = vobject.vCard()
-    card.add("fn").value = c.name
-    family, _, given = c.name.rpartition(" ")
-    card.add("n").value = vobject.vcard.Name(family=family or given, given=given if family else "")
-    if c.email:
-        card.add("email").value = c.email
-    if c.company:
-        card.add("org").value = [c.company]
-    if c.title:
-        card.add("title").value = c.title
-    if c.tags:
-        card.add("categories").value = list(c.tags)
-    met = f"Met at {event}" if event else "Met"
-    card.add("note").value = "\n".join(part for part in (f"{met}, {c.met_at:%Y-%m-%d}.", c.headline, *c.notes) if part)
-    return card.serialize()
+def vcard(c: Contact, where: Where, reader_language: str) -> str:
+    note = "\n".join(line for line in (met_line(reader_language, where, c.met_at), c.headline,
+                                       notes_line(reader_language, c.notes)) if line)
+    return contact_card(c.name, note=note, email=c.email, company=c.company, title=c.title, categories=c.tags)
 
 
-def vcards(contacts: list[Contact], event: str) -> str:
-    return "".join(vcard(c, event) for c in contacts)
+def vcards(contacts: list[Contact], where: Where, reader_language: str) -> str:
+    return "".join(vcard(c, where, reader_language) for c in contacts)

@@ -61,11 +61,11 @@ def person(app, apply, event_id):
     signer = TokenSigner.from_settings(app.extensions["scan"].settings)
 
     def person(name: str, event: str | None = None, serial: int = 1, shares_contact: bool = False,
-               company: str = "") -> Person:
+               company: str = "", language: str = "en") -> Person:
         event = event or event_id
         attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
         apply(ev.AttendeeRegistered(event_id=event, attendee_id=attendee_id, name=name, email=f"{attendee_id}@x.org",
-                                    language="en", short_code=code, headline=f"{name} cares about coffee",
+                                    language=language, short_code=code, headline=f"{name} cares about coffee",
                                     company=company, consent_share_contact=shares_contact),
               ev.BadgeIssued(event_id=event, attendee_id=attendee_id, token_id=f"{attendee_id}.{serial}",
                              short_code=code))

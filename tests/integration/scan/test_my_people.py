@@ -156,6 +156,20 @@ def test_the_export_is_one_vcf_with_an_email_only_where_the_person_agreed(client
     assert cards["Omar Farouk"].email.value == f"{omar.id}@x.org" and cards["Omar Farouk"].org.value == ["Souk Labs"]
     assert "design systems" in cards["Omar Farouk"].note.value
     assert "email" not in cards["Sara Nasser"].contents
+    # Filed under the family name, as the follow-up email's card files them.
+    assert (cards["Omar Farouk"].n.value.family, cards["Omar Farouk"].n.value.given) == ("Farouk", "Omar")
+
+
+def test_the_export_notes_where_we_met_in_the_readers_language(client, person):
+    layla, omar = person("ليلى حداد", language="ar"), person("Omar Farouk")
+    scan(client, layla, omar.badge, note="تصميم الأنظمة", scanned_at="2026-11-28T08:55:00Z")
+    scan(client, omar, layla.badge, note="design systems", scanned_at="2026-11-28T09:00:00Z")
+    mine = next(vobject.readComponents(client.get("/v1/me/people.vcf", headers=layla.auth()).get_data(as_text=True)))
+    theirs = next(vobject.readComponents(client.get("/v1/me/people.vcf", headers=omar.auth()).get_data(as_text=True)))
+    assert mine.note.value.startswith("التقيتما في") and "28 نوفمبر 2026" in mine.note.value
+    assert "ملاحظاتك: تصميم الأنظمة" in mine.note.value
+    assert theirs.note.value.startswith("Met at") and "Your notes: design systems" in theirs.note.value
+    assert (theirs.n.value.family, theirs.n.value.given) == ("حداد", "ليلى")
 
 
 def test_lookup_names_whom_a_qr_or_code_belongs_to_and_what_i_noted_before(client, person):

@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 import pytest
 import vobject
 
-from services.followup.contacts import Where, vcard
+from services.followup.contacts import vcard
 from services.followup.digest import Person
-from services.followup.scripts import split_name
+from shared.scripts import split_name
+from shared.vcard import Where
 
 MET = datetime(2026, 12, 1, 21, 30, tzinfo=timezone.utc)  # 2 December in Riyadh (UTC+3)
 WHERE = Where("Riyadh Design Week", "JAX District", "Asia/Riyadh")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.followup import contacts, messages, wording as w
+from services.followup import messages, wording as w
 from services.followup.compose import Phrase
-from services.followup.scripts import FSI, PDI, isolate
+from shared import vcard
+from shared.scripts import FSI, PDI, isolate
 
 
 def keys(table) -> set:
@@ -16,7 +17,7 @@ def keys(table) -> set:
     return set()
 
 
-@pytest.mark.parametrize("table", [w.TEXT, messages.PARTS, contacts.TEXT], ids=["emails", "messages", "vcards"])
+@pytest.mark.parametrize("table", [w.TEXT, messages.PARTS, vcard.TEXT], ids=["emails", "messages", "vcards"])
 def test_english_and_arabic_have_the_same_keys(table):
     en, ar = table["en"], table["ar"]
     plural_keys = {k for k, v in ar.items() if isinstance(v, dict) and "few" in v}  # Arabic has more plural forms
