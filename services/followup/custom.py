@@ -12,10 +12,9 @@ reader sees, or reach a header).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from services.followup.headers import BIDI_CONTROLS
+from shared.text import text_problem
 
 PLACEHOLDERS = ("first", "event")
 LIMITS = {"subject": 150, "opening": 1000, "signature": 150}
@@ -40,11 +39,8 @@ def validate(doc: dict) -> Wording:
             continue
         value = value.strip()
         line_breaks_ok = name == "opening"
-        if any(c in BIDI_CONTROLS for c in value):
-            errors[name] = "must not contain bidi control characters"
-        elif any(unicodedata.category(c) == "Cc" and not (line_breaks_ok and c == "\n") for c in value):
-            errors[name] = "must be one line without control characters" if not line_breaks_ok else \
-                "must not contain control characters"
+        if problem := text_problem(value, multiline=line_breaks_ok):
+            errors[name] = problem
         elif len(value) > limit:
             errors[name] = f"at most {limit} characters"
         elif any(m not in PLACEHOLDERS for m in _BRACES.findall(value)) or _BRACES.sub("", value).count("{") \

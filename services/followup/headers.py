@@ -20,11 +20,13 @@ import re
 import unicodedata
 from email.utils import formataddr
 
+from shared.text import flattened
+
 WORD_BYTES = 45  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 60 base64 characters + "?=" stays under 75
 LINE = 78  # RFC 5322's recommended line length; folding keeps ASCII headers under it where it can
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@\\]+@[^\s<>()\[\],;:\"@\\]+")
 _TOKEN = re.compile(r"[\x21-\x7e]+")
+ISOLATES = frozenset("\u2068\u2069")  # FSI, PDI
 
 
 class HeaderRefused(ValueError):
@@ -36,15 +38,7 @@ class HeaderRefused(ValueError):
 def one_line(text: str, *, keep_isolates: bool = False) -> str:
     """`text` with no control, separator or bidi-control characters: each is a space, runs of
     spaces are one. `keep_isolates` keeps FSI/PDI, which our own subjects put around names."""
-    out = []
-    for char in text:
-        if keep_isolates and char in "\u2068\u2069":
-            out.append(char)
-        elif char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            out.append(" ")
-        else:
-            out.append(char)
-    return " ".join("".join(out).split())
+    return flattened(text, keep=ISOLATES if keep_isolates else frozenset())
 
 
 def address(addr: str) -> str:
