@@ -63,6 +63,23 @@ def test_the_scanner_my_people_and_my_qr_open_offline_and_the_queue_syncs_later(
     assert {s.note for s in saved_scans(scan_app)} == {"his teachers' app", "shipping data"}
 
 
+def test_a_sheet_opened_offline_names_the_person_once_the_phone_is_back_online(phone, people):
+    lina, sara = people["lina"], people["sara"]
+    page = phone.new_page()
+    page.goto(f"/i/{lina.private}")
+    page.goto("/scan")
+    phone.set_offline(True)
+    page.fill("#code", sara.short_code)
+    page.click("#manual button[type=submit]")
+    expect(page.locator("#sheet-status")).to_contain_text("their name appears once this phone is back online")
+    expect(page.locator("#sheet-title")).not_to_have_text(sara.name)
+    page.fill("#sheet-note", "shipping data")
+    phone.set_offline(False)  # the sheet is still open, the note half written
+    expect(page.locator("#sheet-title")).to_have_text(sara.name)
+    expect(page.locator("#sheet-status")).to_have_text("")
+    expect(page.locator("#sheet-note")).to_have_value("shipping data")
+
+
 def test_chromium_finds_the_app_installable(phone, people):
     page = phone.new_page()
     page.goto(f"/i/{people['lina'].private}")

@@ -62,8 +62,12 @@
     $("sheet-note").focus();
     lookUp(pending);
   }
+  // Offline, the sheet says the name will come; back online with the sheet still open, it asks
+  // again (setOnline), so the name shows before the note is saved.
   async function lookUp(asked) {
     if (!navigator.onLine) { $("sheet-status").textContent = t.name_on_sync; return; }
+    if (asked.asking || asked.answered) return;
+    asked.asking = true;
     $("sheet-status").textContent = t.looking_up;
     let response, answer;
     try {
@@ -73,8 +77,11 @@
     } catch {
       if (pending === asked) $("sheet-status").textContent = t.name_on_sync;
       return;
+    } finally {
+      asked.asking = false;
     }
     if (pending !== asked) return;  // the sheet moved on meanwhile
+    asked.answered = response.status !== 429 && response.status < 500;  // busy or down: ask again later
     $("sheet-status").textContent = "";
     if (response.ok) {
       const who = answer.person;
@@ -112,7 +119,8 @@
     event.preventDefault();
     if (!pending) return;
     const tags = [...$("sheet").querySelectorAll("input[name=tag]:checked")].map((box) => box.value);
-    const item = { ...pending, client_scan_id: newId(), scanner: cfg.scanner, note: $("sheet-note").value.trim(),
+    const { asking, answered, ...scanned } = pending;  // eslint-disable-line no-unused-vars
+    const item = { ...scanned, client_scan_id: newId(), scanner: cfg.scanner, note: $("sheet-note").value.trim(),
                    tags, state: "queued" };
     closeSheet();
     await put(item);
@@ -184,6 +192,7 @@
   function setOnline(online) {
     $("net").textContent = online ? t.online : t.offline;
     $("net").dataset.online = String(online);
+    if (online && pending) lookUp(pending);
   }
   window.addEventListener("online", () => { setOnline(true); sync(); });
   window.addEventListener("offline", () => setOnline(false));
