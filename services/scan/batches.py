@@ -14,11 +14,13 @@ round trips and re-converted a new multi-row INSERT text for each batch size, wh
 writer thread more CPU than the scans themselves.
 
 Two web processes' batches for the same scanner must not both count the scans of the last
-minute before either commits (each would see room for its own). So the transaction first takes
-a lock per scanner of the batch (an advisory transaction lock, in one sorted order: two batches
-never deadlock on them), and only then runs the statement, whose snapshot (READ COMMITTED: one
-per statement) includes every scan committed by whoever held the lock before. The lock, the
-statement and the commit go out pipelined: two round trips a batch.
+minute before either commits (each would see room for its own). So the count is
+scan_rate_counts() (migration 0004): it first takes a lock per scanner of the batch (an advisory
+transaction lock, in one sorted order: two batches never deadlock on them), then counts in a
+snapshot of its own, taken once the locks are held, which includes every scan committed by
+whoever held them before. The locks last until the statement commits. So a batch is still one
+autocommitted statement, one round trip: a lock statement, then the save in a transaction, cost
+two round trips and a third more time per batch (measured with bench/scans.py).
 """
 
 from __future__ import annotations
@@ -60,11 +62,6 @@ class Saved:
     fresh: dict[Key, tuple[int, bool]]  # new scans: their id, and whether their meeting is now mutual
 
 
-# One lock per scanner, in one order: a second batch naming any of them waits for the first's commit.
-LOCK_SCANNERS = """
-SELECT pg_advisory_xact_lock(%(space)s, hashtext(scanner_id))
-FROM (SELECT DISTINCT unnest(%(scanners)s::text[]) AS scanner_id ORDER BY 1) s
-"""
 RATE_LOCKS = 0x72617465  # "rate": the advisory lock space (the first key) of the rate limit's locks
 
 SAVE_BATCH = """
@@ -75,11 +72,13 @@ WITH batch AS (
         alone text, together text)
 ), known AS (
     -- Retries of scans saved before: answered as duplicates, never counted or refused.
-    SELECT b.ord FROM batch b JOIN scans USING (scanner_id, client_scan_id)
+    -- (through the unique index, row by row: a join could scan the whole table as it grows)
+    SELECT b.ord FROM batch b, LATERAL (
+        SELECT 1 FROM scans WHERE scans.scanner_id = b.scanner_id AND scans.client_scan_id = b.client_scan_id
+        LIMIT 1) s
 ), recent AS (
-    -- Per scanner through the (scanner_id, received_at) index, whatever the table's statistics say.
-    SELECT s.scanner_id, c.n FROM (SELECT DISTINCT scanner_id FROM batch) s, LATERAL (
-        SELECT count(*) AS n FROM scans WHERE scans.scanner_id = s.scanner_id AND scans.received_at > %(since)s) c
+    -- Locked per scanner first, then counted in a fresh snapshot (see the module's docstring).
+    SELECT scanner_id, n FROM scan_rate_counts(ARRAY(SELECT scanner_id FROM batch), %(since)s, %(space)s)
 ), allowed AS (
     SELECT b.*, 0::bigint AS nth FROM batch b WHERE b.ord IN (SELECT ord FROM known)
     UNION ALL
@@ -115,7 +114,7 @@ SELECT a.ord, f.scan_id, m.mutual FROM allowed a LEFT JOIN fresh f USING (ord) L
 
 
 class BatchStore:
-    """Saves batches on one connection kept by the writer thread (psycopg, pipelined)."""
+    """Saves batches on one autocommit connection kept by the writer thread (psycopg)."""
 
     def __init__(self, engine: Engine, per_minute: int):
         self._engine, self._per_minute = engine, per_minute
@@ -124,6 +123,7 @@ class BatchStore:
     def save(self, rows: list[Row], now: datetime) -> Saved:
         if self._connection is None:
             self._connection = self._engine.raw_connection()
+            self._connection.driver_connection.autocommit = True  # the statement is its own transaction
         connection = self._connection.driver_connection  # psycopg.Connection
         batch = json.dumps([{
             "ord": i, "scanner_id": r.key[0], "client_scan_id": r.key[1], "event_id": r.event_id,
@@ -132,11 +132,9 @@ class BatchStore:
             "received_at": r.received_at.isoformat(), "bus_key": r.bus_key, "alone": r.alone.decode(),
             "together": r.together.decode()} for i, r in enumerate(rows)])
         try:
-            with connection.pipeline(), connection.transaction():
-                connection.execute(LOCK_SCANNERS, {"space": RATE_LOCKS, "scanners": [r.key[0] for r in rows]})
-                result = connection.execute(SAVE_BATCH, {
-                    "batch": batch, "since": now - WINDOW, "per_minute": self._per_minute, "topic": SCANS_TOPIC,
-                    "now": now}).fetchall()
+            result = connection.execute(SAVE_BATCH, {
+                "batch": batch, "since": now - WINDOW, "per_minute": self._per_minute, "topic": SCANS_TOPIC,
+                "now": now, "space": RATE_LOCKS}).fetchall()
         except Exception:
             # Whatever broke (the server restarted, the network), start the next batch afresh.
             self._connection.invalidate()
