@@ -21,8 +21,8 @@ from shared.envelope import utc_now
 
 
 def not_identified():
-    t = TEXT[g.lang]
-    return page("message.html", title=t["need_link_title"], text=t["need_link_text"])
+    from services.scan.signinpages import signin_page
+    return signin_page()
 
 
 @bp.get("/me/people")
