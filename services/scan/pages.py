@@ -230,15 +230,18 @@ def scanner():
     if person is None:
         from services.scan.signinpages import signin_page
         return signin_page()
+    # After the close: the page says so and points to My people and the follow-up. Within the grace
+    # period the scanner still syncs what this phone queued offline; after it there is nothing to scan.
     closed = service().directory.event_closed_at(person.event_id)
+    people = (url_for(".people_page", lang=request.args.get("lang")), t["closed_link"])
     if closed is not None and utc_now() > closed + service().rules.grace:
-        return page("message.html", title=t["closed_title"], text=t["closed_text"],
-                    link=(url_for(".people_page", lang=request.args.get("lang")), t["closed_link"]))
+        return page("message.html", title=t["closed_title"], text=t["closed_text"], link=people)
     config = {"csrf": csrf_token(token), "save_url": url_for(".save_json"), "lookup_url": url_for("scan_me.lookup"),
               "scanner": person.id,
               "code_alphabet": identity.SHORT_CODE_ALPHABET, "code_length": identity.SHORT_CODE_LENGTH,
               "text": {key: t[key] for key in SCRIPT_TEXT}}
-    return page("scanner.html", person=person, config=config, tags=QUICK_TAGS[g.lang])
+    return page("scanner.html", person=person, config=config, tags=QUICK_TAGS[g.lang],
+                closed=people if closed is not None else None)
 
 
 @bp.post("/scan/save")
