@@ -122,7 +122,8 @@ def _page(attendee, event, token: str, status: int = 200, errors: dict | None = 
     if event.closed_at is not None:  # the event is over: the page points to the follow-up, not the scanner
         t = TEXT[language]
         day = event.followup_at.astimezone(ZoneInfo(event.timezone)).date() if event.followup_at else None
-        when = t["closed_when"].format(date=day.isoformat()) if day else ""
+        # Isolated left-to-right (LRI ... PDI): in an Arabic line the date's parts stay in their order.
+        when = t["closed_when"].format(date=f"\u2066{day.isoformat()}\u2069") if day else ""
         closed = t["closed_text"].format(when=when)
     return render_template("self.html", t=TEXT[language], lang=language, attendee=attendee, event=event,
                            token=token, links=links, errors=errors or {}, form=form, closed=closed,

@@ -79,7 +79,7 @@ def test_after_the_close_the_page_says_so_and_points_to_the_follow_up_not_the_sc
     client.patch(f"/v1/events/{event['id']}", json={"followup_at": "2026-12-04T07:00:00Z"}, headers=ADMIN)
     assert client.post(f"/v1/events/{event['id']}/close", headers=ADMIN).status_code == 200
     html = client.get(f"/me/{token}").get_data(as_text=True)
-    assert "This event has ended." in html and "your follow-up email" in html and "on 2026-12-04" in html
+    assert "This event has ended." in html and "your follow-up email" in html and "on \u20662026-12-04\u2069" in html
     assert "Meet people" not in html and f'href="http://localhost:8002/i/{token}"' not in html
     assert f"/i/{token}?next=/me/people" in html and "ready for your follow-up" in html
     arabic = client.get(f"/me/{token}?lang=ar").get_data(as_text=True)
