@@ -13,7 +13,6 @@ from flask import Response, g, redirect, request, url_for
 
 from services.scan import handlers
 from services.scan.pages import bp, check_csrf, csrf_token, language, me, page, service
-from services.scan.pagetext import TEXT
 from services.scan.people import clock, parse_edit_notes, search
 from services.scan.peoplestore import edit_notes, my_people
 from shared import identity

@@ -1,4 +1,5 @@
 """A per-process limit on lookups: one attendee may ask "who is this code?" so often a minute.
+(Sign-in links by email use it too, per address and per client, over a longer window.)
 
 Without it, a signed-in attendee could walk through every short code of the event and list its
 people. Scans have their own limit, counted in the database (batches.py) because a scan is a

@@ -24,7 +24,8 @@ from deploy.rig.ports import free_port
 from services.badge import create_app as badge_app
 from services.scan import create_app as scan_app
 from services.scan.handlers import apply_event
-from services.scan.models import Scan
+from services.scan.models import Scan, SigninLink
+from services.scan.signin import link_token
 from services.scan.signin_mail import mailer_for
 from shared import events as ev
 from shared import identity
@@ -195,8 +196,6 @@ def test_the_other_pages_a_newcomer_meets(browser, site, people, lang):
     page.click("#signin button[type=submit]")
     expect(page.locator(".address")).to_be_visible()
     with app.extensions["scan"].sessions() as session:
-        from services.scan.models import SigninLink
-        from services.scan.signin import link_token
         [row] = session.scalars(sa.select(SigninLink)).all()
     started = utc_now()
     app.extensions["scan"].clock = lambda: started + timedelta(minutes=31)

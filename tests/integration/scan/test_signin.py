@@ -13,9 +13,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from services.scan import SIGNINS_PER_EMAIL
+from services.scan import SIGNINS_PER_EMAIL, create_app
 from services.scan.models import SigninLink
 from services.scan.pages import COOKIE, FORM_COOKIE
+from services.scan.signin import link_token
 from services.scan.signin_mail import SigninMailer
 from shared import events as ev
 from shared.envelope import utc_now
@@ -181,16 +182,13 @@ def test_erasure_removes_the_links_and_the_email(client, app, person, event_id, 
 
 
 def test_cookies_of_a_sign_in_are_secure_behind_https(settings, database_url, person, event_id):
-    from services.scan import create_app
     app = create_app(replace(settings, scan_database_url=database_url, public_url="https://scan.example.org"))
     # (the same database: the read model the fixtures fed)
     client = app.test_client()
     lina = person("Lina")
     ask(client, f"{lina.id}@x.org", event_id)
-    token = None
     with app.extensions["scan"].sessions() as session:
         [row] = session.scalars(sa.select(SigninLink)).all()
-        from services.scan.signin import link_token
-        token = link_token(app.extensions["scan"].signer, row.id)
+    token = link_token(app.extensions["scan"].signer, row.id)
     assert client.get(f"/s/{token}", headers=HTML).status_code == 303
     assert client.get_cookie(COOKIE).secure
