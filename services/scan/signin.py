@@ -25,13 +25,13 @@ from shared.tokens import InvalidToken, TokenSigner
 SIGNIN = "signin"  # the token purpose: a sign-in link never passes for any other token
 LINK_LIFETIME = timedelta(minutes=30)
 KEEP_USED = timedelta(days=1)  # a used or expired row is kept this long (its draft note is shown once back)
-MAX_EVENTS = 3  # an email registered for several open events gets a link for each, up to this many
+MAX_EVENTS = 3  # an email registered for several events (no event named) gets a link for each, up to this many
 
 
 @dataclass(frozen=True)
 class AskForLinks:
     email: str
-    event_id: str | None  # None: any open event this email is registered for (the bare /scan page)
+    event_id: str | None  # None: any event this email is registered for (the bare /scan page)
     return_to: str  # a path on this site
     note: str = ""
     tags: tuple[str, ...] = ()
@@ -57,9 +57,10 @@ def parse_draft(note: object, tags: object) -> tuple[str, tuple[str, ...]]:
 
 
 def ask_for_links(session: Session, cmd: AskForLinks, now: datetime) -> list[SigninLink]:
-    """A link (and its email, queued) for each open event `cmd.email` is registered for; [] if none."""
+    """A link (and its email, queued) for each event `cmd.email` is registered for, the latest first;
+    [] if none. Closed events too: after the close My people is still theirs to read."""
     query = sa.select(Attendee.id, Attendee.event_id).join(Event, Event.id == Attendee.event_id).where(
-        Attendee.email == cmd.email, Event.closed_at.is_(None))
+        Attendee.email == cmd.email)
     if cmd.event_id is not None:
         query = query.where(Attendee.event_id == cmd.event_id)
     found = session.execute(query.order_by(Event.version.desc()).limit(MAX_EVENTS)).all()

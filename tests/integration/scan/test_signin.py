@@ -192,3 +192,37 @@ def test_cookies_of_a_sign_in_are_secure_behind_https(settings, database_url, pe
     token = link_token(app.extensions["scan"].signer, row.id)
     assert client.get(f"/s/{token}", headers=HTML).status_code == 303
     assert client.get_cookie(COOKIE).secure
+
+
+def test_a_sender_that_dies_mid_send_never_sends_twice_nor_loses_a_leased_email(client, app, person, event_id,
+                                                                                 mailer, smtp_server):
+    """Crash points, replayed with the injected clock: killed after leasing (nothing went out) the
+    email goes out once the lease ends; killed after "finishing" (its final dot may have left) it
+    is "unconfirmed" and never sent again."""
+    lina, omar = person("Lina"), person("Omar")
+    ask(client, f"{lina.id}@x.org", event_id)
+    s = app.extensions["scan"]
+    assert len(mailer.lease()) == 1  # ...and the sender dies before writing a byte
+    assert mailer.round() == 0  # leased by the dead one: nobody else takes it yet
+    started = utc_now()
+    s.clock = lambda: started + timedelta(minutes=3)  # its lease (2 minutes) has run out
+    assert mailer.round() == 1
+    assert [m.recipients for m in smtp_server.wait_for(1)] == [(f"{lina.id}@x.org",)]
+
+    ask(client, f"{omar.id}@x.org", event_id)
+    [taken] = mailer.lease()
+    with s.sessions() as session:  # what SmtpTransport's commit records just before the final dot
+        session.execute(sa.update(SigninLink).where(SigninLink.id == taken).values(
+            mail_state="finishing", mail_lease_until=s.clock() + timedelta(minutes=2)))
+        session.commit()
+    s.clock = lambda: started + timedelta(minutes=6)
+    assert mailer.round() == 0
+    assert {link.attendee_id: link.mail_state for link in links(app)} == {lina.id: "sent", omar.id: "unconfirmed"}
+    assert len(smtp_server.messages) == 1
+
+
+def test_after_the_close_an_attendee_can_still_sign_in_to_read_my_people(client, app, person, event_id, apply):
+    lina = person("Lina")
+    apply(ev.EventClosed(event_id=event_id, closed_at="2026-12-03T15:00:00Z"))
+    assert ask(client, f"{lina.id}@x.org", event_id).status_code == 202
+    assert [link.attendee_id for link in links(app)] == [lina.id]
