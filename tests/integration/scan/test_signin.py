@@ -226,3 +226,23 @@ def test_after_the_close_an_attendee_can_still_sign_in_to_read_my_people(client,
     apply(ev.EventClosed(event_id=event_id, closed_at="2026-12-03T15:00:00Z"))
     assert ask(client, f"{lina.id}@x.org", event_id).status_code == 202
     assert [link.attendee_id for link in links(app)] == [lina.id]
+
+
+def test_the_forms_answer_the_same_page_for_known_and_unknown_emails_and_say_when_to_ask_again(client, person):
+    lina, omar = person("Lina"), person("Omar")
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"',
+                     client.get(f"/c/{omar.badge}", headers=HTML).text).group(1)
+
+    def send(email: str):
+        return client.post(f"/c/{omar.badge}/signin", headers=HTML, data={"csrf_token": csrf, "email": email},
+                           environ_base={"REMOTE_ADDR": "10.1.1.1"})
+
+    known, unknown = send(f"{lina.id}@x.org"), send("zzzzzzzzzz@x.org")  # addresses of the same length
+    assert known.status_code == unknown.status_code == 200
+    assert known.data.replace(lina.id.encode(), b"zzzzzzzzzz") == unknown.data
+    for _ in range(SIGNINS_PER_EMAIL - 1):
+        send(f"{lina.id}@x.org")
+    refused = send(f"{lina.id}@x.org")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "wait 10 minutes" in refused.text and 'id="signin"' in refused.text  # the form, the email kept
+    assert f'value="{lina.id}@x.org"' in refused.text
