@@ -83,7 +83,7 @@ def language(viewer=None, event_id: str | None = None) -> str:
     else the event's. Never the badge owner's: a fresh phone reads the page in its own language."""
     for chosen in (request.args.get("lang"), request.cookies.get(LANG_COOKIE),
                    viewer.language if viewer is not None else None,
-                   request.accept_languages.best_match(list(TEXT))):
+                   browser_language()):
         if chosen in TEXT:
             return chosen
     if event_id:
@@ -92,6 +92,16 @@ def language(viewer=None, event_id: str | None = None) -> str:
         if found in TEXT:
             return found
     return "en"
+
+
+def browser_language() -> str | None:
+    """The first of Accept-Language's languages (by quality) we write, by primary tag: "ar-SA" is
+    Arabic even when "en" follows (werkzeug's best_match prefers any exact match to a fallback)."""
+    for value, _ in request.accept_languages:  # best first
+        primary = value.split("-", 1)[0].lower()
+        if primary in TEXT:
+            return primary
+    return None
 
 
 @bp.after_app_request
