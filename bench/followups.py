@@ -39,7 +39,7 @@ from deploy.rig.ports import free_port, wait_for_port  # noqa: E402
 from deploy.rig.postfix import PostfixSink, PostfixSmtpSink  # noqa: E402
 from deploy.rig.postgres import PostgresServer  # noqa: E402
 from services.followup import FollowupService, MIGRATIONS  # noqa: E402
-from services.followup.mailer import SmtpSettings  # noqa: E402
+from shared.smtp import SmtpSettings  # noqa: E402
 from services.followup.models import Attendee, Delivery, Event, Meeting, Note  # noqa: E402
 from services.followup.sender import Sender  # noqa: E402
 from shared.config import Settings  # noqa: E402

@@ -126,6 +126,15 @@ class AttendeeErased(AttendeeEvent):
     TYPE = "attendee.erased"
 
 
+@dataclass(frozen=True)
+class PrivateLinkRenewed(AttendeeEvent):
+    """The attendee got a new private link (on request, or with a reissued badge): private tokens
+    with an older serial (their old /me link, scanner token and identity cookies) are refused."""
+
+    TYPE = "private_link.renewed"
+    serial: int
+
+
 # rapport.scans: keyed by event and the pair, whichever way round they met ---------------------
 
 @dataclass(frozen=True)
@@ -251,7 +260,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (EventCreated, EventUpdated, EventClosed, AttendeeRegistered, AttendeeUpdated,
                 BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, NotesEdited, FollowupQueued, FollowupSent,
-                FollowupFailed, FollowupDeferred, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp)
+                FollowupFailed, FollowupDeferred, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp,
+                PrivateLinkRenewed)
 }
 
 

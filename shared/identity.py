@@ -88,3 +88,10 @@ def read_token(signer: TokenSigner, purpose: str, token: str, *, event_id: str |
     return claims
 
 
+def refuse_replaced(claims: TokenClaims, current_serial: int) -> None:
+    """Refuse a private token (a /me link, a scanner token, an identity cookie) older than the
+    attendee's current private serial: a new private link replaced it. Every service that accepts
+    private tokens calls this with the serial its own read model learnt (private_link.renewed).
+    A newer serial than the read model knows passes: it is genuine (signed), only not learnt yet."""
+    if claims.serial < current_serial:
+        raise InvalidToken("this private link was replaced by a newer one", code="replaced")

@@ -121,6 +121,13 @@ def reissue(attendee_id):
     return attendee_answer(in_transaction(handlers.reissue_badge, attendee_id))
 
 
+@bp.post("/attendees/<attendee_id>/private-link")
+@organizer_only
+def renew_private_link(attendee_id):
+    """A new private link (answered in `private_url` and `scanner_token`); the old ones stop working."""
+    return attendee_answer(in_transaction(handlers.renew_private_link, attendee_id))
+
+
 @bp.post("/events/<event_id>/attendees/import")
 @organizer_only
 def import_attendees(event_id):

@@ -209,7 +209,25 @@ def reissue_badge(session: Session, attendee_id: str) -> Attendee:
     session.flush()
     add_to_outbox(session, ev.BadgeIssued(event_id=attendee.event_id, attendee_id=attendee.id,
                                           token_id=_token_id(attendee), short_code=attendee.short_code))
+    # Whoever found the lost badge may have its owner's phone too: the private link goes with it.
+    _renew_private_link(session, attendee)
     return attendee
+
+
+def renew_private_link(session: Session, attendee_id: str) -> Attendee:
+    """A new private link: the old one, its scanner token and every phone's cookie made from them
+    are refused in every service from now on (each learns the serial from the bus). Allowed after
+    the close too: a leaked link still reads the attendee's notes."""
+    attendee = get_attendee(session, attendee_id)
+    _renew_private_link(session, attendee)
+    return attendee
+
+
+def _renew_private_link(session: Session, attendee: Attendee) -> None:
+    attendee.private_serial += 1
+    session.flush()
+    add_to_outbox(session, ev.PrivateLinkRenewed(event_id=attendee.event_id, attendee_id=attendee.id,
+                                                 serial=attendee.private_serial))
 
 
 def erase_attendee(session: Session, attendee_id: str) -> None:

@@ -71,7 +71,11 @@ def document() -> dict:
                                "delete": op("Erase an attendee everywhere (publishes attendee.erased)",
                                             "204 erased", "401", "404")},
         "/v1/attendees/{id}/reissue": {"post": op("Reissue a lost badge: new token and short code, the old ones "
-                                                  "are refused", "200 reissued", "401", "404", "409")},
+                                                  "are refused, and so is the old private link", "200 reissued",
+                                                  "401", "404", "409")},
+        "/v1/attendees/{id}/private-link": {"post": op(
+            "A new private link: the old /me link, scanner token and identity cookies are refused in every "
+            "service", "200 renewed", "401", "404")},
         "/v1/attendees/{id}/badge.png": {"get": op("The badge at print resolution", "200 PNG", "401", "404",
                                                    media="image/png")},
         "/v1/events/{id}/badges.pdf": {"get": op(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from services.badge import handlers, views
@@ -36,6 +38,14 @@ TEXT = {
         "meet": "Meet people: open your scanner on this phone",
         "people": "My people: everyone you met, with your notes", "qr": "My QR: show it for someone to scan you",
         "yours": "On this phone",
+        "replaced_title": "This link was replaced",
+        "replaced_text": "A newer private link was made for you, and this one no longer works on any phone. "
+                         "Use the newest link the organizers sent you, or get a sign-in link by email.",
+        "signin": "Email me a sign-in link",
+        "closed_text": "Thank you for coming. Meetings can no longer be added; your follow-up email, about the "
+                       "people you met and what you noted, is on its way{when}.",
+        "closed_when": " on {date}",
+        "followup_link": "My people: everyone you met, ready for your follow-up",
     },
     "ar": {
         "title": "بطاقتك", "download": "نزّل بطاقتك (PNG)", "headline": "ما يشغلك",
@@ -58,8 +68,23 @@ TEXT = {
         "meet": "تعرّف على الناس: افتح الماسح على هذا الهاتف",
         "people": "أشخاصي: كل من قابلتهم، مع ملاحظاتك", "qr": "رمزي: اعرضه ليمسحه من تقابله",
         "yours": "على هذا الهاتف",
+        "replaced_title": "استُبدل هذا الرابط",
+        "replaced_text": "أُنشئ لك رابط خاص أحدث، ولم يعد هذا الرابط يعمل على أي هاتف. استخدم أحدث رابط أرسله "
+                         "إليك المنظمون، أو اطلب رابط دخول عبر البريد.",
+        "signin": "أرسلوا إليّ رابط دخول",
+        "closed_text": "شكرًا لحضورك. لم يعد ممكنًا إضافة لقاءات؛ ورسالة المتابعة عن الأشخاص الذين قابلتهم وما "
+                       "دوّنته في طريقها إليك{when}.",
+        "closed_when": " يوم {date}",
+        "followup_link": "أشخاصي: كل من قابلتهم، جاهزون للمتابعة",
     },
 }
+
+
+class Replaced(Exception):
+    """A private link older than the attendee's current one: answered with a page saying so."""
+
+    def __init__(self, attendee):
+        self.attendee = attendee
 
 
 def _attendee_for(session, token: str):
@@ -69,18 +94,39 @@ def _attendee_for(session, token: str):
         attendee = handlers.get_attendee(session, claims.attendee_id, claims.event_id)
     except (InvalidToken, NotFound):
         raise NotFound("this private link is not valid; ask the organizers for a new one", code="bad_link") from None
-    if claims.serial != attendee.private_serial:
-        raise NotFound("this private link has been replaced by a newer one", code="revoked")
+    try:
+        identity.refuse_replaced(claims, attendee.private_serial)
+    except InvalidToken:
+        raise Replaced(attendee) from None
     return attendee
 
 
+def _language(attendee) -> str:
+    return request.args.get("lang") if request.args.get("lang") in TEXT else attendee.language
+
+
+@bp.errorhandler(Replaced)
+def replaced(err: Replaced):
+    """410: the page says a newer link exists and offers a sign-in link by email (the scan service's)."""
+    language = _language(err.attendee)
+    signin = f"{current_app.extensions['badge'].settings.public_url}/signin?event={err.attendee.event_id}"
+    return render_template("replaced.html", t=TEXT[language], lang=language, signin=signin), 410
+
+
 def _page(attendee, event, token: str, status: int = 200, errors: dict | None = None, form: dict | None = None):
-    language = request.args.get("lang") if request.args.get("lang") in TEXT else attendee.language
+    language = _language(attendee)
     # The scan service's own pages, through the private link there: it remembers this phone first.
     scanner = f"{current_app.extensions['badge'].settings.public_url}/i/{token}"
     links = {"meet": scanner, "people": f"{scanner}?next=/me/people", "qr": f"{scanner}?next=/me/qr"}
+    closed = ""
+    if event.closed_at is not None:  # the event is over: the page points to the follow-up, not the scanner
+        t = TEXT[language]
+        day = event.followup_at.astimezone(ZoneInfo(event.timezone)).date() if event.followup_at else None
+        # Isolated left-to-right (LRI ... PDI): in an Arabic line the date's parts stay in their order.
+        when = t["closed_when"].format(date=f"\u2066{day.isoformat()}\u2069") if day else ""
+        closed = t["closed_text"].format(when=when)
     return render_template("self.html", t=TEXT[language], lang=language, attendee=attendee, event=event,
-                           token=token, links=links, errors=errors or {}, form=form,
+                           token=token, links=links, errors=errors or {}, form=form, closed=closed,
                            saved=request.args.get("saved")), status
 
 

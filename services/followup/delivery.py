@@ -6,7 +6,7 @@ unique (attendee, campaign) key makes planning repeatable at will: a row is crea
 
 `claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
 sender died) are due again. `mark_final()` is committed from inside the SMTP transaction, just
-before the final dot (see mailer.py); `mark_sent()` only once the server answered 250 after it;
+before the final dot (see shared/smtp.py); `mark_sent()` only once the server answered 250 after it;
 `mark_retry()` defers or fails it when the server refused, `mark_unconfirmed()` when its answer
 was lost. Statuses: queued -> sending -> finishing -> sent | deferred (-> sending ...) | failed
 | unconfirmed; skipped.
@@ -126,7 +126,7 @@ def mark_final(session: Session, sent: list[tuple[Claimed, str, int]], now: date
     """Record that these emails are about to get their final dot: (row, message id, people
     mentioned) each. For each, False if this sender no longer holds the row (another took it over
     when the lease ran out), so it must not be finished. The caller commits, before the dots go
-    out (see mailer.py). A "finishing" row is never claimed again: it is sent twice by nobody.
+    out (see shared/smtp.py). A "finishing" row is never claimed again: it is sent twice by nobody.
 
     A window at a time (Core statements, executemany): every connection in it waits on this commit."""
     table = Delivery.__table__

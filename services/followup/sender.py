@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from services.followup import delivery
 from services.followup.compose import Composer, message_id, to_mime
 from services.followup.headers import HeaderRefused
-from services.followup.mailer import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings,
-                                      SmtpTransport, send_together)
 from services.followup.store import attendee_rows, event_info, load_digests, person
 from shared.envelope import utc_now
+from shared.smtp import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings, SmtpTransport,
+                         send_together)
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class Outgoing:
 class Sender:
     """Plans, composes and delivers, in one thread: a round composes its batch, then sends it a
     window at a time, one message on each of `connections` SMTP connections, their round trips
-    overlapping (mailer.send_together) and their "sent" marks committed together."""
+    overlapping (shared.smtp.send_together) and their "sent" marks committed together."""
 
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
                  delay: timedelta | None = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),

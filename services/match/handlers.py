@@ -33,6 +33,10 @@ def identify(index: ProfileIndex, signer: TokenSigner, token: str) -> Me:
     event = index.event_of(claims.attendee_id)
     if event is None or event.profiles[event.position[claims.attendee_id]].event_id != claims.event_id:
         raise Unauthorized("this token's attendee is not known to the match service (yet)", code="unknown_attendee")
+    try:
+        identity.refuse_replaced(claims, index.private_serial(claims.attendee_id))
+    except InvalidToken as exc:
+        raise Unauthorized(f"{exc}: use the newest private link", code=exc.code) from None
     return Me(claims.attendee_id, event)
 
 

@@ -47,11 +47,17 @@ class ProfileIndex:
         self._checked_at = float("-inf")
         self._version = 0
         self._people: dict[str, tuple[Profile, Vectors, dict[str, str]]] = {}
+        self._private_serials: dict[str, int] = {}
         self._events: dict[str, EventIndex] = {}  # built on demand; dropped when one of theirs changes
 
     def invalidate(self) -> None:
         with self._lock:
             self._checked_at = float("-inf")
+
+    def private_serial(self, attendee_id: str) -> int:
+        """The attendee's current private serial (1 when unknown); older private tokens are refused."""
+        self._fresh()
+        return self._private_serials.get(attendee_id, 1)
 
     def event_of(self, attendee_id: str) -> EventIndex | None:
         """The arrays of the attendee's event, or None if the attendee is not known (yet)."""
@@ -89,6 +95,7 @@ class ProfileIndex:
         from services.match.readmodel import texts_of
 
         people = {} if everything else dict(self._people)
+        serials = {} if everything else dict(self._private_serials)
         touched = set()
         for row in rows:
             old = people.get(row.id)
@@ -98,6 +105,8 @@ class ProfileIndex:
                               tuple(row.interests or ()), row.can_help_with, row.looking_for, row.consent_suggest)
             vectors = {kind: from_bytes(raw) if (raw := getattr(row, f"{kind}_vector")) else None for kind in KINDS}
             people[row.id] = (profile, vectors, {kind: script_of(t) for kind, t in texts_of(row).items()})
+            serials[row.id] = row.private_serial
             touched.add(row.event_id)
+        self._private_serials = serials
         self._people = people  # swapped whole: a reader in another thread sees old or new, never half
         self._events = {} if everything else {e: i for e, i in self._events.items() if e not in touched}

@@ -40,6 +40,7 @@ class Profile(Base):
     seek_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     give_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     about_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    private_serial: Mapped[int] = mapped_column(default=1)  # older private tokens are refused
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see MatchState
 
 

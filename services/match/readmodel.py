@@ -19,7 +19,7 @@ from shared import events as ev
 from shared.envelope import Envelope
 
 TYPES = ("event.created", "event.updated", "attendee.registered", "attendee.updated", "attendee.erased",
-         "scan.recorded")
+         "scan.recorded", "private_link.renewed")
 FIELDS = ("event_id", "name", "language", "company", "headline", "can_help_with", "looking_for", "consent_suggest")
 
 
@@ -39,6 +39,8 @@ def applier(embedder: Embedder) -> Callable[[Session, ev.Event, Envelope], None]
             erase(session, event.attendee_id)
         elif isinstance(event, ev.ScanRecorded):
             record_meeting(session, event.scanner, event.scanned)
+        elif isinstance(event, ev.PrivateLinkRenewed):
+            renew_private_link(session, event.attendee_id, event.serial)
     return apply
 
 
@@ -54,6 +56,14 @@ def save_profile(session: Session, embedder: Embedder, event: ev.AttendeeRegiste
             setattr(row, f"{kind}_vector", to_bytes(embedder.embed(kind, [text])[0]) if text else None)
     row.version = next_version(session)
     session.merge(row)
+
+
+def renew_private_link(session: Session, attendee_id: str, serial: int) -> None:
+    """Serials only grow: a redelivered older renewal changes nothing."""
+    row = session.get(Profile, attendee_id)
+    if row is not None and serial > row.private_serial:
+        row.private_serial = serial
+        row.version = next_version(session)
 
 
 def erase(session: Session, attendee_id: str) -> None:

@@ -13,11 +13,13 @@ from services.scan.handlers import ScanRules
 from services.scan.throttle import Throttle
 from services.scan.writer import ScanWriter
 from shared.config import Settings
+from shared.envelope import utc_now
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
 from shared.web import service_app
 
 PORT = 8002
+SIGNINS_PER_EMAIL, SIGNINS_PER_CLIENT, SIGNIN_WINDOW = 3, 60, 600.0  # requests per window, in seconds
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -48,13 +50,17 @@ class ScanService:
         self.writer = ScanWriter(self.engine, self.sessions, per_minute=settings.scan_rate_limit)
         # Looking up who a code names comes before each scan, and again when a code is fixed.
         self.lookups = Throttle(per_minute=2 * settings.scan_rate_limit)
+        # Sign-in links by email: a few per address, and a venue's shared Wi-Fi still lets a queue through.
+        self.signins_per_email = Throttle(per_minute=SIGNINS_PER_EMAIL, window=SIGNIN_WINDOW)
+        self.signins_per_client = Throttle(per_minute=SIGNINS_PER_CLIENT, window=SIGNIN_WINDOW)
+        self.clock = utc_now  # tests move it (sign-in links expire)
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the scan service. Scans reach the bus through the outbox relay
     (`python -m services.scan.relay`), never from a request: `bus` is unused."""
-    # mypages and webapp add their routes to pages.bp
-    from services.scan import api, me_api, mypages, openapi, pages, webapp  # noqa: F401
+    # mypages, signinpages and webapp add their routes to pages.bp
+    from services.scan import api, me_api, mypages, openapi, pages, signinpages, webapp  # noqa: F401
 
     settings = settings or Settings.from_env()
     service = ScanService(settings)

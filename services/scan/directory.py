@@ -36,6 +36,7 @@ class Person:
     language: str
     short_code: str
     badge_serial: int
+    private_serial: int = 1
 
 
 class Directory:
@@ -88,7 +89,8 @@ class Directory:
                     since = 0 if erased > self._version else self._version
                     rows = session.execute(sa.select(
                         Attendee.id, Attendee.event_id, Attendee.name, Attendee.headline, Attendee.company,
-                        Attendee.title, Attendee.language, Attendee.short_code, Attendee.badge_serial).where(
+                        Attendee.title, Attendee.language, Attendee.short_code, Attendee.badge_serial,
+                        Attendee.private_serial).where(
                         Attendee.version > since)).all()
                     closed = session.execute(sa.select(Event.id, Event.closed_at).where(Event.version > since)).all()
             if changed:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.scan.directory import Directory, Person
 from services.scan.domain import RecordScan, ScanError, meeting_id, what_was_scanned
-from services.scan.models import Attendee, DirectoryState, Event, Meeting, PersonNotes, Scan
+from services.scan.models import Attendee, DirectoryState, Event, Meeting, PersonNotes, Scan, SigninLink
 from services.scan.writer import Pending, ScanWriter, Written
 from shared import events as ev
 from shared import identity
@@ -37,6 +37,11 @@ def identify_scanner(directory: Directory, signer: TokenSigner, token: str) -> P
     scanner = directory.person(claims.attendee_id)
     if scanner is None or scanner.event_id != claims.event_id:
         raise Unauthorized("this scanner token's attendee is not known (yet)", code="unknown_scanner")
+    try:
+        identity.refuse_replaced(claims, scanner.private_serial)
+    except InvalidToken as exc:
+        raise Unauthorized(f"{exc}: open the newest link, or ask for a sign-in link by email",
+                           code=exc.code) from None
     return scanner
 
 
@@ -129,6 +134,12 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         if isinstance(event, ev.BadgeIssued):
             row.short_code = event.short_code
         row.version = next_version(session)
+    elif isinstance(event, ev.PrivateLinkRenewed):
+        row = session.get(Attendee, event.attendee_id)
+        if row is None:
+            return  # erased since: nothing of theirs to refuse
+        row.private_serial = max(row.private_serial, event.serial)  # a redelivered older one changes nothing
+        row.version = next_version(session)
     elif isinstance(event, ev.AttendeeErased):
         session.execute(sa.delete(Scan).where(sa.or_(Scan.scanner_id == event.attendee_id,
                                                      Scan.scanned_id == event.attendee_id)))
@@ -136,6 +147,7 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
                                                         Meeting.high_id == event.attendee_id)))
         session.execute(sa.delete(PersonNotes).where(sa.or_(PersonNotes.owner_id == event.attendee_id,
                                                             PersonNotes.about_id == event.attendee_id)))
+        session.execute(sa.delete(SigninLink).where(SigninLink.attendee_id == event.attendee_id))
         session.execute(sa.delete(Attendee).where(Attendee.id == event.attendee_id))
         version = next_version(session)
         session.execute(sa.update(DirectoryState).values(erased_version=version))
@@ -148,4 +160,4 @@ def next_version(session: Session) -> int:
 
 
 READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
-                    "badge.issued", "badge.revoked", "attendee.erased")
+                    "badge.issued", "badge.revoked", "attendee.erased", "private_link.renewed")

@@ -30,7 +30,8 @@ class Attendee(Base):
     """Learnt from rapport.attendees: enough to show who was scanned and to refuse stale badges."""
 
     __tablename__ = "attendees"
-    __table_args__ = (sa.Index("ix_attendee_short_code", "event_id", "short_code"),)
+    __table_args__ = (sa.Index("ix_attendee_short_code", "event_id", "short_code"),
+                      sa.Index("ix_attendee_email", "email"))
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -43,6 +44,8 @@ class Attendee(Base):
     # For "My people": a contact card goes only to someone they met, and only while they agree.
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     consent_share_contact: Mapped[bool] = mapped_column(default=False)
+    # Private tokens (link, scanner token, identity cookie) older than this are refused (private_link.renewed).
+    private_serial: Mapped[int] = mapped_column(default=1)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
 
 
@@ -116,3 +119,31 @@ class PersonNotes(Base):
     replaces: Mapped[list] = mapped_column(sa.JSON, default=list)
     revision: Mapped[int] = mapped_column(default=0)
     edited_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SigninLink(Base):
+    """A one-time sign-in link someone asked for by email, and the email that carries it.
+
+    The link's token is this row's id signed for the purpose "signin" (shared.tokens): neither this
+    table nor the bus holds what opens it, and the mail sender signs the id again to write the
+    email. It opens once (`used_at`), until `expires_at`. `return_to` and the draft are where the
+    person was and what they had typed there (a note for the badge they were about to save).
+
+    `mail_state`, as in shared/smtp.py: pending -> finishing (its final dot is going)
+    -> sent, or failed; a finishing row whose lease ran out is "unconfirmed" and never sent again.
+    """
+
+    __tablename__ = "signin_links"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16))
+    attendee_id: Mapped[str] = mapped_column(sa.String(16), index=True)
+    return_to: Mapped[str] = mapped_column(sa.String(2000))
+    draft_note: Mapped[str] = mapped_column(sa.Text, default="")
+    draft_tags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    mail_state: Mapped[str] = mapped_column(sa.String(12), default="pending", index=True)
+    mail_attempts: Mapped[int] = mapped_column(default=0)
+    mail_lease_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    mail_error: Mapped[str] = mapped_column(sa.String(300), default="")

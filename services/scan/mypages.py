@@ -13,7 +13,6 @@ from flask import Response, g, redirect, request, url_for
 
 from services.scan import handlers
 from services.scan.pages import bp, check_csrf, csrf_token, language, me, page, service
-from services.scan.pagetext import TEXT
 from services.scan.people import clock, parse_edit_notes, search
 from services.scan.peoplestore import edit_notes, my_people
 from shared import identity
@@ -21,8 +20,8 @@ from shared.envelope import utc_now
 
 
 def not_identified():
-    t = TEXT[g.lang]
-    return page("message.html", title=t["need_link_title"], text=t["need_link_text"])
+    from services.scan.signinpages import signin_page
+    return signin_page()
 
 
 @bp.get("/me/people")

@@ -86,13 +86,36 @@ def document() -> dict:
             "parameters": [{"name": "scanned", "in": "query", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "`{\"person\": {...}, \"met\": {...} | null}`"},
                           **problems("401", "404", "410", "422", "429")}}},
-        "/i/{private_token}": {"get": {"summary": "An attendee's own link: remembers them on this phone (cookie)",
-                                       "responses": {"303": {"description": "to the scanner"}, **problems("404")}}},
+        "/i/{private_token}": {"get": {"summary": "An attendee's own link: remembers them on this phone (cookie). "
+                                                  "410 `replaced` when a newer private link was made",
+                                       "responses": {"303": {"description": "to the scanner"},
+                                                     **problems("404", "410")}}},
+        "/v1/signin": {"post": {
+            "summary": "Email me a one-time sign-in link (works once, for 30 minutes). The same 202 body whether "
+                       "or not the email is registered for the event; limited per email and per client address "
+                       "(429 rate_limited, Retry-After). `next`: a path on this site to come back to.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["email", "event_id"], "properties": {
+                    "email": {"type": "string", "format": "email"}, "event_id": {"type": "string"},
+                    "next": {"type": "string"}}}}}},
+            "responses": {"202": {"description": "`{\"status\": \"accepted\", \"detail\": ...}`"},
+                          **problems("415", "422", "429")}}},
+        "/signin": {"get": {"summary": "The sign-in form (email only); `?event=` and `?next=`",
+                            "responses": {"200": {"description": "HTML page"}}},
+                    "post": {"summary": "The form's post (its CSRF nonce cookie): the same page either way",
+                             "responses": {"200": {"description": "HTML page"}, **problems("403", "422", "429")}}},
+        "/s/{signin_token}": {"get": {
+            "summary": "A sign-in link from the email: sets the identity cookie once and returns to the page the "
+                       "person came from (with the note they had typed)",
+            "responses": {"303": {"description": "back where they were"}, **problems("404", "410")}}},
         "/c/{badge_token}": {
             "get": {"summary": "What a badge's QR opens: who you met, and a note to save",
                     "responses": {"200": {"description": "HTML page"}, **problems("404", "410")}},
             "post": {"summary": "Save the meeting from the page (cookie and CSRF token)",
                      "responses": {"201": {"description": "saved"}, **problems("403", "409", "422", "429")}}},
+        "/c/{badge_token}/signin": {"post": {
+            "summary": "The badge page's sign-in form: the email, and the note and tags kept with the link",
+            "responses": {"200": {"description": "HTML page"}, **problems("403", "404", "422", "429")}}},
         "/scan": {"get": {"summary": "The in-browser scanner: camera, short codes, offline queue",
                           "responses": {"200": {"description": "HTML page"}}}},
         "/scan/save": {"post": {"summary": "The scanner page's save (cookie and X-CSRF-Token), body as /v1/scans",

@@ -1,21 +1,23 @@
 """The scan service's pages: what a badge's QR opens on a phone, and the in-browser scanner.
 
 Who is scanning is the `rapport_me` cookie: the attendee's private token, set when they open
-their private link here (`/i/<token>`) or prove who they are on a badge's page (their short code
-AND their private link). The public badge token in a QR never identifies anyone. Whatever is
-posted with that cookie carries a CSRF token, an HMAC of the cookie's token under the secret key:
-a form field for the pages, the `X-CSRF-Token` header for the scanner's JSON endpoint.
+their private link here (`/i/<token>`) or a one-time sign-in link they asked for by email
+(services/scan/signinpages.py). The public badge token in a QR never identifies anyone. Whatever
+is posted with that cookie carries a CSRF token, an HMAC of the cookie's token under the secret
+key: a form field for the pages, the `X-CSRF-Token` header for the scanner's JSON endpoint.
+
+Pages speak the viewer's language (`language`): the switch they pressed, else their own
+identity's, else the browser's Accept-Language, else the event's; never the badge owner's.
 """
 
 from __future__ import annotations
 
-import hmac
-import re
 import secrets
 import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 
 from services.scan import handlers
@@ -23,7 +25,9 @@ from services.scan.api import save_scan
 from services.scan.domain import QUICK_TAGS, ScanError
 from services.scan.pagetext import SCRIPT_TEXT, TEXT, refusal_text
 from services.scan.people import clock
+from services.scan.models import Event
 from services.scan.peoplestore import my_people
+from services.scan.signin import draft_for
 from shared import identity
 from shared.envelope import iso, utc_now
 from shared.tokens import InvalidToken
@@ -34,7 +38,7 @@ from shared.web import csrf_token as shared_csrf_token
 bp = Blueprint("scan_pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/scan")
 
-COOKIE, FORM_COOKIE = "rapport_me", "rapport_form"
+COOKIE, FORM_COOKIE, LANG_COOKIE = "rapport_me", "rapport_form", "rapport_lang"
 COOKIE_AGE = timedelta(days=60)  # the length of a long event season; the token itself does not expire
 # Served from the project's own node_modules (package.json): no copy in the repository, no CDN.
 VENDOR = {"jsQR.js": ("jsqr/dist/jsQR.js", "text/javascript"),
@@ -42,9 +46,6 @@ VENDOR = {"jsQR.js": ("jsqr/dist/jsQR.js", "text/javascript"),
                                   "font/ttf"),
           "plex-arabic-700.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf",
                                   "font/ttf")}
-TOKEN_AT_END = re.compile(r"([A-Za-z2-7]{30,120})/?(?:[?#].*)?$")
-# A phone set to Arabic may type Arabic-Indic digits; short codes print Latin ones.
-LATIN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 
 
 def service():
@@ -69,18 +70,47 @@ def me():
     s = service()
     try:
         person = handlers.identify_scanner(s.directory, s.signer, token)
-    except Unauthorized:
+    except Unauthorized as refused:
+        g.replaced = refused.code == "replaced"  # the sign-in form says why this phone is asked again
         return None, None
     g.identified = True  # the pages show this attendee's own links (scanner, My people, My QR)
     return token, person
 
 
-def language(*people) -> str:
-    """`?lang=` if given, else the first known person's language (the scanner's before the scanned)."""
-    asked = request.args.get("lang")
-    if asked in TEXT:
-        return asked
-    return next((p.language for p in people if p is not None and p.language in TEXT), "en")
+def language(viewer=None, event_id: str | None = None) -> str:
+    """The viewer's language: `?lang=` (the switch), else the one they switched to before (a cookie),
+    else their own (`viewer`, whoever this phone belongs to), else the browser's Accept-Language,
+    else the event's. Never the badge owner's: a fresh phone reads the page in its own language."""
+    for chosen in (request.args.get("lang"), request.cookies.get(LANG_COOKIE),
+                   viewer.language if viewer is not None else None,
+                   browser_language()):
+        if chosen in TEXT:
+            return chosen
+    if event_id:
+        with service().sessions() as session:
+            found = session.scalar(sa.select(Event.language).where(Event.id == event_id))
+        if found in TEXT:
+            return found
+    return "en"
+
+
+def browser_language() -> str | None:
+    """The first of Accept-Language's languages (by quality) we write, by primary tag: "ar-SA" is
+    Arabic even when "en" follows (werkzeug's best_match prefers any exact match to a fallback)."""
+    for value, _ in request.accept_languages:  # best first
+        primary = value.split("-", 1)[0].lower()
+        if primary in TEXT:
+            return primary
+    return None
+
+
+@bp.after_app_request
+def remember_language(response):
+    """The switch's choice sticks on this phone, so every later page (and the sign-in link's) keeps it."""
+    if request.args.get("lang") in TEXT and request.cookies.get(LANG_COOKIE) != request.args["lang"]:
+        response.set_cookie(LANG_COOKIE, request.args["lang"], max_age=int(COOKIE_AGE.total_seconds()), path="/",
+                            httponly=True, samesite="Lax", secure=secure_cookies(service().settings.public_url))
+    return response
 
 
 def page(template: str, status: int = 200, **context):
@@ -115,10 +145,16 @@ def remember(response, token: str):
 
 @bp.get("/i/<token>")
 def open_private_link(token):
+    s = service()
     try:
-        identity.read_token(service().signer, identity.PRIVATE, token)
+        identity.read_token(s.signer, identity.PRIVATE, token)
     except InvalidToken:
         raise NotFound("this private link is not valid; ask the organizers for a new one", code="bad_link") from None
+    try:
+        handlers.identify_scanner(s.directory, s.signer, token)
+    except Unauthorized as refused:
+        if refused.code == "replaced":  # a newer link was made: say so, and offer the email sign-in
+            raise DomainError(refused.detail, code="replaced", status=410) from None
     target = local_path(request.args.get("next")) or url_for(".scanner")
     return remember(redirect(target, 303), token)
 
@@ -127,7 +163,7 @@ def open_private_link(token):
 def meet(badge_token):
     token, scanner = me()
     holder = badge_owner(badge_token)
-    g.lang = language(scanner, holder)
+    g.lang = language(scanner, holder.event_id)
     if scanner is None or request.args.get("who") == "change":
         return identify_page(holder, badge_token)
     s = service()
@@ -145,27 +181,41 @@ def meet_page(holder, badge_token, token, scanner, status=200, error=None, form=
     form = form or {"note": "", "tags": [], "client_scan_id": uuid.uuid4().hex, "scanned_at": iso(utc_now())}
     with service().sessions() as session:  # met before: "you met at 11:55", my notes, and this adds to them
         met = next((c for c in my_people(session, scanner, holder.id) if c.i_scanned), None)
+        # Back from a sign-in link: what they had typed before signing in.
+        draft = draft_for(session, scanner.id, request.args.get("draft", "")) if not form["note"] else None
+        if draft:
+            form = {**form, "note": draft[0], "tags": list(draft[1])}
         met_clock = clock(met.met_at, handlers.event_timezone(session, scanner.event_id)) if met else ""
     return page("meet.html", status, holder=holder, badge_token=badge_token, scanner=scanner, error=error, form=form,
                 csrf=csrf_token(token), tags=QUICK_TAGS[g.lang], met=met, met_clock=met_clock)
 
 
-def identify_page(holder, badge_token, status=200, error=None, form=None):
-    # The form's CSRF secret is a nonce in a cookie of its own: no identity exists yet to tie it to.
-    nonce = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(18)
-    body, status = page("meet.html", status, holder=holder, badge_token=badge_token, identify=True, error=error,
-                        form=form or {}, csrf=csrf_token(nonce, "identify"))
+def form_nonce() -> str:
+    """The CSRF secret of a form shown before anyone is signed in: a nonce in a cookie of its own."""
+    g.form_nonce = request.cookies.get(FORM_COOKIE) or g.get("form_nonce") or secrets.token_urlsafe(18)
+    return g.form_nonce
+
+
+def with_form_cookie(body, status):
     response = make_response(body, status)
-    response.set_cookie(FORM_COOKIE, nonce, max_age=3600, path="/c/", httponly=True, samesite="Lax",
+    response.set_cookie(FORM_COOKIE, form_nonce(), max_age=3600, path="/", httponly=True, samesite="Lax",
                         secure=secure_cookies(service().settings.public_url))
     return response
+
+
+def identify_page(holder, badge_token, status=200, error=None, form=None):
+    """The badge page for a phone nobody signed in on: the note form, and the email to sign in with."""
+    form = {"note": "", "tags": [], "email": "", **(form or {})}
+    return with_form_cookie(*page("meet.html", status, holder=holder, badge_token=badge_token, identify=True,
+                                  error=error, form=form, tags=QUICK_TAGS[g.lang],
+                                  replaced=g.get("replaced", False), csrf=csrf_token(form_nonce(), "identify")))
 
 
 @bp.post("/c/<badge_token>")
 def save_meeting(badge_token):
     token, scanner = me()
     holder = badge_owner(badge_token)
-    g.lang = language(scanner, holder)
+    g.lang = language(scanner, holder.event_id)
     if scanner is None:  # the cookie went away since the form was shown
         return identify_page(holder, badge_token)
     check_csrf(token, request.form.get("csrf_token"))
@@ -182,45 +232,26 @@ def save_meeting(badge_token):
     return page("saved.html", status, holder=holder, scan=scan)
 
 
-@bp.post("/c/<badge_token>/me")
-def identify(badge_token):
-    """Set the identity cookie for whoever proves both their short code and their private link."""
-    holder = badge_owner(badge_token)
-    g.lang = language(holder)
-    check_csrf(request.cookies.get(FORM_COOKIE), request.form.get("csrf_token"), "identify")
-    code, link = request.form.get("short_code", ""), request.form.get("private_link", "").strip()
-    found = TOKEN_AT_END.search(link)
-    token, person = (found.group(1), proven(found.group(1), code)) if found else (None, None)
-    if person is None:
-        return identify_page(holder, badge_token, 422, TEXT[g.lang]["mismatch"],
-                             {"short_code": code, "private_link": link})
-    response = redirect(url_for(".meet", badge_token=badge_token, lang=request.args.get("lang")), 303)
-    response.delete_cookie(FORM_COOKIE, path="/c/")
-    return remember(response, token)
-
-
-def proven(token: str, typed_code: str):
-    s = service()
-    try:
-        person = handlers.identify_scanner(s.directory, s.signer, token)
-    except Unauthorized:
-        return None
-    typed = identity.normalize_short_code(typed_code.translate(LATIN_DIGITS))
-    return person if typed and hmac.compare_digest(typed.encode(), person.short_code.upper().encode()) else None
-
-
 @bp.get("/scan")
 def scanner():
     token, person = me()
     g.lang = language(person)
     t = TEXT[g.lang]
     if person is None:
-        return page("message.html", title=t["need_link_title"], text=t["need_link_text"])
+        from services.scan.signinpages import signin_page
+        return signin_page()
+    # After the close: the page says so and points to My people and the follow-up. Within the grace
+    # period the scanner still syncs what this phone queued offline; after it there is nothing to scan.
+    closed = service().directory.event_closed_at(person.event_id)
+    people = (url_for(".people_page", lang=request.args.get("lang")), t["closed_link"])
+    if closed is not None and utc_now() > closed + service().rules.grace:
+        return page("message.html", title=t["closed_title"], text=t["closed_text"], link=people)
     config = {"csrf": csrf_token(token), "save_url": url_for(".save_json"), "lookup_url": url_for("scan_me.lookup"),
               "scanner": person.id,
               "code_alphabet": identity.SHORT_CODE_ALPHABET, "code_length": identity.SHORT_CODE_LENGTH,
               "text": {key: t[key] for key in SCRIPT_TEXT}}
-    return page("scanner.html", person=person, config=config, tags=QUICK_TAGS[g.lang])
+    return page("scanner.html", person=person, config=config, tags=QUICK_TAGS[g.lang],
+                closed=people if closed is not None else None)
 
 
 @bp.post("/scan/save")
@@ -228,7 +259,7 @@ def save_json():
     """The scanner's sync loop: one queued scan, as in POST /v1/scans, authenticated by cookie."""
     token = request.cookies.get(COOKIE)
     if not token:
-        raise Unauthorized("open your private link on this phone first", code="no_identity")
+        raise Unauthorized("sign in on this phone first (with your email)", code="no_identity")
     check_csrf(token, request.headers.get("X-CSRF-Token"))
     return save_scan(token, json_body())
 
@@ -245,7 +276,11 @@ def refused(err: DomainError):
     wants_html = request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"]) == "text/html"
     if request.path.startswith("/scan/") or not wants_html:
         return problem(err.status, err.detail, err.code, headers=headers, **err.extra)
-    lang = g.get("lang") or language()
+    lang = g.lang = g.get("lang") or language()
+    if err.code == "replaced":  # a newer private link was made: this phone signs in again by email
+        from services.scan.signinpages import signin_page
+        response = signin_page(err.status, refusal_text(err.code, err.detail, lang))
+        return response
     body, status = page("message.html", err.status, lang=lang, title=TEXT[lang]["error_title"],
                         text=refusal_text(err.code, err.detail, lang))
     return body, status, headers

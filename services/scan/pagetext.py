@@ -8,13 +8,6 @@ TEXT = {
         "you_met": "You just met", "note_label": "What did you talk about?",
         "note_tip": "A line or two is enough to remember them after the event: what you shared, what you promised.",
         "tags_label": "Quick tags", "save": "Save", "saving_as": "Saving as", "not_you": "Not you?",
-        "who_are_you": "First, who are you?",
-        "identify_tip": "So this meeting is saved to you, not to whoever holds this badge. "
-                        "You do this once on this phone.",
-        "short_code": "Your own short code (on your badge)",
-        "private_link": "Your private link (from your registration email)",
-        "continue": "Continue",
-        "mismatch": "This code and this link do not belong to the same person. Check both and try again.",
         "saved_title": "Saved", "saved_text": "Your meeting with {name} is saved.",
         "mutual": "You both scanned each other.", "already": "This meeting was already saved.",
         "followup_hint": "After the event we will remind you of them, with what you noted here.",
@@ -28,10 +21,7 @@ TEXT = {
         "queued": "Waiting for a connection", "saved_list": "Saved", "empty": "Nothing yet.",
         "failed": "Not saved:", "dismiss": "Dismiss", "mutual_short": "met both ways",
         "online": "Online", "offline": "Offline: scans wait on this phone and are sent when the connection returns.",
-        "relogin": "Open your private link again on this phone: your scans wait here until then.",
-        "need_link_title": "Open your private link first",
-        "need_link_text": "Scans are saved to you. Open the private link from your registration email once on "
-                          "this phone; after that this page remembers you.",
+        "relogin": "Sign in again on this phone (My people asks for your email): your scans wait here until then.",
         "error_title": "That did not work",
         "nav_scan": "Scan", "nav_people": "My people", "nav_qr": "My QR", "nav_label": "Your pages",
         "people_title": "My people", "people_intro": "Everyone you met, newest first. Only you see your notes.",
@@ -54,6 +44,28 @@ TEXT = {
         "saved_everywhere": "Everyone you met, from any phone or badge page: My people",
         "no_match_typed": "No one matches what you typed.",
         "edit_offline": "You are offline: your notes are saved once you are back online and save again.",
+        "signin_title": "Sign in on this phone",
+        "signin_tip": "So this meeting is saved to you, not to whoever holds this badge: type the email you "
+                      "registered with, and open the link we send you on this phone. Your note is kept.",
+        "signin_text": "Your scans and notes are saved to you. Type the email you registered with: we send you a "
+                       "link that signs this phone in. You do this once.",
+        "signin_email": "The email you registered with", "signin_send": "Email me a sign-in link",
+        "sent_title": "Check your email",
+        "sent_text": "If {email} is registered for this event, a sign-in link is on its way. Open it on this "
+                     "phone within 30 minutes; it works once.",
+        "sent_kept": "Your note is kept: the link brings you back to this page with it.",
+        "sent_again": "Nothing after a few minutes? Look in your spam folder, or check the address and ask again.",
+        "signin_wait": "Several sign-in links were asked for already: wait {minutes} minutes, then ask again.",
+        "replaced_note": "This phone's link was replaced by a newer one. Sign in again with your email.",
+        "closed_title": "This event has ended",
+        "closed_text": "Meetings can no longer be added. Your follow-up email, about the people you met and what "
+                       "you noted, is on its way; until then everyone is in My people.",
+        "closed_link": "My people: everyone you met",
+        "mail_subject": "Your sign-in link for {event}", "mail_hello": "Hello {name},",
+        "mail_text": "Tap the button to sign in on your phone. The link works once, for {minutes} minutes.",
+        "mail_button": "Sign in on this phone", "mail_paste": "Or open this link:",
+        "mail_why": "You receive this because this address was typed on the {event} pages to ask for a sign-in "
+                    "link. If it was not you, ignore this email: nothing happens without the link.",
         "refusals": {
             "bad_badge": "This is not a Rapport badge, or its link is incomplete.",
             "bad_link": "This private link is not valid; ask the organizers for a new one.",
@@ -68,6 +80,11 @@ TEXT = {
             "not_met": "This person is not among the people you met.",
             "invalid_input": "Check what you typed: at most 8 tags of up to 40 characters each, and notes of up "
                              "to 2000 characters.",
+            "link_used": "This sign-in link was used already. Ask for a new one here.",
+            "link_expired": "This sign-in link has expired: they work for 30 minutes. Ask for a new one here.",
+            "replaced": "This link was replaced by a newer one: use the newest link you received, or sign in with "
+                        "your email.",
+            "bad_email": "Type the whole email address, as you registered with it.",
         },
     },
     "ar": {
@@ -75,12 +92,6 @@ TEXT = {
         "you_met": "تعرّفت للتو على", "note_label": "عمّ تحدثتما؟",
         "note_tip": "سطر أو سطران يكفيان لتتذكّره بعد الفعالية: ما تبادلتماه، وما وعدت به.",
         "tags_label": "وسوم سريعة", "save": "حفظ", "saving_as": "يُحفظ باسم", "not_you": "لست أنت؟",
-        "who_are_you": "أولًا، من أنت؟",
-        "identify_tip": "كي يُحفظ هذا اللقاء لك أنت، لا لصاحب هذه البطاقة. تفعل هذا مرة واحدة على هذا الهاتف.",
-        "short_code": "رمزك القصير (على بطاقتك)",
-        "private_link": "رابطك الخاص (من رسالة التسجيل)",
-        "continue": "متابعة",
-        "mismatch": "هذا الرمز وهذا الرابط لا يخصّان الشخص نفسه. تحقّق منهما وحاول مجددًا.",
         "saved_title": "تم الحفظ", "saved_text": "حُفظ لقاؤك مع {name}.",
         "mutual": "مسح كلٌّ منكما بطاقة الآخر.", "already": "كان هذا اللقاء محفوظًا من قبل.",
         "followup_hint": "بعد الفعالية سنذكّرك به، مع ما دوّنته هنا.",
@@ -94,10 +105,8 @@ TEXT = {
         "queued": "بانتظار الاتصال", "saved_list": "المحفوظ", "empty": "لا شيء بعد.",
         "failed": "لم يُحفظ:", "dismiss": "إخفاء", "mutual_short": "تبادلتما المسح",
         "online": "متصل", "offline": "غير متصل: تنتظر عمليات المسح على هذا الهاتف وتُرسل عند عودة الاتصال.",
-        "relogin": "افتح رابطك الخاص مجددًا على هذا الهاتف: تنتظر عمليات المسح هنا حتى ذلك الحين.",
-        "need_link_title": "افتح رابطك الخاص أولًا",
-        "need_link_text": "تُحفظ عمليات المسح باسمك. افتح الرابط الخاص من رسالة التسجيل مرة واحدة على هذا "
-                          "الهاتف، وبعدها تتذكّرك هذه الصفحة.",
+        "relogin": "سجّل الدخول مجددًا على هذا الهاتف (تطلب صفحة «أشخاصي» بريدك): تنتظر عمليات المسح هنا حتى "
+                   "ذلك الحين.",
         "error_title": "تعذّر ذلك",
         "nav_scan": "المسح", "nav_people": "أشخاصي", "nav_qr": "رمزي", "nav_label": "صفحاتك",
         "people_title": "أشخاصي", "people_intro": "كل من قابلتهم، الأحدث أولًا. ملاحظاتك لا يراها غيرك.",
@@ -119,6 +128,28 @@ TEXT = {
         "saved_everywhere": "كل من قابلتهم، من أي هاتف أو صفحة بطاقة: أشخاصي",
         "no_match_typed": "لا أحد يطابق ما كتبته.",
         "edit_offline": "أنت غير متصل: تُحفظ ملاحظاتك حين يعود الاتصال وتضغط حفظ مجددًا.",
+        "signin_title": "سجّل الدخول على هذا الهاتف",
+        "signin_tip": "كي يُحفظ هذا اللقاء لك أنت، لا لصاحب هذه البطاقة: اكتب البريد الذي سجّلت به، وافتح الرابط "
+                      "الذي نرسله إليك على هذا الهاتف. ملاحظتك محفوظة.",
+        "signin_text": "تُحفظ عمليات المسح والملاحظات باسمك. اكتب البريد الذي سجّلت به، فنرسل إليك رابطًا يسجّل "
+                       "دخول هذا الهاتف. تفعل هذا مرة واحدة.",
+        "signin_email": "البريد الذي سجّلت به", "signin_send": "أرسلوا إليّ رابط الدخول",
+        "sent_title": "تفقّد بريدك",
+        "sent_text": "إن كان {email} مسجّلًا في هذه الفعالية، فرابط الدخول في طريقه إليه. افتحه على هذا الهاتف خلال "
+                     "30 دقيقة؛ يعمل مرة واحدة.",
+        "sent_kept": "ملاحظتك محفوظة: يعيدك الرابط إلى هذه الصفحة ومعه ملاحظتك.",
+        "sent_again": "لم يصل شيء بعد دقائق؟ انظر في مجلد الرسائل غير المرغوب فيها، أو تحقّق من العنوان واطلب مجددًا.",
+        "signin_wait": "طُلبت عدة روابط دخول من قبل: انتظر {minutes} دقيقة ثم اطلب مجددًا.",
+        "replaced_note": "استُبدل رابط هذا الهاتف برابط أحدث. سجّل الدخول مجددًا ببريدك.",
+        "closed_title": "انتهت هذه الفعالية",
+        "closed_text": "لم يعد ممكنًا إضافة لقاءات. رسالة المتابعة عن الأشخاص الذين قابلتهم وما دوّنته في طريقها "
+                       "إليك؛ وحتى ذلك الحين تجدهم جميعًا في «أشخاصي».",
+        "closed_link": "أشخاصي: كل من قابلتهم",
+        "mail_subject": "رابط دخولك إلى {event}", "mail_hello": "مرحبًا {name}،",
+        "mail_text": "اضغط الزر لتسجّل الدخول على هاتفك. يعمل الرابط مرة واحدة، لمدة {minutes} دقيقة.",
+        "mail_button": "سجّل الدخول على هذا الهاتف", "mail_paste": "أو افتح هذا الرابط:",
+        "mail_why": "وصلتك هذه الرسالة لأن هذا العنوان كُتب في صفحات {event} لطلب رابط دخول. إن لم تكن أنت، "
+                    "فتجاهلها: لا يحدث شيء من دون الرابط.",
         "refusals": {
             "bad_badge": "هذه ليست بطاقة Rapport، أو أن رابطها ناقص.",
             "bad_link": "هذا الرابط الخاص غير صالح؛ اطلب رابطًا جديدًا من المنظمين.",
@@ -133,6 +164,10 @@ TEXT = {
             "not_met": "هذا الشخص ليس ممن قابلتهم.",
             "invalid_input": "راجع ما كتبته: ثمانية وسوم على الأكثر، لا يتجاوز كل منها 40 حرفًا، وملاحظات لا "
                              "تتجاوز 2000 حرف.",
+            "link_used": "استُخدم رابط الدخول هذا من قبل. اطلب رابطًا جديدًا هنا.",
+            "link_expired": "انتهت صلاحية رابط الدخول هذا: يعمل 30 دقيقة. اطلب رابطًا جديدًا هنا.",
+            "replaced": "استُبدل هذا الرابط برابط أحدث: استخدم أحدث رابط وصلك، أو سجّل الدخول ببريدك.",
+            "bad_email": "اكتب عنوان البريد كاملًا، كما سجّلت به.",
         },
     },
 }

@@ -55,6 +55,11 @@ def test_attendee_pages_have_no_serious_or_critical_accessibility_violations(pho
 
     page.goto(f"/c/{omar.badge}?lang={lang}")  # no identity yet: who are you?
     found["identify"] = violations(page, "identify")
+    page.fill("#email", "nobody@example.org")
+    page.click("#signin button[type=submit]")
+    found["sign-in sent"] = violations(page, "signin sent")
+    page.goto(f"/s/{'A' * 55}?lang={lang}")  # not one of ours: a refusal page
+    found["bad sign-in link"] = violations(page, "bad signin link")
     page.goto(f"/scan?lang={lang}")
     found["scanner without identity"] = violations(page, "scanner without identity")
     page.goto(f"/i/{lina.private}?next=/c/{omar.badge}?lang={lang}")  # met before: "you met at"
@@ -92,6 +97,15 @@ def test_attendee_pages_have_no_serious_or_critical_accessibility_violations(pho
     for path in ("/scan", "/me/people", "/me/qr", f"/c/{omar.badge}"):
         page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
         assert small_targets(page) == [], path
+    fresh = browser.new_context(base_url=base_url, viewport=page.viewport_size)
+    try:
+        signin = fresh.new_page()
+        for path in ("/signin", f"/c/{omar.badge}"):  # the sign-in forms, for a phone nobody signed in on
+            signin.goto(f"{path}?lang={lang}")
+            assert small_targets(signin) == [], path
+        assert violations(signin, "badge signin") == []
+    finally:
+        fresh.close()
 
 
 @pytest.fixture

@@ -173,30 +173,16 @@ def test_the_landing_page_saves_a_meeting_once_however_often_it_is_sent(phone, p
     assert len(saved_scans(scan_app)) == 1 and outbox_size(scan_app) == 1
 
 
-def test_without_an_identity_the_page_asks_for_your_own_code_and_private_link(phone, people, scan_app, base_url):
-    lina, omar, sara = people["lina"], people["omar"], people["sara"]
+def test_without_an_identity_the_page_asks_only_for_the_email_to_sign_in_with(phone, people, scan_app):
+    omar = people["omar"]
     page = phone.new_page()
-    page.goto(f"/c/{omar.badge}?lang=en")
+    page.goto(f"/c/{omar.badge}")  # a fresh phone in English meets Omar, who reads Arabic
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text(omar.name)
-    expect(page.locator("#short_code")).to_be_visible()
-    expect(page.locator("#note")).to_have_count(0)
-    screenshot(page, "scan-identify-en")
-
-    page.fill("#short_code", sara.short_code)  # someone else's code with Lina's link
-    page.fill("#private_link", f"http://localhost:8001/me/{lina.private}")
-    page.click("#identify button[type=submit]")
-    expect(page.locator(".error")).to_contain_text("do not belong to the same person")
-    expect(page.locator("#note")).to_have_count(0)
+    expect(page.locator("#signin input:not([type=hidden]), #signin textarea")).to_have_count(7)  # note, 5 tags, email
+    expect(page.locator("#email")).to_have_attribute("type", "email")
+    expect(page.locator("#private_link, #short_code")).to_have_count(0)
     assert not [c for c in phone.cookies() if c["name"] == "rapport_me"]
-
-    typed = f"{lina.short_code[:3].lower()}-{lina.short_code[3:]} "  # as a person types it off a badge
-    page.fill("#short_code", typed)
-    page.fill("#private_link", f"http://localhost:8001/me/{lina.private}")
-    page.click("#identify button[type=submit]")
-    expect(page.locator("#note")).to_be_visible()
-    expect(page.locator(".as")).to_contain_text(lina.name)
-    assert page.url == f"{base_url}/c/{omar.badge}?lang=en"
-    assert [c["value"] for c in phone.cookies() if c["name"] == "rapport_me"] == [lina.private]
     assert saved_scans(scan_app) == []
 
 
@@ -314,7 +300,7 @@ def test_arabic_pages_run_right_to_left(phone, people, scan_app):
     page.goto(f"/c/{omar.badge}?lang=ar")  # no identity yet: the asked language
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "ar")
-    expect(page.locator("label[for=short_code]")).to_have_text("رمزك القصير (على بطاقتك)")
+    expect(page.locator("label[for=email]")).to_have_text("البريد الذي سجّلت به")
 
     page.goto(f"/i/{omar.private}?next=/c/{lina.badge}")  # Omar reads Arabic: his pages are in Arabic
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -430,17 +416,15 @@ def test_the_public_badge_alone_never_identifies_anyone(client, people):
     omar = people["omar"]
     form = client.get(f"/c/{omar.badge}", headers=HTML).text
     csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form).group(1)
-    for link in (f"http://localhost:8002/c/{omar.badge}", omar.badge, ""):  # his code, and what his badge shows
-        answer = client.post(f"/c/{omar.badge}/me?lang=en", headers=HTML,
-                             data={"csrf_token": csrf, "short_code": omar.short_code, "private_link": link})
-        assert answer.status_code == 422 and "do not belong" in answer.text
+    # What his badge shows (its link, its token, his short code) signs nobody in: only the email's link does.
+    for email in (f"http://localhost:8002/c/{omar.badge}", omar.badge, omar.short_code):
+        answer = client.post(f"/c/{omar.badge}/signin?lang=en", headers=HTML, data={"csrf_token": csrf, "email": email})
+        assert answer.status_code == 422 and "whole email address" in answer.text
         assert "rapport_me=" not in answer.headers.get("Set-Cookie", "")
-    answer = client.post(f"/c/{omar.badge}/me", headers=HTML,
-                         data={"csrf_token": csrf, "short_code": "عمر٢٣٤", "private_link": omar.private})
-    assert answer.status_code == 422
+    assert client.post(f"/c/{omar.badge}/me", headers=HTML, data={"csrf_token": csrf}).status_code in (404, 405)
     without_form_cookie = client.application.test_client()
-    answer = without_form_cookie.post(f"/c/{omar.badge}/me", headers=HTML, data={
-        "csrf_token": csrf, "short_code": omar.short_code, "private_link": omar.private})
+    answer = without_form_cookie.post(f"/c/{omar.badge}/signin", headers=HTML, data={
+        "csrf_token": csrf, "email": "omar@example.org"})
     assert answer.status_code == 403  # the form's own CSRF nonce is a cookie a cross-site post lacks
 
 
@@ -450,9 +434,9 @@ def test_scanning_your_own_badge_gets_a_friendly_refusal(client, people):
     assert page.status_code == 422 and 'dir="rtl"' in page.text and "هذه بطاقتك أنت" in page.text
 
 
-def test_the_scanner_without_an_identity_explains_the_private_link(client):
+def test_the_scanner_without_an_identity_asks_for_the_email_to_sign_in_with(client):
     page = client.get("/scan?lang=en", headers=HTML)
-    assert page.status_code == 200 and "Open your private link first" in page.text
+    assert page.status_code == 200 and "Email me a sign-in link" in page.text and 'name="email"' in page.text
     assert "scan-config" not in page.text
 
 

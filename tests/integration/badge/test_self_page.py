@@ -70,3 +70,17 @@ def test_the_private_page_is_never_stored_framed_or_referred_on(client, register
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_after_the_close_the_page_says_so_and_points_to_the_follow_up_not_the_scanner(client, register, event):
+    lina = register(language="en")
+    token = lina["scanner_token"]
+    assert "Meet people" in client.get(f"/me/{token}").get_data(as_text=True)
+    client.patch(f"/v1/events/{event['id']}", json={"followup_at": "2026-12-04T07:00:00Z"}, headers=ADMIN)
+    assert client.post(f"/v1/events/{event['id']}/close", headers=ADMIN).status_code == 200
+    html = client.get(f"/me/{token}").get_data(as_text=True)
+    assert "This event has ended." in html and "your follow-up email" in html and "on \u20662026-12-04\u2069" in html
+    assert "Meet people" not in html and f'href="http://localhost:8002/i/{token}"' not in html
+    assert f"/i/{token}?next=/me/people" in html and "ready for your follow-up" in html
+    arabic = client.get(f"/me/{token}?lang=ar").get_data(as_text=True)
+    assert "انتهت هذه الفعالية." in arabic and "رسالة المتابعة" in arabic

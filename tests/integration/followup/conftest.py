@@ -80,7 +80,7 @@ def world(service):
 
 @pytest.fixture
 def make_sender(service, smtp_server):
-    from services.followup.mailer import SmtpSettings
+    from shared.smtp import SmtpSettings
     from services.followup.sender import Sender
 
     made = []

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from deploy.rig.ports import free_port
 from services.followup import delivery
-from services.followup.mailer import NotSent, SmtpSettings, SmtpTransport, send_together
+from shared.smtp import NotSent, SmtpSettings, SmtpTransport, send_together
 from services.followup.models import Delivery
 from shared.envelope import utc_now
 from tests.integration.followup.test_sender import deliveries, drain, published

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.followup.compose import EventInfo, message_id, to_mime
-from services.followup.mailer import SmtpRefused, SmtpSettings, SmtpTransport
+from shared.smtp import SmtpRefused, SmtpSettings, SmtpTransport
 from services.followup.models import Attendee, Delivery
 from services.followup.store import load_digests, person
 from shared import events as ev

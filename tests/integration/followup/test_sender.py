@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from deploy.rig.ports import free_port
-from services.followup.mailer import SmtpSettings, SmtpTransport
+from shared.smtp import SmtpSettings, SmtpTransport
 from services.followup.models import Attendee, Delivery
 from shared.db import outbox
 from shared.envelope import utc_now

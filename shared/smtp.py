@@ -1,4 +1,5 @@
-"""SMTP delivery whose records never claim more than happened, and never send an email twice.
+"""SMTP delivery whose records never claim more than happened, and never send an email twice
+(every service that sends mail uses it: follow-ups, sign-in links).
 
 An SMTP server acts on a message only when it receives the final "." of DATA; if the connection
 drops before that, the message is thrown away. So `SmtpTransport.send` sends the envelope and the
