@@ -8,7 +8,7 @@ from typing import Callable
 
 from flask import Flask
 
-from services.dashboard.upstream import Upstream
+from shared.upstream import Upstream
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.envelope import utc_now

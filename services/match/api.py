@@ -66,7 +66,7 @@ def ask():
     if not isinstance(to, str) or not to.strip() or len(to) > 64:
         raise InvalidInput({"to": "the attendee_id of the person you would like to meet"})
     with service().sessions() as session:
-        answer, created = requests.ask(session, who, to.strip(), utc_now())
+        answer, created = requests.ask(session, who, to.strip(), utc_now(), reader_language())
     return answer, 201 if created else 200
 
 
@@ -74,14 +74,14 @@ def ask():
 def my_requests():
     who = me()
     with service().sessions() as session:
-        return requests.mine(session, who)
+        return requests.mine(session, who, reader_language())
 
 
 @bp.post("/me/requests/<request_id>/accept")
 def accept(request_id: str):
     who = me()
     with service().sessions() as session:
-        return requests.answer(session, who, request_id, True, utc_now())
+        return requests.answer(session, who, request_id, True, utc_now(), reader_language())
 
 
 @bp.post("/me/requests/<request_id>/decline")
@@ -89,7 +89,7 @@ def decline(request_id: str):
     """"Not now": the asker is not told."""
     who = me()
     with service().sessions() as session:
-        return requests.answer(session, who, request_id, False, utc_now())
+        return requests.answer(session, who, request_id, False, utc_now(), reader_language())
 
 
 @bp.get("/events/<event_id>/best-matches")

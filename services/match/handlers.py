@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.match.index import ProfileIndex
 from services.match.models import Dismissal, MeetingRequest, Met, SuggestionShown
-from services.match.ranking import EventIndex, suggest
+from services.match.ranking import EventIndex, Suggestion, score_terms, suggest
 from services.match.reasons import reason
 from shared import identity
 from shared.envelope import utc_now
@@ -69,3 +70,15 @@ def dismiss(session: Session, me: Me, other_id: str) -> None:
     session.execute(insert(Dismissal).values(attendee_id=me.attendee_id, dismissed_id=other_id,
                                              dismissed_at=utc_now()).on_conflict_do_nothing())
     session.commit()
+
+
+def reason_for(me: Me, other_id: str, language: str | None = None) -> str:
+    """Why I and `other_id` fit, as a suggestion of them would say it (for a request's one line of
+    context): their terms z-scored over everyone else in my event."""
+    event, mine = me.event, me.event.position[me.attendee_id]
+    others = np.ones(len(event.profiles), bool)
+    others[mine] = False
+    terms = score_terms(event, mine, others)
+    position = event.position[other_id]
+    found = Suggestion(event.profiles[position], 0.0, {name: float(t[position]) for name, t in terms.items()})
+    return reason(event.profiles[mine], found, language)

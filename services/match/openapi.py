@@ -18,6 +18,7 @@ REQUEST = {"type": "object", "properties": {
     "id": {"type": "string"}, "direction": {"enum": ["received", "sent"]},
     "status": {"enum": ["pending", "accepted", "declined"]},
     "person": {"type": "object", "description": "the other person: attendee_id, name, headline, company"},
+    "reason": {"type": "string", "description": "why we two fit, in the reader's language (`?lang=`)"},
     "created_at": {"type": "string", "format": "date-time"},
     "meeting": {"type": ["object", "null"], "description": "once accepted: the event's meeting_point, the other "
                                                            "person's short_code, accepted_at"}}}

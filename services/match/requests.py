@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from services.match.handlers import Me
+from services.match.handlers import Me, reason_for
 from services.match.models import Event, MeetingRequest
 from services.match.profile import Profile
 from shared.envelope import iso
@@ -26,7 +26,7 @@ from shared.web import Conflict, DomainError, NotFound
 PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
 
 
-def ask(session: Session, me: Me, to_id: str, now: datetime) -> tuple[dict, bool]:
+def ask(session: Session, me: Me, to_id: str, now: datetime, language: str | None = None) -> tuple[dict, bool]:
     """My request to `to_id` as I see it, and whether it is new. Idempotent."""
     if to_id == me.attendee_id:
         raise DomainError("you cannot ask to meet yourself", code="self_request", status=422)
@@ -38,15 +38,16 @@ def ask(session: Session, me: Me, to_id: str, now: datetime) -> tuple[dict, bool
         if theirs.status != ACCEPTED:
             theirs.status, theirs.answered_at = ACCEPTED, now
         session.commit()
-        return view(session, me, theirs), False
+        return view(session, me, theirs, language), False
     created = session.execute(insert(MeetingRequest).values(
         id=secrets.token_hex(12), event_id=other.event_id, from_id=me.attendee_id, to_id=to_id, status=PENDING,
         created_at=now).on_conflict_do_nothing().returning(MeetingRequest.id)).scalar() is not None
     session.commit()
-    return view(session, me, _between(session, me.attendee_id, to_id)), created
+    return view(session, me, _between(session, me.attendee_id, to_id), language), created
 
 
-def answer(session: Session, me: Me, request_id: str, accept: bool, now: datetime) -> dict:
+def answer(session: Session, me: Me, request_id: str, accept: bool, now: datetime,
+           language: str | None = None) -> dict:
     """Accept, or "not now" (decline), a request sent to me. Idempotent; a "not now" may later be
     accepted, an accepted request cannot be declined (409: the other side already saw it)."""
     row = session.get(MeetingRequest, request_id) if len(request_id) <= 32 else None
@@ -58,20 +59,20 @@ def answer(session: Session, me: Me, request_id: str, accept: bool, now: datetim
     if row.status != wanted:
         row.status, row.answered_at = wanted, now
     session.commit()
-    return view(session, me, row)
+    return view(session, me, row, language)
 
 
-def mine(session: Session, me: Me) -> dict:
+def mine(session: Session, me: Me, language: str | None = None) -> dict:
     """The requests I received (every status) and those I sent, newest first."""
     rows = session.scalars(sa.select(MeetingRequest).where(sa.or_(
         MeetingRequest.to_id == me.attendee_id, MeetingRequest.from_id == me.attendee_id))
         .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id)).all()
     known = [r for r in rows if _other_id(me, r) in me.event.position]  # an erased person takes theirs along
-    return {"received": [view(session, me, r) for r in known if r.to_id == me.attendee_id],
-            "sent": [view(session, me, r) for r in known if r.from_id == me.attendee_id]}
+    return {"received": [view(session, me, r, language) for r in known if r.to_id == me.attendee_id],
+            "sent": [view(session, me, r, language) for r in known if r.from_id == me.attendee_id]}
 
 
-def view(session: Session, me: Me, row: MeetingRequest) -> dict:
+def view(session: Session, me: Me, row: MeetingRequest, language: str | None = None) -> dict:
     other = _other(me, _other_id(me, row))
     received = row.to_id == me.attendee_id
     # "Not now" says nothing to the asker: their request still reads as sent.
@@ -79,7 +80,7 @@ def view(session: Session, me: Me, row: MeetingRequest) -> dict:
     answer = {"id": row.id, "direction": "received" if received else "sent", "status": status,
               "person": {"attendee_id": other.id, "name": other.name, "headline": other.headline,
                          "company": other.company},
-              "created_at": iso(row.created_at), "meeting": None}
+              "reason": reason_for(me, other.id, language), "created_at": iso(row.created_at), "meeting": None}
     if row.status == ACCEPTED:
         event = session.get(Event, row.event_id)
         answer["meeting"] = {"meeting_point": event.meeting_point if event else "", "short_code": other.short_code,

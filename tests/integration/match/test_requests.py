@@ -49,6 +49,7 @@ def test_a_request_reaches_the_other_person_and_accepting_shows_both_the_meeting
 
     [received] = requests_of(client, sam)["received"]
     assert (received["id"], received["status"], received["person"]["name"]) == (request["id"], "pending", "Layla")
+    assert "“I invest in early-stage edtech startups”" in received["reason"]  # one line of context, in Sam's words
     names = [s["name"] for s in client.get("/v1/me/suggestions", headers=layla.auth()).get_json()["suggestions"]]
     assert "Sam" not in names  # asked: in my requests now, not my suggestions
 
