@@ -14,17 +14,15 @@ from __future__ import annotations
 import re
 
 from flask import g, redirect, request, url_for
-from markupsafe import Markup, escape
 
 from services.scan.pages import bp, check_csrf, csrf_token, language, me, page, service
 from services.scan.pagetext import TEXT
+from shared.quotes import isolate_quotes
 from shared.upstream import Upstream
 from shared.web import InvalidInput
 
 TIMEOUT = 5.0  # a phone waiting longer than this is better told to try again
 DONE = ("asked", "dismissed", "accepted", "declined")
-# The reason quotes people's own words, in whatever language they wrote them: isolate each quote.
-QUOTED = re.compile(r"([«“])([^»”]*)([»”])")
 ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # attendee and request ids: nothing that changes the match URL's path
 
 
@@ -32,10 +30,6 @@ def match_for(token: str) -> Upstream:
     # 401 (the match service does not know this attendee yet) is "not available"; 403 opted_out and
     # the other refusals keep their code, so the page can say what is wrong.
     return Upstream("match", service().settings.match_url, token, timeout=TIMEOUT, unavailable_on=(401,))
-
-
-def isolate_quotes(reason: str) -> Markup:
-    return Markup(QUOTED.sub(lambda m: f"{m[1]}<bdi>{m[2]}</bdi>{m[3]}", str(escape(reason))))
 
 
 def identified():
@@ -61,7 +55,8 @@ def who_to_meet():
     named = next((r["person"]["name"] for r in requests["received"] + requests["sent"]
                   if about in (r["id"], r["person"]["attendee_id"])), None)
     return page("whotomeet.html", person=person, suggestions=suggestions, received=received, sent=requests["sent"],
-                done=done, named=named, csrf=csrf_token(token), isolate=isolate_quotes)
+                done=done, named=named, csrf=csrf_token(token),
+                isolate=isolate_quotes)  # reasons quote people's own words, in their own language
 
 
 def back(done: str, who: str):
