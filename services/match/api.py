@@ -95,13 +95,16 @@ def decline(request_id: str):
 @bp.get("/events/<event_id>/best-matches")
 @organizer_only
 def best_matches(event_id: str):
-    """`?attendee=<id>` (repeated, up to 100): each one's best match to introduce them to."""
-    ids, language = request.args.getlist("attendee"), reader_language()
+    """`?attendee=<id>` (repeated, up to 100): each one's best match to introduce them to, and with
+    `?top=` (1-5) their best few (the follow-up's people worth meeting)."""
+    ids, language, top = request.args.getlist("attendee"), reader_language(), request.args.get("top", "1")
     if not ids or len(ids) > MAX_ATTENDEES or any(not i or len(i) > 64 for i in ids):
         raise InvalidInput({"attendee": f"one to {MAX_ATTENDEES} attendee ids, as ?attendee=<id>&attendee=<id>"})
+    if top not in ("1", "2", "3", "4", "5"):
+        raise InvalidInput({"top": "a whole number from 1 to 5"})
     s = service()
     with s.sessions() as session:
-        return {"best_matches": organizers.best_matches(session, s.index, event_id, ids, language)}
+        return {"best_matches": organizers.best_matches(session, s.index, event_id, ids, language, int(top))}
 
 
 @bp.get("/events/<event_id>/conversion")

@@ -81,11 +81,19 @@ def document() -> dict:
             "security": [{"bearer": []}],
             "parameters": [{"name": "attendee", "in": "query", "required": True, "style": "form", "explode": True,
                             "schema": {"type": "array", "items": {"type": "string"}, "maxItems": 100}},
-                           {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ar", "en"]}}],
+                           {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ar", "en"]},
+                            "description": "language of the reasons (default: each attendee's own)"},
+                           {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 5,
+                                                                     "default": 1},
+                            "description": "how many of their suggestions `matches` holds"}],
             "responses": {"200": {"description": "best matches", "content": {"application/json": {"schema": {
                 "type": "object", "properties": {"best_matches": {"type": "array", "items": {
                     "type": "object", "properties": {"attendee_id": {"type": "string"},
-                                                     "best_match": {"oneOf": [SUGGESTION, {"type": "null"}]}}}}}}}}},
+                                                     "best_match": {"oneOf": [SUGGESTION, {"type": "null"}]},
+                                                     "matches": {"type": "array", "items": SUGGESTION,
+                                                                 "description": "each with `reason_kind`: both_ways, "
+                                                                                "they_help, you_help, shared, about, "
+                                                                                "or fallback (nothing specific)"}}}}}}}}},
                 **problems("401", "422")}}},
         "/v1/events/{event_id}/conversion": {"get": {
             "summary": "Organizers: how many suggested pairs met (a scan after the suggestion was first shown).",

@@ -10,25 +10,25 @@ from sqlalchemy.orm import Session
 from services.match.handlers import left_out
 from services.match.index import ProfileIndex
 from services.match.ranking import suggest
-from services.match.reasons import reason
+from services.match.reasons import why
 
 
 def best_matches(session: Session, index: ProfileIndex, event_id: str, attendee_ids: list[str],
-                 language: str | None = None) -> list[dict]:
-    """Per attendee, the first of their suggestions (None when the match service does not know
-    them in this event, or has nobody left for them)."""
+                 language: str | None = None, top: int = 1) -> list[dict]:
+    """Per attendee, their first `top` suggestions (`matches`, best first; `best_match` the first,
+    None when the match service does not know them in this event, or has nobody left for them).
+    Reasons are in `language`, else each attendee's own."""
     found = []
     for attendee_id in attendee_ids:
         event = index.event_of(attendee_id)
-        best = None
+        matches = []
         if event is not None and event.profiles[event.position[attendee_id]].event_id == event_id:
             me = event.profiles[event.position[attendee_id]]
-            top = suggest(event, attendee_id, left_out(session, attendee_id), top=1)
-            if top:
-                them = top[0].profile
-                best = {"attendee_id": them.id, "name": them.name, "headline": them.headline,
-                        "company": them.company, "reason": reason(me, top[0], language)}
-        found.append({"attendee_id": attendee_id, "best_match": best})
+            matches = [{"attendee_id": s.profile.id, "name": s.profile.name, "headline": s.profile.headline,
+                        "company": s.profile.company, "reason": text, "reason_kind": kind}
+                       for s in suggest(event, attendee_id, left_out(session, attendee_id), top=top)
+                       for kind, text in [why(me, s, language)]]
+        found.append({"attendee_id": attendee_id, "best_match": matches[0] if matches else None, "matches": matches})
     return found
 
 

@@ -224,3 +224,47 @@ def test_with_the_match_service_down_the_page_says_so(world, phone, match_url, s
     expect(page.locator("main")).to_contain_text("غير متاحة الآن")
     expect(page.locator("nav.mine")).to_be_visible()
     shot(page, "who-to-meet-unavailable-ar-390")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_who_to_meet_has_no_serious_accessibility_violations_and_44_px_targets(world, phone, match_url, lang):
+    from tests.e2e.test_accessibility import small_targets, violations
+
+    me = world.person("Nadia Aziz", lang, looking_for="a designer for my app", can_help_with="I build Flutter apps")
+    world.crowd()
+    asker, agreed = world.person("Karim Odeh"), world.person("سلمى ناصر", "ar")
+    client = world.match_client()
+    for who in (asker, agreed):
+        assert client.post("/v1/me/requests", headers={"Authorization": f"Bearer {who.private}"},
+                           json={"to": me.id}).status_code == 201
+    request_id = client.get("/v1/me/requests", headers={"Authorization": f"Bearer {me.private}"}).get_json()
+    accepted = next(r["id"] for r in request_id["received"] if r["person"]["attendee_id"] == agreed.id)
+    assert client.post(f"/v1/me/requests/{accepted}/accept",
+                       headers={"Authorization": f"Bearer {me.private}"}).status_code == 200
+    page = phone.new_page()
+    page.goto(f"/i/{me.private}?next=/me/meet%3Flang%3D{lang}")
+    expect(page.locator("section[aria-labelledby=received-title] li.request")).to_have_count(2)
+    expect(page.locator(".agreed")).to_have_count(1)
+    assert violations(page, "who to meet") == []
+    assert small_targets(page) == []
+
+
+def test_the_forms_refuse_a_missing_csrf_token_a_bad_id_and_a_refusal_of_the_match_service(world, scan_app):
+    from services.scan.pages import csrf_token
+
+    me, shy = world.person("Nadia Aziz"), world.person("Shy", consent_suggest=False)
+    client = scan_app.test_client()
+    client.get(f"/i/{me.private}")
+    json = {"Accept": "application/json"}
+    answer = client.post("/me/meet/ask", data={"to": shy.id}, headers=json)
+    assert answer.status_code == 403 and answer.get_json()["code"] == "csrf"
+    with scan_app.test_request_context():
+        token = csrf_token(me.private)
+    for to, status, code in (("../../v1/me/requests", 422, "invalid_input"), (shy.id, 403, "opted_out"),
+                             (me.id, 422, "self_request")):
+        answer = client.post("/me/meet/ask", data={"to": to, "csrf_token": token}, headers=json)
+        assert answer.status_code == status and answer.get_json()["code"] == code, answer.get_json()
+    page = client.post("/me/meet/ask", data={"to": shy.id, "csrf_token": token}, headers={"Accept": "text/html"})
+    assert page.status_code == 403 and "does not take meeting requests" in page.text
+    answer = client.post("/me/meet/requests/nope/accept", data={"csrf_token": token}, headers=json)
+    assert answer.status_code == 404 and answer.get_json()["code"] == "unknown_request"

@@ -31,7 +31,12 @@ def test_best_matches_name_each_ones_best_person_with_the_reason(client, person,
     first, other_event, unknown = answer.get_json()["best_matches"]
     assert first["attendee_id"] == layla.id and first["best_match"]["attendee_id"] == sam.id
     assert "«" not in first["best_match"]["reason"] and "I invest in early-stage edtech" in first["best_match"]["reason"]
-    assert other_event["best_match"] is None and unknown["best_match"] is None
+    assert other_event["best_match"] is None and unknown["best_match"] is None and unknown["matches"] == []
+    few = client.get(f"/v1/events/{event_id}/best-matches?attendee={layla.id}&top=3", headers=ADMIN).get_json()
+    [mine] = few["best_matches"]
+    assert len(mine["matches"]) == 3 and mine["matches"][0] == mine["best_match"]
+    assert "«I invest in early-stage edtech startups»" in mine["best_match"]["reason"]  # in Layla's own Arabic
+    assert mine["best_match"]["reason_kind"] == "they_help"
 
 
 def test_conversion_counts_pairs_that_met_after_the_suggestion_was_shown(client, person, apply, event_id):
@@ -54,6 +59,8 @@ def test_conversion_counts_pairs_that_met_after_the_suggestion_was_shown(client,
     ("/v1/events/e/best-matches", ADMIN, 422, "invalid_input"),
     ("/v1/events/e/best-matches?" + "&".join(["attendee=a"] * 101), ADMIN, 422, "invalid_input"),
     ("/v1/events/e/best-matches?attendee=a&lang=fr", ADMIN, 422, "invalid_input"),
+    ("/v1/events/e/best-matches?attendee=a&top=6", ADMIN, 422, "invalid_input"),
+    ("/v1/events/e/best-matches?attendee=a&top=x", ADMIN, 422, "invalid_input"),
 ])
 def test_organizer_endpoints_refuse_as_problems(client, path, headers, status, code):
     answer = client.get(path, headers=headers)
