@@ -148,8 +148,8 @@ class Composer:
             "met_you": [View(**self._person(reader, lang, c, event)) for c in digest.met_you],
             "nobody": Phrase(lang, t["nobody_matched" if matched else "nobody"], event=event.name)
             if digest.suggestions else "",
-            "suggestions": [View(**self._suggestion(reader, lang, p, common, why))
-                            for (p, common), why in zip(digest.suggestions, digest.reasons or [""] * len(digest.suggestions))],
+            "suggestions": [View(**self._suggestion(reader, lang, p, common, why)) for (p, common), why
+                            in zip(digest.suggestions, digest.reasons or [""] * len(digest.suggestions))],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
         own = event.wording.get(lang, NO_WORDING)

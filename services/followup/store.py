@@ -111,6 +111,7 @@ def load_digests(session: Session, readers: Iterable,
         others[event] = [person(row) for row in session.execute(sa.select(*ATTENDEE_COLUMNS).where(
             A.event_id == event, A.consent_share_contact.is_(True)))]
         if best_matches is not None:
-            matches.update(best_matches(event, [r for r in ids if readers[r].event_id == event and not contacts.get(r)]))
+            alone = [r for r in ids if readers[r].event_id == event and not contacts.get(r)]
+            matches.update(best_matches(event, alone))
     return {r: build_digest(people[r], contacts.get(r, []), others.get(readers[r].event_id, []), matches.get(r, ()))
             for r in ids}

@@ -22,6 +22,8 @@ REQUEST = {"type": "object", "properties": {
     "created_at": {"type": "string", "format": "date-time"},
     "meeting": {"type": ["object", "null"], "description": "once accepted: the event's meeting_point, the other "
                                                            "person's short_code, accepted_at"}}}
+MATCHES = {"type": "array", "items": SUGGESTION, "description": "the best `top`, each with `reason_kind`: both_ways, "
+           "they_help, you_help, shared, about, or fallback (nothing specific)"}
 REQUEST_JSON = {"content": {"application/json": {"schema": REQUEST}}}
 
 
@@ -90,10 +92,7 @@ def document() -> dict:
                 "type": "object", "properties": {"best_matches": {"type": "array", "items": {
                     "type": "object", "properties": {"attendee_id": {"type": "string"},
                                                      "best_match": {"oneOf": [SUGGESTION, {"type": "null"}]},
-                                                     "matches": {"type": "array", "items": SUGGESTION,
-                                                                 "description": "each with `reason_kind`: both_ways, "
-                                                                                "they_help, you_help, shared, about, "
-                                                                                "or fallback (nothing specific)"}}}}}}}}},
+                                                     "matches": MATCHES}}}}}}}},
                 **problems("401", "422")}}},
         "/v1/events/{event_id}/conversion": {"get": {
             "summary": "Organizers: how many suggested pairs met (a scan after the suggestion was first shown).",

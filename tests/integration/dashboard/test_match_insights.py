@@ -81,8 +81,9 @@ class Event:
 
     def person(self, name: str, language: str = "en", **profile) -> str:
         attendee_id = identity.new_attendee_id()
-        self.both(ev.AttendeeRegistered(event_id=self.id, attendee_id=attendee_id, name=name, email=f"{attendee_id}@x.org",
-                                        language=language, short_code=identity.new_short_code(), **profile))
+        self.both(ev.AttendeeRegistered(event_id=self.id, attendee_id=attendee_id, name=name,
+                                        email=f"{attendee_id}@x.org", language=language,
+                                        short_code=identity.new_short_code(), **profile))
         return attendee_id
 
     def scan(self, a: str, b: str, when) -> None:

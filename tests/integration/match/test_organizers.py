@@ -30,7 +30,8 @@ def test_best_matches_name_each_ones_best_person_with_the_reason(client, person,
     assert answer.status_code == 200, answer.get_json()
     first, other_event, unknown = answer.get_json()["best_matches"]
     assert first["attendee_id"] == layla.id and first["best_match"]["attendee_id"] == sam.id
-    assert "«" not in first["best_match"]["reason"] and "I invest in early-stage edtech" in first["best_match"]["reason"]
+    assert "«" not in first["best_match"]["reason"]  # ?lang=en
+    assert "I invest in early-stage edtech" in first["best_match"]["reason"]
     assert other_event["best_match"] is None and unknown["best_match"] is None and unknown["matches"] == []
     few = client.get(f"/v1/events/{event_id}/best-matches?attendee={layla.id}&top=3", headers=ADMIN).get_json()
     [mine] = few["best_matches"]
