@@ -53,6 +53,7 @@ class EventCreated(Event):
     language: str
     contact_email: str = ""  # the organizers' address, Reply-To of the event's emails ("": none)
     followup_at: str = ""  # ISO 8601 time of the follow-up emails ("": the morning after the close)
+    meeting_point: str = ""  # where two attendees who agreed to meet find each other ("": none named)
 
 
 @dataclass(frozen=True)

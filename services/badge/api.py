@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, request
 from services.badge import csv_import, handlers, views
 from services.badge.domain import validate_event
 from services.badge.event_mail import validate_mail_settings
+from services.badge.meeting_point import validate_meeting_point
 from services.badge.render import LAYOUTS, render_pdf, render_png
 from shared.envelope import utc_now
 from shared.web import DomainError, attachment, json_body, organizer_only
@@ -36,7 +37,8 @@ def attendee_answer(attendee, status=200):
 @organizer_only
 def create_event():
     body = json_body()
-    event = in_transaction(handlers.create_event, validate_event(body), validate_mail_settings(body))
+    event = in_transaction(handlers.create_event, validate_event(body), validate_mail_settings(body),
+                           validate_meeting_point(body))
     return views.event_json(event), 201, {"Location": f"/v1/events/{event.id}"}
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.badge import domain
 from services.badge.domain import AttendeeDetails, BadgeError, EventDetails
 from services.badge.event_mail import MailSettings, validate_mail_settings
+from services.badge.meeting_point import validate_meeting_point
 from services.badge.models import Attendee, Event
 from shared import identity
 from shared import events as ev
@@ -82,7 +83,8 @@ def verify_badge(session: Session, signer, token: str, event_id: str) -> Attende
 def _event_message(cls, event: Event):
     return cls(event_id=event.id, name=event.name, venue=event.venue, starts_at=iso(event.starts_at),
                ends_at=iso(event.ends_at), timezone=event.timezone, language=event.language,
-               contact_email=event.contact_email or "", followup_at=iso(event.followup_at) if event.followup_at else "")
+               contact_email=event.contact_email or "", followup_at=iso(event.followup_at) if event.followup_at else "",
+               meeting_point=event.meeting_point or "")
 
 
 def _attendee_message(cls, a: Attendee):
@@ -97,8 +99,9 @@ def _token_id(a: Attendee) -> str:
     return f"{a.id}.{a.badge_serial}"
 
 
-def create_event(session: Session, details: EventDetails, mail: MailSettings = MailSettings()) -> Event:
-    event = Event(id=identity.new_event_id(), **details.__dict__, **mail.__dict__)
+def create_event(session: Session, details: EventDetails, mail: MailSettings = MailSettings(),
+                 meeting_point: str = "") -> Event:
+    event = Event(id=identity.new_event_id(), **details.__dict__, **mail.__dict__, meeting_point=meeting_point)
     session.add(event)
     session.flush()
     add_to_outbox(session, _event_message(ev.EventCreated, event))
@@ -109,6 +112,7 @@ def update_event(session: Session, event_id: str, doc: object) -> Event:
     event = get_event(session, event_id)
     _refuse_if_closed(event)
     mail = validate_mail_settings(doc, MailSettings(event.contact_email or "", event.followup_at))
+    event.meeting_point = validate_meeting_point(doc, event.meeting_point or "")
     for name, value in (domain.validate_event(doc, current=event_details(event)).__dict__ | mail.__dict__).items():
         setattr(event, name, value)
     session.flush()

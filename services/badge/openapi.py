@@ -19,7 +19,10 @@ EVENT = {"type": "object", "required": ["name", "starts_at", "ends_at"], "proper
     "contact_email": {"type": "string", "format": "email",
                       "description": "the organizers' address: Reply-To of the event's emails (empty: none)"},
     "followup_at": {"type": ["string", "null"], "format": "date-time",
-                    "description": "when the follow-up goes out (empty: 09:00 the first morning 6 h after the close)"}}}
+                    "description": "when the follow-up goes out (empty: 09:00 the first morning 6 h after the close)"},
+    "meeting_point": {"type": ["string", "null"], "maxLength": 200,
+                      "description": "one line: where two attendees who agreed to meet find each other, such as "
+                                     "\"the coffee bar by hall B\" (empty or null: none)"}}}
 ATTENDEE = {"type": "object", "required": ["name", "email"], "properties": {
     "name": {"type": "string", "maxLength": 120}, "email": {"type": "string", "format": "email"},
     "company": {"type": "string", "maxLength": 120}, "title": {"type": "string", "maxLength": 120},

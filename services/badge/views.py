@@ -15,6 +15,7 @@ def event_json(event: Event) -> dict:
             "ends_at": iso(event.ends_at), "timezone": event.timezone, "language": event.language,
             "contact_email": event.contact_email or "",
             "followup_at": iso(event.followup_at) if event.followup_at else None,
+            "meeting_point": event.meeting_point or "",
             "status": "closed" if event.closed_at else "open",
             "closed_at": iso(event.closed_at) if event.closed_at else None}
 

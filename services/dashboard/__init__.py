@@ -8,7 +8,8 @@ from typing import Callable
 
 from flask import Flask
 
-from services.dashboard.upstream import Upstream
+from services.dashboard.matchinsights import MatchInsights
+from shared.upstream import Upstream
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.envelope import utc_now
@@ -29,6 +30,7 @@ class DashboardService:
         # The organizer's actions go to the services that own them, as the bootstrap organizer.
         self.badge = Upstream("badge", settings.badge_url, settings.admin_token)
         self.followup = Upstream("followup", settings.followup_url, settings.admin_token)
+        self.match = MatchInsights(Upstream("match", settings.match_url, settings.admin_token))
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:

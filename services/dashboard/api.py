@@ -7,6 +7,7 @@ from flask import Blueprint, Response, stream_with_context
 
 from services.dashboard import accounts, exports, figures, operations
 from services.dashboard.auth import db, is_admin_token, require_organizer, service, visible_event
+from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Organizer
 from shared.envelope import iso
 from shared.web import DomainError, attachment, int_arg, json_body
@@ -96,7 +97,10 @@ def stats(event_id):
 @bp.get("/events/<event_id>/live")
 def live(event_id):
     since = int_arg("since", 0)  # a version number from an earlier answer (or 0)
-    return figures.live(db(), visible_event(event_id), since, service().clock())
+    answer = figures.live(db(), visible_event(event_id), since, service().clock())
+    answer["unmet"], answer["suggestions"] = enrich(service().match, event_id, answer["unmet"],
+                                                    require_organizer().language)
+    return answer
 
 
 @bp.get("/events/<event_id>/graph")

@@ -8,10 +8,12 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from services.dashboard import accounts, figures, operations
 from services.dashboard.auth import db, require_organizer, service, visible_event
+from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Attendee
 from services.dashboard.pages import friendly_errors, page
 from services.dashboard.pagetext import LAYOUT_NAMES, SCRIPT_TEXT, TEXT, campaign_name
 from shared.config import unreachable_by_phones
+from shared.quotes import isolate_quotes
 from shared.web import DomainError, NotFound, attachment, int_arg
 
 bp = Blueprint("dashboard_events", __name__, url_prefix="/events")
@@ -54,7 +56,9 @@ def live(event_id):
     config = {"live": url_for("dashboard_api.live", event_id=event.id),
               "graph": url_for("dashboard_api.graph", event_id=event.id), "lang": lang,
               "timezone": event.timezone, "text": {key: TEXT[lang][key] for key in SCRIPT_TEXT}}
-    return page("live.html", event=event, stats=figures_now, unmet=figures.unmet(db(), event.id), config=config)
+    unmet, suggestions = enrich(service().match, event.id, figures.unmet(db(), event.id), lang)
+    return page("live.html", event=event, stats=figures_now, unmet=unmet, suggestions=suggestions, config=config,
+                isolate_quotes=isolate_quotes)
 
 
 @bp.get("/<event_id>/attendees")

@@ -75,8 +75,11 @@ def document() -> dict:
                 "figures", "401", "403", "404")},
             "/v1/events/{event_id}/live": {"get": op(
                 "What changed since `since`: people and meetings for the graph, the figures, and who has met "
-                "nobody yet (with someone sharing an interest to introduce them to). `reload: true` asks for "
-                "the whole graph again.", "changes", "401", "403", "404", "422", params=[SINCE])},
+                "nobody yet (with someone sharing an interest to introduce them to, and `best_match`: the match "
+                "service's first suggestion for them, with its reason, or null). `suggestions`: suggested pairs "
+                "and how many met after the suggestion (null while the match service does not answer). "
+                "`reload: true` asks for the whole graph again.",
+                "changes", "401", "403", "404", "422", params=[SINCE])},
             "/v1/events/{event_id}/graph": {"get": op(
                 "Who met whom: nodes [id, name, meetings] (the 2,000 best connected) and edges [a, b, mutual]",
                 "graph", "401", "403", "404")},

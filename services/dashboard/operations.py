@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.dashboard import accounts
 from services.dashboard.handlers import apply_event
 from services.dashboard.models import Organizer
-from services.dashboard.upstream import Reply, Upstream
+from shared.upstream import Reply, Upstream
 from shared import events as ev
 from shared.web import DomainError
 

@@ -27,8 +27,10 @@ TEXT = {
         "graph": "Who met whom", "graph_tip": "Drag to move, scroll to zoom. Orange: has met nobody yet.",
         "graph_limited": "Showing the {shown} best-connected of {total} attendees.",
         "top_connectors": "Top connectors", "none_yet": "Nobody yet.",
-        "unmet": "Has met nobody yet", "unmet_tip": "Introduce them to someone who shares an interest.",
+        "unmet": "Has met nobody yet", "unmet_tip": "Introduce them to their best match, or to someone who shares an interest.",
         "introduce": "Introduce to {name}", "shares": "shares “{interest}”", "no_match": "no shared interest yet",
+        "best_match": "Best match to introduce: {name}", "best_match_why": "What we tell them",
+        "suggested_met": "Suggested pairs who met", "suggested_met_tip": "met after we suggested them to each other",
         "everyone_met": "Everyone has met someone.",
         "offline": "Live updates paused: reconnecting…",
         "close_event": "Close the event", "close_confirm": "Close this event? Scans stop and follow-ups begin.",
@@ -91,8 +93,10 @@ TEXT = {
         "graph": "من التقى بمن", "graph_tip": "اسحب للتحريك، ومرّر للتكبير. البرتقالي: لم يلتقِ بأحد بعد.",
         "graph_limited": "يُعرض أكثر {shown} مشاركًا تواصلًا من أصل {total}.",
         "top_connectors": "الأكثر تواصلًا", "none_yet": "لا أحد بعد.",
-        "unmet": "لم يلتقوا بأحد بعد", "unmet_tip": "عرّفهم بمن يشاركهم أحد اهتماماتهم.",
+        "unmet": "لم يلتقوا بأحد بعد", "unmet_tip": "عرّفهم بأنسب من يلتقونه، أو بمن يشاركهم أحد اهتماماتهم.",
         "introduce": "عرّفه بـ{name}", "shares": "يشاركه «{interest}»", "no_match": "لا اهتمام مشترك بعد",
+        "best_match": "أنسب من تعرّفه به: {name}", "best_match_why": "ما نقوله له",
+        "suggested_met": "أزواج مقترحة التقت", "suggested_met_tip": "التقوا بعد أن اقترحنا كلًّا منهم على الآخر",
         "everyone_met": "التقى الجميع بأحد.",
         "offline": "توقّف التحديث المباشر: جارٍ إعادة الاتصال…",
         "close_event": "أغلق الفعالية", "close_confirm": "إغلاق هذه الفعالية؟ يتوقف المسح وتبدأ رسائل المتابعة.",
@@ -138,7 +142,7 @@ TEXT = {
 
 # What the live view's script shows; the page hands these to it as JSON.
 SCRIPT_TEXT = ("meetings", "mutual_series", "introduce", "shares", "no_match", "none_yet", "everyone_met", "offline",
-               "graph_limited")
+               "graph_limited", "best_match", "best_match_why")
 LAYOUT_NAMES = {"a4-a6": "A4, 4 × A6", "a4-a7": "A4, 8 × A7", "letter": "US Letter", "avery-5395": "Avery 5395",
                 "single-a6": "A6, one per page"}
 

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from flask import Flask
 
+from services.followup.bestmatches import BestMatches
 from services.followup.compose import Composer
 from services.followup.links import Links
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
+from shared.upstream import Upstream
 from shared.web import service_app
 
 PORT = 8003
@@ -33,6 +35,7 @@ class FollowupService:
         self.signer = TokenSigner.from_settings(settings)
         self.links = Links(settings.followup_url, self.signer)
         self.composer = Composer(self.links)
+        self.best_matches = BestMatches(Upstream("match", settings.match_url, settings.admin_token))
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:

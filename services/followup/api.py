@@ -83,7 +83,7 @@ def preview(event_id, attendee_id):
         event = event_info(session, event_id)
         if reader is None or event is None or reader.event_id != event_id:
             raise NotFound(f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee")
-        digest = load_digests(session, [reader])[attendee_id]
+        digest = load_digests(session, [reader], s.best_matches)[attendee_id]
     if request.method == "POST":
         event = replace(event, wording={**event.wording, language(reader.language): checked_wording(json_body())})
     composed = s.composer.compose(event, digest, campaign)

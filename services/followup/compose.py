@@ -28,6 +28,7 @@ from services.followup.headers import mailbox, one_line, token, unstructured
 from services.followup.links import Links
 from shared.envelope import utc_now
 from shared.events import nudge_days
+from shared.quotes import isolate_quotes
 from shared.scripts import RTL_LANGUAGES, first_name, isolate
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -127,7 +128,9 @@ class Composer:
         reader, lang = digest.reader, w.language(digest.reader.language)
         t, seed = w.TEXT[lang], reader.id
         first = first_name(reader.name)
-        subject_options = t["subject"] if digest.met or digest.met_you else t["subject_nobody"]
+        matched = bool(digest.reasons)  # the match service's best matches, not shared-interest guesses
+        subject_options = (t["subject"] if digest.met or digest.met_you else
+                           t["subject_nobody_matched"] if matched else t["subject_nobody"])
         # Nobody stood out (no notes, tags, shared interests or mutual scans): the first few are
         # still worth a message, so the email always has someone to write to.
         highlights = digest.highlights or tuple(Highlight(c, ()) for c in digest.met[:FULL_WITHOUT_REASON])
@@ -143,8 +146,10 @@ class Composer:
             # opens the suggested message ready to send
             "others": [View(**self._person(reader, lang, c, event)) for c in digest.met if c.person.id not in full],
             "met_you": [View(**self._person(reader, lang, c, event)) for c in digest.met_you],
-            "nobody": Phrase(lang, t["nobody"], event=event.name) if digest.suggestions else "",
-            "suggestions": [View(**self._suggestion(reader, lang, p, common)) for p, common in digest.suggestions],
+            "nobody": Phrase(lang, t["nobody_matched" if matched else "nobody"], event=event.name)
+            if digest.suggestions else "",
+            "suggestions": [View(**self._suggestion(reader, lang, p, common, why)) for (p, common), why
+                            in zip(digest.suggestions, digest.reasons or [""] * len(digest.suggestions))],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
         own = event.wording.get(lang, NO_WORDING)
@@ -234,12 +239,14 @@ class Composer:
                 "add_link": t["add_link"] if "send a link" in {x.casefold() for x in contact.tags} else "",
                 "unreachable": ""}
 
-    def _suggestion(self, reader: Person, lang: str, person: Person, common: tuple[str, ...]) -> dict:
+    def _suggestion(self, reader: Person, lang: str, person: Person, common: tuple[str, ...], why: str = "") -> dict:
         t = w.TEXT[lang]
         return {"name": person.name, "role": " · ".join(x for x in (person.title, person.company) if x),
                 "headline": person.headline, "email": person.email,
                 "vcard_url": self.links.vcard(reader.id, person.id),
-                "shares": Phrase(lang, t["shares"], interests=list(common))}
+                "shares": Phrase(lang, t["shares"], interests=list(common)) if common else "",
+                # the match service's reason, quoting both people's own words (isolated in the HTML)
+                "why": why, "why_html": isolate_quotes(why) if why else ""}
 
 
 def message_id(campaign: str, attendee_id: str, mail_from: str) -> str:

@@ -68,6 +68,8 @@ class Digest:
     highlights: tuple[Highlight, ...]
     met_you: tuple[Contact, ...]  # scanned the reader, not scanned back, agreed to share
     suggestions: tuple[tuple[Person, tuple[str, ...]], ...] = field(default=())  # met nobody: (person, shared)
+    # When the suggestions are the match service's best matches: why each one, in the reader's language.
+    reasons: tuple[str, ...] = field(default=())
 
     @property
     def has_content(self) -> bool:
@@ -112,15 +114,25 @@ def score(contact: Contact) -> tuple:
             contact.met_at, contact.person.id)
 
 
-def build_digest(reader: Person, contacts: list[Contact], others: list[Person] = ()) -> Digest:
+def build_digest(reader: Person, contacts: list[Contact], others: list[Person] = (),
+                 matches: list[tuple[str, str]] = ()) -> Digest:
     """`contacts`: everyone the reader met in either direction; `others`: the event's other people
-    (only consulted when the reader met nobody)."""
+    (only consulted when the reader met nobody); `matches`: the match service's best matches for the
+    reader, (attendee id, reason), best first: when some of them share their contact they are the
+    suggestions, else people who share the reader's interests are."""
     met = tuple(sorted((c for c in contacts if c.i_scanned), key=lambda c: (c.met_at, c.person.id)))
     ranked = sorted((c for c in met if reasons_for(c)), key=score)[:MAX_HIGHLIGHTS]
     highlights = tuple(Highlight(c, reasons_for(c)) for c in ranked)
     met_you = tuple(sorted((c for c in contacts if c.they_scanned and not c.i_scanned
                             and c.person.consent_share_contact), key=lambda c: (c.met_at, c.person.id)))
     suggestions: tuple = ()
+    if not met and not met_you and matches:
+        sharing = {p.id: p for p in others if p.id != reader.id and p.consent_share_contact}
+        picked = [(sharing[i], why) for i, why in matches if i in sharing][:MAX_SUGGESTIONS]
+        if picked:
+            return Digest(reader, met, highlights, met_you,
+                          tuple((p, shared_interests(reader.interests, p.interests)) for p, _ in picked),
+                          tuple(why for _, why in picked))
     if not met and not met_you:
         candidates = []
         for person in others:

@@ -49,8 +49,10 @@ class Sender:
     def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
                  delay: timedelta | None = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
-                 connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0):
+                 connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0,
+                 best_matches=None):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
+        self.best_matches = best_matches  # bestmatches.BestMatches: who someone who met nobody should meet
         # While batches keep coming, planning (an anti-join over each recent event's attendees)
         # runs every `plan_every` seconds, not before every batch; after a round with nothing to
         # send it runs again at once.
@@ -90,7 +92,7 @@ class Sender:
         """The batch's emails, from data read in one short transaction; consent as of now."""
         with self.sessions() as session:
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
-            digests = load_digests(session, readers.values())
+            digests = load_digests(session, readers.values(), self.best_matches)
             events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
         outgoing, skipped, refusals = [], [], []
         for row in claimed:
@@ -198,7 +200,7 @@ def main() -> None:
                     delay=None if settings.followup_delay is None else timedelta(seconds=settings.followup_delay),
                     nudge_days=settings.nudge_days,
                     settle=timedelta(seconds=args.settle), lease=timedelta(seconds=args.lease),
-                    connections=args.connections)
+                    connections=args.connections, best_matches=service.best_matches)
     stop = stop_on_signals()
     # Modules, templates and settings live as long as the process: keep them out of the cyclic
     # collector's full passes, which otherwise re-walk them while composing (~5% of the time).

@@ -58,8 +58,11 @@ def attendee_rows(session: Session, ids: Sequence[str]) -> dict[str, sa.Row]:
         A.id.in_(part)))}
 
 
-def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
-    """The digest of every reader (attendee rows or ORM objects)."""
+def load_digests(session: Session, readers: Iterable,
+                 best_matches: Callable[[str, list[str]], dict[str, list[tuple[str, str]]]] | None = None,
+                 ) -> dict[str, Digest]:
+    """The digest of every reader (attendee rows or ORM objects); `best_matches` (bestmatches.py)
+    names, for readers who met nobody, whom the match service would have them meet."""
     readers = {r.id: r for r in readers}
     if not readers:
         return {}
@@ -103,7 +106,12 @@ def load_digests(session: Session, readers: Iterable) -> dict[str, Digest]:
                 shared_interests=shared_interests(people[me].interests, them.interests),
                 followed_up=(me, other) in done, late=_late(mine, followed_at.get(me))))
     others = {}  # per event, for readers who met nobody: the people there who share their contact
+    matches: dict[str, list[tuple[str, str]]] = {}
     for event in {readers[r].event_id for r in ids if not contacts.get(r)}:
         others[event] = [person(row) for row in session.execute(sa.select(*ATTENDEE_COLUMNS).where(
             A.event_id == event, A.consent_share_contact.is_(True)))]
-    return {r: build_digest(people[r], contacts.get(r, []), others.get(readers[r].event_id, [])) for r in ids}
+        if best_matches is not None:
+            alone = [r for r in ids if readers[r].event_id == event and not contacts.get(r)]
+            matches.update(best_matches(event, alone))
+    return {r: build_digest(people[r], contacts.get(r, []), others.get(readers[r].event_id, []), matches.get(r, ()))
+            for r in ids}

@@ -162,3 +162,18 @@ TEXT = {
 def language(code: str) -> str:
     return code if code in TEXT else "en"
 
+
+# For someone who met nobody, when the match service named who they should meet (bestmatches.py).
+MATCHED_TEXT = {
+    "en": {"subject_nobody_matched": ("{first}, people at {event} worth writing to",),
+           "nobody_matched": "We did not see you scan anyone at {event}, and that's fine: some of the best "
+                             "conversations go unrecorded. These people were there, and what you are looking for "
+                             "and what they can help with fit (or the other way round); a short, friendly note is "
+                             "a good way to start."},
+    "ar": {"subject_nobody_matched": ("{first}، أشخاص في {event} تستحق مراسلتهم",),
+           "nobody_matched": "لم نسجّل لك لقاءً في {event}، ولا بأس في ذلك؛ فكثير من أجمل الأحاديث لا يُدوَّن. "
+                             "وهؤلاء من الحضور يلتقي ما تبحث عنه بما يستطيعون المساعدة فيه (أو العكس)، "
+                             "ورسالة قصيرة ودودة بداية جميلة."},
+}
+for _lang, _texts in TEXT.items():
+    _texts.update(MATCHED_TEXT[_lang])

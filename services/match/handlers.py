@@ -1,16 +1,18 @@
-"""Match use cases for one attendee: their suggestions, and "not now"."""
+"""Match use cases for one attendee: who they are, their suggestions, and "not now"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.match.index import ProfileIndex
-from services.match.models import Dismissal, Met
-from services.match.ranking import EventIndex, suggest
+from services.match.models import Dismissal, MeetingRequest, Met, SuggestionShown
+from services.match.ranking import EventIndex, Suggestion, score_terms, suggest
 from services.match.reasons import reason
 from shared import identity
 from shared.envelope import utc_now
@@ -41,15 +43,25 @@ def identify(index: ProfileIndex, signer: TokenSigner, token: str) -> Me:
 
 
 def left_out(session: Session, attendee_id: str) -> set[str]:
-    """Whom A has met (live from the scans) or dismissed."""
+    """Whom A has met (live from the scans), dismissed, asked to meet or been asked by (those are
+    in A's requests instead)."""
     met = session.scalars(sa.select(Met.other_id).where(Met.attendee_id == attendee_id))
     dismissed = session.scalars(sa.select(Dismissal.dismissed_id).where(Dismissal.attendee_id == attendee_id))
-    return set(met) | set(dismissed)
+    asked = session.execute(sa.select(MeetingRequest.from_id, MeetingRequest.to_id).where(sa.or_(
+        MeetingRequest.to_id == attendee_id, MeetingRequest.from_id == attendee_id)))
+    return set(met) | set(dismissed) | {b if a == attendee_id else a for a, b in asked}
 
 
-def suggestions(session: Session, me: Me, language: str | None = None) -> list[dict]:
+def suggestions(session: Session, me: Me, language: str | None = None, now: datetime | None = None) -> list[dict]:
+    """My top five, each with its reason; remembers when each pair was first shown (a scan after
+    that is a suggestion that worked: the organizers' figure)."""
     mine = me.event.profiles[me.event.position[me.attendee_id]]
     found = suggest(me.event, me.attendee_id, left_out(session, me.attendee_id))
+    if found:
+        session.execute(insert(SuggestionShown).values([
+            {"attendee_id": me.attendee_id, "other_id": s.profile.id, "event_id": mine.event_id,
+             "shown_at": now or utc_now()} for s in found]).on_conflict_do_nothing())
+        session.commit()
     return [{"rank": rank, "attendee_id": s.profile.id, "name": s.profile.name, "headline": s.profile.headline,
              "company": s.profile.company, "reason": reason(mine, s, language)}
             for rank, s in enumerate(found, start=1)]
@@ -62,3 +74,15 @@ def dismiss(session: Session, me: Me, other_id: str) -> None:
     session.execute(insert(Dismissal).values(attendee_id=me.attendee_id, dismissed_id=other_id,
                                              dismissed_at=utc_now()).on_conflict_do_nothing())
     session.commit()
+
+
+def reason_for(me: Me, other_id: str, language: str | None = None) -> str:
+    """Why I and `other_id` fit, as a suggestion of them would say it (for a request's one line of
+    context): their terms z-scored over everyone else in my event."""
+    event, mine = me.event, me.event.position[me.attendee_id]
+    others = np.ones(len(event.profiles), bool)
+    others[mine] = False
+    terms = score_terms(event, mine, others)
+    position = event.position[other_id]
+    found = Suggestion(event.profiles[position], 0.0, {name: float(t[position]) for name, t in terms.items()})
+    return reason(event.profiles[mine], found, language)

@@ -102,7 +102,8 @@ class ProfileIndex:
             if old is not None:
                 touched.add(old[0].event_id)
             profile = Profile(row.id, row.event_id, row.name, row.language, row.company, row.headline,
-                              tuple(row.interests or ()), row.can_help_with, row.looking_for, row.consent_suggest)
+                              tuple(row.interests or ()), row.can_help_with, row.looking_for, row.consent_suggest,
+                              row.short_code or "")
             vectors = {kind: from_bytes(raw) if (raw := getattr(row, f"{kind}_vector")) else None for kind in KINDS}
             people[row.id] = (profile, vectors, {kind: script_of(t) for kind, t in texts_of(row).items()})
             serials[row.id] = row.private_serial

@@ -1,4 +1,5 @@
-"""Match service tables: profiles with their vectors, who met whom, who dismissed whom."""
+"""Match service tables: profiles with their vectors, who met whom, who dismissed whom, meeting
+requests, and which suggestions were shown when."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class Event(Base):
     __tablename__ = "events"
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    meeting_point: Mapped[str] = mapped_column(sa.String(200), default="")  # shown to both sides of an accept
 
 
 class Profile(Base):
@@ -37,6 +39,7 @@ class Profile(Base):
     can_help_with: Mapped[str] = mapped_column(sa.String(200), default="")
     looking_for: Mapped[str] = mapped_column(sa.String(200), default="")
     consent_suggest: Mapped[bool] = mapped_column(default=True)
+    short_code: Mapped[str] = mapped_column(sa.String(16), default="")  # shown to the other side of an accept
     seek_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     give_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     about_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
@@ -60,6 +63,7 @@ class Met(Base):
     __tablename__ = "met"
     attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     other_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    met_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # their first scan (None: recorded before 0002)
 
 
 class Dismissal(Base):
@@ -69,3 +73,29 @@ class Dismissal(Base):
     attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     dismissed_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     dismissed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MeetingRequest(Base):
+    """"I'd like to meet": one per (from, to), whatever is asked again. `status` is pending,
+    accepted or declined ("not now", which the asker is never told)."""
+
+    __tablename__ = "meeting_requests"
+    __table_args__ = (sa.UniqueConstraint("from_id", "to_id", name="uq_meeting_requests_pair"),)
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16))
+    from_id: Mapped[str] = mapped_column(sa.String(16))
+    to_id: Mapped[str] = mapped_column(sa.String(16), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SuggestionShown(Base):
+    """When `other_id` was first among `attendee_id`'s suggestions: a scan after it is a suggested
+    pair that met (the organizers' conversion figure)."""
+
+    __tablename__ = "suggestions_shown"
+    attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    other_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(16), index=True)
+    shown_at: Mapped[datetime] = mapped_column(UtcDateTime)

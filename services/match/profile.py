@@ -18,6 +18,7 @@ class Profile:
     can_help_with: str = ""
     looking_for: str = ""
     consent_suggest: bool = True
+    short_code: str = ""
 
 
 def company_key(company: str) -> str:

@@ -7,6 +7,7 @@ so an edit of one field costs one text's embedding (~20 ms), not three.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Callable
 
 import sqlalchemy as sa
@@ -14,13 +15,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.match.embedding import ABOUT, GIVE, SEEK, Embedder, about_text, to_bytes
-from services.match.models import Dismissal, Event, MatchState, Met, Profile
+from services.match.models import Dismissal, Event, MatchState, MeetingRequest, Met, Profile, SuggestionShown
 from shared import events as ev
-from shared.envelope import Envelope
+from shared.envelope import Envelope, parse_iso
 
 TYPES = ("event.created", "event.updated", "attendee.registered", "attendee.updated", "attendee.erased",
-         "scan.recorded", "private_link.renewed")
-FIELDS = ("event_id", "name", "language", "company", "headline", "can_help_with", "looking_for", "consent_suggest")
+         "scan.recorded", "private_link.renewed", "badge.issued")
+FIELDS = ("event_id", "name", "language", "company", "headline", "can_help_with", "looking_for", "consent_suggest",
+          "short_code")
 
 
 def texts_of(row: Profile) -> dict[str, str]:
@@ -32,15 +34,17 @@ def texts_of(row: Profile) -> dict[str, str]:
 def applier(embedder: Embedder) -> Callable[[Session, ev.Event, Envelope], None]:
     def apply(session: Session, event: ev.Event, envelope: Envelope) -> None:
         if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
-            session.merge(Event(id=event.event_id, language=event.language))
+            session.merge(Event(id=event.event_id, language=event.language, meeting_point=event.meeting_point))
         elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
             save_profile(session, embedder, event)
         elif isinstance(event, ev.AttendeeErased):
             erase(session, event.attendee_id)
         elif isinstance(event, ev.ScanRecorded):
-            record_meeting(session, event.scanner, event.scanned)
+            record_meeting(session, event.scanner, event.scanned, parse_iso(event.scanned_at))
         elif isinstance(event, ev.PrivateLinkRenewed):
             renew_private_link(session, event.attendee_id, event.serial)
+        elif isinstance(event, ev.BadgeIssued):
+            record_badge(session, event)
     return apply
 
 
@@ -67,19 +71,35 @@ def renew_private_link(session: Session, attendee_id: str, serial: int) -> None:
 
 
 def erase(session: Session, attendee_id: str) -> None:
-    """Everything about the person: profile, vectors, dismissals and meetings, either side."""
+    """Everything about the person: profile, vectors, dismissals, meetings, requests and shown
+    suggestions, either side."""
     session.execute(sa.delete(Profile).where(Profile.id == attendee_id))
     session.execute(sa.delete(Dismissal).where(sa.or_(Dismissal.attendee_id == attendee_id,
                                                       Dismissal.dismissed_id == attendee_id)))
     session.execute(sa.delete(Met).where(sa.or_(Met.attendee_id == attendee_id, Met.other_id == attendee_id)))
+    session.execute(sa.delete(MeetingRequest).where(sa.or_(MeetingRequest.from_id == attendee_id,
+                                                           MeetingRequest.to_id == attendee_id)))
+    session.execute(sa.delete(SuggestionShown).where(sa.or_(SuggestionShown.attendee_id == attendee_id,
+                                                            SuggestionShown.other_id == attendee_id)))
     version = next_version(session)
     session.execute(sa.update(MatchState).values(erased_version=version))
 
 
-def record_meeting(session: Session, a: str, b: str) -> None:
-    """Both directions, so "whom has A met" is one indexed lookup; read per request, so live."""
-    session.execute(insert(Met).values([{"attendee_id": a, "other_id": b}, {"attendee_id": b, "other_id": a}])
-                    .on_conflict_do_nothing())
+def record_meeting(session: Session, a: str, b: str, met_at: datetime | None = None) -> None:
+    """Both directions, so "whom has A met" is one indexed lookup; read per request, so live.
+    `met_at` keeps the pair's first scan, whatever order the scans arrive in."""
+    rows = [{"attendee_id": a, "other_id": b, "met_at": met_at}, {"attendee_id": b, "other_id": a, "met_at": met_at}]
+    statement = insert(Met).values(rows)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[Met.attendee_id, Met.other_id],
+        set_={"met_at": sa.func.least(Met.met_at, statement.excluded.met_at)}))
+
+
+def record_badge(session: Session, event: ev.BadgeIssued) -> None:
+    """A reissued badge comes with a new short code: the one an accepted request shows."""
+    row = session.get(Profile, event.attendee_id)
+    if row is not None and row.short_code != event.short_code:  # None: erased (registered comes first)
+        row.short_code, row.version = event.short_code, next_version(session)
 
 
 def next_version(session: Session) -> int:

@@ -34,19 +34,27 @@ def shared_interests(me: Profile, them: Profile) -> list[str]:
 
 
 def reason(me: Profile, suggestion: Suggestion, reader_language: str | None = None) -> str:
+    return why(me, suggestion, reader_language)[1]
+
+
+def why(me: Profile, suggestion: Suggestion, reader_language: str | None = None) -> tuple[str, str]:
+    """(kind, sentence): kind is the TEXTS key used, "fallback" when there is nothing specific to say."""
     language = language_of(reader_language or me.language)
     say, them, terms = TEXTS[language], suggestion.profile, suggestion.terms
     they_help = bool(me.looking_for and them.can_help_with) and terms["ask"] >= STRONG
     you_help = bool(them.looking_for and me.can_help_with) and terms["offer"] >= STRONG
     if they_help and you_help:
-        return say["both_ways"].format(theirs=quote(them.can_help_with, language), mine=quote(me.can_help_with, language))
+        return "both_ways", say["both_ways"].format(theirs=quote(them.can_help_with, language),
+                                                    mine=quote(me.can_help_with, language))
     if they_help:
-        return say["they_help"].format(mine=quote(me.looking_for, language), theirs=quote(them.can_help_with, language))
+        return "they_help", say["they_help"].format(mine=quote(me.looking_for, language),
+                                                    theirs=quote(them.can_help_with, language))
     if you_help:
-        return say["you_help"].format(theirs=quote(them.looking_for, language), mine=quote(me.can_help_with, language))
+        return "you_help", say["you_help"].format(theirs=quote(them.looking_for, language),
+                                                  mine=quote(me.can_help_with, language))
     shared = shared_interests(me, them)
     if shared:
-        return say["shared"].format(interests=say["and"].join(shared[:3]))
+        return "shared", say["shared"].format(interests=say["and"].join(shared[:3]))
     if them.headline:
-        return say["about"].format(theirs=quote(them.headline, language))
-    return say["fallback"]
+        return "about", say["about"].format(theirs=quote(them.headline, language))
+    return "fallback", say["fallback"]

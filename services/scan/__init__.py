@@ -59,8 +59,8 @@ class ScanService:
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the scan service. Scans reach the bus through the outbox relay
     (`python -m services.scan.relay`), never from a request: `bus` is unused."""
-    # mypages, signinpages and webapp add their routes to pages.bp
-    from services.scan import api, me_api, mypages, openapi, pages, signinpages, webapp  # noqa: F401
+    # mypages, signinpages, webapp and whotomeet add their routes to pages.bp
+    from services.scan import api, me_api, mypages, openapi, pages, signinpages, webapp, whotomeet  # noqa: F401
 
     settings = settings or Settings.from_env()
     service = ScanService(settings)

@@ -181,3 +181,63 @@ SCRIPT_TEXT = ("camera_ready", "camera_off", "bad_code", "badge_label", "code_la
 def refusal_text(code: str, detail: str, language: str) -> str:
     """A refusal in the reader's language when we know its code, else the service's own detail."""
     return TEXT[language]["refusals"].get(code, detail)
+
+
+# Who to meet (services/scan/whotomeet.py), kept together and merged in.
+MEET_TEXT = {
+    "en": {
+        "nav_meet": "Who to meet", "meet_title": "Who to meet",
+        "meet_intro": "A few people here worth meeting next, and why. Ask to meet; if they say yes, you both see "
+                      "where to find each other.",
+        "meet_suggested": "Suggested for you", "meet_ask": "I'd like to meet", "meet_not_now": "Not now",
+        "meet_none": "No one to suggest right now. Say what you can help with and what you are looking for on your "
+                     "profile page: suggestions follow what people give and seek.",
+        "meet_received": "Asking to meet you", "meet_accept": "Accept",
+        "meet_sent": "Your requests", "meet_waiting": "Sent: they have not answered yet.",
+        "meet_agreed": "You agreed to meet.", "meet_point": "Meet at", "meet_no_point":
+            "The organizers named no meeting point: look for each other's badge.",
+        "meet_their_code": "Their short code", "meet_code_tip": "When you meet, type it into the scanner to keep them.",
+        "meet_done_asked": "Sent: {name} sees your request in their pages.",
+        "meet_done_dismissed": "Done: we will not suggest them again.",
+        "meet_done_accepted": "Accepted: you and {name} can now see where to meet.",
+        "meet_done_declined": "Done: {name} is not told.",
+        "meet_offline": "You are offline: Who to meet needs a connection. What you see is from your last visit; "
+                        "asking and answering work again once you are back online.",
+        "meet_why": "Why",
+    },
+    "ar": {
+        "nav_meet": "من تقابل", "meet_title": "من تقابل",
+        "meet_intro": "أشخاص قليلون هنا يستحقون أن تقابلهم الآن، ولماذا. اطلب لقاءهم؛ "
+                      "وإن وافقوا رأى كلاكما أين تلتقيان.",
+        "meet_suggested": "مقترحون لك", "meet_ask": "أودّ اللقاء", "meet_not_now": "ليس الآن",
+        "meet_none": "لا أحد نقترحه الآن. اكتب في صفحة ملفك ما تستطيع المساعدة فيه وما تبحث عنه: "
+                     "الاقتراحات تتبع ما يقدّمه الناس وما يطلبونه.",
+        "meet_received": "طلبات لقاء وصلتك", "meet_accept": "قبول",
+        "meet_sent": "طلباتك", "meet_waiting": "أُرسل: لم يردّ بعد.",
+        "meet_agreed": "اتفقتما على اللقاء.", "meet_point": "مكان اللقاء", "meet_no_point":
+            "لم يحدّد المنظمون مكانًا للقاء: ابحثا عن بطاقة كلٍّ منكما.",
+        "meet_their_code": "رمزه القصير", "meet_code_tip": "حين تلتقيان اكتبه في الماسح لتحفظه.",
+        "meet_done_asked": "أُرسل: يرى {name} طلبك في صفحاته.",
+        "meet_done_dismissed": "تم: لن نعيد اقتراح هذا الشخص.",
+        "meet_done_accepted": "قُبل الطلب: يرى كلٌّ منك ومن {name} الآن أين تلتقيان.",
+        "meet_done_declined": "تم: لن يُبلَّغ {name} بذلك.",
+        "meet_offline": "أنت غير متصل: صفحة «من تقابل» تحتاج إلى اتصال. ما تراه من زيارتك الأخيرة؛ "
+                        "يعود الطلب والرد حين يعود الاتصال.",
+        "meet_why": "لماذا",
+    },
+}
+MEET_REFUSALS = {
+    "en": {"self_request": "That is you: ask to meet someone else.",
+           "opted_out": "This person does not take meeting requests.",
+           "unknown_request": "This request is no longer here: reload the page.",
+           "already_accepted": "You already accepted this request: they can see where to meet you.",
+           "match_unavailable": "Who to meet is not available right now: try again in a minute."},
+    "ar": {"self_request": "هذا أنت: اطلب مقابلة شخص آخر.",
+           "opted_out": "هذا الشخص لا يستقبل طلبات اللقاء.",
+           "unknown_request": "لم يعد هذا الطلب موجودًا: أعد تحميل الصفحة.",
+           "already_accepted": "سبق أن قبلت هذا الطلب: يستطيع أن يرى أين يلقاك.",
+           "match_unavailable": "صفحة «من تقابل» غير متاحة الآن: حاول مجددًا بعد دقيقة."},
+}
+for _lang, _texts in TEXT.items():
+    _texts.update(MEET_TEXT[_lang])
+    _texts["refusals"].update(MEET_REFUSALS[_lang])

@@ -186,6 +186,19 @@
         p.interests.forEach((i) => tags.append(person(i, "tag")));
         li.append(tags);
       }
+      const best = p.best_match;  // from the match service, when it answers
+      if (best) {
+        const line = element("span", "intro best", t.best_match.replace("{name}", `\u2068${best.name}\u2069`));
+        if (best.company) line.append(" · ", element("bdi", "", best.company));
+        const why = element("span", "why", `${t.best_match_why}: `);
+        // Each quote of someone's own words in its own bidi isolate, as the page's template does.
+        best.reason.split(/([«“][^»”]*[»”])/).forEach((part, i) => {
+          if (i % 2 === 0) { why.append(part); return; }
+          why.append(part[0], element("bdi", "", part.slice(1, -1)), part.slice(-1));
+        });
+        li.append(line, why);
+        return li;
+      }
       const intro = p.introduce_to;
       li.append(element("span", "intro", intro
         ? `${t.introduce.replace("{name}", intro.name)} · ${t.shares.replace("{interest}", intro.interest)}`
@@ -193,6 +206,13 @@
       return li;
     });
     document.getElementById("unmet").replaceChildren(...(items.length ? items : [element("li", "tip", t.everyone_met)]));
+  }
+
+  function showSuggestions(figures) {  // null: the match service is not answering
+    document.getElementById("suggested-counter").hidden = !figures;
+    if (!figures) return;
+    document.getElementById("stat-suggested-met").textContent = number.format(figures.met_after_suggestion);
+    document.getElementById("stat-suggested").textContent = number.format(figures.suggested_pairs);
   }
 
   // --- Polling -------------------------------------------------------------------------------
@@ -211,6 +231,7 @@
       else applyChanges(answer);
       showFigures(answer.stats);
       showUnmet(answer.unmet);
+      showSuggestions(answer.suggestions);
       status.hidden = true;
       delay = PERIOD;
     } catch (err) {

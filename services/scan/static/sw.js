@@ -1,11 +1,13 @@
-// The offline app's service worker: the scanner, My people and My QR open with no connection.
+// The offline app's service worker: the scanner, My people, My QR and Who to meet (the copy from the
+// last visit, saying it is offline) open with no connection.
 // Pages: network first (always fresh online), the last copy when offline. Static files (styles,
 // scripts, fonts, the QR decoder): from the cache, refreshed in the background. Scans themselves
 // never pass through here: the scanner queues them in IndexedDB and syncs when back online.
 "use strict";
 const CACHE = "rapport-scan-v1";
-const PAGES = ["/scan", "/me/people", "/me/qr"];
+const PAGES = ["/scan", "/me/people", "/me/qr", "/me/meet"];
 const STATIC = ["/static/scan/scan.css", "/static/scan/scanner.js", "/static/scan/app.js", "/static/scan/people.js",
+                "/static/scan/meet.js",
                 "/static/vendor/jsQR.js",
                 "/static/vendor/plex-arabic-400.ttf", "/static/vendor/plex-arabic-700.ttf", "/manifest.webmanifest"];
 

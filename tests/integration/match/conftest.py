@@ -17,6 +17,7 @@ from shared.tokens import TokenSigner
 class Person:
     id: str
     token: str  # their private (scanner) token
+    short_code: str = ""
 
     def auth(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"}
@@ -61,8 +62,9 @@ def person(app, apply, event_id):
 
     def person(name: str, *, event: str | None = None, language: str = "en", **profile) -> Person:
         event = event or event_id
-        attendee_id = identity.new_attendee_id()
+        attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
         apply(ev.AttendeeRegistered(event_id=event, attendee_id=attendee_id, name=name, email=f"{attendee_id}@x.org",
-                                    language=language, short_code=identity.new_short_code(), **profile))
-        return Person(attendee_id, identity.issue_token(signer, identity.PRIVATE, TokenClaims(event, attendee_id, 1)))
+                                    language=language, short_code=code, **profile))
+        return Person(attendee_id, identity.issue_token(signer, identity.PRIVATE, TokenClaims(event, attendee_id, 1)),
+                      code)
     return person

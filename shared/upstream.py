@@ -1,9 +1,12 @@
-"""The other Rapport services over HTTP, called as the organizer (the admin bearer token).
+"""Another Rapport service over HTTP, called server-side with a bearer token: the dashboard's as
+the organizer (the admin token), the scan pages' as the attendee (their private token, so the
+match service can live on another host than the pages).
 
 Every call has a timeout. A service that does not answer, or answers 5xx, becomes a 503 with a
 clear message (`<service>_unavailable`); a refusal (4xx problem+json) keeps its status, code and
-detail, so the organizer reads the badge service's own reason (a bad CSV header, say). The
-admin token never leaves the server.
+detail, so the person reads the other service's own reason (a bad CSV header, say). 401 and 403
+are the caller's token at fault, not the person's to fix, so they count as unavailable too unless
+`unavailable_on` says otherwise. The token never leaves the server.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ class Reply:
 class Upstream:
     """One service at `base_url`; `name` is how messages call it ("badge", "followup")."""
 
-    def __init__(self, name: str, base_url: str, token: str, timeout: float = TIMEOUT):
+    def __init__(self, name: str, base_url: str, token: str, timeout: float = TIMEOUT,
+                 unavailable_on: tuple[int, ...] = (401, 403)):
         self.name, self.base_url, self.token, self.timeout = name, base_url.rstrip("/"), token, timeout
+        self.unavailable_on = unavailable_on
 
     def call(self, method: str, path: str, *, json_body: dict | None = None, body: bytes | None = None,
              content_type: str | None = None, query: dict | None = None, timeout: float | None = None,
@@ -68,7 +73,7 @@ class Upstream:
             problem = {}
         if not isinstance(problem, dict):
             problem = {}
-        if status >= 500 or status in (401, 403):  # their failure, or our token is wrong: not the organizer's to fix
+        if status >= 500 or status in self.unavailable_on:  # their failure, or our token is wrong
             return Unavailable(f"the {self.name} service could not do this (HTTP {status}): "
                                f"{problem.get('detail', 'no detail')}", code=f"{self.name}_unavailable")
         extra = {"errors": problem["errors"]} if isinstance(problem.get("errors"), dict) else {}
