@@ -19,7 +19,12 @@ EVENT = {"type": "object", "required": ["name", "starts_at", "ends_at"], "proper
     "contact_email": {"type": "string", "format": "email",
                       "description": "the organizers' address: Reply-To of the event's emails (empty: none)"},
     "followup_at": {"type": ["string", "null"], "format": "date-time",
-                    "description": "when the follow-up goes out (empty: 09:00 the first morning 6 h after the close)"}}}
+                    "description": "when the follow-up goes out (empty: 09:00 the first morning 6 h after the close)"},
+    "welcome": {"enum": ["on_registration", "scheduled", "off"], "default": "on_registration",
+                "description": "the welcome email (badge, private link, short code): as each attendee is "
+                               "registered, everyone at welcome_at, or off (send your own, with private_url)"},
+    "welcome_at": {"type": ["string", "null"], "format": "date-time",
+                   "description": "when the scheduled welcome emails go out (required when welcome is scheduled)"}}}
 ATTENDEE = {"type": "object", "required": ["name", "email"], "properties": {
     "name": {"type": "string", "maxLength": 120}, "email": {"type": "string", "format": "email"},
     "company": {"type": "string", "maxLength": 120}, "title": {"type": "string", "maxLength": 120},
