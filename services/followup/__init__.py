@@ -14,6 +14,7 @@ from flask import Flask
 
 from services.followup.compose import Composer
 from services.followup.links import Links
+from services.followup.welcome import BadgeParts
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
@@ -32,7 +33,7 @@ class FollowupService:
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
         self.links = Links(settings.followup_url, self.signer)
-        self.composer = Composer(self.links)
+        self.composer = Composer(self.links, BadgeParts(settings, self.signer))
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:

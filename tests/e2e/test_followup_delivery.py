@@ -77,7 +77,7 @@ def build(attendees: int = 50, scans: int = 200, seed: int = 7) -> Scenario:
 def publish(bus, scenario: Scenario, *, close: bool) -> None:
     messages = [ev.EventCreated(event_id=scenario.event_id, name="Levant Makers Meetup", venue="Amman",
                                 starts_at=iso(utc_now() - timedelta(hours=7)), ends_at=iso(utc_now()),
-                                timezone="Asia/Amman", language="en"),
+                                timezone="Asia/Amman", language="en", welcome="off"),  # follow-ups only
                 *scenario.people.values(), *scenario.scans]
     if close:
         messages.append(ev.EventClosed(event_id=scenario.event_id, closed_at=iso(utc_now())))
