@@ -24,11 +24,12 @@ TEXT = {
     "en": {
         "subject": "{first}, your badge and page for {event}",
         "hello": "Hello {first},",
-        "intro": "You are registered for {event}. Here is your badge: people you meet scan its QR code.",
+        "intro": "You are registered for {event}. Your page and your badge are ready.",
+        "badge": "Your badge: the people you meet scan its QR code.",
         "badge_alt": "Your badge: {name}, short code {code}",
         "open": "Open my page",
-        "open_tip": "This button is your private link: it opens your page on this phone and gets it ready to "
-                    "scan badges. It is yours alone, so please keep it to yourself.",
+        "open_tip": "Best opened on your phone: this link is yours alone and gets your phone ready to scan "
+                    "badges, so please keep it to yourself.",
         "code": "Your short code: {code}",
         "code_tip": "If a camera cannot read your QR code, people can type this code instead.",
         "how": "How meeting people works",
@@ -43,11 +44,12 @@ TEXT = {
     "ar": {
         "subject": "{first}، بطاقتك وصفحتك في {event}",
         "hello": "مرحبًا {first}،",
-        "intro": "تم تسجيلك في {event}. هذه بطاقتك، ومن تقابلهم يمسحون رمز QR الذي فيها.",
+        "intro": "تم تسجيلك في {event}، وصفحتك وبطاقتك جاهزتان.",
+        "badge": "بطاقتك: من تقابلهم يمسحون رمز QR الذي فيها.",
         "badge_alt": "بطاقتك: {name}، الرمز المختصر {code}",
         "open": "فتح صفحتي",
-        "open_tip": "هذا الزر رابطك الخاص: يفتح صفحتك على هذا الهاتف ويجهّزه لمسح البطاقات. وهو لك وحدك، "
-                    "فالأفضل عدم مشاركته مع أحد.",
+        "open_tip": "الأنسب فتحه على هاتفك: هذا الرابط لك وحدك، ويجهّز هاتفك لمسح البطاقات، لذا يُستحسن عدم "
+                    "مشاركته مع أحد.",
         "code": "رمزك المختصر: {code}",
         "code_tip": "إن تعذّر على الكاميرا قراءة رمز QR، يمكن كتابة هذا الرمز بدلًا منه.",
         "how": "كيف يتم التعارف هنا",
