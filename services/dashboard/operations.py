@@ -112,8 +112,9 @@ def event_fields(form: dict) -> dict:
             errors[name] = "choose a date and time"
     if errors:
         raise accounts.InvalidInput(errors)
+    welcome = {"welcome": form["welcome"]} if form.get("welcome") else {}  # the badge service checks it
     return {"name": (form.get("name") or "").strip(), "venue": (form.get("venue") or "").strip(),
-            "timezone": zone_name, "language": form.get("language") or "en", **moments}
+            "timezone": zone_name, "language": form.get("language") or "en", **moments, **welcome}
 
 
 def welcome_everyone(followup: Upstream, event_id: str) -> int:

@@ -150,6 +150,8 @@ def test_an_organizer_imports_attendees_each_gets_a_welcome_and_one_is_sent_agai
     page.fill("#starts_at", "2026-12-01T09:00")
     page.fill("#ends_at", "2026-12-03T18:00")
     page.select_option("#event-language", "en")
+    expect(page.locator("#event-welcome")).to_have_value("on_registration")  # welcomed unless the organizer says
+    screenshot(page, "welcome-dashboard-new-event-en-1280")
     page.click("#new-event button[type=submit]")
     expect(page.locator(".event-head h1")).to_have_text("Riyadh Design Week")
     page.click("nav.tabs >> text=Attendees")
@@ -182,6 +184,8 @@ def test_an_organizer_imports_attendees_each_gets_a_welcome_and_one_is_sent_agai
     page.set_viewport_size(PHONE)
     page.click("nav.tabs >> text=المشاركون")
     screenshot(page, "welcome-dashboard-attendees-ar-390")
+    page.click("text=الفعاليات")
+    screenshot(page, "welcome-dashboard-new-event-ar-390")
     context.close()
 
     for address, lang in (("lina@example.org", "en"), ("layla@example.org", "ar")):

@@ -86,3 +86,13 @@ def test_the_private_links_csv_has_each_persons_own_link(app, browser, others):
         assert (row["email"], row["short_code"], row["private_url"]) == (own["email"], own["short_code"],
                                                                          own["private_url"])
     assert len(rows) == 3
+
+
+def test_an_event_made_with_the_welcome_off_is_off_at_the_badge_service(browser, others):
+    status, location = create_event(browser, welcome="off")
+    assert status == 303
+    event = others.badge_app.test_client().get(f"/v1/events/{location.rsplit('/', 1)[1]}",
+                                               headers={"Authorization": "Bearer test-admin-token"}).json
+    assert event["welcome"] == "off"
+    status, page = create_event(browser, welcome="sometimes")
+    assert status == 422 and "on_registration" in page  # the badge service's reason, next to the field
