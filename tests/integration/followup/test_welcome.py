@@ -226,3 +226,16 @@ def test_the_link_in_the_email_opens_the_persons_own_page_on_the_badge_service(s
     assert link == person["private_url"]  # the very link the badge API gives the organizer
     page = b.get(link.removeprefix("https://badge.example"))
     assert page.status_code == 200 and "Lina Haddad" in page.get_data(as_text=True)
+
+
+def test_a_welcome_sent_before_the_event_does_not_make_its_meetings_late(service, smtp_server, make_sender):
+    from services.followup.models import Attendee
+    from services.followup.store import load_digests
+
+    world = World(service, welcome="on_registration")
+    amal, bilal = world.attendee("Amal"), world.attendee("Bilal")
+    assert drain(make_sender()) == {"sent": 2}  # the welcomes, before any scan
+    world.scan(amal, bilal, note="roasting")
+    with service.sessions() as session:
+        [contact] = load_digests(session, [session.get(Attendee, amal)])[amal].met
+    assert not contact.late  # told in the follow-up itself, not held back as "you also met"
