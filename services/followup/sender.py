@@ -2,7 +2,9 @@
 
 Each round plans what is due (delivery.plan), leases a batch of rows, loads every digest the
 batch needs in a few queries, composes the emails, and sends them over reused SMTP connections,
-several at once. Consent and unsubscription are checked again here, at send time. A crash
+several at once. Consent and unsubscription are checked again here, at send time (not for the
+welcome email: it is the attendee's own badge and link, which they need whatever they chose about
+the follow-up). A crash
 leaves leased rows that another round (or another sender) takes back when the lease ends.
 Run several senders for more throughput: leases keep them off each other's rows.
 """
