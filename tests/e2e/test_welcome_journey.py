@@ -35,6 +35,7 @@ from shared.consumer import applied_once
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
 from shared.outbox import run_relay
 from tests.e2e import test_scan_pages
+from tests.e2e.test_accessibility import violations
 from tests.integration.dashboard.running import Served
 
 playwright, browser, screenshot = test_scan_pages.playwright, test_scan_pages.browser, test_scan_pages.screenshot
@@ -201,6 +202,7 @@ def test_an_organizer_imports_attendees_each_gets_a_welcome_and_one_is_sent_agai
             expect(badge).to_be_visible()
             assert badge.evaluate("img => img.naturalWidth") > 0  # the inline badge really shows
             screenshot(email_page, f"welcome-email-{lang}-{viewport['width']}")
+            assert violations(email_page, "welcome email") == []  # axe-core: nothing serious or critical
             reader.close()
         [link] = set(LINK.findall(mail.message.get_body(("plain",)).get_content()))
         phone = browser.new_context(viewport=PHONE)
