@@ -1,4 +1,5 @@
-"""Follow-up service: after the event, one personal great-to-meet-you email per attendee, and gentle nudges.
+"""Follow-up service: after the event, one personal great-to-meet-you email per attendee, and gentle nudges;
+before it, each attendee's welcome email (their badge and private link). All through one mail outbox (delivery.py).
 
 Processes: the web app (status API, previews, the unsubscribe / followed-up / vCard links in the
 emails), `services.followup.consumer` (its read model from the bus), `services.followup.sender`

@@ -16,6 +16,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from services.followup.scripts import RTL_LANGUAGES
+from services.followup.wording import first_name
 
 BADGE_CID = "badge"
 BADGE_DPI = 150  # 620 x 874 px, about 14 kB: sharp at the 300 px the email shows, QR readable off a screen
@@ -89,8 +90,6 @@ class BadgeParts:
 def view(lang: str, reader, event_name: str, contact_email: str, private_url: str, phrase) -> dict:
     """Every sentence of the email, chosen and filled in; `phrase(template, **names)` isolates names."""
     t = TEXT[lang]
-    from services.followup.wording import first_name
-
     first = first_name(reader.name)
     return {
         "lang": lang, "dir": "rtl" if lang in RTL_LANGUAGES else "ltr", "t": SimpleNamespace(**t),
