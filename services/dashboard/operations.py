@@ -105,14 +105,16 @@ def event_fields(form: dict) -> dict:
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name the file system refuses
         errors["timezone"], zone = f"{zone_name[:64]!r} is not a time zone such as Asia/Riyadh", None
     moments = {}
-    for name in ("starts_at", "ends_at"):
+    welcome = {"welcome": form["welcome"]} if form.get("welcome") else {}  # the badge service checks it
+    for name in ("starts_at", "ends_at", "welcome_at"):
+        if name == "welcome_at" and (welcome.get("welcome") != "scheduled" or not form.get(name)):
+            continue  # a time only for a scheduled welcome; without one the badge service says it is needed
         try:
             moments[name] = datetime.fromisoformat(form.get(name) or "").replace(tzinfo=zone).isoformat()
         except ValueError:
             errors[name] = "choose a date and time"
     if errors:
         raise accounts.InvalidInput(errors)
-    welcome = {"welcome": form["welcome"]} if form.get("welcome") else {}  # the badge service checks it
     return {"name": (form.get("name") or "").strip(), "venue": (form.get("venue") or "").strip(),
             "timezone": zone_name, "language": form.get("language") or "en", **moments, **welcome}
 

@@ -86,9 +86,9 @@ TEXT = {
         "private_links_tip": "Name, email, language, short code and private link of everyone: for your own mail "
                              "merge when the event's welcome email is off. Each link is a person's key to their "
                              "page: send each one only to its owner.",
-        "welcome_setting": "Welcome email", "welcome_on_registration": "Send each attendee theirs as they are "
-                                                                        "registered",
-        "welcome_off": "Off: I send my own (private links in a CSV)",
+        "welcome_setting": "Welcome email", "welcome_on_registration": "As each one registers",
+        "welcome_off": "Off: I send my own",
+        "welcome_scheduled": "At a time I choose", "welcome_at": "Welcome time (if chosen)",
     },
     "ar": {
         "switch": "English", "other": "en", "dir": "rtl",
@@ -171,8 +171,9 @@ TEXT = {
         "private_links": "الروابط الخاصة (CSV)",
         "private_links_tip": "الاسم والبريد واللغة والرمز المختصر والرابط الخاص لكل مشارك: لرسائلك الخاصة حين "
                              "يكون الترحيب متوقفًا. كل رابط مفتاح صاحبه إلى صفحته: أرسل كل رابط إلى صاحبه وحده.",
-        "welcome_setting": "رسالة الترحيب", "welcome_on_registration": "تُرسل إلى كل مشارك عند تسجيله",
-        "welcome_off": "متوقفة: أرسل رسائلي بنفسي (الروابط الخاصة في ملف CSV)",
+        "welcome_setting": "رسالة الترحيب", "welcome_on_registration": "عند تسجيل كل مشارك",
+        "welcome_off": "متوقفة: أرسلها بنفسي",
+        "welcome_scheduled": "في وقت أختاره", "welcome_at": "وقت الترحيب (إن اخترته)",
     },
 }
 

@@ -96,3 +96,13 @@ def test_an_event_made_with_the_welcome_off_is_off_at_the_badge_service(browser,
     assert event["welcome"] == "off"
     status, page = create_event(browser, welcome="sometimes")
     assert status == 422 and "on_registration" in page  # the badge service's reason, next to the field
+
+
+def test_a_scheduled_welcome_takes_its_time_in_the_events_zone(browser, others):
+    status, location = create_event(browser, welcome="scheduled", welcome_at="2026-11-30T19:00")
+    assert status == 303
+    event = others.badge_app.test_client().get(f"/v1/events/{location.rsplit('/', 1)[1]}",
+                                               headers={"Authorization": "Bearer test-admin-token"}).json
+    assert (event["welcome"], event["welcome_at"]) == ("scheduled", "2026-11-30T16:00:00.000Z")  # 19:00 in Riyadh
+    status, page = create_event(browser, welcome="scheduled")
+    assert status == 422 and "required when welcome is scheduled" in page
