@@ -132,9 +132,9 @@ def attendee(event_id, attendee_id):
         own = operations.wording(service().followup, event_id, person.language)
     except DomainError:  # the follow-up service is away or does not know the event yet: no form
         own = None
-    welcome = welcome_statuses(event_id, [person.id]).get(person.id)
+    welcome, note = welcome_statuses(event_id, [person.id]).get(person.id), request.args.get("welcome")
     return page("attendee.html", event=visible_event(event_id), person=person, wording=own, welcome=welcome,
-                welcome_note=request.args.get("welcome") if request.args.get("welcome") in ("queued", "waiting") else None)
+                welcome_note=note if note in ("queued", "waiting") else None)
 
 
 @bp.post("/<event_id>/attendees/<attendee_id>/welcome")

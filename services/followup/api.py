@@ -8,12 +8,11 @@ from dataclasses import replace
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request
 
-from services.followup import custom
+from services.followup import custom, delivery
 from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp
 from services.followup.store import event_info, load_digests
 from services.followup.wording import TEXT, language
 from shared.envelope import utc_now
-from services.followup import delivery
 from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, WELCOME_CAMPAIGN as WELCOME, nudge_days
 from shared.web import DomainError, InvalidInput, NotFound, int_arg, json_body, organizer_only
 

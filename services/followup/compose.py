@@ -285,7 +285,8 @@ def _html_part(composed: Composed) -> bytes:
     boundary = f"=_rapport_rel_{uuid.uuid4().hex}"
     sep = f"--{boundary}\r\n".encode()
     images = b"".join(sep + (f"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
-                             f"Content-ID: <{token(cid)}>\r\nContent-Disposition: inline; filename=\"{token(cid)}.png\"\r\n\r\n"
+                             f"Content-ID: <{token(cid)}>\r\n"
+                             f"Content-Disposition: inline; filename=\"{token(cid)}.png\"\r\n\r\n"
                              ).encode() + _base64_lines(png) for cid, png in composed.images)
     return (f'Content-Type: multipart/related; type="text/html"; boundary="{boundary}"\r\n\r\n'.encode()
             + sep + html + images + f"--{boundary}--\r\n".encode())

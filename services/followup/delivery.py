@@ -2,7 +2,7 @@
 
 `plan()` turns closed events (at their follow-up time, schedule.py) into one queued "followup"
 row per consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes;
-it also queues each newly registered attendee's "welcome" (welcome.py says when). The unique
+it also queues each newly registered attendee's "welcome" (plan_welcomes() says when). The unique
 (attendee, campaign, resend) key makes planning repeatable at will: a row is created once;
 `resend_welcome()` and `welcome_everyone()` add the copies an organizer asks for.
 
@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
 
 from services.followup.models import Attendee, Delivery, Event
 from services.followup.schedule import followup_time
@@ -119,15 +118,17 @@ def _queue_copies(session: Session, items: list[tuple[str, str, int]], now: date
 
     ON CONFLICT DO NOTHING: a planner and an organizer's click (or two senders planning) that
     race for the same row make it once, and neither fails."""
-    if not items:
-        return []
-    added = session.execute(pg_insert(Delivery.__table__).values([dict(
-        event_id=event_id, attendee_id=attendee_id, campaign=WELCOME, resend=resend, status="queued", due_at=now,
-        attempts=0, last_error="", message_id="", contacts=0, created_at=now) for event_id, attendee_id, resend in items])
-        .on_conflict_do_nothing(constraint="uq_delivery_campaign")
-        .returning(Delivery.__table__.c.event_id, Delivery.__table__.c.attendee_id)).all()
-    add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=WELCOME)
-                             for event_id, attendee_id in added))
+    table, added = Delivery.__table__, []
+    for start in range(0, len(items), 1000):  # 11 parameters a row: PostgreSQL takes 65,535 a statement
+        rows = [dict(event_id=event_id, attendee_id=attendee_id, campaign=WELCOME, resend=resend, status="queued",
+                     due_at=now, attempts=0, last_error="", message_id="", contacts=0, created_at=now)
+                for event_id, attendee_id, resend in items[start:start + 1000]]
+        insert = (pg_insert(table).values(rows).on_conflict_do_nothing(constraint="uq_delivery_campaign")
+                  .returning(table.c.event_id, table.c.attendee_id))
+        added += session.execute(insert).all()
+    if added:
+        add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=WELCOME)
+                                 for event_id, attendee_id in added))
     return [tuple(row) for row in added]
 
 

@@ -239,3 +239,19 @@ def test_a_welcome_sent_before_the_event_does_not_make_its_meetings_late(service
     with service.sessions() as session:
         [contact] = load_digests(session, [session.get(Attendee, amal)])[amal].met
     assert not contact.late  # told in the follow-up itself, not held back as "you also met"
+
+
+def test_a_big_import_is_planned_in_one_round(service):
+    """7,000 registrations at once: more rows than one INSERT's 65,535 parameters hold."""
+    from services.followup.models import Attendee
+
+    world = World(service, welcome="on_registration")
+    now = utc_now()
+    with service.sessions() as session:
+        session.execute(sa.insert(Attendee), [dict(
+            id=f"big{i:05d}", event_id=world.event_id, name=f"Guest {i}", email=f"guest{i}@example.org",
+            language="en", interests=[], registered_at=now) for i in range(7000)])
+        session.commit()
+        assert delivery.plan_welcomes(session, now) == 7000
+        session.commit()
+        assert delivery.plan_welcomes(session, now) == 0
