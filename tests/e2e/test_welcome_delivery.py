@@ -28,8 +28,8 @@ def registrations(count: int, welcome: str) -> tuple[str, list[ev.Event]]:
     for i in range(count):
         attendee_id = identity.new_attendee_id()
         messages.append(ev.AttendeeRegistered(
-            event_id=event_id, attendee_id=attendee_id, name=f"Guest{i:02d} Person", email=f"guest{i:02d}.{event_id}@example.org",
-            language="ar" if i % 2 else "en", short_code=identity.new_short_code(), consent_followup=i % 3 == 0))
+            event_id=event_id, attendee_id=attendee_id, name=f"Guest{i:02d} Person",
+            email=f"guest{i:02d}.{event_id}@example.org", language="ar" if i % 2 else "en", short_code=identity.new_short_code(), consent_followup=i % 3 == 0))
         messages.append(ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1",
                                        short_code=messages[-1].short_code, serial=1))
     return event_id, messages
