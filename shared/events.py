@@ -54,6 +54,8 @@ class EventCreated(Event):
     contact_email: str = ""  # the organizers' address, Reply-To of the event's emails ("": none)
     followup_at: str = ""  # ISO 8601 time of the follow-up emails ("": the morning after the close)
     meeting_point: str = ""  # where two attendees who agreed to meet find each other ("": none named)
+    welcome: str = "on_registration"  # the welcome email: "on_registration", "scheduled" (at welcome_at) or "off"
+    welcome_at: str = ""  # ISO 8601 time of the scheduled welcome emails ("" unless welcome is "scheduled")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,10 @@ class AttendeeRegistered(AttendeeEvent):
     can_help_with: str = ""
     looking_for: str = ""
     consent_suggest: bool = True
+    # Which issue of their badge and private tokens is current (shared.identity: an older serial is
+    # revoked), so the follow-up service can sign the same QR and private link into the welcome email.
+    badge_serial: int = 1
+    private_serial: int = 1
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class BadgeIssued(AttendeeEvent):
     TYPE = "badge.issued"
     token_id: str
     short_code: str
+    serial: int = 0  # the badge token's serial (0: a writer from before it was sent)
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,7 @@ def pair_key(event_id: str, a: str, b: str) -> str:
 # rapport.followups: keyed by attendee id ------------------------------------------------------
 
 FOLLOWUP_CAMPAIGN = "followup"  # the email after the event; nudges are "nudge-<days after it>"
+WELCOME_CAMPAIGN = "welcome"  # the email at registration: their badge, private link and short code
 
 
 def nudge_campaign(days: int) -> str:

@@ -84,7 +84,8 @@ def _event_message(cls, event: Event):
     return cls(event_id=event.id, name=event.name, venue=event.venue, starts_at=iso(event.starts_at),
                ends_at=iso(event.ends_at), timezone=event.timezone, language=event.language,
                contact_email=event.contact_email or "", followup_at=iso(event.followup_at) if event.followup_at else "",
-               meeting_point=event.meeting_point or "")
+               meeting_point=event.meeting_point or "", welcome=event.welcome or "on_registration",
+               welcome_at=iso(event.welcome_at) if event.welcome_at else "")
 
 
 def _attendee_message(cls, a: Attendee):
@@ -92,7 +93,8 @@ def _attendee_message(cls, a: Attendee):
                short_code=a.short_code, company=a.company, title=a.title, headline=a.headline,
                interests=tuple(a.interests), consent_followup=a.consent_followup,
                consent_share_contact=a.consent_share_contact, can_help_with=a.can_help_with,
-               looking_for=a.looking_for, consent_suggest=a.consent_suggest)
+               looking_for=a.looking_for, consent_suggest=a.consent_suggest, badge_serial=a.badge_serial,
+               private_serial=a.private_serial)
 
 
 def _token_id(a: Attendee) -> str:
@@ -111,7 +113,8 @@ def create_event(session: Session, details: EventDetails, mail: MailSettings = M
 def update_event(session: Session, event_id: str, doc: object) -> Event:
     event = get_event(session, event_id)
     _refuse_if_closed(event)
-    mail = validate_mail_settings(doc, MailSettings(event.contact_email or "", event.followup_at))
+    mail = validate_mail_settings(doc, MailSettings(event.contact_email or "", event.followup_at,
+                                                    event.welcome or "on_registration", event.welcome_at))
     event.meeting_point = validate_meeting_point(doc, event.meeting_point or "")
     for name, value in (domain.validate_event(doc, current=event_details(event)).__dict__ | mail.__dict__).items():
         setattr(event, name, value)
@@ -162,7 +165,7 @@ def _add_attendee(session: Session, event: Event, details: AttendeeDetails, take
     session.flush()
     add_to_outbox(session, _attendee_message(ev.AttendeeRegistered, attendee))
     add_to_outbox(session, ev.BadgeIssued(event_id=event.id, attendee_id=attendee.id, token_id=_token_id(attendee),
-                                          short_code=attendee.short_code))
+                                          short_code=attendee.short_code, serial=attendee.badge_serial))
     return attendee
 
 
@@ -212,7 +215,8 @@ def reissue_badge(session: Session, attendee_id: str) -> Attendee:
     attendee.short_code = _unused_short_code(session, attendee.event_id)
     session.flush()
     add_to_outbox(session, ev.BadgeIssued(event_id=attendee.event_id, attendee_id=attendee.id,
-                                          token_id=_token_id(attendee), short_code=attendee.short_code))
+                                          token_id=_token_id(attendee), short_code=attendee.short_code,
+                                          serial=attendee.badge_serial))
     # Whoever found the lost badge may have its owner's phone too: the private link goes with it.
     _renew_private_link(session, attendee)
     return attendee

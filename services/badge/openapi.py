@@ -22,7 +22,12 @@ EVENT = {"type": "object", "required": ["name", "starts_at", "ends_at"], "proper
                     "description": "when the follow-up goes out (empty: 09:00 the first morning 6 h after the close)"},
     "meeting_point": {"type": ["string", "null"], "maxLength": 200,
                       "description": "one line: where two attendees who agreed to meet find each other, such as "
-                                     "\"the coffee bar by hall B\" (empty or null: none)"}}}
+                                     "\"the coffee bar by hall B\" (empty or null: none)"},
+    "welcome": {"enum": ["on_registration", "scheduled", "off"], "default": "on_registration",
+                "description": "the welcome email (badge, private link, short code): as each attendee is "
+                               "registered, everyone at welcome_at, or off (send your own, with private_url)"},
+    "welcome_at": {"type": ["string", "null"], "format": "date-time",
+                   "description": "when the scheduled welcome emails go out (required when welcome is scheduled)"}}}
 ATTENDEE = {"type": "object", "required": ["name", "email"], "properties": {
     "name": {"type": "string", "maxLength": 120}, "email": {"type": "string", "format": "email"},
     "company": {"type": "string", "maxLength": 120}, "title": {"type": "string", "maxLength": 120},

@@ -4,15 +4,16 @@ sheets, follow-up previews), closing it, and what it produced afterwards."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, stream_with_context, url_for
 
-from services.dashboard import accounts, figures, operations
+from services.dashboard import accounts, exports, figures, operations
 from services.dashboard.auth import db, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
-from services.dashboard.models import Attendee
+from services.dashboard.models import Attendee, Followup
 from services.dashboard.pages import friendly_errors, page
 from services.dashboard.pagetext import LAYOUT_NAMES, SCRIPT_TEXT, TEXT, campaign_name
 from shared.config import unreachable_by_phones
+from shared.events import WELCOME_CAMPAIGN
 from shared.quotes import isolate_quotes
 from shared.web import DomainError, NotFound, attachment, int_arg
 
@@ -72,9 +73,35 @@ def attendees(event_id, status=200, imported=None):
     people = db().scalars(sa.select(Attendee).where(*where).order_by(Attendee.name, Attendee.id)
                           .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     public_url = service().settings.public_url
+    welcomed = request.args.get("welcomed")
     return page("attendees.html", status, event=event, people=people, q=query, page_number=number,
                 pages=max(1, -(-total // PAGE_SIZE)), total=total, layouts=LAYOUT_NAMES, imported=imported,
-                public_url=public_url, unreachable=unreachable_by_phones(public_url))
+                public_url=public_url, unreachable=unreachable_by_phones(public_url),
+                welcome=welcome_statuses(event.id, [p.id for p in people]),
+                welcomed=int(welcomed) if welcomed and welcomed.isascii() and welcomed.isdigit() else None)
+
+
+def welcome_statuses(event_id: str, attendee_ids: list[str]) -> dict[str, str]:
+    """The latest status of each attendee's welcome email (from rapport.followups); absent: none yet."""
+    return dict(db().execute(sa.select(Followup.attendee_id, Followup.status).where(
+        Followup.event_id == event_id, Followup.campaign == WELCOME_CAMPAIGN,
+        Followup.attendee_id.in_(attendee_ids))).all()) if attendee_ids else {}
+
+
+@bp.post("/<event_id>/welcome")
+def welcome_everyone(event_id):
+    event = visible_event(event_id)
+    queued = operations.welcome_everyone(service().followup, event.id)
+    return redirect(url_for(".attendees", event_id=event.id, welcomed=queued) + "#welcome", 303)
+
+
+@bp.get("/<event_id>/private-links.csv")
+def private_links(event_id):
+    event = visible_event(event_id)
+    rows = operations.private_links(service().badge, event.id)
+    return Response(stream_with_context(exports.lines(operations.PRIVATE_LINK_COLUMNS, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": attachment(f"{event.id}-private-links.csv"),
+                             "Cache-Control": "no-store"})
 
 
 @bp.post("/<event_id>/attendees/import")
@@ -109,7 +136,25 @@ def attendee(event_id, attendee_id):
         own = operations.wording(service().followup, event_id, person.language)
     except DomainError:  # the follow-up service is away or does not know the event yet: no form
         own = None
-    return page("attendee.html", event=visible_event(event_id), person=person, wording=own)
+    welcome, note = welcome_statuses(event_id, [person.id]).get(person.id), request.args.get("welcome")
+    return page("attendee.html", event=visible_event(event_id), person=person, wording=own, welcome=welcome,
+                welcome_note=note if note in ("queued", "waiting") else None)
+
+
+@bp.post("/<event_id>/attendees/<attendee_id>/welcome")
+def resend_welcome(event_id, attendee_id):
+    person = _attendee(event_id, attendee_id)
+    queued = operations.resend_welcome(service().followup, event_id, person.id)
+    return redirect(url_for(".attendee", event_id=event_id, attendee_id=person.id,
+                            welcome="queued" if queued else "waiting") + "#welcome", 303)
+
+
+@bp.get("/<event_id>/attendees/<attendee_id>/welcome")
+def welcome_preview(event_id, attendee_id):
+    person = _attendee(event_id, attendee_id)
+    reply = operations.welcome_preview(service().followup, event_id, person.id)
+    return Response(reply.body, mimetype="text/html",
+                    headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"})
 
 
 @bp.get("/<event_id>/attendees/<attendee_id>/badge.png")

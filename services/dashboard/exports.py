@@ -48,6 +48,9 @@ def _lines(header, rows) -> Iterator[str]:
     yield "".join(lines)
 
 
+lines = _lines  # any other CSV the dashboard serves (the private links) is made the same safe way
+
+
 def _email(person) -> str:
     return person.email if person.consent_share_contact else ""
 

@@ -105,7 +105,10 @@ def event_fields(form: dict) -> dict:
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name the file system refuses
         errors["timezone"], zone = f"{zone_name[:64]!r} is not a time zone such as Asia/Riyadh", None
     moments = {}
-    for name in ("starts_at", "ends_at"):
+    welcome = {"welcome": form["welcome"]} if form.get("welcome") else {}  # the badge service checks it
+    for name in ("starts_at", "ends_at", "welcome_at"):
+        if name == "welcome_at" and (welcome.get("welcome") != "scheduled" or not form.get(name)):
+            continue  # a time only for a scheduled welcome; without one the badge service says it is needed
         try:
             moments[name] = datetime.fromisoformat(form.get(name) or "").replace(tzinfo=zone).isoformat()
         except ValueError:
@@ -113,4 +116,28 @@ def event_fields(form: dict) -> dict:
     if errors:
         raise accounts.InvalidInput(errors)
     return {"name": (form.get("name") or "").strip(), "venue": (form.get("venue") or "").strip(),
-            "timezone": zone_name, "language": form.get("language") or "en", **moments}
+            "timezone": zone_name, "language": form.get("language") or "en", **moments, **welcome}
+
+
+def welcome_everyone(followup: Upstream, event_id: str) -> int:
+    """Queue the welcome email for every attendee not yet sent one; how many."""
+    return int(followup.call("POST", f"/v1/events/{event_id}/welcome").json()["queued"])
+
+
+def resend_welcome(followup: Upstream, event_id: str, attendee_id: str) -> bool:
+    """One more welcome email to this attendee; False when one is already on its way."""
+    return bool(followup.call("POST", f"/v1/events/{event_id}/attendees/{attendee_id}/welcome").json()["queued"])
+
+
+def welcome_preview(followup: Upstream, event_id: str, attendee_id: str) -> Reply:
+    return followup.call("GET", f"/v1/events/{event_id}/attendees/{attendee_id}/welcome/preview", accept="text/html")
+
+
+PRIVATE_LINK_COLUMNS = ("name", "email", "language", "short_code", "private_url")
+
+
+def private_links(badge: Upstream, event_id: str) -> list[tuple]:
+    """Each attendee's name, email, language, short code and private link, from the badge service
+    (which alone makes private links): the rows of an organizer's own mail merge."""
+    people = badge.call("GET", f"/v1/events/{event_id}/attendees", timeout=PDF_TIMEOUT).json()["attendees"]
+    return [tuple(p[c] for c in PRIVATE_LINK_COLUMNS) for p in people]

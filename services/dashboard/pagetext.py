@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.events import FOLLOWUP_CAMPAIGN, nudge_days
+from shared.events import FOLLOWUP_CAMPAIGN, WELCOME_CAMPAIGN, nudge_days
 
 TEXT = {
     "en": {
@@ -70,6 +70,27 @@ TEXT = {
         "created": "Created", "last_used": "Last used", "never": "never", "revoke": "Revoke",
         "error_title": "That did not work", "back": "Back",
         "waiting": "Waiting for this event's data from the bus…",
+        "campaign_welcome": "Welcome email",
+        "welcome_title": "Welcome email",
+        "welcome_tip": "Each attendee's badge, the link to their own page and their short code, so they can start "
+                       "on their phone. Sent as they are registered, unless the event's welcome setting says "
+                       "otherwise.",
+        "welcome_column": "Welcome email", "welcome_not_sent": "not sent",
+        "welcome_status": {"queued": "queued", "sending": "sending", "deferred": "will retry", "sent": "sent",
+                           "failed": "failed", "skipped": "not sent", "unconfirmed": "sent, not confirmed"},
+        "welcome_send_all": "Send to everyone not yet sent",
+        "welcome_queued_all": "Welcome emails queued: {n}.",
+        "welcome_send_one": "Send the welcome email", "welcome_resend": "Send it again",
+        "welcome_queued_one": "The welcome email is on its way.",
+        "welcome_waiting": "A welcome email to them is already on its way.",
+        "welcome_preview": "See the welcome email",
+        "private_links": "Private links (CSV)",
+        "private_links_tip": "Name, email, language, short code and private link of everyone: for your own mail "
+                             "merge when the event's welcome email is off. Each link is a person's key to their "
+                             "page: send each one only to its owner.",
+        "welcome_setting": "Welcome email", "welcome_on_registration": "As each one registers",
+        "welcome_off": "Off: I send my own",
+        "welcome_scheduled": "At a time I choose", "welcome_at": "Welcome time (if chosen)",
     },
     "ar": {
         "switch": "English", "other": "en", "dir": "rtl",
@@ -137,6 +158,26 @@ TEXT = {
         "created": "أُنشئ", "last_used": "آخر استخدام", "never": "أبدًا", "revoke": "إلغاء",
         "error_title": "تعذّر ذلك", "back": "رجوع",
         "waiting": "بانتظار بيانات هذه الفعالية من ناقل الأحداث…",
+        "campaign_welcome": "رسالة الترحيب",
+        "welcome_title": "رسالة الترحيب",
+        "welcome_tip": "بطاقة كل مشارك ورابط صفحته الخاصة ورمزه المختصر، ليبدأ من هاتفه. تُرسل عند التسجيل، "
+                       "ما لم يقضِ إعداد الترحيب في الفعالية بغير ذلك.",
+        "welcome_column": "رسالة الترحيب", "welcome_not_sent": "لم تُرسل",
+        "welcome_status": {"queued": "في الانتظار", "sending": "قيد الإرسال", "deferred": "ستُعاد المحاولة",
+                           "sent": "أُرسلت", "failed": "تعذّر إرسالها", "skipped": "لم تُرسل",
+                           "unconfirmed": "أُرسلت دون تأكيد"},
+        "welcome_send_all": "أرسلها إلى كل من لم تصله",
+        "welcome_queued_all": "رسائل ترحيب في الانتظار: {n}.",
+        "welcome_send_one": "أرسل رسالة الترحيب", "welcome_resend": "أرسلها مرة أخرى",
+        "welcome_queued_one": "رسالة الترحيب في طريقها إليه.",
+        "welcome_waiting": "رسالة ترحيب إليه في طريقها بالفعل.",
+        "welcome_preview": "اعرض رسالة الترحيب",
+        "private_links": "الروابط الخاصة (CSV)",
+        "private_links_tip": "الاسم والبريد واللغة والرمز المختصر والرابط الخاص لكل مشارك: لرسائلك الخاصة حين "
+                             "يكون الترحيب متوقفًا. كل رابط مفتاح صاحبه إلى صفحته: أرسل كل رابط إلى صاحبه وحده.",
+        "welcome_setting": "رسالة الترحيب", "welcome_on_registration": "عند تسجيل كل مشارك",
+        "welcome_off": "متوقفة: أرسلها بنفسي",
+        "welcome_scheduled": "في وقت أختاره", "welcome_at": "وقت الترحيب (إن اخترته)",
     },
 }
 
@@ -150,5 +191,7 @@ LAYOUT_NAMES = {"a4-a6": "A4, 4 × A6", "a4-a7": "A4, 8 × A7", "letter": "US Le
 def campaign_name(campaign: str, text: dict) -> str:
     if campaign == FOLLOWUP_CAMPAIGN:
         return text["campaign_followup"]
+    if campaign == WELCOME_CAMPAIGN:
+        return text["campaign_welcome"]
     day = nudge_days(campaign)
     return text["campaign_nudge"].format(day=day) if day is not None else campaign

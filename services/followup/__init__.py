@@ -1,4 +1,5 @@
-"""Follow-up service: after the event, one personal great-to-meet-you email per attendee, and gentle nudges.
+"""Follow-up service: after the event, one personal great-to-meet-you email per attendee, and gentle nudges;
+before it, each attendee's welcome email (their badge and private link). All through one mail outbox (delivery.py).
 
 Processes: the web app (status API, previews, the unsubscribe / followed-up / vCard links in the
 emails), `services.followup.consumer` (its read model from the bus), `services.followup.sender`
@@ -15,6 +16,7 @@ from flask import Flask
 from services.followup.bestmatches import BestMatches
 from services.followup.compose import Composer
 from services.followup.links import Links
+from services.followup.welcome import BadgeParts
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.tokens import TokenSigner
@@ -34,7 +36,7 @@ class FollowupService:
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
         self.links = Links(settings.followup_url, self.signer)
-        self.composer = Composer(self.links)
+        self.composer = Composer(self.links, BadgeParts(settings, self.signer))
         self.best_matches = BestMatches(Upstream("match", settings.match_url, settings.admin_token))
 
 

@@ -8,12 +8,12 @@ from dataclasses import replace
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request
 
-from services.followup import custom
+from services.followup import custom, delivery
 from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp
 from services.followup.store import event_info, load_digests
 from services.followup.wording import TEXT, language
 from shared.envelope import utc_now
-from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, nudge_days
+from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, WELCOME_CAMPAIGN as WELCOME, nudge_days
 from shared.web import DomainError, InvalidInput, NotFound, int_arg, json_body, organizer_only
 
 bp = Blueprint("followup_api", __name__, url_prefix="/v1")
@@ -26,8 +26,8 @@ def service():
 
 
 def valid_campaign(campaign: str) -> str:
-    if campaign != FOLLOWUP and nudge_days(campaign) is None:
-        raise DomainError('campaign is "followup" or "nudge-<days>"', code="invalid_input")
+    if campaign not in (FOLLOWUP, WELCOME) and nudge_days(campaign) is None:
+        raise DomainError('campaign is "welcome", "followup" or "nudge-<days>"', code="invalid_input")
     return campaign
 
 
@@ -61,7 +61,7 @@ def followups(event_id):
     summary = {state: sum(c[state] for c in by_campaign.values()) for state in STATUSES}
     items = [{"id": d.id, "attendee_id": d.attendee_id, "name": name or "", "campaign": d.campaign,
               "status": d.status, "attempts": d.attempts, "last_error": d.last_error,
-              "sent_at": d.sent_at.isoformat() if d.sent_at else None, "contacts": d.contacts,
+              "sent_at": d.sent_at.isoformat() if d.sent_at else None, "contacts": d.contacts, "resend": d.resend,
               "followed_up": marked} for d, name, marked in rows]
     return {"event_id": event_id, "summary": summary | {"unsubscribed": unsubscribed}, "by_campaign": by_campaign,
             "items": items, "next_after": items[-1]["id"] if len(items) == limit else None}
@@ -77,6 +77,9 @@ def preview(event_id, attendee_id):
     if fmt not in ("html", "text", "json"):
         raise DomainError("format is html, text or json", code="invalid_input")
     campaign = valid_campaign(request.args.get("campaign", FOLLOWUP))
+    if campaign == WELCOME:
+        raise DomainError("the welcome email's preview is /v1/events/{id}/attendees/{attendee_id}/welcome/preview",
+                          code="invalid_input")
     s = service()
     with s.sessions() as session:
         reader = session.get(Attendee, attendee_id)
@@ -160,3 +163,62 @@ def reset_wording(event_id, lang):
                                                        CustomWording.language == known_language(lang)))
         session.commit()
     return "", 204
+
+
+# -- the welcome email ----------------------------------------------------------------------------
+
+def locked_event(session, event_id: str) -> Event:
+    """The event, its row locked until commit: one organizer's welcome click at a time per event."""
+    event = session.get(Event, event_id, with_for_update=True)
+    if event is None:
+        raise NotFound(f"no event {event_id!r} here (yet)", code="unknown_event")
+    return event
+
+
+def known_attendee(session, event_id: str, attendee_id: str) -> Attendee:
+    known_event(session, event_id)
+    reader = session.get(Attendee, attendee_id)
+    if reader is None or reader.event_id != event_id:
+        raise NotFound(f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee")
+    return reader
+
+
+@bp.post("/events/<event_id>/attendees/<attendee_id>/welcome")
+@organizer_only
+def resend_welcome(event_id, attendee_id):
+    """Send this attendee their welcome email (again): one more copy, unless one is already on its way."""
+    with service().sessions() as session:
+        locked_event(session, event_id)
+        known_attendee(session, event_id, attendee_id)
+        queued = delivery.resend_welcome(session, event_id, attendee_id, utc_now())
+        session.commit()
+    return {"attendee_id": attendee_id, "queued": queued,
+            "detail": "queued" if queued else "a welcome email to them is already on its way"}, 202
+
+
+@bp.post("/events/<event_id>/welcome")
+@organizer_only
+def welcome_everyone(event_id):
+    """Send the welcome email to every attendee of the event who has not been sent one (whatever its setting)."""
+    with service().sessions() as session:
+        locked_event(session, event_id)
+        queued = delivery.welcome_everyone(session, event_id, utc_now())
+        session.commit()
+    return {"event_id": event_id, "queued": queued}, 202
+
+
+@bp.get("/events/<event_id>/attendees/<attendee_id>/welcome/preview")
+@organizer_only
+def welcome_preview(event_id, attendee_id):
+    """The welcome email this attendee gets, as HTML (the badge inline as a data: URI) or text."""
+    fmt = request.args.get("format", "html")
+    if fmt not in ("html", "text"):
+        raise DomainError("format is html or text", code="invalid_input")
+    s = service()
+    with s.sessions() as session:
+        reader = known_attendee(session, event_id, attendee_id)
+        event = event_info(session, event_id)
+        composed = s.composer.welcome(event, reader, inline_badge=False)
+    if fmt == "text":
+        return Response(composed.text, mimetype="text/plain")
+    return Response(composed.html, mimetype="text/html")

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from services.followup import messages, wording as w
+from services.followup import messages, welcome, wording as w
 from services.followup.custom import Wording
 from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
 from services.followup.headers import mailbox, one_line, token, unstructured
@@ -100,18 +100,21 @@ class Composed:
     subject: str
     html: str
     text: str
-    unsubscribe_url: str
+    unsubscribe_url: str  # "" for an email there is nothing to stop in (the welcome)
     contacts: int  # how many people it mentions
+    # Images the HTML shows inline (<img src="cid:NAME">): (content id, PNG bytes) each.
+    images: tuple[tuple[str, bytes], ...] = ()
 
 
 class Composer:
-    def __init__(self, links: Links):
-        self.links = links
+    def __init__(self, links: Links, badges=None):
+        """`badges` (welcome.BadgeParts) makes the welcome email's private link and badge image."""
+        self.links, self.badges = links, badges
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["iso"] = isolate  # plain text: {{ p.name|iso(lang) }} (HTML uses <bdi>)
-        self._html = {name: env.get_template(f"{name}.html") for name in ("followup", "nudge")}
-        self._text = {name: env.get_template(f"{name}.txt") for name in ("followup", "nudge")}
+        self._html = {name: env.get_template(f"{name}.html") for name in ("followup", "nudge", "welcome")}
+        self._text = {name: env.get_template(f"{name}.txt") for name in ("followup", "nudge", "welcome")}
 
     def compose(self, event: EventInfo, digest: Digest, campaign: str) -> Composed | None:
         """The email for this campaign, or None when there is nothing worth sending."""
@@ -186,6 +189,20 @@ class Composer:
                              names=[c.person.name for c in (people + late)[:MAX_NUDGE_PEOPLE]], event=event.name))
         return self._render("nudge", lang, subject, view, len(people) + len(late))
 
+    # -- the welcome ----------------------------------------------------------------------------
+
+    def welcome(self, event: EventInfo, reader, *, inline_badge: bool = True) -> Composed:
+        """Their badge, private link and short code (welcome.py). `reader` is an attendee row.
+        Without `inline_badge` the badge is a data: URI in the HTML itself (a preview in a browser)."""
+        lang = w.language(reader.language)
+        view = welcome.view(lang, reader, event.name, event.contact_email, self.badges.private_url(reader),
+                            lambda template, **names: Phrase(lang, template, **names))
+        png = self.badges.badge_png(reader, event.name)
+        if not inline_badge:
+            view["badge_src"] = "data:image/png;base64," + binascii.b2a_base64(png, newline=False).decode()
+        return Composed(lang, view["subject"], self._html["welcome"].render(view), self._text["welcome"].render(view),
+                        "", 0, ((welcome.BADGE_CID, png),) if inline_badge else ())
+
     # -- parts ----------------------------------------------------------------------------------
 
     def _frame(self, event: EventInfo, reader: Person, lang: str) -> dict:
@@ -249,17 +266,37 @@ class Composer:
                 "why": why, "why_html": isolate_quotes(why) if why else ""}
 
 
-def message_id(campaign: str, attendee_id: str, mail_from: str) -> str:
-    """The same for every attempt at one email, so a receiving client can drop a repeat."""
+def message_id(campaign: str, attendee_id: str, mail_from: str, resend: int = 0) -> str:
+    """The same for every attempt at one email, so a receiving client can drop a repeat (a copy an
+    organizer asked for again is another email, with its number)."""
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "rapport.invalid"
-    return f"<{campaign}.{attendee_id}@{domain}>"
+    copy = f".{resend}" if resend else ""
+    return f"<{campaign}.{attendee_id}{copy}@{domain}>"
+
+
+def _base64_lines(data: bytes) -> bytes:
+    raw = binascii.b2a_base64(data, newline=False)
+    return b"\r\n".join(raw[i:i + 76] for i in range(0, len(raw), 76)) + b"\r\n"  # RFC 2045's 76-character lines
 
 
 def _part(content_type: str, body: str) -> bytes:
-    raw = binascii.b2a_base64(body.encode("utf-8"), newline=False)
-    lines = [raw[i:i + 76] for i in range(0, len(raw), 76)]  # RFC 2045's 76-character lines
     return (f"Content-Type: {content_type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-            .encode() + b"\r\n".join(lines) + b"\r\n")
+            .encode() + _base64_lines(body.encode("utf-8")))
+
+
+def _html_part(composed: Composed) -> bytes:
+    """The HTML, and with its inline images a multipart/related of it and them (RFC 2387)."""
+    html = _part("text/html", composed.html)
+    if not composed.images:
+        return html
+    boundary = f"=_rapport_rel_{uuid.uuid4().hex}"
+    sep = f"--{boundary}\r\n".encode()
+    images = b"".join(sep + (f"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+                             f"Content-ID: <{token(cid)}>\r\n"
+                             f"Content-Disposition: inline; filename=\"{token(cid)}.png\"\r\n\r\n"
+                             ).encode() + _base64_lines(png) for cid, png in composed.images)
+    return (f'Content-Type: multipart/related; type="text/html"; boundary="{boundary}"\r\n\r\n'.encode()
+            + sep + html + images + f"--{boundary}--\r\n".encode())
 
 
 def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str, *, campaign: str,
@@ -282,11 +319,12 @@ def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str, *, 
         headers.append(("Reply-To", mailbox(event.name, event.contact_email)))
     headers += [("Subject", unstructured(composed.subject)), ("Date", format_datetime(utc_now())),
                 ("Message-ID", token(msg_id)), ("MIME-Version", "1.0"),
-                ("Content-Language", token(composed.language)), ("X-Rapport-Campaign", token(campaign)),
-                ("List-Unsubscribe", f"<{token(composed.unsubscribe_url)}>"),
-                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), ("Auto-Submitted", "auto-generated"),
-                ("Content-Type", f'multipart/alternative; boundary="{boundary}"')]
+                ("Content-Language", token(composed.language)), ("X-Rapport-Campaign", token(campaign))]
+    if composed.unsubscribe_url:
+        headers += [("List-Unsubscribe", f"<{token(composed.unsubscribe_url)}>"),
+                    ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+    headers += [("Auto-Submitted", "auto-generated"), ("Content-Type", f'multipart/alternative; boundary="{boundary}"')]
     head = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
     sep = f"--{boundary}\r\n".encode()
-    return (head + b"\r\n" + sep + _part("text/plain", composed.text) + sep + _part("text/html", composed.html)
+    return (head + b"\r\n" + sep + _part("text/plain", composed.text) + sep + _html_part(composed)
             + f"--{boundary}--\r\n".encode())

@@ -1,8 +1,10 @@
 """The mail outbox: plan who gets which email, lease rows to a sender, record what happened.
 
 `plan()` turns closed events (at their follow-up time, schedule.py) into one queued "followup"
-row per consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes. The
-unique (attendee, campaign) key makes planning repeatable at will: a row is created once.
+row per consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes;
+it also queues each newly registered attendee's "welcome" (plan_welcomes() says when). The unique
+(attendee, campaign, resend) key makes planning repeatable at will: a row is created once;
+`resend_welcome()` and `welcome_everyone()` add the copies an organizer asks for.
 
 `claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
 sender died) are due again. `mark_final()` is committed from inside the SMTP transaction, just
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from services.followup.models import Attendee, Delivery, Event
@@ -28,6 +31,13 @@ from shared.envelope import iso
 from shared.outbox import add_to_outbox
 
 FOLLOWUP = ev.FOLLOWUP_CAMPAIGN
+WELCOME = ev.WELCOME_CAMPAIGN
+# Welcomed on their own only if registered this recently: a read model rebuilt by replaying the
+# topics must not welcome again everyone registered months ago.
+WELCOME_WINDOW = timedelta(days=2)
+# A welcome in one of these is sent, or on its way: "send to everyone not yet sent" skips them
+# ("unconfirmed" may be in the inbox already; an organizer can still resend it by hand).
+WELCOME_DONE = ("queued", "sending", "finishing", "deferred", "sent", "unconfirmed")
 
 MAX_ATTEMPTS = 8
 SETTLE = timedelta(seconds=10)
@@ -46,6 +56,7 @@ class Claimed:
     attendee_id: str
     campaign: str
     attempts: int
+    resend: int = 0
 
 
 def plan(session: Session, now: datetime, delay: timedelta | None, nudge_days: tuple[int, ...],
@@ -87,6 +98,71 @@ def plan(session: Session, now: datetime, delay: timedelta | None, nudge_days: t
             by_event.setdefault(event_id, []).append(attendee_id)
         for event_id, readers in by_event.items():
             added += _queue(session, event_id, readers, campaign, now)
+    return added + plan_welcomes(session, now)
+
+
+def plan_welcomes(session: Session, now: datetime) -> int:
+    """Queue the welcome email of every attendee of an open event that welcomes them now and who has
+    none yet: at once ("on_registration", registered within WELCOME_WINDOW), or from the event's
+    welcome_at on ("scheduled"; people registered later get theirs at once). "off" queues nothing."""
+    welcomed = sa.select(Delivery.id).where(Delivery.attendee_id == Attendee.id, Delivery.campaign == WELCOME)
+    due = sa.or_(sa.and_(Event.welcome == "on_registration", Attendee.registered_at >= now - WELCOME_WINDOW),
+                 sa.and_(Event.welcome == "scheduled", Event.welcome_at <= now, Attendee.registered_at.is_not(None)))
+    rows = session.execute(sa.select(Attendee.event_id, Attendee.id).join(Event, Event.id == Attendee.event_id)
+                           .where(Event.closed_at.is_(None), due, ~welcomed.exists())).all()
+    return len(_queue_copies(session, [(event_id, attendee_id, 0) for event_id, attendee_id in rows], now))
+
+
+def _queue_copies(session: Session, items: list[tuple[str, str, int]], now: datetime) -> list[tuple[str, str]]:
+    """Queue welcome rows (event, attendee, resend number); the (event, attendee) of those added.
+
+    ON CONFLICT DO NOTHING: a planner and an organizer's click (or two senders planning) that
+    race for the same row make it once, and neither fails."""
+    table, added = Delivery.__table__, []
+    for start in range(0, len(items), 1000):  # 11 parameters a row: PostgreSQL takes 65,535 a statement
+        rows = [dict(event_id=event_id, attendee_id=attendee_id, campaign=WELCOME, resend=resend, status="queued",
+                     due_at=now, attempts=0, last_error="", message_id="", contacts=0, created_at=now)
+                for event_id, attendee_id, resend in items[start:start + 1000]]
+        insert = (pg_insert(table).values(rows).on_conflict_do_nothing(constraint="uq_delivery_campaign")
+                  .returning(table.c.event_id, table.c.attendee_id))
+        added += session.execute(insert).all()
+    if added:
+        add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=WELCOME)
+                                 for event_id, attendee_id in added))
+    return [tuple(row) for row in added]
+
+
+def _next_copies(session: Session, event_id: str, attendee_ids: list[str]) -> dict[str, int]:
+    """The resend number each attendee's next welcome gets (0: their first)."""
+    last = dict(session.execute(sa.select(Delivery.attendee_id, sa.func.max(Delivery.resend)).where(
+        Delivery.event_id == event_id, Delivery.campaign == WELCOME, Delivery.attendee_id.in_(attendee_ids))
+        .group_by(Delivery.attendee_id)).all())
+    return {a: last[a] + 1 if a in last else 0 for a in attendee_ids}
+
+
+def resend_welcome(session: Session, event_id: str, attendee_id: str, now: datetime) -> bool:
+    """Queue one more welcome email for this attendee (the caller commits); False when one is
+    already waiting to go (queued, deferred or being sent): a second click sends nothing more."""
+    waiting = session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
+        Delivery.attendee_id == attendee_id, Delivery.campaign == WELCOME,
+        Delivery.status.in_(("queued", "sending", "finishing", "deferred"))))
+    if waiting:
+        return False
+    return bool(_queue_copies(session, [(event_id, attendee_id, _next_copies(session, event_id, [attendee_id])[
+        attendee_id])], now))
+
+
+def welcome_everyone(session: Session, event_id: str, now: datetime) -> int:
+    """Queue a welcome for every attendee of the event who has none sent or on its way (never
+    had one, or theirs failed or was skipped), whatever the event's setting; how many (the caller commits)."""
+    done = sa.select(Delivery.id).where(Delivery.attendee_id == Attendee.id, Delivery.campaign == WELCOME,
+                                        Delivery.status.in_(WELCOME_DONE))
+    ids = list(session.scalars(sa.select(Attendee.id).where(Attendee.event_id == event_id, ~done.exists())))
+    added = 0
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        copies = _next_copies(session, event_id, part)
+        added += len(_queue_copies(session, [(event_id, a, copies[a]) for a in part], now))
     return added
 
 
@@ -117,7 +193,7 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
     rows = session.scalars(query).all()
     for row in rows:
         row.status, row.lease_until, row.attempts = "sending", now + lease, row.attempts + 1
-    claimed = [Claimed(r.id, r.event_id, r.attendee_id, r.campaign, r.attempts) for r in rows]
+    claimed = [Claimed(r.id, r.event_id, r.attendee_id, r.campaign, r.attempts, r.resend) for r in rows]
     session.commit()
     return claimed
 

@@ -29,6 +29,9 @@ class Event(Base):
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")  # Reply-To of its emails
     # When its follow-up goes out, if the organizer chose (else the morning after the close).
     followup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The welcome email: "on_registration", "scheduled" (at welcome_at) or "off" (badge event_mail.py).
+    welcome: Mapped[str] = mapped_column(sa.String(16), default="on_registration")
+    welcome_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # When the planner queued this event's follow-up emails (once; nudges are planned per attendee).
     planned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -53,6 +56,13 @@ class Attendee(Base):
     interests: Mapped[list] = mapped_column(sa.JSON, default=list)
     consent_followup: Mapped[bool] = mapped_column(default=False)
     consent_share_contact: Mapped[bool] = mapped_column(default=False)
+    # What the welcome email draws their badge and private link from (badge.issued keeps them current).
+    short_code: Mapped[str] = mapped_column(sa.String(12), default="")
+    badge_serial: Mapped[int] = mapped_column(default=1)
+    private_serial: Mapped[int] = mapped_column(default=1)
+    # When attendee.registered reached us: only people registered since the welcome email existed
+    # are welcomed on their own (older ones through the organizer's "send to everyone not yet sent").
+    registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Our own state, not the badge service's: an unsubscribe from one of our emails.
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -124,11 +134,12 @@ class Delivery(Base):
     """One email to one attendee for one campaign ("followup", "nudge-7", ...): the mail outbox.
 
     queued -> sending (leased by a sender) -> sent | failed | skipped. A lease that runs out
-    (its sender died) puts the row back in reach of another sender.
+    (its sender died) puts the row back in reach of another sender. `resend` numbers the copies
+    an organizer asked for (welcome emails): 0 for the first, so planning still makes it once.
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.UniqueConstraint("attendee_id", "campaign", name="uq_delivery_campaign"),
+    __table_args__ = (sa.UniqueConstraint("attendee_id", "campaign", "resend", name="uq_delivery_campaign"),
                       sa.Index("ix_delivery_due", "status", "due_at"),
                       sa.Index("ix_delivery_event", "event_id"))
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
@@ -136,6 +147,7 @@ class Delivery(Base):
     event_id: Mapped[str] = mapped_column(sa.String(16))
     attendee_id: Mapped[str] = mapped_column(sa.String(16))
     campaign: Mapped[str] = mapped_column(sa.String(32))
+    resend: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(sa.String(16), default="queued")
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -30,7 +30,7 @@ def document() -> dict:
                        "email, paged by id",
             "security": [{"bearer": []}],
             "parameters": [query("status", "only this status", {"type": "string"}),
-                           query("campaign", '"followup" or "nudge-<days>"', {"type": "string"}),
+                           query("campaign", '"welcome", "followup" or "nudge-<days>"', {"type": "string"}),
                            query("limit", "page size (1-1000)", {"type": "integer", "default": 200}),
                            query("after", "the previous page's next_after", {"type": "integer"})],
             "responses": {"200": {"description": "summary and items"}, **problems("400", "401", "404")}}},
@@ -55,6 +55,21 @@ def document() -> dict:
                     "responses": {"200": {"description": "saved"}, **problems("401", "404", "422")}},
             "delete": {"summary": "Reset a language to Rapport's text", "security": [{"bearer": []}],
                        "responses": {"204": {"description": "reset"}, **problems("401", "404")}}},
+        "/v1/events/{event_id}/attendees/{attendee_id}/welcome": {"post": {
+            "summary": "Send this attendee their welcome email (badge, private link, short code) once more; "
+                       "queued: false when one is already on its way",
+            "security": [{"bearer": []}],
+            "responses": {"202": {"description": "queued"}, **problems("401", "404")}}},
+        "/v1/events/{event_id}/welcome": {"post": {
+            "summary": "Send the welcome email to every attendee not yet sent one (never sent, failed or skipped), "
+                       "whatever the event's welcome setting",
+            "security": [{"bearer": []}],
+            "responses": {"202": {"description": "how many were queued"}, **problems("401", "404")}}},
+        "/v1/events/{event_id}/attendees/{attendee_id}/welcome/preview": {"get": {
+            "summary": "The welcome email this attendee gets (the badge as a data: URI)",
+            "security": [{"bearer": []}],
+            "parameters": [query("format", "html or text", {"type": "string", "default": "html"})],
+            "responses": {"200": {"description": "the rendered email"}, **problems("400", "401", "404")}}},
         "/u/{token}": {"get": {"summary": "Unsubscribe page (one button)", "responses": {"200": {"description": "HTML"}}},
                        "post": {"summary": "Unsubscribe (RFC 8058 one-click target)",
                                 "responses": {"200": {"description": "done"}, **problems("404")}}},

@@ -25,6 +25,7 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         row.name, row.venue, row.language, row.timezone = event.name, event.venue, event.language, event.timezone
         row.contact_email = event.contact_email
         row.followup_at = parse_iso(event.followup_at) if event.followup_at else None
+        row.welcome, row.welcome_at = event.welcome, parse_iso(event.welcome_at) if event.welcome_at else None
         session.merge(row)
     elif isinstance(event, ev.EventClosed):
         row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", venue="", language="en",
@@ -39,7 +40,23 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         for name in PROFILE_FIELDS:
             setattr(row, name, getattr(event, name))
         row.interests = list(event.interests)
+        # Serials only grow: a message from a writer that did not send them (1) never undoes a reissue.
+        row.short_code = event.short_code
+        row.badge_serial = max(row.badge_serial or 1, event.badge_serial)
+        row.private_serial = max(row.private_serial or 1, event.private_serial)
+        if isinstance(event, ev.AttendeeRegistered) and not isinstance(event, ev.AttendeeUpdated) \
+                and row.registered_at is None:
+            row.registered_at = parse_iso(envelope.occurred_at)
         session.merge(row)
+    elif isinstance(event, ev.BadgeIssued):
+        row = session.get(Attendee, event.attendee_id)
+        if row is not None and (event.serial == 0 or event.serial >= (row.badge_serial or 1)):
+            row.short_code = event.short_code
+            row.badge_serial = max(row.badge_serial or 1, event.serial)
+    elif isinstance(event, ev.PrivateLinkRenewed):  # a welcome resent from now on carries the new link
+        row = session.get(Attendee, event.attendee_id)
+        if row is not None:
+            row.private_serial = max(row.private_serial or 1, event.serial)
     elif isinstance(event, ev.ScanRecorded):
         touch(session, event.event_id)
         record_meeting(session, event, parse_iso(envelope.occurred_at))
@@ -137,4 +154,4 @@ def erase(session: Session, attendee_id: str) -> None:
 
 
 READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
-                    "attendee.erased", "scan.recorded", "notes.edited")
+                    "attendee.erased", "badge.issued", "scan.recorded", "notes.edited", "private_link.renewed")

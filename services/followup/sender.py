@@ -2,7 +2,9 @@
 
 Each round plans what is due (delivery.plan), leases a batch of rows, loads every digest the
 batch needs in a few queries, composes the emails, and sends them over reused SMTP connections,
-several at once. Consent and unsubscription are checked again here, at send time. A crash
+several at once. Consent and unsubscription are checked again here, at send time (not for the
+welcome email: it is the attendee's own badge and link, which they need whatever they chose about
+the follow-up). A crash
 leaves leased rows that another round (or another sender) takes back when the lease ends.
 Run several senders for more throughput: leases keep them off each other's rows.
 """
@@ -26,6 +28,7 @@ from services.followup.compose import Composer, message_id, to_mime
 from services.followup.headers import HeaderRefused
 from services.followup.store import attendee_rows, event_info, load_digests, person
 from shared.envelope import utc_now
+from shared.events import WELCOME_CAMPAIGN as WELCOME
 from shared.smtp import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings, SmtpTransport,
                          send_together)
 
@@ -92,20 +95,26 @@ class Sender:
         """The batch's emails, from data read in one short transaction; consent as of now."""
         with self.sessions() as session:
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
-            digests = load_digests(session, readers.values(), self.best_matches)
+            digests = load_digests(session, [readers[c.attendee_id] for c in claimed
+                                             if c.campaign != WELCOME and c.attendee_id in readers], self.best_matches)
             events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
         outgoing, skipped, refusals = [], [], []
         for row in claimed:
             reader = readers.get(row.attendee_id)
-            reason = skip_reason(reader)
             composed = None
-            if reason is None:
-                composed = self.composer.compose(events[row.event_id], digests[row.attendee_id], row.campaign)
-                reason = None if composed else "nothing to say"
+            if row.campaign == WELCOME:  # their own badge and link: sent whatever their follow-up consent
+                reason = "attendee erased" if reader is None else None
+                if reason is None:
+                    composed = self.composer.welcome(events[row.event_id], reader)
+            else:
+                reason = skip_reason(reader)
+                if reason is None:
+                    composed = self.composer.compose(events[row.event_id], digests[row.attendee_id], row.campaign)
+                    reason = None if composed else "nothing to say"
             if reason:
                 skipped.append((row, reason))
                 continue
-            msg_id = message_id(row.campaign, row.attendee_id, self.mail_from)
+            msg_id = message_id(row.campaign, row.attendee_id, self.mail_from, row.resend)
             try:
                 data = to_mime(composed, person(reader), self.mail_from, msg_id, campaign=row.campaign,
                                event=events[row.event_id])

@@ -18,10 +18,12 @@ from services.followup.compose import EventInfo
 from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
 from services.followup.custom import Wording
 from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp, Meeting, Note
+from shared.events import WELCOME_CAMPAIGN
 
 A = Attendee.__table__.c
 ATTENDEE_COLUMNS = (A.id, A.event_id, A.name, A.email, A.language, A.company, A.title, A.headline, A.interests,
-                    A.consent_followup, A.consent_share_contact, A.unsubscribed_at)
+                    A.consent_followup, A.consent_share_contact, A.unsubscribed_at, A.short_code, A.badge_serial,
+                    A.private_serial)
 CHUNK = 500  # ids per IN (...) list
 
 
@@ -83,10 +85,11 @@ def load_digests(session: Session, readers: Iterable,
             n.scanner_id.in_(part)).order_by(n.scanned_at, n.id)):
         notes[(row.scanner_id, row.meeting_id)].append(row)
     # A meeting is late when it arrived after the reader's last email (the follow-up, or a nudge
-    # that already told them "you also met"): the next email tells it, and only that one.
+    # that already told them "you also met"): the next email tells it, and only that one. The
+    # welcome, sent before the event, says nothing of meetings and does not count.
     d = Delivery.__table__.c
     followed_at = dict(chunked(session, ids, lambda part: sa.select(d.attendee_id, sa.func.max(d.sent_at)).where(
-        d.attendee_id.in_(part), d.status == "sent").group_by(d.attendee_id)))
+        d.attendee_id.in_(part), d.status == "sent", d.campaign != WELCOME_CAMPAIGN).group_by(d.attendee_id)))
     f = FollowedUp.__table__.c
     done = {(a, c) for a, c in chunked(session, ids, lambda part: sa.select(f.attendee_id, f.contact_id).where(
         f.attendee_id.in_(part)))}

@@ -35,14 +35,16 @@ def client(app):
 class World:
     """Builds an event on the follow-up read model through the same bus events the consumer applies."""
 
-    def __init__(self, service, language: str = "en"):
+    def __init__(self, service, language: str = "en", welcome: str = "off", welcome_at: str = ""):
+        """`welcome` is "off" unless a test is about the welcome email: the others count follow-ups."""
         self.service = service
         self.event_id = identity.new_event_id()
         self.counter = itertools.count(1)
         self.started = utc_now() - timedelta(hours=5)
         self.apply(ev.EventCreated(event_id=self.event_id, name="Gulf Product Summit", venue="Dubai",
                                    starts_at=iso(self.started), ends_at=iso(self.started + timedelta(hours=8)),
-                                   timezone="Asia/Dubai", language=language))
+                                   timezone="Asia/Dubai", language=language, welcome=welcome,
+                                   welcome_at=welcome_at))
 
     def apply(self, *events) -> None:
         with self.service.sessions() as session:

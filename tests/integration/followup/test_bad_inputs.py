@@ -27,4 +27,4 @@ def test_a_nudge_campaign_whose_days_are_no_number_is_refused(world, client, cam
                  f"/v1/events/{world.event_id}/attendees/{reader}/followup/preview"):
         answer = client.get(path, query_string={"campaign": campaign}, headers=ADMIN)
         assert (answer.status_code, answer.mimetype) == (400, PROBLEM), path
-        assert answer.json["detail"] == 'campaign is "followup" or "nudge-<days>"'
+        assert answer.json["detail"] == 'campaign is "welcome", "followup" or "nudge-<days>"'
