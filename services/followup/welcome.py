@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from services.followup.scripts import RTL_LANGUAGES
-from services.followup.wording import first_name
+from shared.scripts import RTL_LANGUAGES, first_name
 
 BADGE_CID = "badge"
 BADGE_DPI = 150  # 620 x 874 px, about 14 kB: sharp at the 300 px the email shows, QR readable off a screen

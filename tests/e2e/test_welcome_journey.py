@@ -27,7 +27,7 @@ from services.dashboard.consumer import GROUP
 from services.dashboard.handlers import READ_MODEL_TYPES, apply_event
 from services.followup import create_app as followup_app
 from services.followup import readmodel
-from services.followup.mailer import SmtpSettings
+from shared.smtp import SmtpSettings
 from services.followup.sender import Sender
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.bus.worker import Worker

@@ -195,7 +195,7 @@ def test_the_link_in_the_email_opens_the_persons_own_page_on_the_badge_service(s
     the link read from the SMTP server opened on the badge service."""
     from services.badge import create_app as badge_app
     from services.followup import create_app as followup_app
-    from services.followup.mailer import SmtpSettings
+    from shared.smtp import SmtpSettings
     from services.followup.readmodel import apply_event
     from services.followup.sender import Sender
     from shared.outbox import relay_once
