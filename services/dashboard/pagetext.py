@@ -128,9 +128,11 @@ TEXT = {
         "import_result": "أُضيف {created}، وحُدّث {updated}، وبقي {unchanged} كما هو.",
         "rejected": "صفوف لم تُستورد", "line": "السطر", "reason": "السبب",
         "print_title": "طباعة البطاقات", "layout": "التخطيط", "double_sided": "على الوجهين",
-        "public_url_unreachable": "رموز QR في هذه البطاقات ستفتح {url}، ولا تصل إليه هواتف المشاركين. اضبط "
-                                  "RAPPORT_PUBLIC_URL على عنوان تفتحه الهواتف (في شبكة محلية يفعل ذلك "
-                                  "./rapport up --lan) قبل الطباعة الفعلية.",
+        # The address, the setting and the command are left-to-right runs: isolated (LRI ... PDI) so an
+        # Arabic line keeps them whole ("./rapport up --lan", not "rapport up --lan/.").
+        "public_url_unreachable": "رموز QR في هذه البطاقات ستفتح \u2066{url}\u2069، ولا تصل إليه هواتف المشاركين. "
+                                  "اضبط \u2066RAPPORT_PUBLIC_URL\u2069 على عنوان تفتحه الهواتف (في شبكة محلية يفعل "
+                                  "ذلك \u2066./rapport up --lan\u2069) قبل الطباعة الفعلية.",
         "print_anyway": "اطبع على أي حال (طباعة تجريبية)",
         "download_pdf": "تنزيل PDF",
         "search": "ابحث بالاسم", "find": "بحث", "company": "الشركة", "badge": "البطاقة",

@@ -113,21 +113,22 @@ def plan_welcomes(session: Session, now: datetime) -> int:
     return len(_queue_copies(session, [(event_id, attendee_id, 0) for event_id, attendee_id in rows], now))
 
 
-def _queue_copies(session: Session, items: list[tuple[str, str, int]], now: datetime) -> list[tuple[str, str]]:
-    """Queue welcome rows (event, attendee, resend number); the (event, attendee) of those added.
+def _queue_copies(session: Session, items: list[tuple[str, str, int]], now: datetime,
+                  campaign: str = WELCOME) -> list[tuple[str, str]]:
+    """Queue rows (event, attendee, resend number) of `campaign`; the (event, attendee) of those added.
 
     ON CONFLICT DO NOTHING: a planner and an organizer's click (or two senders planning) that
     race for the same row make it once, and neither fails."""
     table, added = Delivery.__table__, []
     for start in range(0, len(items), 1000):  # 11 parameters a row: PostgreSQL takes 65,535 a statement
-        rows = [dict(event_id=event_id, attendee_id=attendee_id, campaign=WELCOME, resend=resend, status="queued",
+        rows = [dict(event_id=event_id, attendee_id=attendee_id, campaign=campaign, resend=resend, status="queued",
                      due_at=now, attempts=0, last_error="", message_id="", contacts=0, created_at=now)
                 for event_id, attendee_id, resend in items[start:start + 1000]]
         insert = (pg_insert(table).values(rows).on_conflict_do_nothing(constraint="uq_delivery_campaign")
                   .returning(table.c.event_id, table.c.attendee_id))
         added += session.execute(insert).all()
     if added:
-        add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=WELCOME)
+        add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=campaign)
                                  for event_id, attendee_id in added))
     return [tuple(row) for row in added]
 
@@ -169,14 +170,8 @@ def welcome_everyone(session: Session, event_id: str, now: datetime) -> int:
 def _queue(session: Session, event_id: str, readers: list[str], campaign: str, now: datetime) -> int:
     existing = set(session.scalars(sa.select(Delivery.attendee_id).where(
         Delivery.event_id == event_id, Delivery.campaign == campaign)))
-    fresh = [r for r in readers if r not in existing]
-    if fresh:  # one executemany each, not an ORM object per row: an event may have ten thousand
-        session.execute(sa.insert(Delivery.__table__), [dict(
-            event_id=event_id, attendee_id=attendee_id, campaign=campaign, status="queued", due_at=now, attempts=0,
-            last_error="", message_id="", contacts=0, created_at=now) for attendee_id in fresh])
-        add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=campaign)
-                                 for attendee_id in fresh))
-    return len(fresh)
+    # Rows already there are skipped here; the constraint keeps any other planner's from being doubled.
+    return len(_queue_copies(session, [(event_id, r, 0) for r in readers if r not in existing], now, campaign))
 
 
 def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:

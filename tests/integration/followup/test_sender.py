@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from deploy.rig.ports import free_port
-from shared.smtp import SmtpSettings, SmtpTransport
 from services.followup.models import Attendee, Delivery
 from shared.db import outbox
 from shared.envelope import utc_now
 from shared.events import decode
+from shared.smtp import SmtpSettings, SmtpTransport
 
 
 def drain(sender, rounds: int = 10) -> dict:
@@ -272,3 +272,4 @@ def test_an_organizers_follow_up_time_is_kept(world, service, smtp_server, make_
                                 starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
                                 language="en", followup_at=iso(utc_now() - timedelta(minutes=1))))
     assert drain(sender) == {"sent": 3}
+
