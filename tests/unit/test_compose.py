@@ -219,10 +219,24 @@ def test_internal_addresses_name_compose_services_and_kafkas_advertised_listener
 
 
 def test_addresses_handed_to_phones_are_not_compose_host_names():
-    """Badge QR codes open RAPPORT_PUBLIC_URL; the badge API hands out RAPPORT_BADGE_URL links."""
+    """Badge QR codes open RAPPORT_PUBLIC_URL; the badge API hands out RAPPORT_BADGE_URL links and
+    the follow-up's emails RAPPORT_FOLLOWUP_URL ones. The dashboard hands out none of them: it only
+    calls the badge and follow-up services, so it has their addresses inside the network."""
     for name, service in RAPPORT.items():
-        for key in ("RAPPORT_PUBLIC_URL", "RAPPORT_BADGE_URL"):
-            assert urlsplit(environment(service)[key]).hostname not in SERVICES, (name, key)
+        for key in ("RAPPORT_PUBLIC_URL", "RAPPORT_BADGE_URL", "RAPPORT_FOLLOWUP_URL"):
+            if not (owner(name) == "dashboard" and key != "RAPPORT_PUBLIC_URL"):
+                assert urlsplit(environment(service)[key]).hostname not in SERVICES, (name, key)
+
+
+def test_services_call_each_other_inside_the_network():
+    """localhost in a container is that container: a call to another service must name it."""
+    for name, service in RAPPORT.items():
+        env = environment(service)
+        assert urlsplit(env["RAPPORT_SCAN_URL"]).hostname == "scan"
+        assert urlsplit(env["RAPPORT_MATCH_URL"]).hostname == "match"
+        if owner(name) == "dashboard":
+            assert (urlsplit(env["RAPPORT_BADGE_URL"]).hostname, urlsplit(env["RAPPORT_FOLLOWUP_URL"]).hostname) == (
+                "badge", "followup")
 
 
 # --- compose: web services ------------------------------------------------------------------
