@@ -18,7 +18,7 @@ from shared import identity
 from shared.consumer import applied_once
 from shared.envelope import iso, utc_now
 from shared.events import to_envelope
-from tests.integration.followup.conftest import World
+from tests.integration.followup.conftest import ADMIN, World
 from tests.integration.followup.test_sender import drain, published
 
 LINK = re.compile(r"https?://[^\s\"<>]+/s/([A-Z2-7]+)")
@@ -132,3 +132,15 @@ def test_an_erased_person_gets_no_sign_in_email(service, smtp_server, make_sende
     assert signins(service) == []
     assert drain(make_sender()) == {}
     assert smtp_server.messages == []
+
+
+def test_the_organizers_status_lists_sign_in_emails_under_their_campaign(service, client, smtp_server, make_sender):
+    world = World(service)
+    lina = world.attendee("Lina Haddad")
+    world.apply(request(world, lina), request(world, lina, expires_in=timedelta(seconds=-1)))
+    assert drain(make_sender()) == {"sent": 1, "skipped": 1}
+    answer = client.get(f"/v1/events/{world.event_id}/followups?campaign=signin", headers=ADMIN)
+    assert answer.status_code == 200
+    assert answer.json["by_campaign"]["signin"]["sent"] == answer.json["by_campaign"]["signin"]["skipped"] == 1
+    assert sorted(item["status"] for item in answer.json["items"]) == ["sent", "skipped"]
+    assert client.get(f"/v1/events/{world.event_id}/followups?campaign=signup", headers=ADMIN).status_code == 400
