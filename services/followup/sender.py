@@ -97,8 +97,9 @@ class Sender:
         """The batch's emails, from data read in one short transaction; consent as of now."""
         with self.sessions() as session:
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
-            digests = load_digests(session, [readers[c.attendee_id] for c in claimed
-                                             if c.campaign not in (WELCOME, SIGNIN) and c.attendee_id in readers], self.best_matches)
+            digested = [readers[c.attendee_id] for c in claimed
+                        if c.campaign not in (WELCOME, SIGNIN) and c.attendee_id in readers]
+            digests = load_digests(session, digested, self.best_matches)
             events = {e: event_info(session, e) or EventInfo(e, "") for e in {c.event_id for c in claimed}}
         outgoing, skipped, refusals = [], [], []
         now = utc_now()

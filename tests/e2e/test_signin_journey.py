@@ -113,9 +113,10 @@ def people(site):
     app, _ = site
     signer = TokenSigner.from_settings(app.extensions["scan"].settings)
     event_id = identity.new_event_id()
+    # welcome "off": the sign-in emails only in the mailbox, no welcome emails
     feed(app, ev.EventCreated(event_id=event_id, name="Riyadh Design Week", venue="", language="en",
-                              starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z", timezone="Asia/Riyadh",
-                              welcome="off"))  # the sign-in emails only: no welcome emails in the mailbox
+                              starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z",
+                              timezone="Asia/Riyadh", welcome="off"))
     found = {}
     for key, name, language, headline in (("lina", "Lina Haddad", "en", "Helping new brands find their first customers"),
                                           ("omar", "عمر الفاروق", "ar", "أبني أدوات تساعد المعلمين على متابعة طلابهم")):
