@@ -203,17 +203,22 @@ def _queue(session: Session, event_id: str, readers: list[str], campaign: str, n
 
 
 def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-    """Lease up to `limit` due rows to the caller (commits). A "finishing" row whose lease ran out
-    (its sender died between recording the final dot and the server's answer) is not due: it
-    becomes "unconfirmed", since its dot may have reached the server."""
+    """Lease up to `limit` due rows to the caller (commits), sign-in emails first. A "finishing"
+    row whose lease ran out (its sender died between recording the final dot and the server's
+    answer) is not due: it becomes "unconfirmed", since its dot may have reached the server."""
     session.execute(sa.update(Delivery).where(Delivery.status == "finishing", Delivery.lease_until < now).values(
         status="unconfirmed", lease_until=None, last_error="the sender stopped after the final dot; "
                                                            "whether the server took the email is unknown"))
     due = sa.or_(sa.and_(Delivery.status.in_(("queued", "deferred")), Delivery.due_at <= now),
                  sa.and_(Delivery.status == "sending", Delivery.lease_until < now))
-    query = (sa.select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
-             .with_for_update(skip_locked=True))  # concurrent senders take different rows
-    rows = session.scalars(query).all()
+    rows = []
+    # Sign-in emails first: a person is waiting for theirs, while an event's ten thousand
+    # follow-ups, due a moment earlier, can wait the round or two it takes.
+    for campaign in (Delivery.campaign == SIGNIN, Delivery.campaign != SIGNIN):
+        if len(rows) < limit:
+            query = (sa.select(Delivery).where(due, campaign).order_by(Delivery.due_at, Delivery.id)
+                     .limit(limit - len(rows)).with_for_update(skip_locked=True))  # concurrent senders take others
+            rows += session.scalars(query).all()
     for row in rows:
         row.status, row.lease_until, row.attempts = "sending", now + lease, row.attempts + 1
     claimed = [Claimed(r.id, r.event_id, r.attendee_id, r.campaign, r.attempts, r.resend, r.link_id, r.expires_at)

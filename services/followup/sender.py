@@ -58,8 +58,9 @@ class Sender:
         self.best_matches = best_matches  # bestmatches.BestMatches: who someone who met nobody should meet
         # While batches keep coming, planning (an anti-join over each recent event's attendees)
         # runs every `plan_every` seconds, not before every batch; while nothing is due, every
-        # `plan_idle_every` seconds, however often the sender looks for due rows: a sign-in email
-        # is queued by the consumer, not the planner, and idle rounds must stay cheap to run often.
+        # `plan_idle_every` seconds (0: every idle round), however often the sender looks for due
+        # rows: a sign-in email is queued by the consumer, not the planner, and idle rounds must
+        # stay cheap to run often.
         self.plan_every, self.plan_idle_every = plan_every, plan_idle_every
         self._planned_at, self._idle = float("-inf"), True
         self.envelope_from = parseaddr(mail_from)[1]

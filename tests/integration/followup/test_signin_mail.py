@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from services.followup import delivery
 from services.followup.models import Delivery
 from services.followup.readmodel import apply_event
 from shared import events as ev
@@ -144,3 +145,23 @@ def test_the_organizers_status_lists_sign_in_emails_under_their_campaign(service
     assert answer.json["by_campaign"]["signin"]["sent"] == answer.json["by_campaign"]["signin"]["skipped"] == 1
     assert sorted(item["status"] for item in answer.json["items"]) == ["sent", "skipped"]
     assert client.get(f"/v1/events/{world.event_id}/followups?campaign=signup", headers=ADMIN).status_code == 400
+
+
+def test_a_sign_in_email_goes_before_follow_ups_queued_earlier(service, smtp_server):
+    """An event's whole follow-up batch may be due: the person waiting for a link does not wait for it."""
+    world = World(service)
+    readers = [world.attendee(f"Guest {i}") for i in range(4)]
+    for reader in readers[1:]:
+        world.scan(reader, readers[0], note="n")
+    world.close()
+    with service.sessions() as session:
+        assert delivery.plan(session, utc_now(), timedelta(0), (), settle=timedelta(0)) == 4
+        session.commit()
+    asked = request(world, readers[0])
+    world.apply(asked)
+    with service.sessions() as session:
+        claimed = delivery.claim(session, utc_now() + timedelta(seconds=1), 2, lease=timedelta(seconds=30))
+    assert [c.campaign for c in claimed] == ["signin", "followup"] and claimed[0].link_id == asked.link_id
+    with service.sessions() as session:
+        rest = delivery.claim(session, utc_now() + timedelta(seconds=1), 10, lease=timedelta(seconds=30))
+    assert [c.campaign for c in rest] == ["followup"] * 3  # the others, each leased once
