@@ -143,6 +143,20 @@ class PrivateLinkRenewed(AttendeeEvent):
     serial: int
 
 
+@dataclass(frozen=True)
+class SigninRequested(AttendeeEvent):
+    """Someone asked for a one-time sign-in link to the attendee's address (scan pages): the
+    follow-up service emails it, once per `link_id`, unless it expired first (`expires_at`).
+
+    It carries the link's id, never what opens it: the link is that id signed with the secret
+    key (shared.identity.signin_token), made by the follow-up sender when it writes the email.
+    On rapport.attendees, keyed by attendee: it comes after their attendee.registered."""
+
+    TYPE = "signin.requested"
+    link_id: str
+    expires_at: Timestamp
+
+
 # rapport.scans: keyed by event and the pair, whichever way round they met ---------------------
 
 @dataclass(frozen=True)
@@ -196,6 +210,7 @@ def pair_key(event_id: str, a: str, b: str) -> str:
 
 FOLLOWUP_CAMPAIGN = "followup"  # the email after the event; nudges are "nudge-<days after it>"
 WELCOME_CAMPAIGN = "welcome"  # the email at registration: their badge, private link and short code
+SIGNIN_CAMPAIGN = "signin"  # a one-time sign-in link someone asked for (signin.requested)
 
 
 def nudge_campaign(days: int) -> str:
@@ -270,7 +285,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (EventCreated, EventUpdated, EventClosed, AttendeeRegistered, AttendeeUpdated,
                 BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, NotesEdited, FollowupQueued, FollowupSent,
                 FollowupFailed, FollowupDeferred, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp,
-                PrivateLinkRenewed)
+                PrivateLinkRenewed, SigninRequested)
 }
 
 

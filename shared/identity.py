@@ -95,3 +95,19 @@ def refuse_replaced(claims: TokenClaims, current_serial: int) -> None:
     A newer serial than the read model knows passes: it is genuine (signed), only not learnt yet."""
     if claims.serial < current_serial:
         raise InvalidToken("this private link was replaced by a newer one", code="replaced")
+
+
+# A one-time sign-in link (asked for by email on the scan pages) is the id of its row in the scan
+# service's signin_links (16 random bytes, hex) signed for the purpose "signin": it never passes
+# for a badge or private token. The scan service opens it; the follow-up service signs the same id
+# into the email, so what opens the link is in the email only, never on the bus or in a table.
+SIGNIN = "signin"
+
+
+def signin_token(signer: TokenSigner, link_id: str) -> str:
+    return signer.sign(SIGNIN, bytes.fromhex(link_id))
+
+
+def signin_link_id(signer: TokenSigner, token: str) -> str:
+    """The sign-in link id a token names; InvalidToken if it is not one we signed."""
+    return signer.verify(SIGNIN, token).hex()

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 def add_to_outbox(session: Session, *events: Event) -> None:
     """Queue `events` for the bus inside the caller's transaction (one statement for them all)."""
+    if not events:
+        return  # an empty executemany would be one INSERT of nothing
     now = utc_now()
     session.execute(outbox.insert(), [dict(topic=event.TOPIC, key=event.key(), value=to_envelope(event).to_bytes(),
                                            created_at=now) for event in events])

@@ -1,5 +1,6 @@
 """Follow-up service: after the event, one personal great-to-meet-you email per attendee, and gentle nudges;
-before it, each attendee's welcome email (their badge and private link). All through one mail outbox (delivery.py).
+before it, each attendee's welcome email (their badge and private link), and the sign-in links people ask
+for on the scan pages. All through one mail outbox (delivery.py).
 
 Processes: the web app (status API, previews, the unsubscribe / followed-up / vCard links in the
 emails), `services.followup.consumer` (its read model from the bus), `services.followup.sender`
@@ -9,10 +10,12 @@ rapport.followups).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
 
+from services.followup import signin
 from services.followup.bestmatches import BestMatches
 from services.followup.compose import Composer
 from services.followup.links import Links
@@ -36,7 +39,8 @@ class FollowupService:
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
         self.links = Links(settings.followup_url, self.signer)
-        self.composer = Composer(self.links, BadgeParts(settings, self.signer))
+        self.composer = Composer(self.links, BadgeParts(settings, self.signer),
+                                 partial(signin.link_url, settings.public_url, self.signer))
         self.best_matches = BestMatches(Upstream("match", settings.match_url, settings.admin_token))
 
 

@@ -13,7 +13,8 @@ from services.followup.models import Attendee, CustomWording, Delivery, Event, F
 from services.followup.store import event_info, load_digests
 from services.followup.wording import TEXT, language
 from shared.envelope import utc_now
-from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, WELCOME_CAMPAIGN as WELCOME, nudge_days
+from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, SIGNIN_CAMPAIGN as SIGNIN, WELCOME_CAMPAIGN as WELCOME
+from shared.events import nudge_days
 from shared.web import DomainError, InvalidInput, NotFound, int_arg, json_body, organizer_only
 
 bp = Blueprint("followup_api", __name__, url_prefix="/v1")
@@ -55,8 +56,8 @@ def followups(event_id):
                  .where(Delivery.event_id == event_id, Delivery.id > after).order_by(Delivery.id).limit(limit))
         if status:
             query = query.where(Delivery.status == status)
-        if campaign:
-            query = query.where(Delivery.campaign == valid_campaign(campaign))
+        if campaign:  # the sign-in emails are listed too (did it go?), though they have no preview
+            query = query.where(Delivery.campaign == (SIGNIN if campaign == SIGNIN else valid_campaign(campaign)))
         rows = session.execute(query).all()
     summary = {state: sum(c[state] for c in by_campaign.values()) for state in STATUSES}
     items = [{"id": d.id, "attendee_id": d.attendee_id, "name": name or "", "campaign": d.campaign,

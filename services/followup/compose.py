@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import binascii
 import uuid
 from urllib.parse import quote
+from datetime import datetime
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +22,7 @@ from types import SimpleNamespace
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from services.followup import messages, welcome, wording as w
+from services.followup import messages, signin, welcome, wording as w
 from services.followup.custom import Wording
 from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
 from services.followup.headers import mailbox, one_line, token, unstructured
@@ -41,6 +42,7 @@ TEMPLATE_TEXT = {lang: View(**texts) for lang, texts in w.TEXT.items()}
 SEPARATOR = {"en": "; ", "ar": "، "}
 FULL_WITHOUT_REASON = 3
 NO_WORDING = Wording()
+TEMPLATE_NAMES = ("followup", "nudge", "welcome", "signin")
 
 
 class Phrase:
@@ -107,14 +109,15 @@ class Composed:
 
 
 class Composer:
-    def __init__(self, links: Links, badges=None):
-        """`badges` (welcome.BadgeParts) makes the welcome email's private link and badge image."""
-        self.links, self.badges = links, badges
+    def __init__(self, links: Links, badges=None, signin_url=None):
+        """`badges` (welcome.BadgeParts) makes the welcome email's private link and badge image;
+        `signin_url(link_id)` a sign-in email's one-time link (signin.link_url)."""
+        self.links, self.badges, self.signin_url = links, badges, signin_url
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["iso"] = isolate  # plain text: {{ p.name|iso(lang) }} (HTML uses <bdi>)
-        self._html = {name: env.get_template(f"{name}.html") for name in ("followup", "nudge", "welcome")}
-        self._text = {name: env.get_template(f"{name}.txt") for name in ("followup", "nudge", "welcome")}
+        self._html = {name: env.get_template(f"{name}.html") for name in TEMPLATE_NAMES}
+        self._text = {name: env.get_template(f"{name}.txt") for name in TEMPLATE_NAMES}
 
     def compose(self, event: EventInfo, digest: Digest, campaign: str) -> Composed | None:
         """The email for this campaign, or None when there is nothing worth sending."""
@@ -203,6 +206,16 @@ class Composer:
         return Composed(lang, view["subject"], self._html["welcome"].render(view), self._text["welcome"].render(view),
                         "", 0, ((welcome.BADGE_CID, png),) if inline_badge else ())
 
+    # -- a sign-in link ---------------------------------------------------------------------------
+
+    def signin(self, event: EventInfo, reader, link_id: str, expires_at: datetime, now: datetime) -> Composed:
+        """The one-time link they asked for (signin.py); `expires_at` says how long it still works."""
+        lang = w.language(reader.language)
+        view = signin.view(lang, reader, event.name, self.signin_url(link_id), signin.minutes_left(expires_at, now),
+                           lambda template, **names: Phrase(lang, template, **names), w.counted)
+        return Composed(lang, view["subject"], self._html["signin"].render(view), self._text["signin"].render(view),
+                        "", 0)
+
     # -- parts ----------------------------------------------------------------------------------
 
     def _frame(self, event: EventInfo, reader: Person, lang: str) -> dict:
@@ -266,11 +279,12 @@ class Composer:
                 "why": why, "why_html": isolate_quotes(why) if why else ""}
 
 
-def message_id(campaign: str, attendee_id: str, mail_from: str, resend: int = 0) -> str:
+def message_id(campaign: str, attendee_id: str, mail_from: str, resend: int = 0, link_id: str = "") -> str:
     """The same for every attempt at one email, so a receiving client can drop a repeat (a copy an
-    organizer asked for again is another email, with its number)."""
+    organizer asked for again is another email, with its number; each sign-in link its own)."""
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "rapport.invalid"
     copy = f".{resend}" if resend else ""
+    copy += f".{link_id}" if link_id else ""
     return f"<{campaign}.{attendee_id}{copy}@{domain}>"
 
 

@@ -4,7 +4,9 @@
 row per consenting attendee, and sent follow-ups into "nudge-<days>" rows when their day comes;
 it also queues each newly registered attendee's "welcome" (plan_welcomes() says when). The unique
 (attendee, campaign, resend) key makes planning repeatable at will: a row is created once;
-`resend_welcome()` and `welcome_everyone()` add the copies an organizer asks for.
+`resend_welcome()` and `welcome_everyone()` add the copies an organizer asks for. The consumer
+queues a "signin" row for each sign-in link asked for (`queue_signin()`, once per link id), due at
+once and not sent after the link expires.
 
 `claim()` leases due rows to one sender for `lease` seconds; rows whose lease ran out (their
 sender died) are due again. `mark_final()` is committed from inside the SMTP transaction, just
@@ -12,7 +14,8 @@ before the final dot (see shared/smtp.py); `mark_sent()` only once the server an
 `mark_retry()` defers or fails it when the server refused, `mark_unconfirmed()` when its answer
 was lost. Statuses: queued -> sending -> finishing -> sent | deferred (-> sending ...) | failed
 | unconfirmed; skipped.
-Every outcome also goes to rapport.followups through the service's outbox, in the same commit.
+Every outcome also goes to rapport.followups through the service's outbox, in the same commit
+(not for sign-in emails: a person's own one-time link, not a campaign the organizers follow).
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from sqlalchemy.orm import Session
 from services.followup.models import Attendee, Delivery, Event
 from services.followup.schedule import followup_time
 from shared import events as ev
-from shared.envelope import iso
+from shared.envelope import iso, parse_iso
 from shared.outbox import add_to_outbox
 
 FOLLOWUP = ev.FOLLOWUP_CAMPAIGN
 WELCOME = ev.WELCOME_CAMPAIGN
+SIGNIN = ev.SIGNIN_CAMPAIGN
 # Welcomed on their own only if registered this recently: a read model rebuilt by replaying the
 # topics must not welcome again everyone registered months ago.
 WELCOME_WINDOW = timedelta(days=2)
@@ -57,6 +61,13 @@ class Claimed:
     campaign: str
     attempts: int
     resend: int = 0
+    link_id: str = ""  # a sign-in email's link
+    expires_at: datetime | None = None  # not sent after this
+
+
+def _told(*outcomes: ev.FollowupEvent) -> list[ev.FollowupEvent]:
+    """The outcomes that go to rapport.followups: the organizers' campaigns, not sign-in links."""
+    return [o for o in outcomes if o.campaign != SIGNIN]
 
 
 def plan(session: Session, now: datetime, delay: timedelta | None, nudge_days: tuple[int, ...],
@@ -133,6 +144,18 @@ def _queue_copies(session: Session, items: list[tuple[str, str, int]], now: date
     return [tuple(row) for row in added]
 
 
+def queue_signin(session: Session, request: ev.SigninRequested, now: datetime) -> bool:
+    """Queue the email of one sign-in link, due at once; False if this link's is queued already
+    (a redelivered signin.requested) or the person was erased. The caller commits."""
+    table = Delivery.__table__
+    insert = (pg_insert(table).values(
+        event_id=request.event_id, attendee_id=request.attendee_id, campaign=SIGNIN, resend=0,
+        link_id=request.link_id, expires_at=parse_iso(request.expires_at), status="queued", due_at=now, attempts=0,
+        last_error="", message_id="", contacts=0, created_at=now)
+        .on_conflict_do_nothing(constraint="uq_delivery_campaign").returning(table.c.id))
+    return session.execute(insert).first() is not None
+
+
 def _next_copies(session: Session, event_id: str, attendee_ids: list[str]) -> dict[str, int]:
     """The resend number each attendee's next welcome gets (0: their first)."""
     last = dict(session.execute(sa.select(Delivery.attendee_id, sa.func.max(Delivery.resend)).where(
@@ -175,20 +198,26 @@ def _queue(session: Session, event_id: str, readers: list[str], campaign: str, n
 
 
 def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-    """Lease up to `limit` due rows to the caller (commits). A "finishing" row whose lease ran out
-    (its sender died between recording the final dot and the server's answer) is not due: it
-    becomes "unconfirmed", since its dot may have reached the server."""
+    """Lease up to `limit` due rows to the caller (commits), sign-in emails first. A "finishing"
+    row whose lease ran out (its sender died between recording the final dot and the server's
+    answer) is not due: it becomes "unconfirmed", since its dot may have reached the server."""
     session.execute(sa.update(Delivery).where(Delivery.status == "finishing", Delivery.lease_until < now).values(
         status="unconfirmed", lease_until=None, last_error="the sender stopped after the final dot; "
                                                            "whether the server took the email is unknown"))
     due = sa.or_(sa.and_(Delivery.status.in_(("queued", "deferred")), Delivery.due_at <= now),
                  sa.and_(Delivery.status == "sending", Delivery.lease_until < now))
-    query = (sa.select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
-             .with_for_update(skip_locked=True))  # concurrent senders take different rows
-    rows = session.scalars(query).all()
+    rows = []
+    # Sign-in emails first: a person is waiting for theirs, while an event's ten thousand
+    # follow-ups, due a moment earlier, can wait the round or two it takes.
+    for campaign in (Delivery.campaign == SIGNIN, Delivery.campaign != SIGNIN):
+        if len(rows) < limit:
+            query = (sa.select(Delivery).where(due, campaign).order_by(Delivery.due_at, Delivery.id)
+                     .limit(limit - len(rows)).with_for_update(skip_locked=True))  # concurrent senders take others
+            rows += session.scalars(query).all()
     for row in rows:
         row.status, row.lease_until, row.attempts = "sending", now + lease, row.attempts + 1
-    claimed = [Claimed(r.id, r.event_id, r.attendee_id, r.campaign, r.attempts, r.resend) for r in rows]
+    claimed = [Claimed(r.id, r.event_id, r.attendee_id, r.campaign, r.attempts, r.resend, r.link_id, r.expires_at)
+               for r in rows]
     session.commit()
     return claimed
 
@@ -221,8 +250,8 @@ def mark_sent(session: Session, rows: list[Claimed], now: datetime) -> None:
     table = Delivery.__table__
     session.execute(sa.update(table).where(table.c.id.in_([row.id for row in rows]), table.c.status == "finishing")
                     .values(status="sent", sent_at=now, lease_until=None, last_error=""))
-    add_to_outbox(session, *(ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
-                                             campaign=row.campaign, sent_at=iso(now)) for row in rows))
+    add_to_outbox(session, *_told(*(ev.FollowupSent(event_id=row.event_id, attendee_id=row.attendee_id,
+                                                    campaign=row.campaign, sent_at=iso(now)) for row in rows)))
 
 
 def mark_unconfirmed(session: Session, row: Claimed, reason: str) -> None:
@@ -241,8 +270,8 @@ def mark_retry(session: Session, row: Claimed, reason: str, now: datetime, *, pe
         status="failed" if failed else "deferred", due_at=now + backoff(row.attempts), lease_until=None,
         last_error=reason[:1000], sent_at=None))
     outcome = ev.FollowupFailed if failed else ev.FollowupDeferred
-    add_to_outbox(session, outcome(event_id=row.event_id, attendee_id=row.attendee_id, campaign=row.campaign,
-                                   reason=reason[:500], attempts=row.attempts))
+    add_to_outbox(session, *_told(outcome(event_id=row.event_id, attendee_id=row.attendee_id, campaign=row.campaign,
+                                          reason=reason[:500], attempts=row.attempts)))
     session.commit()
     return "failed" if failed else "deferred"
 
@@ -251,5 +280,5 @@ def mark_skipped(session: Session, row: Claimed, reason: str) -> None:
     """Nothing will be sent for this row (the caller commits)."""
     session.execute(sa.update(Delivery).where(Delivery.id == row.id).values(
         status="skipped", lease_until=None, last_error=reason))
-    add_to_outbox(session, ev.FollowupSkipped(event_id=row.event_id, attendee_id=row.attendee_id,
-                                              campaign=row.campaign, reason=reason))
+    add_to_outbox(session, *_told(ev.FollowupSkipped(event_id=row.event_id, attendee_id=row.attendee_id,
+                                                     campaign=row.campaign, reason=reason)))

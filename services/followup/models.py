@@ -136,10 +136,13 @@ class Delivery(Base):
     queued -> sending (leased by a sender) -> sent | failed | skipped. A lease that runs out
     (its sender died) puts the row back in reach of another sender. `resend` numbers the copies
     an organizer asked for (welcome emails): 0 for the first, so planning still makes it once.
+    A "signin" row is one sign-in link's email (`link_id`, "" for every other campaign), not
+    sent after `expires_at`, when the link no longer opens.
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.UniqueConstraint("attendee_id", "campaign", "resend", name="uq_delivery_campaign"),
+    __table_args__ = (sa.UniqueConstraint("attendee_id", "campaign", "resend", "link_id",
+                                          name="uq_delivery_campaign"),
                       sa.Index("ix_delivery_due", "status", "due_at"),
                       sa.Index("ix_delivery_event", "event_id"))
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
@@ -148,6 +151,8 @@ class Delivery(Base):
     attendee_id: Mapped[str] = mapped_column(sa.String(16))
     campaign: Mapped[str] = mapped_column(sa.String(32))
     resend: Mapped[int] = mapped_column(default=0)
+    link_id: Mapped[str] = mapped_column(sa.String(32), default="")
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(sa.String(16), default="queued")
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -30,7 +30,7 @@ def document() -> dict:
                        "email, paged by id",
             "security": [{"bearer": []}],
             "parameters": [query("status", "only this status", {"type": "string"}),
-                           query("campaign", '"welcome", "followup" or "nudge-<days>"', {"type": "string"}),
+                           query("campaign", '"welcome", "signin", "followup" or "nudge-<days>"', {"type": "string"}),
                            query("limit", "page size (1-1000)", {"type": "integer", "default": 200}),
                            query("after", "the previous page's next_after", {"type": "integer"})],
             "responses": {"200": {"description": "summary and items"}, **problems("400", "401", "404")}}},

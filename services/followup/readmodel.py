@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.followup import delivery
 from services.followup.models import Attendee, Delivery, Erased, Event, FollowedUp, Meeting, Note, NoteEdit
 from shared import events as ev
 from shared.envelope import Envelope, parse_iso, utc_now
@@ -65,6 +66,9 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         apply_notes_edited(session, event)
     elif isinstance(event, ev.AttendeeErased):
         erase(session, event.attendee_id)
+    elif isinstance(event, ev.SigninRequested):  # the mail outbox, not the read model: sent by the sender
+        if not session.get(Erased, event.attendee_id):
+            delivery.queue_signin(session, event, utc_now())
 
 
 def touch(session: Session, event_id: str) -> None:
@@ -154,4 +158,5 @@ def erase(session: Session, attendee_id: str) -> None:
 
 
 READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
-                    "attendee.erased", "badge.issued", "scan.recorded", "notes.edited", "private_link.renewed")
+                    "attendee.erased", "badge.issued", "scan.recorded", "notes.edited", "private_link.renewed",
+                    "signin.requested")

@@ -3,8 +3,8 @@
 Each round plans what is due (delivery.plan), leases a batch of rows, loads every digest the
 batch needs in a few queries, composes the emails, and sends them over reused SMTP connections,
 several at once. Consent and unsubscription are checked again here, at send time (not for the
-welcome email: it is the attendee's own badge and link, which they need whatever they chose about
-the follow-up). A crash
+welcome and sign-in emails: the attendee's own badge and links, which they need whatever they
+chose about the follow-up; a sign-in link that expired before it could be sent is skipped). A crash
 leaves leased rows that another round (or another sender) takes back when the lease ends.
 Run several senders for more throughput: leases keep them off each other's rows.
 """
@@ -24,11 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.followup import delivery
-from services.followup.compose import Composer, message_id, to_mime
+from services.followup.compose import Composer, EventInfo, message_id, to_mime
 from services.followup.headers import HeaderRefused
 from services.followup.store import attendee_rows, event_info, load_digests, person
 from shared.envelope import utc_now
-from shared.events import WELCOME_CAMPAIGN as WELCOME
+from shared.events import SIGNIN_CAMPAIGN as SIGNIN, WELCOME_CAMPAIGN as WELCOME
 from shared.smtp import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings, SmtpTransport,
                          send_together)
 
@@ -53,13 +53,16 @@ class Sender:
                  delay: timedelta | None = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
                  settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
                  connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0,
-                 best_matches=None):
+                 plan_idle_every: float = 0.0, best_matches=None):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
         self.best_matches = best_matches  # bestmatches.BestMatches: who someone who met nobody should meet
         # While batches keep coming, planning (an anti-join over each recent event's attendees)
-        # runs every `plan_every` seconds, not before every batch; after a round with nothing to
-        # send it runs again at once.
-        self.plan_every, self._planned_at, self._idle = plan_every, float("-inf"), True
+        # runs every `plan_every` seconds, not before every batch; while nothing is due, every
+        # `plan_idle_every` seconds (0: every idle round), however often the sender looks for due
+        # rows: a sign-in email is queued by the consumer, not the planner, and idle rounds must
+        # stay cheap to run often.
+        self.plan_every, self.plan_idle_every = plan_every, plan_idle_every
+        self._planned_at, self._idle = float("-inf"), True
         self.envelope_from = parseaddr(mail_from)[1]
         self.delay, self.nudge_days, self.settle, self.lease, self.batch = delay, nudge_days, settle, lease, batch
         self._transports = [SmtpTransport(smtp, max_per_connection=max_per_connection) for _ in range(connections)]
@@ -67,7 +70,7 @@ class Sender:
     def run_once(self) -> dict[str, int]:
         """One round: plan, claim a batch, send it. Counts of each outcome."""
         now = utc_now()
-        if self._idle or time.monotonic() - self._planned_at >= self.plan_every:
+        if time.monotonic() - self._planned_at >= (self.plan_idle_every if self._idle else self.plan_every):
             with self.sessions() as session:
                 delivery.plan(session, now, self.delay, self.nudge_days, self.settle)
                 session.commit()
@@ -95,14 +98,21 @@ class Sender:
         """The batch's emails, from data read in one short transaction; consent as of now."""
         with self.sessions() as session:
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
-            digests = load_digests(session, [readers[c.attendee_id] for c in claimed
-                                             if c.campaign != WELCOME and c.attendee_id in readers], self.best_matches)
-            events = {e: event_info(session, e) for e in {c.event_id for c in claimed}}
+            digested = [readers[c.attendee_id] for c in claimed
+                        if c.campaign not in (WELCOME, SIGNIN) and c.attendee_id in readers]
+            digests = load_digests(session, digested, self.best_matches)
+            events = {e: event_info(session, e) or EventInfo(e, "") for e in {c.event_id for c in claimed}}
         outgoing, skipped, refusals = [], [], []
+        now = utc_now()
         for row in claimed:
             reader = readers.get(row.attendee_id)
             composed = None
-            if row.campaign == WELCOME:  # their own badge and link: sent whatever their follow-up consent
+            if row.campaign == SIGNIN:  # they asked for it: sent whatever their follow-up consent
+                reason = "attendee erased" if reader is None else (
+                    "the sign-in link expired before it could be sent" if row.expires_at <= now else None)
+                if reason is None:
+                    composed = self.composer.signin(events[row.event_id], reader, row.link_id, row.expires_at, now)
+            elif row.campaign == WELCOME:  # their own badge and link: sent whatever their follow-up consent
                 reason = "attendee erased" if reader is None else None
                 if reason is None:
                     composed = self.composer.welcome(events[row.event_id], reader)
@@ -114,7 +124,7 @@ class Sender:
             if reason:
                 skipped.append((row, reason))
                 continue
-            msg_id = message_id(row.campaign, row.attendee_id, self.mail_from, row.resend)
+            msg_id = message_id(row.campaign, row.attendee_id, self.mail_from, row.resend, row.link_id)
             try:
                 data = to_mime(composed, person(reader), self.mail_from, msg_id, campaign=row.campaign,
                                event=events[row.event_id])
@@ -199,7 +209,9 @@ def main() -> None:
                         help="seconds an event's attendees and scans must be quiet before its emails are planned")
     parser.add_argument("--connections", type=int, default=16,
                         help="SMTP connections used together (one commit covers a message on each)")
-    parser.add_argument("--idle", type=float, default=1.0, help="seconds between rounds when nothing is due")
+    # 0.25 s: a sign-in email goes out within about a second of its request (a person is waiting
+    # with the phone in hand); an idle round is one claim query, planning runs once a second.
+    parser.add_argument("--idle", type=float, default=0.25, help="seconds between rounds when nothing is due")
     args = parser.parse_args()
     settings = Settings.from_env()
     setup_logging(settings.log_level)
@@ -209,7 +221,7 @@ def main() -> None:
                     delay=None if settings.followup_delay is None else timedelta(seconds=settings.followup_delay),
                     nudge_days=settings.nudge_days,
                     settle=timedelta(seconds=args.settle), lease=timedelta(seconds=args.lease),
-                    connections=args.connections, best_matches=service.best_matches)
+                    connections=args.connections, plan_idle_every=1.0, best_matches=service.best_matches)
     stop = stop_on_signals()
     # Modules, templates and settings live as long as the process: keep them out of the cyclic
     # collector's full passes, which otherwise re-walk them while composing (~5% of the time).

@@ -122,15 +122,13 @@ class PersonNotes(Base):
 
 
 class SigninLink(Base):
-    """A one-time sign-in link someone asked for by email, and the email that carries it.
+    """A one-time sign-in link someone asked for by email: its state, not its email.
 
-    The link's token is this row's id signed for the purpose "signin" (shared.tokens): neither this
-    table nor the bus holds what opens it, and the mail sender signs the id again to write the
-    email. It opens once (`used_at`), until `expires_at`. `return_to` and the draft are where the
-    person was and what they had typed there (a note for the badge they were about to save).
-
-    `mail_state`, as in shared/smtp.py: pending -> finishing (its final dot is going)
-    -> sent, or failed; a finishing row whose lease ran out is "unconfirmed" and never sent again.
+    The link's token is this row's id signed for the purpose "signin" (shared.identity.signin_token):
+    neither this table nor the bus holds what opens it; the follow-up service, which sends the email
+    (signin.requested), signs the id again to write it. It opens once (`used_at`), until
+    `expires_at`. `return_to` and the draft are where the person was and what they had typed there
+    (a note for the badge they were about to save).
     """
 
     __tablename__ = "signin_links"
@@ -143,7 +141,3 @@ class SigninLink(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    mail_state: Mapped[str] = mapped_column(sa.String(12), default="pending", index=True)
-    mail_attempts: Mapped[int] = mapped_column(default=0)
-    mail_lease_until: Mapped[datetime] = mapped_column(UtcDateTime)
-    mail_error: Mapped[str] = mapped_column(sa.String(300), default="")

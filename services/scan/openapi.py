@@ -93,7 +93,9 @@ def document() -> dict:
         "/v1/signin": {"post": {
             "summary": "Email me a one-time sign-in link (works once, for 30 minutes). The same 202 body whether "
                        "or not the email is registered for the event; limited per email and per client address "
-                       "(429 rate_limited, Retry-After). `next`: a path on this site to come back to.",
+                       "(429 rate_limited, Retry-After). `next`: a path on this site to come back to. The email "
+                       "goes out from the follow-up service's mail outbox (campaign `signin`), in the person's "
+                       "language.",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["email", "event_id"], "properties": {
                     "email": {"type": "string", "format": "email"}, "event_id": {"type": "string"},

@@ -61,11 +61,6 @@ TEXT = {
         "closed_text": "Meetings can no longer be added. Your follow-up email, about the people you met and what "
                        "you noted, is on its way; until then everyone is in My people.",
         "closed_link": "My people: everyone you met",
-        "mail_subject": "Your sign-in link for {event}", "mail_hello": "Hello {name},",
-        "mail_text": "Tap the button to sign in on your phone. The link works once, for {minutes} minutes.",
-        "mail_button": "Sign in on this phone", "mail_paste": "Or open this link:",
-        "mail_why": "You receive this because this address was typed on the {event} pages to ask for a sign-in "
-                    "link. If it was not you, ignore this email: nothing happens without the link.",
         "refusals": {
             "bad_badge": "This is not a Rapport badge, or its link is incomplete.",
             "bad_link": "This private link is not valid; ask the organizers for a new one.",
@@ -145,11 +140,6 @@ TEXT = {
         "closed_text": "لم يعد ممكنًا إضافة لقاءات. رسالة المتابعة عن الأشخاص الذين قابلتهم وما دوّنته في طريقها "
                        "إليك؛ وحتى ذلك الحين تجدهم جميعًا في «أشخاصي».",
         "closed_link": "أشخاصي: كل من قابلتهم",
-        "mail_subject": "رابط دخولك إلى {event}", "mail_hello": "مرحبًا {name}،",
-        "mail_text": "اضغط الزر لتسجّل الدخول على هاتفك. يعمل الرابط مرة واحدة، لمدة {minutes} دقيقة.",
-        "mail_button": "سجّل الدخول على هذا الهاتف", "mail_paste": "أو افتح هذا الرابط:",
-        "mail_why": "وصلتك هذه الرسالة لأن هذا العنوان كُتب في صفحات {event} لطلب رابط دخول. إن لم تكن أنت، "
-                    "فتجاهلها: لا يحدث شيء من دون الرابط.",
         "refusals": {
             "bad_badge": "هذه ليست بطاقة Rapport، أو أن رابطها ناقص.",
             "bad_link": "هذا الرابط الخاص غير صالح؛ اطلب رابطًا جديدًا من المنظمين.",

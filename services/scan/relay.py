@@ -1,11 +1,11 @@
-"""`python -m services.scan.relay`: publishes recorded scans from the outbox to rapport.scans.
+"""`python -m services.scan.relay`: publishes the scan service's outbox: recorded scans to
+rapport.scans, sign-in requests (signin.requested) to rapport.attendees.
 
-While the bus is down, scans are still accepted (they wait in the outbox) and go out once it
-is back, in the order they were recorded. Beside it, one thread sends the sign-in emails
-(services.scan.signin_mail): a sign-in link never goes on the bus."""
+While the bus is down, scans and sign-in requests are still accepted (they wait in the outbox) and
+go out once it is back, in the order they were made. The sign-in emails are the follow-up
+service's to send (its one mail outbox); the message names the link, it does not carry it."""
 
 from services.scan import MIGRATIONS, ScanService
-from services.scan.signin_mail import mailer_for
 from shared.config import Settings
 from shared.db import migrate
 from shared.outbox import relay_forever
@@ -15,7 +15,7 @@ def main() -> None:
     settings = Settings.from_env()
     service = ScanService(settings)
     migrate(service.engine, MIGRATIONS)
-    relay_forever(settings, service.sessions, "scan", alongside=mailer_for(service).run)
+    relay_forever(settings, service.sessions, "scan")
 
 
 if __name__ == "__main__":

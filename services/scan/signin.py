@@ -2,9 +2,11 @@
 
 Asking (`ask_for_links`) answers the same whether or not the email is registered: the caller
 says "if it is registered, a link is on its way" either way, so nobody learns who attends. A link
-is the row id of a `SigninLink` signed for the purpose "signin" (shared.tokens); it opens once,
-within LINK_LIFETIME, and gives the phone the attendee's private token at its current serial
-(the identity cookie). Nothing here knows Flask; time comes in as `now`.
+is the row id of a `SigninLink` signed for the purpose "signin" (shared.identity.signin_token); it
+opens once, within LINK_LIFETIME, and gives the phone the attendee's private token at its current
+serial (the identity cookie). The email is the follow-up service's to send (its one mail outbox):
+each new row puts `signin.requested` (the row id, not the link) in this service's outbox in the
+same transaction, and the scan relay publishes it. Nothing here knows Flask; time comes in as `now`.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from sqlalchemy.orm import Session
 from services.scan.domain import MAX_NOTE, MAX_TAG, MAX_TAGS, ScanError
 from shared.lists import split_items
 from services.scan.models import Attendee, Event, SigninLink
+from shared import events as ev
 from shared import identity
+from shared.envelope import iso
+from shared.outbox import add_to_outbox
 from shared.tokens import InvalidToken, TokenSigner
 
-SIGNIN = "signin"  # the token purpose: a sign-in link never passes for any other token
 LINK_LIFETIME = timedelta(minutes=30)
 KEEP_USED = timedelta(days=1)  # a used or expired row is kept this long (its draft note is shown once back)
 MAX_EVENTS = 3  # an email registered for several events (no event named) gets a link for each, up to this many
@@ -57,7 +61,7 @@ def parse_draft(note: object, tags: object) -> tuple[str, tuple[str, ...]]:
 
 
 def ask_for_links(session: Session, cmd: AskForLinks, now: datetime) -> list[SigninLink]:
-    """A link (and its email, queued) for each event `cmd.email` is registered for, the latest first;
+    """A link (and its signin.requested, in the outbox) for each event `cmd.email` is registered for, the latest first;
     [] if none. Closed events too: after the close My people is still theirs to read."""
     query = sa.select(Attendee.id, Attendee.event_id).join(Event, Event.id == Attendee.event_id).where(
         Attendee.email == cmd.email)
@@ -68,23 +72,21 @@ def ask_for_links(session: Session, cmd: AskForLinks, now: datetime) -> list[Sig
     session.execute(sa.delete(SigninLink).where(SigninLink.expires_at < now - KEEP_USED))
     links = [SigninLink(id=secrets.token_hex(16), event_id=event_id, attendee_id=attendee_id,
                         return_to=cmd.return_to, draft_note=cmd.note, draft_tags=list(cmd.tags), created_at=now,
-                        expires_at=now + LINK_LIFETIME, mail_state="pending", mail_attempts=0,
-                        mail_lease_until=now, mail_error="") for attendee_id, event_id in found]
+                        expires_at=now + LINK_LIFETIME) for attendee_id, event_id in found]
     session.add_all(links)
+    if links:
+        add_to_outbox(session, *(ev.SigninRequested(event_id=link.event_id, attendee_id=link.attendee_id,
+                                                    link_id=link.id, expires_at=iso(link.expires_at))
+                                 for link in links))
     return links
-
-
-def link_token(signer: TokenSigner, link_id: str) -> str:
-    return signer.sign(SIGNIN, bytes.fromhex(link_id))
 
 
 def link_id(signer: TokenSigner, token: str) -> str:
     """The row a sign-in token names; ScanError bad_link if it is not one we signed."""
     try:
-        raw = signer.verify(SIGNIN, token)
+        return identity.signin_link_id(signer, token)
     except InvalidToken:
         raise ScanError("this sign-in link is not valid", code="bad_link", status=404) from None
-    return raw.hex()
 
 
 def open_link(session: Session, signer: TokenSigner, token: str, now: datetime) -> tuple[SigninLink, str]:

@@ -3,7 +3,7 @@
 Routes on the scan pages' blueprint (services.scan.pages): its cookies, CSRF tokens, language and
 refusal pages. Asking always gets the same answer, whether or not the email is registered (the
 JSON API: a byte-identical 202), limited per email and per client address (429, Retry-After).
-The use cases are in services.scan.signin; the emails go out from services.scan.signin_mail.
+The use cases are in services.scan.signin; the emails go out from the follow-up service (signin.requested).
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 write the note, ask for a sign-in link, open it from the real SMTP server's mailbox, land back on
 that badge with the note kept, save the meeting.
 
-Debian's Chromium (Playwright) at a phone's width, the scan service over HTTP on PostgreSQL, its
-sign-in emails sent by the relay's own mail thread (SigninMailer.run) to an SMTP server on
-loopback. Screenshots of every page on the way, 390 and 1280 px wide, in /tmp/shots-issue-12-signin/.
+Debian's Chromium (Playwright) at a phone's width, the scan service over HTTP on PostgreSQL; its
+outbox relay puts signin.requested on a real bus (the embedded log), where the follow-up service's
+consumer queues the email in the one mail outbox and its sender delivers it to an SMTP server on
+loopback, all in threads. Screenshots of every page on the way, 390 and 1280 px wide, in
+/tmp/shots-issue-12-signin-outbox/.
 """
 
 from __future__ import annotations
@@ -24,18 +26,24 @@ from deploy.rig.ports import free_port
 from services.badge import create_app as badge_app
 from services.scan import create_app as scan_app
 from services.scan.handlers import apply_event
+from services.followup import create_app as followup_app
+from services.followup import readmodel
+from services.followup.sender import Sender
 from services.scan.models import Scan, SigninLink
-from services.scan.signin import link_token
-from services.scan.signin_mail import mailer_for
 from shared import events as ev
 from shared import identity
+from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
+from shared.bus.worker import Worker
+from shared.consumer import applied_once
 from shared.envelope import iso, utc_now
-from shared.events import to_envelope
+from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, to_envelope
 from shared.identity import TokenClaims
+from shared.outbox import run_relay
+from shared.smtp import SmtpSettings
 from shared.tokens import TokenSigner
 from tests.e2e.test_scan_pages import CHROMIUM, CHROMIUM_ARGS, PHONE
 
-SHOTS = Path("/tmp/shots-issue-12-signin")
+SHOTS = Path("/tmp/shots-issue-12-signin-outbox")
 DESKTOP = {"width": 1280, "height": 900}
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 
@@ -47,27 +55,56 @@ def serve(app):
 
 
 @pytest.fixture
-def site(settings, database_url, smtp_server):
-    """The scan service on a port of its own, its public URL that port, its mail thread running."""
+def site(settings, database_url, new_database, smtp_server):
+    """The scan service on a port of its own, its public URL that port; its relay, and the follow-up
+    service's consumer and sender (the one mail outbox), running on a real bus."""
     port = free_port()
-    app = scan_app(replace(settings, scan_database_url=database_url, public_url=f"http://127.0.0.1:{port}",
-                           smtp_url=smtp_server.url, mail_from="Rapport <rapport@example.org>"))
+    base = replace(settings, scan_database_url=database_url, followup_database_url=new_database(),
+                   public_url=f"http://127.0.0.1:{port}", smtp_url=smtp_server.url,
+                   mail_from="Rapport <rapport@example.org>")
+    app, followup = scan_app(base), followup_app(base).extensions["followup"]
+    app.extensions["followup"] = followup  # for feed(): the follow-up's read model learns the people too
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    bus = bus_from_url(settings.bus_url, partitions=2)
+    bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 2)
     stop = threading.Event()
-    sender = threading.Thread(target=mailer_for(app.extensions["scan"]).run, args=(stop,), daemon=True)
-    sender.start()
+    sender = Sender(followup.sessions, followup.composer, SmtpSettings.from_url(smtp_server.url), base.mail_from,
+                    settle=timedelta(0), connections=1)
+
+    def relay():
+        with bus.producer() as producer:
+            run_relay(app.extensions["scan"].sessions, producer, stop)
+
+    def consume():
+        handler = applied_once(followup.sessions, "followup", readmodel.apply_event)
+        with bus.producer() as dead_letters, bus.consumer("followup", [EVENTS_TOPIC, ATTENDEES_TOPIC]) as consumer:
+            Worker(consumer, dead_letters, "followup", {t: handler for t in readmodel.READ_MODEL_TYPES}).run(stop)
+
+    def send():  # as `python -m services.followup.sender` does, with its --idle
+        while not stop.is_set():
+            if not sender.run_once():
+                stop.wait(0.25)
+
+    threads = [threading.Thread(target=target, daemon=True) for target in (relay, consume, send)]
+    for thread in threads:
+        thread.start()
     yield app, f"http://127.0.0.1:{port}"
     stop.set()
-    sender.join(10)
+    for thread in threads:
+        thread.join(10)
+    sender.close()
     server.shutdown()
 
 
 def feed(app, *events) -> None:
-    with app.extensions["scan"].sessions() as session:
-        for event in events:
-            apply_event(session, event, to_envelope(event))
-        session.commit()
+    """Bus events into the scan's and the follow-up's read models, as their consumers apply them."""
+    for sessions, apply in ((app.extensions["scan"].sessions, apply_event),
+                            (app.extensions["followup"].sessions, readmodel.apply_event)):
+        with sessions() as session:
+            for event in events:
+                apply(session, event, to_envelope(event))
+            session.commit()
     app.extensions["scan"].directory.invalidate()
 
 
@@ -76,8 +113,10 @@ def people(site):
     app, _ = site
     signer = TokenSigner.from_settings(app.extensions["scan"].settings)
     event_id = identity.new_event_id()
+    # welcome "off": the sign-in emails only in the mailbox, no welcome emails
     feed(app, ev.EventCreated(event_id=event_id, name="Riyadh Design Week", venue="", language="en",
-                              starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z", timezone="Asia/Riyadh"))
+                              starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z",
+                              timezone="Asia/Riyadh", welcome="off"))
     found = {}
     for key, name, language, headline in (("lina", "Lina Haddad", "en", "Helping new brands find their first customers"),
                                           ("omar", "عمر الفاروق", "ar", "أبني أدوات تساعد المعلمين على متابعة طلابهم")):
@@ -199,7 +238,7 @@ def test_the_other_pages_a_newcomer_meets(browser, site, people, lang):
         [row] = session.scalars(sa.select(SigninLink)).all()
     started = utc_now()
     app.extensions["scan"].clock = lambda: started + timedelta(minutes=31)
-    response = page.goto(f"{base}/s/{link_token(app.extensions['scan'].signer, row.id)}")
+    response = page.goto(f"{base}/s/{identity.signin_token(app.extensions['scan'].signer, row.id)}")
     assert response.status == 410
     shoot(page, f"signin-link-expired-{lang}")
 

@@ -1,7 +1,9 @@
-"""Signing in by email: POST /v1/signin, the forms, the one-time link, and the email over real SMTP.
+"""Signing in by email: POST /v1/signin, the forms, the one-time link, and what goes to the mailer.
 
-The scan service on PostgreSQL, its read model fed with bus events as the consumer does, the
-sign-in emails sent by the relay's mail thread (SigninMailer) to a real SMTP server on loopback.
+The scan service on PostgreSQL, its read model fed with bus events as the consumer does. A request
+keeps its link's row here and, in the same transaction, puts `signin.requested` in the scan outbox
+(the follow-up service sends the email: tests/integration/followup/test_signin_mail.py). Here the
+link is made from that message as the follow-up's sender makes it (shared.identity.signin_token).
 """
 
 from __future__ import annotations
@@ -16,21 +18,12 @@ import sqlalchemy as sa
 from services.scan import SIGNINS_PER_EMAIL, create_app
 from services.scan.models import SigninLink
 from services.scan.pages import COOKIE, FORM_COOKIE
-from services.scan.signin import link_token
-from services.scan.signin_mail import SigninMailer
 from shared import events as ev
-from shared.envelope import utc_now
-from shared.smtp import SmtpSettings
+from shared import identity
+from shared.db import outbox
+from shared.envelope import Envelope, parse_iso, utc_now
 
 HTML = {"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.8"}
-LINK = re.compile(r"http://localhost:8002(/s/[A-Z2-7]+)")
-
-
-@pytest.fixture
-def mailer(app, smtp_server):
-    s = app.extensions["scan"]
-    return SigninMailer(s.sessions, s.signer, SmtpSettings.from_url(smtp_server.url), "Rapport <rapport@example.org>",
-                        "http://localhost:8002", clock=lambda: s.clock())
 
 
 def ask(client, email, event_id, address="10.0.0.1", **extra):
@@ -43,8 +36,20 @@ def links(app) -> list[SigninLink]:
         return list(session.scalars(sa.select(SigninLink).order_by(SigninLink.created_at)))
 
 
-def emailed_path(mail) -> str:
-    return LINK.search(mail.message.get_body(("plain",)).get_content()).group(1)
+def outbox_rows(app) -> list:
+    with app.extensions["scan"].sessions() as session:
+        return session.execute(sa.select(outbox.c.topic, outbox.c.key, outbox.c.value).order_by(outbox.c.id)).all()
+
+
+def requests(app) -> list[ev.SigninRequested]:
+    """The signin.requested messages waiting in the scan outbox for the relay."""
+    return [ev.from_envelope(Envelope.from_bytes(row.value)) for row in outbox_rows(app)
+            if Envelope.from_bytes(row.value).type == "signin.requested"]
+
+
+def emailed_path(app) -> str:
+    """The link the follow-up service writes into the email for the latest request."""
+    return f"/s/{identity.signin_token(app.extensions['scan'].signer, requests(app)[-1].link_id)}"
 
 
 def test_known_and_unknown_emails_get_byte_identical_answers(client, app, person, event_id):
@@ -53,26 +58,27 @@ def test_known_and_unknown_emails_get_byte_identical_answers(client, app, person
     assert known.status_code == unknown.status_code == 202
     assert known.data == unknown.data and known.headers["Content-Type"] == unknown.headers["Content-Type"]
     assert [link.attendee_id for link in links(app)] == [lina.id]  # a link only for the registered one
+    assert [r.attendee_id for r in requests(app)] == [lina.id]  # and one email asked of the mailer
 
 
-def test_the_email_carries_a_one_time_link_in_the_persons_language(client, app, person, event_id, apply,
-                                                                    mailer, smtp_server):
+def test_a_request_queues_signin_requested_naming_the_link_not_opening_it(client, app, person, event_id, apply):
     omar = person("عمر الفاروق")
     apply(ev.AttendeeUpdated(event_id=event_id, attendee_id=omar.id, name="عمر الفاروق", email=f"{omar.id}@x.org",
                              language="ar", short_code=omar.short_code))
     assert ask(client, f"  {omar.id.upper()}@X.org ", event_id).status_code == 202  # as a phone's keyboard types it
-    assert mailer.round() == 1
-    [mail] = smtp_server.wait_for(1)
-    assert mail.recipients == (f"{omar.id}@x.org",)
-    assert mail.message["X-Rapport-Campaign"] == "signin" and mail.message["Content-Language"] == "ar"
-    assert "رابط دخولك" in mail.message["Subject"] and "Riyadh Design Week" in mail.message["Subject"]
-    html = mail.message.get_body(("html",)).get_content()
-    assert 'dir="rtl"' in html and "<bdi>عمر الفاروق</bdi>" in html
-    path = emailed_path(mail)
-    assert path in html
-    # The link travels in the email only: the table holds its id, never what opens it.
     [row] = links(app)
-    assert path.rsplit("/", 1)[1] not in repr(row.__dict__) and row.mail_state == "sent"
+    [(topic, key, value)] = outbox_rows(app)  # in the same transaction as the link's row
+    assert (topic, key) == (ev.ATTENDEES_TOPIC, omar.id)  # after their attendee.registered, on its partition
+    [request] = requests(app)
+    assert request == ev.SigninRequested(event_id=event_id, attendee_id=omar.id, link_id=row.id,
+                                         expires_at=request.expires_at)
+    assert timedelta(0) <= row.expires_at - parse_iso(request.expires_at) < timedelta(milliseconds=1)  # ms on the wire
+    # Nothing that opens the link is on the bus or in the table: only its id, which is not a token.
+    path = emailed_path(app)
+    token = path.rsplit("/", 1)[1]
+    assert token.encode() not in value and token not in repr(row.__dict__)
+    assert f"{omar.id}@x.org".encode() not in value  # nor the address: the follow-up knows it
+    assert client.get(f"/s/{row.id}", headers=HTML).status_code == 404  # the bare id opens nothing
     assert client.head(path, headers=HTML).status_code == 200  # a mail scanner's check does not use it up
     opened = client.get(path, headers=HTML)
     assert opened.status_code == 303 and opened.location == "/scan"
@@ -85,11 +91,10 @@ def test_the_email_carries_a_one_time_link_in_the_persons_language(client, app, 
     assert 'id="signin"' in again.text and client.get_cookie(COOKIE) is None  # a form for a new one
 
 
-def test_a_link_is_refused_after_30_minutes(client, app, person, event_id, mailer, smtp_server):
+def test_a_link_is_refused_after_30_minutes(client, app, person, event_id):
     lina = person("Lina")
     ask(client, f"{lina.id}@x.org", event_id)
-    mailer.round()
-    path = emailed_path(smtp_server.wait_for(1)[0])
+    path = emailed_path(app)
     started = utc_now()
     app.extensions["scan"].clock = lambda: started + timedelta(minutes=30, seconds=1)
     late = client.get(path, headers=HTML)
@@ -98,11 +103,10 @@ def test_a_link_is_refused_after_30_minutes(client, app, person, event_id, maile
     assert client.get(path, headers=HTML).status_code == 303  # within its half hour it works (once)
 
 
-def test_a_forged_or_tampered_link_is_a_404(client, app, person, event_id, mailer, smtp_server):
+def test_a_forged_or_tampered_link_is_a_404(client, app, person, event_id):
     lina = person("Lina")
     ask(client, f"{lina.id}@x.org", event_id)
-    mailer.round()
-    path = emailed_path(smtp_server.wait_for(1)[0])
+    path = emailed_path(app)
     token = path.rsplit("/", 1)[1]
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
     for bad in (tampered, lina.private, "NOTATOKEN"):
@@ -125,7 +129,7 @@ def test_asking_is_rate_limited_per_email_and_per_client_address(client, app, pe
     per_client = s.signins_per_client._per_minute
     answers = [ask(client, f"p{i}@x.org", event_id, address="10.9.9.9").status_code for i in range(per_client + 1)]
     assert answers[:per_client] == [202] * per_client and answers[-1] == 429
-    assert len(links(app)) == SIGNINS_PER_EMAIL
+    assert len(links(app)) == len(requests(app)) == SIGNINS_PER_EMAIL
 
 
 @pytest.mark.parametrize("body, field", [({"event_id": "x"}, "email"), ({"email": "no-at-sign", "event_id": "x"},
@@ -137,7 +141,7 @@ def test_bad_input_says_which_field(client, body, field):
     assert answer.status_code == 422 and answer.json["code"] == "invalid_input" and field in answer.json["errors"]
 
 
-def test_the_badge_page_keeps_the_note_through_the_sign_in(client, app, person, event_id, mailer, smtp_server):
+def test_the_badge_page_keeps_the_note_through_the_sign_in(client, app, person, event_id):
     lina, omar = person("Lina"), person("Omar")
     page = client.get(f"/c/{omar.badge}", headers=HTML)
     assert 'id="signin"' in page.text and 'name="email"' in page.text and "private_link" not in page.text
@@ -145,9 +149,9 @@ def test_the_badge_page_keeps_the_note_through_the_sign_in(client, app, person, 
     sent = client.post(f"/c/{omar.badge}/signin", headers=HTML, data={
         "csrf_token": csrf, "email": f"{lina.id}@x.org", "note": "roasts coffee at home", "tag": "coffee later"})
     assert sent.status_code == 200 and "Check your email" in sent.text and "Your note is kept" in sent.text
-    mailer.round()
-    path = emailed_path(smtp_server.wait_for(1)[0])
-    back = client.get(path, headers=HTML)
+    [request] = requests(app)
+    assert "roasts coffee" not in repr(request)  # the kept note stays here, with the link
+    back = client.get(emailed_path(app), headers=HTML)
     assert back.status_code == 303 and back.location.startswith(f"/c/{omar.badge}?draft=")
     assert client.get_cookie(FORM_COOKIE) is None
     meet = client.get(back.location, headers=HTML).text
@@ -161,20 +165,7 @@ def test_a_form_without_its_csrf_token_is_refused(client, person):
     assert answer.status_code == 403
 
 
-def test_an_email_that_cannot_be_delivered_is_retried_then_given_up(client, app, person, event_id, settings):
-    lina = person("Lina")
-    ask(client, f"{lina.id}@x.org", event_id)
-    s = app.extensions["scan"]
-    # Nothing listens on port 9 (discard): the server cannot be reached.
-    nowhere = SigninMailer(s.sessions, s.signer, SmtpSettings.from_url("smtp://127.0.0.1:9"), "r@example.org",
-                           "http://localhost:8002", clock=lambda: s.clock())
-    assert nowhere.round() == 1
-    [row] = links(app)
-    assert row.mail_state == "pending" and row.mail_attempts == 1 and row.mail_error
-    assert nowhere.round() == 0  # it waits a while before the next try
-
-
-def test_erasure_removes_the_links_and_the_email(client, app, person, event_id, apply):
+def test_erasure_removes_the_links(client, app, person, event_id, apply):
     lina = person("Lina")
     ask(client, f"{lina.id}@x.org", event_id)
     apply(ev.AttendeeErased(event_id=event_id, attendee_id=lina.id))
@@ -190,36 +181,23 @@ def test_cookies_of_a_sign_in_are_secure_behind_https(settings, database_url, pe
     ask(client, f"{lina.id}@x.org", event_id)
     with app.extensions["scan"].sessions() as session:
         [row] = session.scalars(sa.select(SigninLink)).all()
-    token = link_token(app.extensions["scan"].signer, row.id)
+    token = identity.signin_token(app.extensions["scan"].signer, row.id)
     assert client.get(f"/s/{token}", headers=HTML).status_code == 303
     assert client.get_cookie(COOKIE).secure
 
 
-def test_a_sender_that_dies_mid_send_never_sends_twice_nor_loses_a_leased_email(client, app, person, event_id,
-                                                                                 mailer, smtp_server):
-    """Crash points, replayed with the injected clock: killed after leasing (nothing went out) the
-    email goes out once the lease ends; killed after "finishing" (its final dot may have left) it
-    is "unconfirmed" and never sent again."""
-    lina, omar = person("Lina"), person("Omar")
-    ask(client, f"{lina.id}@x.org", event_id)
-    s = app.extensions["scan"]
-    assert len(mailer.lease()) == 1  # ...and the sender dies before writing a byte
-    assert mailer.round() == 0  # leased by the dead one: nobody else takes it yet
-    started = utc_now()
-    s.clock = lambda: started + timedelta(minutes=3)  # its lease (2 minutes) has run out
-    assert mailer.round() == 1
-    assert [m.recipients for m in smtp_server.wait_for(1)] == [(f"{lina.id}@x.org",)]
-
-    ask(client, f"{omar.id}@x.org", event_id)
-    [taken] = mailer.lease()
-    with s.sessions() as session:  # what SmtpTransport's commit records just before the final dot
-        session.execute(sa.update(SigninLink).where(SigninLink.id == taken).values(
-            mail_state="finishing", mail_lease_until=s.clock() + timedelta(minutes=2)))
-        session.commit()
-    s.clock = lambda: started + timedelta(minutes=6)
-    assert mailer.round() == 0
-    assert {link.attendee_id: link.mail_state for link in links(app)} == {lina.id: "sent", omar.id: "unconfirmed"}
-    assert len(smtp_server.messages) == 1
+def test_an_email_registered_for_several_events_asks_for_a_link_for_each(client, app, person, event_id, apply):
+    """The bare /scan form names no event: one link, and one message, per event of that address."""
+    other = identity.new_event_id()
+    apply(ev.EventCreated(event_id=other, name="Jeddah Food Forum", venue="", starts_at="2026-12-05T06:00:00Z",
+                          ends_at="2026-12-06T15:00:00Z", timezone="Asia/Riyadh", language="en"))
+    lina, again = person("Lina"), person("Lina", event=other)
+    apply(ev.AttendeeUpdated(event_id=other, attendee_id=again.id, name="Lina", email=f"{lina.id}@x.org",
+                             language="en", short_code=again.short_code))
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/signin", headers=HTML).text).group(1)
+    client.post("/signin", headers=HTML, data={"csrf_token": csrf, "email": f"{lina.id}@x.org"})
+    assert {(r.event_id, r.attendee_id) for r in requests(app)} == {(event_id, lina.id), (other, again.id)}
+    assert {r.link_id for r in requests(app)} == {link.id for link in links(app)}
 
 
 def test_after_the_close_an_attendee_can_still_sign_in_to_read_my_people(client, app, person, event_id, apply):

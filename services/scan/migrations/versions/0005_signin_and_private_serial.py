@@ -1,4 +1,4 @@
-"""Sign-in by email: one-time links and the emails that carry them; and the attendee's private
+"""Sign-in by email: one-time links (their emails are the follow-up service's); and the attendee's private
 serial (a new private link refuses the old one, its scanner token and cookies).
 
 Revision ID: 0005
@@ -30,10 +30,6 @@ def upgrade():
         sa.Column("created_at", UtcDateTime, nullable=False),
         sa.Column("expires_at", UtcDateTime, nullable=False),
         sa.Column("used_at", UtcDateTime),
-        sa.Column("mail_state", sa.String(12), nullable=False, index=True),
-        sa.Column("mail_attempts", sa.Integer, nullable=False),
-        sa.Column("mail_lease_until", UtcDateTime, nullable=False),
-        sa.Column("mail_error", sa.String(300), nullable=False),
     )
 
 
