@@ -130,14 +130,18 @@ def _queue_copies(session: Session, items: list[tuple[str, str, int]], now: date
 
     ON CONFLICT DO NOTHING: a planner and an organizer's click (or two senders planning) that
     race for the same row make it once, and neither fails."""
-    table, added = Delivery.__table__, []
-    for start in range(0, len(items), 1000):  # 11 parameters a row: PostgreSQL takes 65,535 a statement
-        rows = [dict(event_id=event_id, attendee_id=attendee_id, campaign=campaign, resend=resend, status="queued",
-                     due_at=now, attempts=0, last_error="", message_id="", contacts=0, created_at=now)
-                for event_id, attendee_id, resend in items[start:start + 1000]]
-        insert = (pg_insert(table).values(rows).on_conflict_do_nothing(constraint="uq_delivery_campaign")
-                  .returning(table.c.event_id, table.c.attendee_id))
-        added += session.execute(insert).all()
+    if not items:
+        return []
+    table = Delivery.__table__
+    # One statement with the rows as parameters: SQLAlchemy sends them in pages of multi-row
+    # INSERTs ("insertmanyvalues", within PostgreSQL's 65,535 parameters) from one cached compile;
+    # a .values(rows) statement was compiled anew for every page (1.7 s to queue 1,500 rows).
+    insert = (pg_insert(table).on_conflict_do_nothing(constraint="uq_delivery_campaign")
+              .returning(table.c.event_id, table.c.attendee_id))
+    added = session.execute(insert, [dict(
+        event_id=event_id, attendee_id=attendee_id, campaign=campaign, resend=resend, status="queued", due_at=now,
+        attempts=0, last_error="", message_id="", contacts=0, created_at=now)
+        for event_id, attendee_id, resend in items]).all()
     if added:
         add_to_outbox(session, *(ev.FollowupQueued(event_id=event_id, attendee_id=attendee_id, campaign=campaign)
                                  for event_id, attendee_id in added))
