@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -152,16 +153,38 @@ def openapi_document(title: str, description: str, paths: dict) -> dict:
     problem_schema = {"type": "object", "properties": {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
         "detail": {"type": "string"}, "code": {"type": "string"}}, "required": ["status", "detail", "code"]}
+    health = {"type": "object", "required": ["status", "service", "checks"], "properties": {
+        "status": {"enum": ["ok", "unavailable"]}, "service": {"type": "string"},
+        "checks": {"type": "object", "additionalProperties": {"type": "string"}}}}
+    health_answer = {"content": {"application/json": {"schema": health}}}
+    paths = {"/healthz": {"get": {"summary": "Liveness and dependency checks.",
+                                  "responses": {"200": {"description": "healthy", **health_answer},
+                                                "503": {"description": "a dependency is down", **health_answer}}}},
+             "/openapi.json": {"get": {"summary": "This document.", "responses": {"200": {
+                 "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+             "/docs": {"get": {"summary": "This document, readable.", "responses": {"200": {
+                 "description": "HTML page", "content": {"text/html": {}}}}}},
+             **paths}
+    for path, operations in paths.items():
+        for operation in operations.values():
+            with_path_parameters(path, operation)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": "1", "description": description},
         "components": {"schemas": {"Problem": problem_schema},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": {"/healthz": {"get": {"summary": "Liveness and dependency checks.",
-                                       "responses": {"200": {"description": "healthy"},
-                                                     "503": {"description": "a dependency is down"}}}},
-                  **paths},
+        "paths": paths,
     }
+
+
+def with_path_parameters(path: str, operation: dict) -> None:
+    """Declares each `{name}` of the path the operation does not declare itself, as a required string:
+    an undeclared one makes the document invalid, and fuzzers and clients cannot fill it in."""
+    declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+    missing = [name for name in re.findall(r"{([^{}]+)}", path) if name not in declared]
+    if missing:
+        operation["parameters"] = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                                   for name in missing] + operation.get("parameters", [])
 
 
 class NoCookieSession(SessionInterface):
