@@ -126,6 +126,7 @@ def test_fuzz_badge(settings, database_url):
 @pytest.mark.postgres
 def test_fuzz_scan(settings, database_url):
     from services.scan.handlers import apply_event
+    from services.scan.pages import COOKIE
 
     app = service_app("scan", settings, database_url)
     service = app.extensions["scan"]
@@ -136,7 +137,8 @@ def test_fuzz_scan(settings, database_url):
     signer = TokenSigner.from_settings(service.settings)
     private = identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, me, 1))
     badge = identity.issue_token(signer, identity.BADGE, TokenClaims(event_id, other, 1))
-    fuzz(app, headers={"Authorization": f"Bearer {private}"},
+    # the API's bearer token, and the pages' identity cookie (their forms then fail on CSRF, or save)
+    fuzz(app, headers={"Authorization": f"Bearer {private}", "Cookie": f"{COOKIE}={private}"},
          path_values={"attendee_id": other, "token": private, "badge_token": badge})
 
 
