@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, Flask, Response, current_app, json, render_template_string
 from flask.sessions import SessionInterface
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,15 @@ def register_problem_handlers(app: Flask) -> None:
         if err.code == 405 and err.valid_methods:
             response.headers["Allow"] = ", ".join(err.valid_methods)
         return response
+
+    @app.errorhandler(DataError)
+    def _unstorable(err: DataError):
+        # PostgreSQL refused a value the request brought (a NUL character in text, a number out of
+        # its column's range) in a place no validation caught: the request's fault, so a 422 that
+        # says so; logged, because that place should check its input itself.
+        log.warning("a request value PostgreSQL cannot store: %s", err.orig)
+        return problem(422, "a value in this request cannot be stored (for example a NUL character in text, or "
+                            "a number far out of range)", "invalid_input")
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
