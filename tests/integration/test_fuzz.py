@@ -209,7 +209,7 @@ def test_fuzz_match(settings, database_url):
     service.index.invalidate()
     signer = TokenSigner.from_settings(service.settings)
     private = identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, me, 1))
-    fuzz(app, headers={"Authorization": f"Bearer {private}"},
+    fuzz(app, headers={"Authorization": f"Bearer {private}"}, headers_for={"GET /v1/events/": ADMIN},
          path_values={"event_id": event_id, "attendee_id": other})
 
 
