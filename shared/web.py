@@ -113,8 +113,10 @@ def register_problem_handlers(app: Flask) -> None:
         # its column's range) in a place no validation caught: the request's fault, so a 422 that
         # says so; logged, because that place should check its input itself.
         log.warning("a request value PostgreSQL cannot store: %s", err.orig)
-        return problem(422, "a value in this request cannot be stored (for example a NUL character in text, or "
-                            "a number far out of range)", "invalid_input")
+        # As a DomainError, so a blueprint's own handler shows it (a page in the reader's language).
+        return app.handle_user_exception(DomainError(
+            "a value in this request cannot be stored (for example a NUL character in text, or a number far out "
+            "of range)", code="invalid_input", status=422))
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

@@ -50,7 +50,8 @@ EMAIL = {"description": "the rendered email", "content": {
     "application/json": {"schema": {"type": "object", "required": ["subject", "text", "html"], "properties": {
         "attendee_id": {"type": "string"}, "campaign": {"type": "string"}, "language": {"enum": ["ar", "en"]},
         "subject": {"type": "string"}, "text": {"type": "string"}, "html": {"type": "string"},
-        "contacts": {"type": "array"}, "consent_followup": {"type": "boolean"},
+        "contacts": {"type": "integer", "description": "how many people it names"},
+        "consent_followup": {"type": "boolean"},
         "unsubscribed": {"type": "boolean"}}}}}}
 PREVIEW_QUERY = [query("format", "html, text or json", {"enum": ["html", "text", "json"], "default": "html"}),
                  query("campaign", '"followup" or "nudge-<days>"', {"type": "string"})]
