@@ -47,7 +47,7 @@ def page(summary: str, *refusals: str, ok: str = "200", form: dict | None = None
     """A page (or a page's form post, answered with a redirect): with the login cookie, else a redirect
     to the login page (303). Refusals are pages for a browser, problem+json for a script."""
     answers = {ok: {"description": "the page" if ok == "200" else "to the next page",
-                    **({"content": {media: {}}} if ok == "200" else {})}}
+                    **({"content": {media: {}}} if ok in ("200", "201") else {})}}
     answers.setdefault("303", {"description": "to the login page, when not logged in"})
     statuses = set(refusals) | ({"400", "403", "413", "415", "422"} if form is not None else set())
     answers |= {status: {"description": HTTP_STATUS_CODES[int(status)], "content": {"text/html": {},
@@ -177,7 +177,8 @@ def document() -> dict:
                                      form={"name": {"type": "string"}})},
             "/tokens/{token_id}/revoke": {"post": page("Revoke an API token", "404", ok="303", form={})},
             "/static/vendor/{name}": {"get": {"summary": "A vendored front-end file (graph library, fonts)",
-                                              "responses": {"200": {"description": "the file"}, **problems("404")}}},
+                                              "responses": {"200": {"description": "the file", "content": {"*/*": {}}},
+                                                            **problems("404")}}},
             "/events": {"get": page("Your events, and a form to create one"),
                         "post": page("Create an event", "502", "503", ok="303", form={
                             "name": {"type": "string"}, "venue": {"type": "string"},

@@ -224,5 +224,5 @@ def document() -> dict:
         "/sw.js": {"get": {"summary": "The scanner's service worker (offline queue)", "responses": {
             "200": {"description": "JavaScript", "content": {"text/javascript": {}}}}}},
         "/static/vendor/{name}": {"get": {"summary": "A vendored front-end file (QR decoder, fonts)", "responses": {
-            "200": {"description": "the file"}, **problems("404")}}},
+            "200": {"description": "the file", "content": {"*/*": {}}}, **problems("404")}}},
     })

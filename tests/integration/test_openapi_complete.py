@@ -59,3 +59,19 @@ def test_every_documented_operation_is_routed(service, settings, new_database):
     stale = [f"{method.upper()} {path}" for path, item in paths.items() for method in item
              if method != "parameters" and (method, path) not in routed]
     assert not stale, f"documented but not routed in {service}: {stale}"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_answer_with_a_body_documents_its_media_type_and_json_its_schema(service, settings, new_database):
+    paths = build_app(service, settings, new_database()).test_client().get("/openapi.json").json["paths"]
+    vague = []
+    for path, item in paths.items():
+        for method, operation in item.items():
+            for status, answer in operation["responses"].items():
+                if not status.startswith("2") or status == "204":
+                    continue
+                content = answer.get("content")
+                if not content or ("application/json" in content and "schema" not in content["application/json"]):
+                    vague.append(f"{method.upper()} {path} {status}")
+    assert not vague, f"answers of {service} without a media type or JSON schema: {vague}"
