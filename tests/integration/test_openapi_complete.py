@@ -45,7 +45,8 @@ def test_every_route_is_documented_with_its_path_parameters(service, settings, n
         declared = {p["name"] for p in paths[path].get("parameters", []) + operation.get("parameters", [])
                     if p["in"] == "path"}
         if declared != arguments:
-            unparameterised.append(f"{method.upper()} {path}: declares {sorted(declared)}, route has {sorted(arguments)}")
+            unparameterised.append(f"{method.upper()} {path}: declares {sorted(declared)}, "
+                                   f"route has {sorted(arguments)}")
     assert not missing, f"routes of {service} missing from its OpenAPI document: {missing}"
     assert not unparameterised, f"path parameters of {service} not as routed: {unparameterised}"
 
