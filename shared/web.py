@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 from flask import Blueprint, Flask, Response, current_app, json, render_template_string
 from flask.sessions import SessionInterface
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,17 @@ def register_problem_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(err.valid_methods)
         return response
 
+    @app.errorhandler(DataError)
+    def _unstorable(err: DataError):
+        # PostgreSQL refused a value the request brought (a NUL character in text, a number out of
+        # its column's range) in a place no validation caught: the request's fault, so a 422 that
+        # says so; logged, because that place should check its input itself.
+        log.warning("a request value PostgreSQL cannot store: %s", err.orig)
+        # As a DomainError, so a blueprint's own handler shows it (a page in the reader's language).
+        return app.handle_user_exception(DomainError(
+            "a value in this request cannot be stored (for example a NUL character in text, or a number far out "
+            "of range)", code="invalid_input", status=422))
+
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         # The client gets no internals; the log gets everything.
@@ -152,16 +165,38 @@ def openapi_document(title: str, description: str, paths: dict) -> dict:
     problem_schema = {"type": "object", "properties": {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
         "detail": {"type": "string"}, "code": {"type": "string"}}, "required": ["status", "detail", "code"]}
+    health = {"type": "object", "required": ["status", "service", "checks"], "properties": {
+        "status": {"enum": ["ok", "unavailable"]}, "service": {"type": "string"},
+        "checks": {"type": "object", "additionalProperties": {"type": "string"}}}}
+    health_answer = {"content": {"application/json": {"schema": health}}}
+    paths = {"/healthz": {"get": {"summary": "Liveness and dependency checks.",
+                                  "responses": {"200": {"description": "healthy", **health_answer},
+                                                "503": {"description": "a dependency is down", **health_answer}}}},
+             "/openapi.json": {"get": {"summary": "This document.", "responses": {"200": {
+                 "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+             "/docs": {"get": {"summary": "This document, readable.", "responses": {"200": {
+                 "description": "HTML page", "content": {"text/html": {}}}}}},
+             **paths}
+    for path, operations in paths.items():
+        for operation in operations.values():
+            with_path_parameters(path, operation)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": "1", "description": description},
         "components": {"schemas": {"Problem": problem_schema},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": {"/healthz": {"get": {"summary": "Liveness and dependency checks.",
-                                       "responses": {"200": {"description": "healthy"},
-                                                     "503": {"description": "a dependency is down"}}}},
-                  **paths},
+        "paths": paths,
     }
+
+
+def with_path_parameters(path: str, operation: dict) -> None:
+    """Declares each `{name}` of the path the operation does not declare itself, as a required string:
+    an undeclared one makes the document invalid, and fuzzers and clients cannot fill it in."""
+    declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+    missing = [name for name in re.findall(r"{([^{}]+)}", path) if name not in declared]
+    if missing:
+        operation["parameters"] = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                                   for name in missing] + operation.get("parameters", [])
 
 
 class NoCookieSession(SessionInterface):

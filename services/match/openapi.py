@@ -48,7 +48,9 @@ def document() -> dict:
         "/v1/me/suggestions/{attendee_id}/dismiss": {"post": {
             "summary": "Not now: never suggest this person to me again (idempotent).",
             "security": [{"bearer": []}],
-            "responses": {"200": {"description": "dismissed"}, **problems("401", "404")}}},
+            "responses": {"200": {"description": "dismissed", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["dismissed"], "properties": {"dismissed": {"type": "string"}}}}}},
+                **problems("401", "404")}}},
         "/v1/me/requests": {
             "post": {"summary": "I'd like to meet this person (idempotent: asking again is the same request; if they "
                                 "asked me first, this accepts theirs). Only people of my event who have not opted out "
@@ -60,7 +62,7 @@ def document() -> dict:
                      "responses": {"201": {"description": "sent", **REQUEST_JSON},
                                    "200": {"description": "the same request as before (or theirs, now accepted)",
                                            **REQUEST_JSON},
-                                   **problems("401", "403", "404", "415", "422")}},
+                                   **problems("400", "401", "403", "404", "413", "415", "422")}},
             "get": {"summary": "Requests I received (every status) and sent, newest first. A sent request that was "
                                "answered \"not now\" still reads as pending.",
                     "security": [{"bearer": []}],

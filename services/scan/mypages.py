@@ -70,6 +70,7 @@ def my_qr():
 @bp.get("/me/qr.svg")
 def my_qr_svg():
     _, person = me()
+    g.lang = language(person)
     if person is None:
         return not_identified()
     s = service()

@@ -15,8 +15,8 @@ import re
 
 from flask import g, redirect, request, url_for
 
+from services.scan.mypages import not_identified
 from services.scan.pages import bp, check_csrf, csrf_token, language, me, page, service
-from services.scan.pagetext import TEXT
 from shared.quotes import isolate_quotes
 from shared.upstream import Upstream
 from shared.web import InvalidInput
@@ -35,9 +35,8 @@ def match_for(token: str) -> Upstream:
 def identified():
     token, person = me()
     g.lang = language(person)
-    if person is None:
-        t = TEXT[g.lang]
-        return None, None, page("message.html", title=t["need_link_title"], text=t["need_link_text"])
+    if person is None:  # as My people and My QR: the sign-in form, which brings them back here
+        return None, None, not_identified()
     return token, person, None
 
 

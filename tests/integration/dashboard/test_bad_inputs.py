@@ -69,3 +69,16 @@ def test_a_lone_surrogate_in_an_organizer_name_is_refused(client):
     answer = client.post("/v1/organizers", headers={**ADMIN, "Content-Type": "application/json"}, data=body)
     assert (answer.status_code, answer.mimetype) == (422, PROBLEM)
     assert "lone surrogate" in answer.json["errors"]["name"]
+
+
+@pytest.mark.parametrize("how", ["api", "page"])
+def test_a_nul_character_in_a_granted_email_is_refused_not_a_500(client, world, alice, as_alice, how):
+    """Found by the fuzz run: PostgreSQL cannot hold NUL in text, and the lookup of the email failed."""
+    if how == "api":
+        answer = client.post(f"/v1/events/{world.event_id}/organizers", headers=as_alice,
+                             json={"email": "bob\x00@example.org"})
+    else:
+        answer = client.post(f"/events/{world.event_id}/organizers", headers=as_alice,
+                             data={"email": "bob\x00@example.org"})
+    assert (answer.status_code, answer.mimetype) == (422, PROBLEM)
+    assert "cannot be stored" in answer.json["detail"]

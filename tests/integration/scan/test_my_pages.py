@@ -26,6 +26,15 @@ def test_without_the_identity_cookie_the_pages_ask_for_the_email_to_sign_in_with
         assert f'name="next" value="{path}"' in answer.text, path  # the link brings them back here
 
 
+def test_without_the_identity_cookie_my_qr_image_and_who_to_meet_ask_for_the_email_too(client):
+    """Found by the fuzz run: these answered 500 (no language chosen yet; a page text that is gone)."""
+    for method, path in (("GET", "/me/qr.svg"), ("GET", "/me/meet"), ("POST", "/me/meet/ask"),
+                         ("POST", "/me/meet/dismiss"), ("POST", "/me/meet/requests/r1/accept")):
+        for language, words in (("en", "Email me a sign-in link"), ("ar", 'lang="ar"')):
+            answer = client.open(path, method=method, headers={**HTML, "Accept-Language": language})
+            assert answer.status_code == 200 and words in answer.text, (method, path, language)
+
+
 def test_my_people_lists_and_searches_and_every_page_links_my_people_and_my_qr(client, person):
     lina, omar, sara = person("Lina"), person("Omar", company="Souk Labs"), person("Sara")
     scan(client, lina, omar.badge, note="roasts coffee at home", tags=["coffee later"])
