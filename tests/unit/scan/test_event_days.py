@@ -25,4 +25,5 @@ def test_a_close_after_the_last_day_extends_the_window_and_an_early_close_does_n
 
 def test_an_unknown_time_zone_counts_the_days_in_utc():
     days = EventDays(datetime(2026, 12, 1, 6, tzinfo=UTC), datetime(2026, 12, 1, 15, tzinfo=UTC), "Nowhere/Atlantis")
-    assert scan_window(days, None, timedelta(0)) == (datetime(2026, 11, 30, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC))
+    assert scan_window(days, None, timedelta(0)) == (datetime(2026, 11, 30, tzinfo=UTC),
+                                                     datetime(2026, 12, 2, tzinfo=UTC))
