@@ -53,7 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAPPORT_FOLLOWUP_URL", "http://localhost:8003", "Base URL of the follow-up service."),
     Setting("RAPPORT_MATCH_URL", "http://localhost:8004", "Base URL of the match service."),
     Setting("RAPPORT_SCAN_GRACE", "86400",
-            "Seconds after an event closes during which scans still count (phones syncing offline queues)."),
+            "Seconds after an event closes during which scans still count (phones syncing offline queues); scans "
+            "dated later than its last day plus this are refused."),
     Setting("RAPPORT_SCAN_RATE_LIMIT", "60", "Scans one attendee may record per minute."),
     Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once); "
             "empty: each event's follow-up time (09:00 the morning after the close, or the organizer's)."),

@@ -5,7 +5,8 @@ login when those parameters are raised. Session cookies and API tokens are 256-b
 secrets; the database keeps only their SHA-256, so a leaked database opens no account.
 API tokens read `rap_org_<43 url-safe characters>`, recognisable in logs and secret scanners.
 An admin (the first organizer, made with the bootstrap admin token) sees every event and adds
-organizers; everyone else sees the events they created or were given.
+organizers; everyone else sees the events they created or were given (grants by email, which
+answer alike whether the email is an organizer's or not; the owner or an admin revokes them).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
-from services.dashboard.models import ApiToken, Event, EventAccess, LoginSession, Organizer
+from services.dashboard.models import ApiToken, Event, EventGrant, LoginSession, Organizer
 from shared.text import single_line_problem
 from shared.web import Conflict, DomainError, InvalidInput
 
@@ -155,24 +156,62 @@ def revoke_token(session: Session, organizer: Organizer, token_id: str) -> None:
         raise DomainError(f"you have no API token {token_id!r}", code="unknown_token", status=404)
 
 
-def grant(session: Session, organizer: Organizer, event_id: str, now: datetime) -> None:
-    if session.get(EventAccess, (organizer.id, event_id)) is None:
-        session.add(EventAccess(organizer_id=organizer.id, event_id=event_id, granted_at=now))
+OWNER, ORGANIZER = "owner", "organizer"
 
 
-def grant_by_email(session: Session, email: str, event_id: str, now: datetime) -> Organizer:
-    organizer = session.scalar(sa.select(Organizer).where(Organizer.email == (email or "").strip().lower()))
-    if organizer is None:
-        raise DomainError(f"no organizer has the email {email!r}: an admin adds them first", code="unknown_organizer",
-                          status=404)
-    grant(session, organizer, event_id, now)
-    return organizer
+def grant(session: Session, organizer: Organizer, event_id: str, now: datetime, role: str = OWNER) -> None:
+    """Access for the organizer who creates an event: its owner."""
+    _grant(session, organizer.email, event_id, now, role)
+
+
+def grant_by_email(session: Session, email: object, event_id: str, now: datetime) -> EventGrant:
+    """Access to an event for whoever has (or will have) this organizer email.
+
+    The answer is the same whether an organizer has the email or not: granting must not be a way
+    to find out who organizes with Rapport. The grant takes effect when their account exists.
+    """
+    try:
+        email = validate_email(email if isinstance(email, str) else "", check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidInput({"email": f"the email of the organizer to give access to: {exc}"}) from None
+    return _grant(session, email, event_id, now, ORGANIZER)
+
+
+def _grant(session: Session, email: str, event_id: str, now: datetime, role: str) -> EventGrant:
+    found = session.get(EventGrant, (event_id, email))
+    if found is None:  # granting again changes nothing (an owner stays owner)
+        found = EventGrant(event_id=event_id, email=email, role=role, granted_at=now)
+        session.add(found)
+    return found
+
+
+def grants_of(session: Session, event_id: str) -> list[EventGrant]:
+    """The event's grants: its owner first, then by when they were given."""
+    return list(session.scalars(sa.select(EventGrant).where(EventGrant.event_id == event_id).order_by(
+        (EventGrant.role == OWNER).desc(), EventGrant.granted_at, EventGrant.email)))
+
+
+def may_revoke(session: Session, organizer: Organizer, event_id: str) -> bool:
+    mine = session.get(EventGrant, (event_id, organizer.email))
+    return organizer.is_admin or (mine is not None and mine.role == OWNER)
+
+
+def revoke_grant(session: Session, organizer: Organizer, event_id: str, email: str) -> None:
+    """The event's owner or an admin takes someone's access away; the owner's own only an admin."""
+    if not may_revoke(session, organizer, event_id):
+        raise Forbidden("only this event's owner or an admin can take access away", code="not_owner")
+    found = session.get(EventGrant, (event_id, (email or "").strip().lower()))
+    if found is None:
+        raise DomainError(f"nobody was given access to this event as {email!r}", code="unknown_grant", status=404)
+    if found.role == OWNER and not organizer.is_admin:
+        raise Forbidden("the owner's own access can only be taken away by an admin", code="owner_grant")
+    session.delete(found)
 
 
 def visible_event(session: Session, organizer: Organizer, event_id: str) -> Event:
     """The event if this organizer may see it; the same 404 whether nobody knows it or it is
     someone else's, so event ids cannot be probed for."""
-    granted = session.get(EventAccess, (organizer.id, event_id)) is not None
+    granted = session.get(EventGrant, (event_id, organizer.email)) is not None
     event = session.get(Event, event_id)
     if not (granted or (organizer.is_admin and event is not None)):
         raise DomainError(f"there is no event {event_id!r} you can see", code="unknown_event", status=404)
@@ -183,7 +222,7 @@ def visible_event(session: Session, organizer: Organizer, event_id: str) -> Even
 def visible_events(session: Session, organizer: Organizer) -> list[Event]:
     query = sa.select(Event).order_by(Event.starts_at.desc().nulls_last(), Event.id)
     if not organizer.is_admin:
-        query = query.join(EventAccess, EventAccess.event_id == Event.id).where(EventAccess.organizer_id == organizer.id)
+        query = query.join(EventGrant, EventGrant.event_id == Event.id).where(EventGrant.email == organizer.email)
     return list(session.scalars(query))
 
 

@@ -78,15 +78,31 @@ def create_event():
     return answer, 201, {"Location": f"/v1/events/{answer['id']}/stats"}
 
 
+def grant_json(g) -> dict:
+    return {"email": g.email, "role": g.role, "granted_at": iso(g.granted_at)}
+
+
+@bp.get("/events/<event_id>/organizers")
+def list_grants(event_id):
+    event = visible_event(event_id)
+    return {"organizers": [grant_json(g) for g in accounts.grants_of(db(), event.id)]}
+
+
 @bp.post("/events/<event_id>/organizers")
 def grant_access(event_id):
-    visible_event(event_id)
-    email = json_body().get("email")
-    if not isinstance(email, str):
-        raise accounts.InvalidInput({"email": "the email of the organizer to give access to"})
-    granted = accounts.grant_by_email(db(), email, event_id, service().clock())
+    """The same answer whether or not an organizer has the email (see accounts.grant_by_email)."""
+    event = visible_event(event_id)
+    granted = accounts.grant_by_email(db(), json_body().get("email"), event.id, service().clock())
     db().commit()
-    return organizer_json(granted), 201
+    return grant_json(granted), 201
+
+
+@bp.delete("/events/<event_id>/organizers/<email>")
+def revoke_access(event_id, email):
+    event = visible_event(event_id)
+    accounts.revoke_grant(db(), require_organizer(), event.id, email)
+    db().commit()
+    return "", 204
 
 
 @bp.get("/events/<event_id>/stats")

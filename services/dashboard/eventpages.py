@@ -202,13 +202,14 @@ def close(event_id):
 
 
 @bp.get("/<event_id>/after")
-def after(event_id, status=200, granted=None):
+def after(event_id, status=200, granted=None, revoked=None):
     event = visible_event(event_id)
     t = TEXT[require_organizer().language]
     followups = figures.followup_summary(db(), event.id)
     campaigns = [(campaign_name(c, t), row) for c, row in followups["by_campaign"].items()]
     return page("after.html", status, event=event, campaigns=campaigns, unsubscribed=followups["summary"]["unsubscribed"],
-                granted=granted)
+                granted=granted, revoked=revoked, grants=accounts.grants_of(db(), event.id),
+                may_revoke=accounts.may_revoke(db(), require_organizer(), event.id))
 
 
 @bp.post("/<event_id>/organizers")
@@ -217,3 +218,12 @@ def grant(event_id):
     granted = accounts.grant_by_email(db(), request.form.get("email", ""), event.id, service().clock())
     db().commit()
     return after(event.id, 201, granted=granted)
+
+
+@bp.post("/<event_id>/organizers/revoke")
+def revoke(event_id):
+    event = visible_event(event_id)
+    email = request.form.get("email", "")
+    accounts.revoke_grant(db(), require_organizer(), event.id, email)
+    db().commit()
+    return after(event.id, revoked=email.strip().lower())

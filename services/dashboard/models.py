@@ -145,10 +145,18 @@ class Organizer(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class EventAccess(Base):
-    __tablename__ = "event_access"
-    organizer_id: Mapped[str] = mapped_column(sa.ForeignKey("organizers.id", ondelete="CASCADE"), primary_key=True)
-    event_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True, index=True)
+class EventGrant(Base):
+    """Who may see an event, by email: whether or not an organizer has that email yet.
+
+    Kept by email so that granting answers the same for any address (it never tells whether
+    someone is an organizer) and takes effect once an admin adds the account. The organizer who
+    created the event is its `owner`: they and admins may revoke the others' grants.
+    """
+
+    __tablename__ = "event_grants"
+    event_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), primary_key=True, index=True)  # folded to lower case
+    role: Mapped[str] = mapped_column(sa.String(16), default="organizer")  # "owner" or "organizer"
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

@@ -22,6 +22,7 @@ from typing import Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.scan.domain import EventDays
 from services.scan.models import Attendee, DirectoryState, Event
 
 
@@ -50,6 +51,7 @@ class Directory:
         self._people: dict[str, Person] = {}
         self._codes: dict[tuple[str, str], Person] = {}
         self._closed: dict[str, datetime | None] = {}
+        self._days: dict[str, EventDays | None] = {}
 
     def invalidate(self) -> None:
         """Forget the copy: the next lookup reloads (tests, and after this process changed things)."""
@@ -65,6 +67,10 @@ class Directory:
     def event_closed_at(self, event_id: str) -> datetime | None:
         self._fresh(self._max_age)
         return self._closed.get(event_id)
+
+    def event_days(self, event_id: str) -> EventDays | None:
+        self._fresh(self._max_age)
+        return self._days.get(event_id)
 
     def _find(self, look: Callable[[], Person | None]) -> Person | None:
         self._fresh(self._max_age)
@@ -92,18 +98,23 @@ class Directory:
                         Attendee.title, Attendee.language, Attendee.short_code, Attendee.badge_serial,
                         Attendee.private_serial).where(
                         Attendee.version > since)).all()
-                    closed = session.execute(sa.select(Event.id, Event.closed_at).where(Event.version > since)).all()
+                    events = session.execute(sa.select(Event.id, Event.closed_at, Event.starts_at, Event.ends_at,
+                                                       Event.timezone).where(Event.version > since)).all()
             if changed:
-                self._update([Person(*row) for row in rows], dict(closed), everything=since == 0)
+                closed = {e.id: e.closed_at for e in events}
+                days = {e.id: EventDays(e.starts_at, e.ends_at, e.timezone) if e.starts_at and e.ends_at else None
+                        for e in events}
+                self._update([Person(*row) for row in rows], closed, days, everything=since == 0)
                 self._version = version
             self._checked_at = self._clock()
             return changed
 
-    def _update(self, people: list[Person], closed: dict[str, datetime | None], everything: bool) -> None:
+    def _update(self, people: list[Person], closed: dict[str, datetime | None], days: dict[str, EventDays | None],
+                everything: bool) -> None:
         if everything:  # after an erasure: replace the copy, so nobody erased stays in it
             self._people = {p.id: p for p in people}
             self._codes = {(p.event_id, p.short_code): p for p in people}
-            self._closed = closed
+            self._closed, self._days = closed, days
             return
         # In place: a lookup in another thread sees the old or the new entry, never a gap.
         for p in people:
@@ -114,3 +125,4 @@ class Directory:
             if old_code and old_code != (p.event_id, p.short_code) and self._codes.get(old_code) is old:
                 del self._codes[old_code]  # unless someone else in this batch took that code
         self._closed.update(closed)
+        self._days.update(days)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from shared.events import pair_key
 from shared.identity import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
@@ -38,7 +39,7 @@ class RecordScan:
     note: str
     tags: tuple[str, ...]
     client_scan_id: str
-    scanned_at: datetime
+    scanned_at: datetime | None  # when the phone says it happened; None: now (the server's clock)
 
 
 def parse_record_scan(body: dict, now: datetime) -> RecordScan:
@@ -64,27 +65,69 @@ def parse_record_scan(body: dict, now: datetime) -> RecordScan:
     return RecordScan(scanned.strip(), note.strip(), tags, client_scan_id, scanned_at)
 
 
-def _moment(value, now: datetime, errors: dict) -> datetime:
+def _moment(value, now: datetime, errors: dict) -> datetime | None:
     if value is None:
-        return now
+        return None
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         errors["scanned_at"] = "an ISO 8601 date-time with its offset"
-        return now
+        return None
     if moment.tzinfo is None:
         errors["scanned_at"] = "needs its UTC offset"
-        return now
+        return None
     try:
         moment = moment.astimezone(timezone.utc)
     except OverflowError:  # year 1 at +14:00 lies before the first instant a datetime holds
         moment = None
     if moment is None or moment.year < EARLIEST_YEAR:
         errors["scanned_at"] = f"is before {EARLIEST_YEAR}: check the phone's clock"
-        return now
+        return None
     if moment > now + timedelta(minutes=5):
         errors["scanned_at"] = "is in the future: check the phone's clock"
     return moment
+
+
+@dataclass(frozen=True)
+class EventDays:
+    """When an event runs (UTC instants) and the time zone its days are counted in."""
+
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+
+
+def scan_window(days: EventDays, closed_at: datetime | None, grace: timedelta) -> tuple[datetime, datetime]:
+    """The earliest and latest time a scan of this event may be dated.
+
+    A phone's clock can be off by hours (a wrong time zone, a dead battery reset), and people
+    meet at the evening before the opening: so the window runs from the start of the day before
+    the first day, in the event's time zone, to the end of its last day (or its close, if later)
+    plus the grace in which offline phones still sync.
+    """
+    try:
+        zone = ZoneInfo(days.timezone)
+    except (ValueError, KeyError, OSError):  # the badge service checks it; an odd read model row counts in UTC
+        zone = ZoneInfo("UTC")
+    first_day = days.starts_at.astimezone(zone).date() - timedelta(days=1)
+    after_last_day = days.ends_at.astimezone(zone).date() + timedelta(days=1)
+    earliest = datetime.combine(first_day, time(), zone).astimezone(timezone.utc)
+    latest = max(datetime.combine(after_last_day, time(), zone).astimezone(timezone.utc),
+                 closed_at or days.ends_at) + grace
+    return earliest, latest
+
+
+def check_scan_time(scanned_at: datetime, days: EventDays | None, closed_at: datetime | None,
+                    grace: timedelta) -> None:
+    """ScanError(outside_event_days, 422) naming scanned_at when a scan is dated outside its event's days."""
+    if days is None:
+        return  # an event learnt before its days were kept: the checks of parse_record_scan hold
+    earliest, latest = scan_window(days, closed_at, grace)
+    if earliest <= scanned_at <= latest:
+        return
+    when = "before" if scanned_at < earliest else "after"
+    detail = f"is {when} this event's days: check the phone's clock"
+    raise ScanError(f"scanned_at: {detail}", code="outside_event_days", errors={"scanned_at": detail})
 
 
 def what_was_scanned(text: str) -> tuple[str, str]:

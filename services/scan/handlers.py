@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.scan.directory import Directory, Person
-from services.scan.domain import RecordScan, ScanError, meeting_id, what_was_scanned
+from services.scan.domain import RecordScan, ScanError, check_scan_time, meeting_id, what_was_scanned
 from services.scan.models import Attendee, DirectoryState, Event, Meeting, PersonNotes, Scan, SigninLink
 from services.scan.writer import Pending, ScanWriter, Written
 from shared import events as ev
@@ -81,10 +81,14 @@ def record_scan(directory: Directory, writer: ScanWriter, signer: TokenSigner, s
     closed_at = directory.event_closed_at(scanner.event_id)
     if closed_at is not None and now > closed_at + rules.grace:
         raise ScanError("this event has closed: meetings can no longer be added", code="event_closed", status=409)
+    # Only the phone's stated time is checked against the event's days: the server's own clock is
+    # not in doubt, and a scan received late is the close rule's business above.
+    if cmd.scanned_at is not None:
+        check_scan_time(cmd.scanned_at, directory.event_days(scanner.event_id), closed_at, rules.grace)
     written = writer.write(Pending(
         event_id=scanner.event_id, meeting_id=meeting_id(scanner.event_id, scanner.id, scanned.id),
         scanner_id=scanner.id, scanned_id=scanned.id, client_scan_id=cmd.client_scan_id, note=cmd.note,
-        tags=cmd.tags, scanned_at=cmd.scanned_at, received_at=now))
+        tags=cmd.tags, scanned_at=cmd.scanned_at or now, received_at=now))
     # A retry answers with the person of the first scan, which may differ from this request's.
     return written, scanned if written.scanned_id == scanned.id else directory.person(written.scanned_id)
 
@@ -111,6 +115,7 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
         row = session.get(Event, event.event_id) or Event(id=event.event_id)
         row.name, row.language, row.timezone = event.name, event.language, event.timezone
+        row.starts_at, row.ends_at = parse_iso(event.starts_at), parse_iso(event.ends_at)
         row.version = next_version(session)
         session.merge(row)
     elif isinstance(event, ev.EventClosed):

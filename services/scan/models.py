@@ -22,6 +22,9 @@ class Event(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(2))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")  # "you met at 11:55", in the event's time
+    # The event's days: a scan dated outside them (with a margin, domain.scan_window) is refused.
+    starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
 

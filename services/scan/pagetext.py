@@ -73,6 +73,7 @@ TEXT = {
             "csrf": "This form has expired. Reload the page and try again.",
             "unknown_short_code": "No attendee of this event has that code.",
             "not_met": "This person is not among the people you met.",
+            "outside_event_days": "This meeting is dated outside the event's days: check your phone's date and time.",
             "invalid_input": "Check what you typed: at most 8 tags of up to 40 characters each, and notes of up "
                              "to 2000 characters.",
             "link_used": "This sign-in link was used already. Ask for a new one here.",
@@ -152,6 +153,7 @@ TEXT = {
             "csrf": "انتهت صلاحية هذا النموذج. أعد تحميل الصفحة وحاول مجددًا.",
             "unknown_short_code": "لا يحمل أي مشارك في هذه الفعالية هذا الرمز.",
             "not_met": "هذا الشخص ليس ممن قابلتهم.",
+            "outside_event_days": "تاريخ هذا اللقاء خارج أيام الفعالية: راجع تاريخ هاتفك ووقته.",
             "invalid_input": "راجع ما كتبته: ثمانية وسوم على الأكثر، لا يتجاوز كل منها 40 حرفًا، وملاحظات لا "
                              "تتجاوز 2000 حرف.",
             "link_used": "استُخدم رابط الدخول هذا من قبل. اطلب رابطًا جديدًا هنا.",

@@ -148,7 +148,8 @@ def test_an_organizer_gives_another_access_to_their_event(app, client, world, bo
                           headers=as_bob)
     assert refused.status_code == 404  # Bob cannot let himself in through Alice
     granted = client.post(f"/v1/events/{world.event_id}/organizers", json={"email": bob.email}, headers=as_alice)
-    assert granted.status_code == 201 and granted.json["name"] == "Bob"
+    assert granted.status_code == 201 and granted.json == {"email": bob.email, "role": "organizer",
+                                                           "granted_at": granted.json["granted_at"]}
     assert client.get(f"/v1/events/{world.event_id}/stats", headers=as_bob).status_code == 200
     assert [e["id"] for e in client.get("/v1/events", headers=as_bob).json["events"]] == [world.event_id]
 
