@@ -104,6 +104,8 @@ GRAPH = {"type": "object", "required": ["version", "nodes", "edges"], "propertie
     "nodes": NODES, "edges": EDGES}}
 SINCE = {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0},
          "description": "the `version` of the previous answer (0 for the first poll)"}
+GRANT = {"type": "object", "required": ["email", "role", "granted_at"], "properties": {
+    "email": {"type": "string"}, "role": {"type": "string"}, "granted_at": {"type": "string", "format": "date-time"}}}
 ATTENDEE_ID = {"name": "attendee_id", "in": "path", "required": True, "schema": {"type": "string"}}
 WORDING = {"subject": {"type": "string"}, "opening": {"type": "string"}, "signature": {"type": "string"},
            "language": {"enum": ["ar", "en"]}}
@@ -136,11 +138,19 @@ def document() -> dict:
                         "events": {"type": "array", "items": EVENT_OUT}}}),
                 "post": op("Create an event (in the badge service); you get access to it", "the event", "503",
                            status="201", body=EVENT, event=False, schema={"type": "object", "required": ["id"]})},
-            "/v1/events/{event_id}/organizers": {"post": op(
-                "Give another organizer access to this event", "the organizer", "403", "404", "409",
-                status="201", body={"type": "object", "required": ["email"],
-                                    "properties": {"email": {"type": "string"}}},
-                schema={"type": "object"})},
+            "/v1/events/{event_id}/organizers": {
+                "get": op("Who may run this event: each grant's email, role and when it was given", "grants",
+                          "403", "404", schema={"type": "object", "required": ["organizers"], "properties": {
+                              "organizers": {"type": "array", "items": GRANT}}}),
+                "post": op("Give an email access to this event. The answer is the same whether or not an "
+                           "organizer has that email (it takes effect once one does): it says nothing about "
+                           "who has an account", "the grant", "403", "404", status="201",
+                           body={"type": "object", "required": ["email"], "properties": {"email": {"type": "string"}}},
+                           schema=GRANT)},
+            "/v1/events/{event_id}/organizers/{email}": {"delete": op(
+                "Revoke a grant (the event's owner or an admin; only an admin removes the owner)", "revoked",
+                "403", "404", status="204",
+                params=[{"name": "email", "in": "path", "required": True, "schema": {"type": "string"}}])},
             "/v1/events/{event_id}/stats": {"get": op(
                 "The event's figures: attendees, meetings (total, mutual, per 10 minutes), scanners (active: "
                 "in the last 10 minutes), top connectors, follow-up delivery and nudge outcomes per campaign",
@@ -229,4 +239,6 @@ def document() -> dict:
                                                      "502", "503")},
             "/events/{event_id}/organizers": {"post": page("Give another organizer access", "403", "404", "409",
                                                            ok="303", form={"email": {"type": "string"}})},
+            "/events/{event_id}/organizers/revoke": {"post": page("Revoke a grant, then the After page again",
+                                                                  "403", "404", form={"email": {"type": "string"}})},
         })
