@@ -52,7 +52,11 @@ def signin_api():
     email, event_id = parse_email(body.get("email")), event_arg(body.get("event_id"))
     if event_id is None:
         raise ScanError("event_id: the event's id", code="invalid_input", errors={"event_id": "the event's id"})
-    ask(email, event_id, local_path(body.get("next")) or url_for(".scanner"))
+    back = body.get("next")
+    if back is not None and not isinstance(back, str):
+        raise ScanError("next: a path on this site, such as /scan", code="invalid_input",
+                        errors={"next": "a path on this site, such as /scan"})
+    ask(email, event_id, local_path(back) or url_for(".scanner"))
     return ACCEPTED, 202
 
 

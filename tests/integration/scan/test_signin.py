@@ -135,7 +135,9 @@ def test_asking_is_rate_limited_per_email_and_per_client_address(client, app, pe
 @pytest.mark.parametrize("body, field", [({"event_id": "x"}, "email"), ({"email": "no-at-sign", "event_id": "x"},
                                                                        "email"),
                                          ({"email": "a@b.org"}, "event_id"),
-                                         ({"email": "a@b.org", "event_id": "../etc"}, "event_id")])
+                                         ({"email": "a@b.org", "event_id": "../etc"}, "event_id"),
+                                         ({"email": "a@b.org", "event_id": "abcd2345", "next": {"a": 1}}, "next"),
+                                         ({"email": "a@b.org", "event_id": "abcd2345", "next": ["/scan"]}, "next")])
 def test_bad_input_says_which_field(client, body, field):
     answer = client.post("/v1/signin", json=body)
     assert answer.status_code == 422 and answer.json["code"] == "invalid_input" and field in answer.json["errors"]
