@@ -27,13 +27,10 @@ from services.scan import create_app as scan_app
 from services.scan.handlers import READ_MODEL_TYPES as SCAN_TYPES
 from services.scan.handlers import apply_event as scan_apply
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
-from shared.bus.worker import Worker
-from shared.consumer import applied_once
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC
-from shared.outbox import run_relay
 
 from tests.e2e import test_scan_pages
-from tests.integration.dashboard.running import Served
+from tests.integration.dashboard.running import BusThreads, Served
 
 # Debian's Chromium, started once for this module, and its screenshots: as the scan pages' tests have them.
 playwright, browser, screenshot = test_scan_pages.playwright, test_scan_pages.browser, test_scan_pages.screenshot
@@ -50,7 +47,7 @@ Yusuf Amin,yusuf@example.org,Atlas Retail,coffee,en
 """
 
 
-class Product:
+class Product(BusThreads):
     """Dashboard, badge and scan, served; relays and consumers running until stop()."""
 
     def __init__(self, settings, new_database):
@@ -68,20 +65,6 @@ class Product:
                                      self.scan_app.extensions["scan"].sessions, scan_apply),
                         self._thread(self._consume, GROUP, ALL_TOPICS, READ_MODEL_TYPES,
                                      self.dashboard_app.extensions["dashboard"].sessions, apply_event)]
-
-    def _thread(self, target, *args) -> threading.Thread:
-        thread = threading.Thread(target=target, args=args, daemon=True)
-        thread.start()
-        return thread
-
-    def _relay(self, sessions) -> None:
-        with self.bus.producer() as producer:
-            run_relay(sessions, producer, self.stop_event)
-
-    def _consume(self, group, topics, types, sessions, apply) -> None:
-        handler = applied_once(sessions, group, apply)
-        with self.bus.producer() as dead_letters, self.bus.consumer(group, topics) as consumer:
-            Worker(consumer, dead_letters, group, {kind: handler for kind in types}).run(self.stop_event)
 
     def stop(self) -> None:
         self.stop_event.set()

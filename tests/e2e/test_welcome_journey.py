@@ -30,13 +30,10 @@ from services.followup import readmodel
 from shared.smtp import SmtpSettings
 from services.followup.sender import Sender
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
-from shared.bus.worker import Worker
-from shared.consumer import applied_once
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
-from shared.outbox import run_relay
 from tests.e2e import test_scan_pages
 from tests.e2e.test_accessibility import violations
-from tests.integration.dashboard.running import Served
+from tests.integration.dashboard.running import BusThreads, Served
 
 playwright, browser, screenshot = test_scan_pages.playwright, test_scan_pages.browser, test_scan_pages.screenshot
 PHONE, LAPTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
@@ -48,7 +45,7 @@ Lina Haddad,lina@example.org,Souk Labs,en
 LINK = re.compile(r"https?://[^\s\"<>]+/me/[A-Z2-7]+")
 
 
-class Product:
+class Product(BusThreads):
     """Dashboard, badge and follow-up, served; relays, consumers and the sender running until stop()."""
 
     def __init__(self, settings, new_database, smtp: SmtpSink):
@@ -74,20 +71,6 @@ class Product:
                         self._thread(self._consume, GROUP, ALL_TOPICS, READ_MODEL_TYPES,
                                      self.dashboard_app.extensions["dashboard"].sessions, apply_event),
                         self._thread(self._send)]
-
-    def _thread(self, target, *args) -> threading.Thread:
-        thread = threading.Thread(target=target, args=args, daemon=True)
-        thread.start()
-        return thread
-
-    def _relay(self, sessions) -> None:
-        with self.bus.producer() as producer:
-            run_relay(sessions, producer, self.stop_event)
-
-    def _consume(self, group, topics, types, sessions, apply) -> None:
-        handler = applied_once(sessions, group, apply)
-        with self.bus.producer() as dead_letters, self.bus.consumer(group, topics) as consumer:
-            Worker(consumer, dead_letters, group, {kind: handler for kind in types}).run(self.stop_event)
 
     def _send(self) -> None:
         while not self.stop_event.is_set():

@@ -12,8 +12,32 @@ from werkzeug.serving import make_server
 
 from services.dashboard.rebuild import read_to_end
 from shared.bus import Bus
+from shared.bus.worker import Worker
 from shared.consumer import Apply, applied_once
-from shared.outbox import relay_once
+from shared.outbox import relay_once, run_relay
+
+
+
+class BusThreads:
+    """Relays and consumers as daemon threads on `self.bus`, until `self.stop_event` is set: what
+    the e2e tests' running products share (each sets `bus` and `stop_event`, and joins its threads)."""
+
+    bus: Bus
+    stop_event: threading.Event
+
+    def _thread(self, target, *args) -> threading.Thread:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+        return thread
+
+    def _relay(self, sessions) -> None:
+        with self.bus.producer() as producer:
+            run_relay(sessions, producer, self.stop_event)
+
+    def _consume(self, group, topics, types, sessions, apply) -> None:
+        handler = applied_once(sessions, group, apply)
+        with self.bus.producer() as dead_letters, self.bus.consumer(group, topics) as consumer:
+            Worker(consumer, dead_letters, group, {kind: handler for kind in types}).run(self.stop_event)
 
 
 class Served:
