@@ -25,7 +25,8 @@ MESSAGE_ID = re.compile(r"\d{8}T\d{12}Z-[0-9a-f]{32}")
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _CHARSET = re.compile(r"[a-z0-9._:-]{1,40}")
 _PARSER = BytesParser(policy=email.policy.default)
-_SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "List-Unsubscribe")
+_SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "List-Unsubscribe",
+                  "X-Rapport-Campaign")  # which mail this is: welcome, signin, followup, nudge-<days>
 
 
 class UnknownMessage(LookupError):
