@@ -34,8 +34,16 @@ from deploy.rig.postgres import PostgresServer  # noqa: E402
 from services.dashboard import accounts, create_app  # noqa: E402
 from services.dashboard.consumer import GROUP  # noqa: E402
 from services.dashboard.handlers import apply_event, bucket_start, fold  # noqa: E402
-from services.dashboard.models import (Attendee, AttendeeInterest, Event, FollowedUp, Followup, Meeting,  # noqa: E402
-                                       MeetingBucket, Organizer)
+from services.dashboard.models import (  # noqa: E402
+    Attendee,
+    AttendeeInterest,
+    Event,
+    FollowedUp,
+    Followup,
+    Meeting,
+    MeetingBucket,
+    Organizer,
+)
 from shared import events as ev  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.consumer import applied_once  # noqa: E402

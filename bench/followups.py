@@ -38,13 +38,13 @@ import sqlalchemy as sa  # noqa: E402
 from deploy.rig.ports import free_port, wait_for_port  # noqa: E402
 from deploy.rig.postfix import PostfixSink, PostfixSmtpSink  # noqa: E402
 from deploy.rig.postgres import PostgresServer  # noqa: E402
-from services.followup import FollowupService, MIGRATIONS  # noqa: E402
-from shared.smtp import SmtpSettings  # noqa: E402
+from services.followup import MIGRATIONS, FollowupService  # noqa: E402
 from services.followup.models import Attendee, Delivery, Event, Meeting, Note  # noqa: E402
 from services.followup.sender import Sender  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.db import migrate  # noqa: E402
 from shared.envelope import utc_now  # noqa: E402
+from shared.smtp import SmtpSettings  # noqa: E402
 
 INTERESTS = ["fintech", "design", "AI", "climate", "health", "education", "logistics", "التقنية المالية",
              "التعليم", "الطاقة"]
@@ -76,7 +76,7 @@ def seed(service: FollowupService, attendees: int, rng: random.Random) -> str:
             interests=rng.sample(INTERESTS, 2), consent_followup=True, consent_share_contact=i % 3 != 0,
             unsubscribed_at=None) for i, a in enumerate(ids)])
         meetings, notes, seen = [], [], set()
-        for i, a in enumerate(ids):
+        for a in ids:
             for _ in range(rng.randint(3, 8)):  # each meeting counts for both people: 5-15 contacts each
                 b = rng.choice(ids)
                 low, high = sorted((a, b))
@@ -213,9 +213,8 @@ def main() -> None:
     smtp = SmtpSettings.from_url(f"smtp://127.0.0.1:{port}")
     try:
         # Composing alone, for the split: load digests and render every email, no SMTP.
-        from services.followup.store import load_digests
         from services.followup.compose import EventInfo, message_id, to_mime
-        from services.followup.store import person
+        from services.followup.store import load_digests, person
         started = time.perf_counter()
         with service.sessions() as session:
             readers = session.scalars(sa.select(Attendee).limit(2000)).all()

@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +30,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from bench.match_event import generate  # noqa: E402
-from services.match.embedding import ABOUT, GIVE, KINDS, SEEK, Embedder, about_text, centre_by_script, script_of  # noqa: E402
+from services.match.embedding import (  # noqa: E402
+    ABOUT,
+    GIVE,
+    KINDS,
+    SEEK,
+    Embedder,
+    about_text,
+    centre_by_script,
+    script_of,
+)
 from services.match.profile import company_key, interest_keys  # noqa: E402
 from services.match.ranking import EventIndex, Weights, suggest  # noqa: E402
 

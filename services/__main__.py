@@ -19,9 +19,15 @@ import urllib.request
 from pathlib import Path
 
 from deploy.rig.postgres import PostgresServer
-from shared.config import EMBEDDED_POSTGRES_PORT, EMBEDDED_POSTGRES_URL, ConfigError, Settings, unreachable_by_phones
-from shared.events import ALL_TOPICS
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
+from shared.config import (
+    EMBEDDED_POSTGRES_PORT,
+    EMBEDDED_POSTGRES_URL,
+    ConfigError,
+    Settings,
+    unreachable_by_phones,
+)
+from shared.events import ALL_TOPICS
 
 SERVICES = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003, "match": 8004}
 # Background processes: (name, module). Service issues add their consumers here.

@@ -8,9 +8,9 @@ tests, so a variable documented or set anywhere else is a real setting.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Settings:
     log_level: str
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         """Read every setting from `environ` (default: os.environ); keyword overrides win."""
         env = os.environ if environ is None else environ
         raw = {s.env: env.get(s.env, s.default) for s in SETTINGS}

@@ -8,7 +8,7 @@ message finds its id marked and changes nothing, so replaying a topic is harmles
 from __future__ import annotations
 
 import logging
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 

@@ -8,13 +8,13 @@ reads another's tables.
 
 from __future__ import annotations
 
-from datetime import timezone
+from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
-from typing import Callable
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-import sqlalchemy as sa
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -41,12 +41,12 @@ class UtcDateTime(sa.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("store timezone-aware datetimes only")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _outbox_columns() -> list[sa.Column]:
@@ -106,7 +106,7 @@ class UnitOfWork:
         self.session_factory = session_factory
         self.session: Session | None = None
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()
         return self
 

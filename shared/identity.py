@@ -65,7 +65,7 @@ class TokenClaims:
                 + struct.pack(">H", self.serial))
 
     @classmethod
-    def unpack(cls, raw: bytes) -> "TokenClaims":
+    def unpack(cls, raw: bytes) -> TokenClaims:
         if len(raw) != EVENT_ID_BYTES + ATTENDEE_ID_BYTES + 2:
             raise InvalidToken("token payload has the wrong length", code="malformed")
         event, attendee, serial = raw[:EVENT_ID_BYTES], raw[EVENT_ID_BYTES:-2], raw[-2:]

@@ -8,7 +8,7 @@ the semicolon or the Arabic semicolon "؛". Every service reads them through `sp
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 SEPARATORS = re.compile(r"[,،;؛]")
 

@@ -35,8 +35,8 @@ import re
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 MAX_PER_CONNECTION = 500
@@ -66,7 +66,7 @@ class SmtpSettings:
     cafile: str = ""  # a private CA to trust besides the system's (an internal relay)
 
     @classmethod
-    def from_url(cls, url: str) -> "SmtpSettings":
+    def from_url(cls, url: str) -> SmtpSettings:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError(f"RAPPORT_SMTP_URL must look like smtp://host:port, not {url!r}")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from typing import Sequence
+from collections.abc import Sequence
 
 VERSION = 1
 TAG_BYTES = 16
@@ -75,7 +75,7 @@ class TokenSigner:
             self._keys.setdefault(self._kid(raw), []).append(raw)
 
     @classmethod
-    def from_settings(cls, settings) -> "TokenSigner":
+    def from_settings(cls, settings) -> TokenSigner:
         return cls(settings.secret_key, settings.old_secret_keys)
 
     @staticmethod

@@ -12,7 +12,6 @@ are the caller's token at fault, not the person's to fix, so they count as unava
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -61,7 +60,7 @@ class Upstream:
                 return Reply(response.status, response.headers.get_content_type(), response.read())
         except urllib.error.HTTPError as err:
             raise self._refusal(err.code, err.read()) from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError) as err:
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as err:
             reason = getattr(err, "reason", err)
             raise Unavailable(f"the {self.name} service is not answering ({reason}); try again in a moment",
                               code=f"{self.name}_unavailable") from None

@@ -10,8 +10,9 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, json, render_template_string
 from flask.sessions import SessionInterface

@@ -42,7 +42,7 @@ class PostfixSink:
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
-    def start(self) -> "PostfixSink":
+    def start(self) -> PostfixSink:
         if not shutil.which("postfix"):
             raise RuntimeError("Postfix is not installed: apt-get install postfix")
         for folder in (self.conf, self.queue, self.data):
@@ -97,7 +97,7 @@ class PostfixSmtpSink:
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
-    def start(self) -> "PostfixSmtpSink":
+    def start(self) -> PostfixSmtpSink:
         program = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
         if not Path(program).exists():
             raise RuntimeError("Postfix's smtp-sink is not installed: apt-get install postfix")

@@ -6,7 +6,7 @@ Nothing here knows Flask, SQLAlchemy or the bus.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
@@ -44,7 +44,7 @@ def parse_moment(value: object, name: str, errors: dict[str, str]) -> datetime |
         errors[name] = "needs its UTC offset, e.g. 2026-12-01T09:00:00+03:00"
         return None
     try:
-        year = moment.astimezone(timezone.utc).year
+        year = moment.astimezone(UTC).year
     except OverflowError:
         year = None
     if year is None or not YEARS[0] <= year <= YEARS[1]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.badge.domain import YEARS
 from shared.web import InvalidInput
@@ -47,7 +47,7 @@ def _moment(doc: dict, name: str, current: datetime | None, errors: dict[str, st
         return None
     try:
         when = datetime.fromisoformat(raw) if isinstance(raw, str) else None
-        when = when.astimezone(timezone.utc) if when is not None and when.tzinfo is not None else None
+        when = when.astimezone(UTC) if when is not None and when.tzinfo is not None else None
     except (ValueError, OverflowError):  # OverflowError: year 1 at +14:00 has no UTC instant
         when = None
     if when is None or not YEARS[0] <= when.year <= YEARS[1]:

@@ -14,8 +14,8 @@ from services.badge.domain import AttendeeDetails, BadgeError, EventDetails
 from services.badge.event_mail import MailSettings, validate_mail_settings
 from services.badge.meeting_point import validate_meeting_point
 from services.badge.models import Attendee, Event
-from shared import identity
 from shared import events as ev
+from shared import identity
 from shared.config import unreachable_by_phones
 from shared.envelope import iso
 from shared.outbox import add_to_outbox

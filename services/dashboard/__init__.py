@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from flask import Flask
 
 from services.dashboard.matchinsights import MatchInsights
-from shared.upstream import Upstream
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.envelope import utc_now
+from shared.upstream import Upstream
 from shared.web import service_app
 
 PORT = 8000

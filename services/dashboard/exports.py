@@ -12,7 +12,7 @@ Rows stream from the database a batch at a time, so a 100,000-meeting export sta
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased

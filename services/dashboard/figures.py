@@ -13,7 +13,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.dashboard.handlers import BUCKET_MINUTES, fold
-from services.dashboard.models import Attendee, AttendeeInterest, Event, FollowedUp, Followup, Meeting, MeetingBucket
+from services.dashboard.models import (
+    Attendee,
+    AttendeeInterest,
+    Event,
+    FollowedUp,
+    Followup,
+    Meeting,
+    MeetingBucket,
+)
 from shared.envelope import iso
 from shared.events import FOLLOWUP_CAMPAIGN, nudge_days
 

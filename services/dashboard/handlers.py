@@ -17,8 +17,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from services.dashboard.models import (Attendee, AttendeeInterest, ErasedAttendee, Event, FollowedUp, Followup,
-                                       Meeting, MeetingBucket)
+from services.dashboard.models import (
+    Attendee,
+    AttendeeInterest,
+    ErasedAttendee,
+    Event,
+    FollowedUp,
+    Followup,
+    Meeting,
+    MeetingBucket,
+)
 from shared import events as ev
 from shared.envelope import Envelope, parse_iso
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from services.dashboard import accounts
 from services.dashboard.handlers import apply_event
 from services.dashboard.models import Organizer
-from shared.upstream import Reply, Upstream
 from shared import events as ev
+from shared.upstream import Reply, Upstream
 from shared.web import DomainError
 
 PDF_TIMEOUT = 120.0  # a whole event's print sheets are rendered in the request

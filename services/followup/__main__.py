@@ -1,9 +1,8 @@
 """`python -m services.followup`: serve the followup service under gunicorn on port 8003."""
 
+from services.followup import PORT, create_app
 from shared.config import Settings
 from shared.serve import serve
-
-from services.followup import PORT, create_app
 
 
 def main() -> None:

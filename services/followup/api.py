@@ -13,7 +13,9 @@ from services.followup.models import Attendee, CustomWording, Delivery, Event, F
 from services.followup.store import event_info, load_digests
 from services.followup.wording import TEXT, language
 from shared.envelope import utc_now
-from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP, SIGNIN_CAMPAIGN as SIGNIN, WELCOME_CAMPAIGN as WELCOME
+from shared.events import FOLLOWUP_CAMPAIGN as FOLLOWUP
+from shared.events import SIGNIN_CAMPAIGN as SIGNIN
+from shared.events import WELCOME_CAMPAIGN as WELCOME
 from shared.events import nudge_days
 from shared.web import DomainError, InvalidInput, NotFound, int_arg, json_body, organizer_only
 

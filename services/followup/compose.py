@@ -9,20 +9,21 @@ Reply-To and one-click unsubscribe headers (RFC 8058); every header value is enc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 import binascii
 import uuid
-from urllib.parse import quote
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from services.followup import messages, signin, welcome, wording as w
+from services.followup import messages, signin, welcome
+from services.followup import wording as w
 from services.followup.custom import Wording
 from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
 from services.followup.headers import mailbox, one_line, token, unstructured

@@ -44,7 +44,8 @@ def link_reader(session, token: str) -> Attendee:
     try:
         reader_id = read_link(service().signer, token)
     except InvalidToken:
-        raise NotFound("this link is not valid: it may be incomplete, copy the whole link", code="bad_link")
+        raise NotFound("this link is not valid: it may be incomplete, copy the whole link",
+                       code="bad_link") from None
     reader = session.get(Attendee, reader_id)
     if reader is None:
         raise NotFound("this link's owner is no longer known here", code="unknown_attendee")

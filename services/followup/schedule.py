@@ -11,7 +11,7 @@ overrides both for tests and small runs (seconds after the close).
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MORNING = time(9, 0)
@@ -25,10 +25,10 @@ def followup_time(closed_at: datetime, zone: str, chosen: datetime | None = None
     try:
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        tz = timezone.utc
+        tz = UTC
     earliest = closed_at + AT_LEAST
     day = earliest.astimezone(tz).date()
     due = datetime.combine(day, MORNING, tz)
     if due < earliest:
         due = datetime.combine(day + timedelta(days=1), MORNING, tz)
-    return due.astimezone(timezone.utc)
+    return due.astimezone(UTC)

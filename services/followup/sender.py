@@ -15,10 +15,10 @@ import argparse
 import gc
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parseaddr
 from datetime import timedelta
-from typing import Callable
+from email.utils import parseaddr
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,9 +28,17 @@ from services.followup.compose import Composer, EventInfo, message_id, to_mime
 from services.followup.headers import HeaderRefused
 from services.followup.store import attendee_rows, event_info, load_digests, person
 from shared.envelope import utc_now
-from shared.events import SIGNIN_CAMPAIGN as SIGNIN, WELCOME_CAMPAIGN as WELCOME
-from shared.smtp import (MAX_PER_CONNECTION, NotSent, SentButUnconfirmed, SmtpRefused, SmtpSettings, SmtpTransport,
-                         send_together)
+from shared.events import SIGNIN_CAMPAIGN as SIGNIN
+from shared.events import WELCOME_CAMPAIGN as WELCOME
+from shared.smtp import (
+    MAX_PER_CONNECTION,
+    NotSent,
+    SentButUnconfirmed,
+    SmtpRefused,
+    SmtpSettings,
+    SmtpTransport,
+    send_together,
+)
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +206,7 @@ def skip_reason(reader) -> str | None:
 
 
 def main() -> None:
-    from services.followup import FollowupService, MIGRATIONS
+    from services.followup import MIGRATIONS, FollowupService
     from shared.config import Settings
     from shared.db import migrate
     from shared.process import setup_logging, stop_on_signals

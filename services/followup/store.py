@@ -9,14 +9,14 @@ Core), not ORM objects: a batch touches tens of thousands of rows and needs no i
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.followup.compose import EventInfo
-from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
 from services.followup.custom import Wording
+from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
 from services.followup.models import Attendee, CustomWording, Delivery, Event, FollowedUp, Meeting, Note
 from shared.events import WELCOME_CAMPAIGN
 

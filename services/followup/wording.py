@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 
 
-
 def pick(options: tuple[str, ...], *seed: str) -> str:
     digest = hashlib.blake2s("|".join(seed).encode(), digest_size=4).digest()
     return options[int.from_bytes(digest, "big") % len(options)]

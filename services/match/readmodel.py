@@ -7,8 +7,8 @@ so an edit of one field costs one text's embedding (~20 ms), not three.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert

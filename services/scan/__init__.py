@@ -13,8 +13,8 @@ from services.scan.handlers import ScanRules
 from services.scan.throttle import Throttle
 from services.scan.writer import ScanWriter
 from shared.config import Settings
-from shared.envelope import utc_now
 from shared.db import database_check, make_engine, migrate, session_factory
+from shared.envelope import utc_now
 from shared.tokens import TokenSigner
 from shared.web import service_app
 

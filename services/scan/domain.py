@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.events import pair_key
@@ -77,7 +77,7 @@ def _moment(value, now: datetime, errors: dict) -> datetime | None:
         errors["scanned_at"] = "needs its UTC offset"
         return None
     try:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     except OverflowError:  # year 1 at +14:00 lies before the first instant a datetime holds
         moment = None
     if moment is None or moment.year < EARLIEST_YEAR:
@@ -111,8 +111,8 @@ def scan_window(days: EventDays, closed_at: datetime | None, grace: timedelta) -
         zone = ZoneInfo("UTC")
     first_day = days.starts_at.astimezone(zone).date() - timedelta(days=1)
     after_last_day = days.ends_at.astimezone(zone).date() + timedelta(days=1)
-    earliest = datetime.combine(first_day, time(), zone).astimezone(timezone.utc)
-    latest = max(datetime.combine(after_last_day, time(), zone).astimezone(timezone.utc),
+    earliest = datetime.combine(first_day, time(), zone).astimezone(UTC)
+    latest = max(datetime.combine(after_last_day, time(), zone).astimezone(UTC),
                  closed_at or days.ends_at) + grace
     return earliest, latest
 

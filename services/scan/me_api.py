@@ -11,9 +11,9 @@ from flask import Blueprint, Response, current_app, request
 
 from services.scan import handlers
 from services.scan.directory import Person
+from services.scan.domain import ScanError
 from services.scan.people import Contact, clock, parse_edit_notes, search
 from services.scan.peoplestore import edit_notes, my_people
-from services.scan.domain import ScanError
 from services.scan.vcards import vcards
 from shared.envelope import iso, utc_now
 from shared.vcard import Where

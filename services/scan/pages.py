@@ -23,16 +23,25 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
 from services.scan import handlers
 from services.scan.api import save_scan
 from services.scan.domain import QUICK_TAGS, ScanError
+from services.scan.models import Event
 from services.scan.pagetext import SCRIPT_TEXT, TEXT, refusal_text
 from services.scan.people import clock
-from services.scan.models import Event
 from services.scan.peoplestore import my_people
 from services.scan.signin import draft_for
 from shared import identity
 from shared.envelope import iso, utc_now
 from shared.tokens import InvalidToken
-from shared.web import (PROBLEM_JSON, DomainError, NotFound, Unauthorized, csrf_matches, json_body, problem,
-                        secure_cookies, send_vendored)
+from shared.web import (
+    PROBLEM_JSON,
+    DomainError,
+    NotFound,
+    Unauthorized,
+    csrf_matches,
+    json_body,
+    problem,
+    secure_cookies,
+    send_vendored,
+)
 from shared.web import csrf_token as shared_csrf_token
 
 bp = Blueprint("scan_pages", __name__, template_folder="templates", static_folder="static",

@@ -19,11 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.scan.domain import MAX_NOTE, MAX_TAG, MAX_TAGS, ScanError
-from shared.lists import split_items
 from services.scan.models import Attendee, Event, SigninLink
 from shared import events as ev
 from shared import identity
 from shared.envelope import iso
+from shared.lists import split_items
 from shared.outbox import add_to_outbox
 from shared.tokens import InvalidToken, TokenSigner
 

@@ -12,8 +12,22 @@ from flask import g, redirect, request, url_for
 
 from services.scan.domain import ScanError
 from services.scan.models import SigninLink
-from services.scan.pages import (FORM_COOKIE, bp, badge_owner, check_csrf, csrf_token, form_nonce, identify_page,
-                                 language, local_path, me, page, remember, service, with_form_cookie)
+from services.scan.pages import (
+    FORM_COOKIE,
+    badge_owner,
+    bp,
+    check_csrf,
+    csrf_token,
+    form_nonce,
+    identify_page,
+    language,
+    local_path,
+    me,
+    page,
+    remember,
+    service,
+    with_form_cookie,
+)
 from services.scan.pagetext import TEXT, refusal_text
 from services.scan.signin import AskForLinks, ask_for_links, link_id, open_link, parse_draft, parse_email
 from shared.web import json_body

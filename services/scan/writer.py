@@ -16,10 +16,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine

@@ -16,8 +16,8 @@ Rules every backend keeps (the contract suite in tests/integration/bus checks th
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 # Where a consumer puts what it cannot read (see shared.bus.worker).
 DEAD_LETTER_TOPIC = "rapport.deadletter"
@@ -55,7 +55,7 @@ class Producer(ABC):
     def close(self) -> None:
         """Flush what is queued and release the connection."""
 
-    def __enter__(self) -> "Producer":
+    def __enter__(self) -> Producer:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -88,7 +88,7 @@ class Consumer(ABC):
         if offsets:
             self.commit(offsets)
 
-    def __enter__(self) -> "Consumer":
+    def __enter__(self) -> Consumer:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -112,7 +112,7 @@ class Bus(ABC):
         """A member of consumer group `group`; with no committed offset it starts at the
         beginning of each partition (or at its end when from_beginning is False)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional: most buses hold nothing of their own)
         """Release what the bus object itself holds (not its producers and consumers)."""
 
 

@@ -18,8 +18,8 @@ import threading
 import time
 import uuid
 import zlib
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from shared.bus.base import Bus, Consumer, Producer, PublishError, Record, TopicPartition, encode_key
 

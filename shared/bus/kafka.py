@@ -8,12 +8,13 @@ kafka-python's consumer is not thread-safe.
 from __future__ import annotations
 
 import threading
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
-from kafka.structs import OffsetAndMetadata, TopicPartition as KafkaTopicPartition
+from kafka.structs import OffsetAndMetadata
+from kafka.structs import TopicPartition as KafkaTopicPartition
 
 from shared.bus.base import Bus, Consumer, Producer, PublishError, Record, TopicPartition, encode_key
 

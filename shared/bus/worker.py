@@ -27,7 +27,7 @@ import logging
 import threading
 import time
 import traceback
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import sqlalchemy.exc
 

@@ -13,12 +13,12 @@ import os
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Callable
 
 # 20250101T093000123456Z-<32 hex>: the UTC receive time first, so file names sort by arrival.
 MESSAGE_ID = re.compile(r"\d{8}T\d{12}Z-[0-9a-f]{32}")
@@ -81,7 +81,7 @@ class MessageView:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class MailStore:
@@ -96,7 +96,7 @@ class MailStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
-        self._last = datetime.min.replace(tzinfo=timezone.utc)
+        self._last = datetime.min.replace(tzinfo=UTC)
         self._summaries: dict[str, Summary] = {}
 
     def save(self, raw: bytes) -> str:
@@ -104,7 +104,7 @@ class MailStore:
         with self._lock:
             # Ids must sort in arrival order even if two messages share a microsecond or the
             # clock steps back, so never hand out a stamp at or before the previous one.
-            self._last = max(self._clock().astimezone(timezone.utc), self._last + timedelta(microseconds=1))
+            self._last = max(self._clock().astimezone(UTC), self._last + timedelta(microseconds=1))
             message_id = f"{self._last.strftime(_STAMP)}-{uuid.uuid4().hex}"
         temporary = self.folder / f".{message_id}.tmp"  # not *.eml: never listed while incomplete
         with open(temporary, "wb") as file:
@@ -176,7 +176,7 @@ class MailStore:
 
     def _summarise(self, message_id: str, raw: bytes) -> Summary:
         headers = _PARSER.parsebytes(raw, headersonly=True)
-        received = datetime.strptime(message_id.split("-")[0], _STAMP).replace(tzinfo=timezone.utc)
+        received = datetime.strptime(message_id.split("-")[0], _STAMP).replace(tzinfo=UTC)
         sent = getattr(headers["Date"], "datetime", None)  # None when the header is missing or garbled
         return Summary(message_id, str(headers["From"] or ""), str(headers["To"] or ""),
                        str(headers["Subject"] or ""), (sent or received).isoformat(), received.isoformat(),

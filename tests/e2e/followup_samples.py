@@ -4,14 +4,14 @@ language and script, notes, tags, shared interests, and people who did not share
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from services.followup.compose import Composer, EventInfo
 from services.followup.digest import Contact, Digest, Person, build_digest, shared_interests
 from services.followup.links import Links
 from shared.tokens import TokenSigner
 
-MET = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+MET = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 PEOPLE = [  # name, language, title, company, headline, interests, shares contact
     ("Omar Khalil", "en", "Head of Payments", "Careem", "I build payment rails for the Gulf", ("fintech",), True),
     ("ليلى حداد", "ar", "مؤسسة", "قهوة وكود", "أساعد المقاهي الصغيرة على البيع عبر الإنترنت", ("قهوة", "تجارة"), True),

@@ -17,8 +17,13 @@ from tests.e2e.test_scan_pages import browser, playwright  # noqa: F401 (fixture
 from tests.e2e.test_who_to_meet_pages import DESKTOP, shot
 from tests.integration.dashboard.conftest import admin, alice, app, client, feed, grant, organizer  # noqa: F401
 from tests.integration.dashboard.running import Served
-from tests.integration.dashboard.test_match_insights import (Event, clock, dashboard_settings,  # noqa: F401
-                                                             match_app, match_served)
+from tests.integration.dashboard.test_match_insights import (  # noqa: F401
+    Event,
+    clock,
+    dashboard_settings,
+    match_app,
+    match_served,
+)
 from tests.integration.match.test_suggestions import DISTRACTORS
 
 pytestmark = pytest.mark.postgres

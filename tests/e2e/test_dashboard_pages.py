@@ -28,7 +28,6 @@ from services.scan.handlers import READ_MODEL_TYPES as SCAN_TYPES
 from services.scan.handlers import apply_event as scan_apply
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC
-
 from tests.e2e import test_scan_pages
 from tests.integration.dashboard.running import BusThreads, Served
 

@@ -19,8 +19,7 @@ from shared import events as ev
 from shared import identity
 from shared.identity import TokenClaims
 from shared.tokens import TokenSigner
-from tests.e2e.test_scan_pages import (Person, apply, base_url, browser, people, phone,  # noqa: F401 (fixtures)
-                                       playwright, scan_app)
+from tests.e2e.test_scan_pages import Person, apply, base_url, browser, people, phone, playwright, scan_app  # noqa: F401 (fixtures)
 
 SHOTS = Path("/tmp/wt15-shots")
 DESKTOP = {"width": 1280, "height": 900}

@@ -30,12 +30,18 @@ import sqlalchemy as sa
 from kafka import KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
-from services.dashboard import MIGRATIONS as DASHBOARD_MIGRATIONS, DashboardService
-from services.dashboard.handlers import READ_MODEL_TYPES as DASHBOARD_TYPES, apply_event as dashboard_apply
-from services.followup import MIGRATIONS as FOLLOWUP_MIGRATIONS, FollowupService
-from services.followup.readmodel import READ_MODEL_TYPES as FOLLOWUP_TYPES, apply_event as followup_apply
-from services.scan import MIGRATIONS as SCAN_MIGRATIONS, ScanService
-from services.scan.handlers import READ_MODEL_TYPES as SCAN_TYPES, apply_event as scan_apply
+from services.dashboard import MIGRATIONS as DASHBOARD_MIGRATIONS
+from services.dashboard import DashboardService
+from services.dashboard.handlers import READ_MODEL_TYPES as DASHBOARD_TYPES
+from services.dashboard.handlers import apply_event as dashboard_apply
+from services.followup import MIGRATIONS as FOLLOWUP_MIGRATIONS
+from services.followup import FollowupService
+from services.followup.readmodel import READ_MODEL_TYPES as FOLLOWUP_TYPES
+from services.followup.readmodel import apply_event as followup_apply
+from services.scan import MIGRATIONS as SCAN_MIGRATIONS
+from services.scan import ScanService
+from services.scan.handlers import READ_MODEL_TYPES as SCAN_TYPES
+from services.scan.handlers import apply_event as scan_apply
 from shared import events as ev
 from shared import identity
 from shared.bus import DEAD_LETTER_TOPIC
@@ -61,8 +67,11 @@ APPLY_CLOCK = {"processed_at", "changed_at"}
 SCAN_READ_MODEL = ("events", "attendees")
 
 
-def mark(what: str, started=time.monotonic()) -> None:
-    print(f"{time.monotonic() - started:7.1f}s {what}", file=sys.stderr)  # where the minutes go, with -s
+STARTED = time.monotonic()
+
+
+def mark(what: str) -> None:
+    print(f"{time.monotonic() - STARTED:7.1f}s {what}", file=sys.stderr)  # where the minutes go, with -s
 
 
 def wait_for(check, what: str, seconds: float = 120):
@@ -127,7 +136,7 @@ class Scanner:
     def post(self, i: int, token: str, body: dict) -> tuple[int, dict]:
         port = self.ports[i % len(self.ports)]
         connections = self._local.__dict__.setdefault("connections", {})
-        for attempt in range(3):
+        for _attempt in range(3):
             conn = connections.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connections[port] = conn
             try:
@@ -248,7 +257,7 @@ def test_two_of_every_consumer_and_two_scan_processes_lose_and_double_nothing_wh
         wait_for(lambda: count(scan, "SELECT count(*) FROM attendees WHERE event_id = :e", e=event_id) == PEOPLE,
                  "the scan consumers to learn every attendee")
         for port in ports:
-            wait_for(lambda: healthy(port), f"the scan web process on {port}")
+            wait_for(lambda port=port: healthy(port), f"the scan web process on {port}")
 
         rng = random.Random(14)
         pairs = rng.sample([(a, b) for a, _ in people for b, _ in people if a != b], SCANS)

@@ -87,7 +87,7 @@ def test_every_accepted_scan_reaches_the_topic_through_a_broker_outage(settings,
         scanner, scanned = people[pair[0]], people[pair[1]]
         body = json.dumps({"scanned": scanned[2], "client_scan_id": uuid.uuid4().hex, "note": "n"})
         headers = {"Authorization": f"Bearer {scanner[1]}", "Content-Type": "application/json"}
-        for attempt in range(5):  # like a phone: on a dropped connection, send the same scan again
+        for _attempt in range(5):  # like a phone: on a dropped connection, send the same scan again
             if getattr(local, "conn", None) is None:
                 local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             try:

@@ -196,7 +196,7 @@ def test_the_scanner_queues_scans_offline_and_sends_them_when_back_online(phone,
     expect(page.locator("#camera-status")).to_contain_text("No camera")  # headless: typing still works
     phone.set_offline(True)
     expect(page.locator("#net")).to_have_attribute("data-online", "false")
-    for person, typed, note in ((omar, omar.short_code, "his teachers' app"),
+    for _person, typed, note in ((omar, omar.short_code, "his teachers' app"),
                                 (sara, f"{sara.short_code[:3]} {sara.short_code[3:].lower()}", "shipping data")):
         page.fill("#code", typed)
         page.click("#manual button[type=submit]")

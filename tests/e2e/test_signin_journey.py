@@ -24,11 +24,11 @@ from werkzeug.serving import make_server
 
 from deploy.rig.ports import free_port
 from services.badge import create_app as badge_app
-from services.scan import create_app as scan_app
-from services.scan.handlers import apply_event
 from services.followup import create_app as followup_app
 from services.followup import readmodel
 from services.followup.sender import Sender
+from services.scan import create_app as scan_app
+from services.scan.handlers import apply_event
 from services.scan.models import Scan, SigninLink
 from shared import events as ev
 from shared import identity

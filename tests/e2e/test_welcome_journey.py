@@ -27,10 +27,10 @@ from services.dashboard.consumer import GROUP
 from services.dashboard.handlers import READ_MODEL_TYPES, apply_event
 from services.followup import create_app as followup_app
 from services.followup import readmodel
-from shared.smtp import SmtpSettings
 from services.followup.sender import Sender
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
+from shared.smtp import SmtpSettings
 from tests.e2e import test_scan_pages
 from tests.e2e.test_accessibility import violations
 from tests.integration.dashboard.running import BusThreads, Served

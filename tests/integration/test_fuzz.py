@@ -21,8 +21,11 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from shared import events as ev
 from shared import identity
@@ -105,7 +108,7 @@ def fuzz(app, *, headers: dict, path_values: dict[str, str], skip: set[str] = fr
                                  report_multiple_bugs=False)
             @hypothesis.given(case=strategy)
             def call(case):
-                case.call_and_validate(headers=auth, checks=CHECKS)
+                case.call_and_validate(headers=auth, checks=CHECKS)  # noqa: B023 (run at once, below)
 
             try:
                 call()

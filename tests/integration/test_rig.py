@@ -19,8 +19,8 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 
 from deploy.rig.kafka import KAFKA_VERSION, MARKER, KafkaBroker, ensure_jars
-from deploy.rig.postgres import PostgresServer
 from deploy.rig.ports import wait_for_port
+from deploy.rig.postgres import PostgresServer
 from deploy.rig.smtp import SmtpSink
 
 ARABIC = "لقاء جديد مع ليلى في الجناح ٣"

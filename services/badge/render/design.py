@@ -9,10 +9,10 @@ English company name on an Arabic card keeps its punctuation where it belongs.
 
 from __future__ import annotations
 
+from services.badge.render.bidi import is_rtl
 from services.badge.render.card import BadgeCard
 from services.badge.render.qr import Matrix, qr_matrix
 from services.badge.render.shapes import ACCENT, GREY, INK, PT, WHITE, Box, Qr, Text
-from services.badge.render.bidi import is_rtl
 from services.badge.render.text import URL_BREAKS, fit
 
 BACK_HEADING = {"en": "What I'm passionate about", "ar": "ما يشغلني"}

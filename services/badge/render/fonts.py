@@ -8,7 +8,7 @@ HarfBuzz font (measuring and the PDF's glyph runs): parsing a TTF costs millisec
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import uharfbuzz as hb
@@ -37,7 +37,7 @@ def font_dir() -> Path:
     return here.parents[3] / "node_modules" / PACKAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_path(weight: str) -> str:
     path = font_dir() / FILES[weight]
     if not path.is_file():
@@ -56,7 +56,7 @@ def pil_font(weight: str, size_px: float) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(font_path(weight), size_px, layout_engine=ImageFont.Layout.RAQM)
 
 
-@lru_cache(maxsize=None)
+@cache
 def hb_font(weight: str) -> hb.Font:
     """The HarfBuzz font at its design scale: positions come back in font units (see upem)."""
     return hb.Font(hb.Face(hb.Blob.from_file_path(font_path(weight))))

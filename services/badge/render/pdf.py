@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from services.badge.render.card import BadgeCard
 from services.badge.render.layouts import LAYOUTS

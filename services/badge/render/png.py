@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 from PIL import Image, ImageDraw, ImageFont
 
 from services.badge.render import design, shapes
 from services.badge.render.card import BadgeCard
-from services.badge.render.shapes import PT, Box, Qr, Text
 from services.badge.render.fonts import pil_font
 from services.badge.render.qr import QUIET_ZONE
+from services.badge.render.shapes import PT, Box, Qr, Text
 
 A6 = (105.0, 148.0)
 _INK = bytes.maketrans(b"\x00\x01", b"\xff\x00")  # a dark module (1) is black ink (0)

@@ -12,7 +12,7 @@ equal to qrcode's own for the same segments and mask.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
 import qrcode
@@ -103,7 +103,7 @@ class _Template(qrcode.QRCode):
         self.template = [row[:] for row in self.modules]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(version: int) -> tuple[int, itemgetter, int, int]:
     """(size, picker of each module's bit, mask bits, number of data modules) for a version."""
     code = _Template(version=version, error_correction=ERROR_CORRECT_M, mask_pattern=MASK, border=0)
@@ -136,7 +136,7 @@ for _i in range(255):
 _EXP[255:] = _EXP[:257]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _products(ec_words: int) -> list[int]:
     """For each byte f, f times the generator polynomial (leading 1 dropped), as one integer."""
     gen = [1]

@@ -9,8 +9,8 @@ its rect() 30 us a call; 10,000 badges with hundreds of QR modules each cannot a
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
+from functools import cache, lru_cache
 
 from fpdf import FPDF
 
@@ -150,7 +150,7 @@ def _qr_path(matrix: Matrix) -> str:
     return " ".join(ops)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _run_ops(n: int) -> list[dict[tuple[int, int], str]]:
     # Every possible run's operator, made once: formatting hundreds of runs a badge was the
     # largest cost of a print sheet.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC
 
 import pytest
 
@@ -113,14 +114,14 @@ def test_closing_an_event_announces_it_and_stops_registration(client, event, pub
 
 
 def test_events_close_by_themselves_when_their_end_passes(app, client, event, published):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from services.badge import handlers
 
     with app.extensions["badge"].sessions() as session:
-        before_end = datetime(2026, 12, 3, 14, 0, tzinfo=timezone.utc)
+        before_end = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
         assert handlers.close_ended_events(session, before_end) == []
-        assert handlers.close_ended_events(session, datetime(2026, 12, 3, 16, 0, tzinfo=timezone.utc)) == [event["id"]]
+        assert handlers.close_ended_events(session, datetime(2026, 12, 3, 16, 0, tzinfo=UTC)) == [event["id"]]
         session.commit()
     assert client.get(f"/v1/events/{event['id']}", headers=ADMIN).json["status"] == "closed"
 

@@ -180,7 +180,7 @@ def a_day_of_meetings(seed: int = 7, people: int = 40, scans: int = 260) -> tupl
     registrations = [world.registered(a, f"Guest {i}", rng.sample(interests, 2), share_contact=i % 3 == 0)
                      for i, a in enumerate(ids)]
     scanned, pairs, mutual = [], set(), set()
-    for n in range(scans):
+    for _ in range(scans):
         a, b = rng.sample(ids[:people - 5], 2)  # the last five meet nobody
         at = NOW - timedelta(minutes=rng.randrange(0, 180), seconds=rng.randrange(60))
         pair = frozenset((a, b))

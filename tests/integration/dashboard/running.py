@@ -5,7 +5,7 @@ by the same worker `python -m services.<name>.consumer` runs."""
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
@@ -15,7 +15,6 @@ from shared.bus import Bus
 from shared.bus.worker import Worker
 from shared.consumer import Apply, applied_once
 from shared.outbox import relay_once, run_relay
-
 
 
 class BusThreads:

@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 
 from services.dashboard.models import ApiToken, LoginSession, Organizer
-
 from tests.integration.dashboard.conftest import ADMIN, HTML, csrf_of, log_in, token_for
 
 EVENT_PATHS = ["/v1/events/{id}/stats", "/v1/events/{id}/live?since=0", "/v1/events/{id}/graph",

@@ -19,7 +19,6 @@ from shared.bus import DEAD_LETTER_TOPIC
 from shared.bus.kafka import KafkaBus
 from shared.db import migrate
 from shared.events import ALL_TOPICS, to_envelope
-
 from tests.integration.dashboard.conftest import NOW, a_day_of_meetings
 
 REPO = Path(__file__).resolve().parents[3]

@@ -7,7 +7,6 @@ import pytest
 
 from shared import events as ev
 from shared.envelope import iso
-
 from tests.integration.dashboard.conftest import HTML, NOW, log_in
 
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from shared import events as ev
 from shared.envelope import iso
-
 from tests.integration.dashboard.conftest import NOW
 
 

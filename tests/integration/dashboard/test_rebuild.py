@@ -8,7 +8,6 @@ from services.dashboard.consumer import GROUP
 from services.dashboard.handlers import READ_MODEL_TYPES, apply_event
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.events import ALL_TOPICS, to_envelope
-
 from tests.integration.dashboard.conftest import a_day_of_meetings, grant
 from tests.integration.dashboard.running import catch_up
 

@@ -21,7 +21,6 @@ from shared import events as ev
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.envelope import iso, utc_now
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
-
 from tests.integration.dashboard.conftest import HTML, csrf_of, log_in
 from tests.integration.dashboard.running import Served, catch_up, relay
 

@@ -9,7 +9,6 @@ from services.dashboard.consumer import GROUP
 from services.dashboard.handlers import apply_event
 from shared.consumer import applied_once
 from shared.events import to_envelope
-
 from tests.integration.dashboard.conftest import ADMIN, NOW, a_day_of_meetings, grant, token_for
 
 

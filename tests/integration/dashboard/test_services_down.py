@@ -8,7 +8,6 @@ from dataclasses import replace
 import pytest
 
 from deploy.rig.ports import free_port
-
 from tests.integration.dashboard.conftest import HTML, csrf_of, log_in
 
 

@@ -8,13 +8,12 @@ import csv
 import io
 import re
 
-from tests.integration.dashboard.conftest import HTML, csrf_of
-from tests.integration.dashboard.running import catch_up, relay
-from tests.integration.dashboard.test_run_event import (CSV, browser, create_event, dashboard_settings,  # noqa: F401
-                                                        others)
 from services.dashboard.consumer import GROUP
 from services.dashboard.handlers import READ_MODEL_TYPES, apply_event
 from shared.events import ALL_TOPICS
+from tests.integration.dashboard.conftest import HTML, csrf_of
+from tests.integration.dashboard.running import catch_up, relay
+from tests.integration.dashboard.test_run_event import CSV, browser, create_event, dashboard_settings, others  # noqa: F401
 
 
 def imported_event(app, browser, others) -> tuple[str, dict[str, str]]:

@@ -11,8 +11,7 @@ from services.scan.domain import meeting_id
 from shared import events as ev
 from shared.envelope import iso, utc_now
 from tests.integration.dashboard.conftest import HTML, csrf_of
-from tests.integration.dashboard.test_run_event import (CSV, browser, create_event, dashboard_settings,  # noqa: F401
-                                                        others)
+from tests.integration.dashboard.test_run_event import CSV, browser, create_event, dashboard_settings, others  # noqa: F401
 
 
 def an_attendee_who_met_someone(app, browser, others) -> tuple[str, str]:

@@ -82,8 +82,8 @@ def world(service):
 
 @pytest.fixture
 def make_sender(service, smtp_server):
-    from shared.smtp import SmtpSettings
     from services.followup.sender import Sender
+    from shared.smtp import SmtpSettings
 
     made = []
 

@@ -13,9 +13,9 @@ from aiosmtpd.controller import Controller
 
 from deploy.rig.ports import free_port
 from services.followup import delivery
-from shared.smtp import NotSent, SmtpSettings, SmtpTransport, send_together
 from services.followup.models import Delivery
 from shared.envelope import utc_now
+from shared.smtp import NotSent, SmtpSettings, SmtpTransport, send_together
 from tests.integration.followup.test_sender import deliveries, drain, published
 
 

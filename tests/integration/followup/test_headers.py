@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from services.followup.compose import EventInfo, message_id, to_mime
-from shared.smtp import SmtpRefused, SmtpSettings, SmtpTransport
 from services.followup.models import Attendee, Delivery
 from services.followup.store import load_digests, person
 from shared import events as ev
-from shared.envelope import iso, utc_now
+from shared.envelope import iso
+from shared.smtp import SmtpRefused, SmtpSettings, SmtpTransport
 from tests.integration.followup.test_sender import drain
 
 INJECTION = "\r\nBcc: victim@example.net\r\nX-Injected: yes\n\r"

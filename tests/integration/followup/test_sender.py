@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import ssl
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa

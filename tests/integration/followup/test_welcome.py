@@ -195,12 +195,12 @@ def test_the_link_in_the_email_opens_the_persons_own_page_on_the_badge_service(s
     the link read from the SMTP server opened on the badge service."""
     from services.badge import create_app as badge_app
     from services.followup import create_app as followup_app
-    from shared.smtp import SmtpSettings
     from services.followup.readmodel import apply_event
     from services.followup.sender import Sender
-    from shared.outbox import relay_once
     from shared.bus.embedded import EmbeddedBus
     from shared.events import from_envelope
+    from shared.outbox import relay_once
+    from shared.smtp import SmtpSettings
 
     settings = replace(settings, badge_url="https://badge.example", admin_token="test-admin-token")
     badge = badge_app(replace(settings, badge_database_url=new_database()))

@@ -21,7 +21,6 @@ from shared.bus.kafka import KafkaBus
 from shared.events import ALL_TOPICS, to_envelope
 from shared.identity import TokenClaims
 from shared.tokens import TokenSigner
-
 from tests.integration.match.test_suggestions import DISTRACTORS
 
 REPO = Path(__file__).resolve().parents[3]

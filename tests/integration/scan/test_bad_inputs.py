@@ -19,7 +19,7 @@ def test_a_scan_dated_before_any_event_is_refused(client, person, scanned_at):
 
 def test_a_lone_surrogate_in_a_note_is_refused_and_nothing_is_saved(client, person):
     lina, omar = person("Lina"), person("Omar")
-    body = '{"scanned": "%s", "client_scan_id": "p:2", "note": "coffee \\ud800 later"}' % omar.short_code
+    body = f'{{"scanned": "{omar.short_code}", "client_scan_id": "p:2", "note": "coffee \\ud800 later"}}'
     answer = client.post("/v1/scans", headers={**lina.auth(), "Content-Type": "application/json"}, data=body)
     assert (answer.status_code, answer.mimetype) == (422, PROBLEM)
     assert "lone surrogate" in answer.json["errors"]["note"]

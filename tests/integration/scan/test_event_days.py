@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shared import events as ev
-from shared.envelope import iso, utc_now
 from shared import identity
+from shared.envelope import iso, utc_now
 
 PROBLEM = "application/problem+json"
 OUTSIDE = "is {} this event's days: check the phone's clock"

@@ -2,6 +2,7 @@ import pytest
 
 from services.badge.domain import InvalidInput, validate_attendee, validate_event
 
+
 def test_a_valid_attendee_is_cleaned_up():
     details = validate_attendee({"name": "  Lina   Haddad ", "email": "Lina@Example.ORG",
                                  "interests": "design, خط عربي; design", "consent": {"followup": True}}, "ar")

@@ -14,7 +14,16 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
 
-from services.badge.render import BadgeCard, design, fonts, qr_matrix, qr_version, render_image, render_png, shapes
+from services.badge.render import (
+    BadgeCard,
+    design,
+    fonts,
+    qr_matrix,
+    qr_version,
+    render_image,
+    render_png,
+    shapes,
+)
 from services.badge.render.bidi import _fpdf2_levels, _levels, bidi_runs
 from services.badge.render.fonts import font_path, hb_font
 from services.badge.render.png import palette, text_lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import vobject
@@ -12,7 +12,7 @@ from services.followup.digest import Person
 from shared.scripts import split_name
 from shared.vcard import Where
 
-MET = datetime(2026, 12, 1, 21, 30, tzinfo=timezone.utc)  # 2 December in Riyadh (UTC+3)
+MET = datetime(2026, 12, 1, 21, 30, tzinfo=UTC)  # 2 December in Riyadh (UTC+3)
 WHERE = Where("Riyadh Design Week", "JAX District", "Asia/Riyadh")
 
 

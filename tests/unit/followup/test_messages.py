@@ -9,14 +9,14 @@ reader's private note. FSI/PDI (\u2068 \u2069) isolate names of the other script
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from services.followup.digest import Contact, Person
 from services.followup.messages import suggest
 
-MET_AT = datetime(2026, 12, 1, 11, 30, tzinfo=timezone.utc)
+MET_AT = datetime(2026, 12, 1, 11, 30, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def test_recipients_language_first_and_both_when_they_differ(case):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_each_message_is_complete_and_asks_once(case):
     first = case.reader[0].split()[0]
-    for lang, text in case.expected:
+    for _lang, text in case.expected:
         body, signature = text.split("\n\n")
         assert signature.endswith(first) or signature.endswith(f"\u2068{first}\u2069")
         assert body.count("?") + body.count("؟") == 1  # one small ask

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.followup.schedule import followup_time
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize("closed, zone, due", [

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.followup import messages, wording as w
+from services.followup import messages
+from services.followup import wording as w
 from services.followup.compose import Phrase
 from shared import vcard
 from shared.scripts import FSI, PDI, isolate

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from services.scan.domain import EventDays, scan_window
 
-UTC = timezone.utc
+UTC = UTC
 GRACE = timedelta(days=1)
 
 

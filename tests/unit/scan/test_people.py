@@ -1,6 +1,6 @@
 """My people's rules without a database: whose notes show, how an edit stands for earlier scans, search."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from services.scan.people import Contact, Edit, ScanNote, clock, current_notes, 
 
 
 def at(hour: int) -> datetime:
-    return datetime(2026, 12, 1, hour, tzinfo=timezone.utc)
+    return datetime(2026, 12, 1, hour, tzinfo=UTC)
 
 
 SCANS = [ScanNote("b", "second", ("Hiring",), at(11)), ScanNote("a", "first", ("coffee later",), at(10)),
@@ -51,7 +51,7 @@ def test_search_needs_every_word_somewhere_in_name_company_notes_or_tags():
 
 
 def test_clock_is_the_events_time_with_the_day_when_not_today():
-    moment = datetime(2026, 12, 1, 8, 55, tzinfo=timezone.utc)
-    assert clock(moment, "Asia/Riyadh", now=datetime(2026, 12, 1, 12, tzinfo=timezone.utc)) == "11:55"
-    assert clock(moment, "Asia/Riyadh", now=datetime(2026, 12, 2, 12, tzinfo=timezone.utc)) == "01/12 11:55"
+    moment = datetime(2026, 12, 1, 8, 55, tzinfo=UTC)
+    assert clock(moment, "Asia/Riyadh", now=datetime(2026, 12, 1, 12, tzinfo=UTC)) == "11:55"
+    assert clock(moment, "Asia/Riyadh", now=datetime(2026, 12, 2, 12, tzinfo=UTC)) == "01/12 11:55"
     assert clock(moment, "Not/AZone", now=moment) == "08:55"

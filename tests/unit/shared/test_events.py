@@ -5,8 +5,19 @@ from typing import get_type_hints
 import pytest
 
 from shared.envelope import DecodeError, Envelope, iso, parse_iso
-from shared.events import (ALL_TOPICS, EVENT_TYPES, AttendeeRegistered, EventClosed, ScanRecorded, Timestamp, decode,
-                           encode, from_envelope, pair_key, to_envelope)
+from shared.events import (
+    ALL_TOPICS,
+    EVENT_TYPES,
+    AttendeeRegistered,
+    EventClosed,
+    ScanRecorded,
+    Timestamp,
+    decode,
+    encode,
+    from_envelope,
+    pair_key,
+    to_envelope,
+)
 
 SCAN = ScanRecorded(event_id="ev1", meeting_id="m1", scanner="a1", scanned="a2", scanned_at="2026-11-28T10:00:00.000Z",
                     client_scan_id="c1", note="talked about دمج التصميم", tags=("coffee later",), mutual=True)
