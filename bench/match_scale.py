@@ -56,8 +56,11 @@ def at_scale(big: int, embed_all, cache, percentiles) -> None:
             conn.execute(sa.insert(Profile), rows(profiles, cache))
             conn.execute(sa.update(MatchState).values(version=1))
         signer = TokenSigner.from_settings(settings)
-        auth = lambda pid: {"Authorization": "Bearer " + identity.issue_token(  # noqa: E731
-            signer, identity.PRIVATE, TokenClaims(EVENT, pid, 1))}
+
+        def auth(pid: str) -> dict:
+            token = identity.issue_token(signer, identity.PRIVATE, TokenClaims(EVENT, pid, 1))
+            return {"Authorization": f"Bearer {token}"}
+
         rng = random.Random(3)
         people = [p.id for p in rng.sample(profiles, 300)]
         started = time.perf_counter()
