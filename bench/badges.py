@@ -32,12 +32,42 @@ from qrcode.constants import ERROR_CORRECT_M  # noqa: E402
 from services.badge.render import BadgeCard, qr_matrix, render_pdf, render_png  # noqa: E402
 from shared.tokens import encode_text  # noqa: E402
 
-FIRST = ["Lina", "Omar", "Sara", "Yusuf", "Christopher", "Maximilian", "ليلى", "محمد", "عبد الرحمن", "نورة", "فاطمة",
-         "Zoë", "Nguyễn", "مُحَمَّد"]
-LAST = ["Haddad", "Montgomery-Smith", "O'Neil", "الهاشمي", "بن سعود", "العتيبي", "van der Berg", "القحطاني",
-        "Wolfeschlegelsteinhausenbergerdorff", "آل الشيخ"]
-HEADLINES = ["Helping small roasters sell online", "أصمم مدارس صديقة للأطفال", "Building open-source tools for Arabic NLP",
-             "أساعد المقاهي الصغيرة على البيع عبر الإنترنت", "أبني أدوات open source للمطورين منذ 2019", ""]
+FIRST = [
+    "Lina",
+    "Omar",
+    "Sara",
+    "Yusuf",
+    "Christopher",
+    "Maximilian",
+    "ليلى",
+    "محمد",
+    "عبد الرحمن",
+    "نورة",
+    "فاطمة",
+    "Zoë",
+    "Nguyễn",
+    "مُحَمَّد",
+]
+LAST = [
+    "Haddad",
+    "Montgomery-Smith",
+    "O'Neil",
+    "الهاشمي",
+    "بن سعود",
+    "العتيبي",
+    "van der Berg",
+    "القحطاني",
+    "Wolfeschlegelsteinhausenbergerdorff",
+    "آل الشيخ",
+]
+HEADLINES = [
+    "Helping small roasters sell online",
+    "أصمم مدارس صديقة للأطفال",
+    "Building open-source tools for Arabic NLP",
+    "أساعد المقاهي الصغيرة على البيع عبر الإنترنت",
+    "أبني أدوات open source للمطورين منذ 2019",
+    "",
+]
 INTERESTS = ["coffee", "design", "تعليم", "AI", "ريادة أعمال", "retail", "هندسة", "music", "urban planning"]
 
 
@@ -48,14 +78,24 @@ def cards(count: int, seed: int = 7) -> list[BadgeCard]:
     for i in range(count):
         arabic = rng.random() < 0.5
         token = encode_text(rng.randbytes(31))
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}" + (" " + rng.choice(LAST) if rng.random() < .2 else "")
-        out.append(BadgeCard(
-            name=f"{name} {i}" if rng.random() < 0.5 else name,  # most real names are unique
-            language="ar" if arabic else "en", event_name="أسبوع الرياض للتصميم" if arabic else "Riyadh Design Week",
-            qr_prefix="https://meet.example.org/c/", token=token, short_code=token[:6],
-            headline=rng.choice(HEADLINES), company=rng.choice(["Qahwa Labs", "شركة النخيل", ""]),
-            title=rng.choice(["Founder", "مهندسة", ""]), interests=tuple(rng.sample(INTERESTS, rng.randint(0, 5))),
-            profile_url="https://meet.example.org/c/" + token))
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}" + (
+            " " + rng.choice(LAST) if rng.random() < 0.2 else ""
+        )
+        out.append(
+            BadgeCard(
+                name=f"{name} {i}" if rng.random() < 0.5 else name,  # most real names are unique
+                language="ar" if arabic else "en",
+                event_name="أسبوع الرياض للتصميم" if arabic else "Riyadh Design Week",
+                qr_prefix="https://meet.example.org/c/",
+                token=token,
+                short_code=token[:6],
+                headline=rng.choice(HEADLINES),
+                company=rng.choice(["Qahwa Labs", "شركة النخيل", ""]),
+                title=rng.choice(["Founder", "مهندسة", ""]),
+                interests=tuple(rng.sample(INTERESTS, rng.randint(0, 5))),
+                profile_url="https://meet.example.org/c/" + token,
+            )
+        )
     return out
 
 
@@ -84,7 +124,9 @@ def cpu_seconds() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--layout", default="a4-a6")
     parser.add_argument("--workers", type=int, default=2)
@@ -103,14 +145,17 @@ def main() -> None:
     batch = cards(args.count)
     done = []
     started, cpu = time.perf_counter(), cpu_seconds()
-    pdf = render_pdf(batch, layout=args.layout, double_sided=args.double_sided, workers=args.workers,
-                     progress=done.append)
+    pdf = render_pdf(
+        batch, layout=args.layout, double_sided=args.double_sided, workers=args.workers, progress=done.append
+    )
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     pages = len(pikepdf.open(io.BytesIO(pdf)).pages)
-    print(f"print PDF ({args.layout}{', double-sided' if args.double_sided else ''}, {args.workers} workers): "
-          f"{args.count:,} badges in {seconds:.1f} s = {args.count / seconds:,.0f} badges/s; {cpu:.1f} s CPU; "
-          f"{pages:,} pages, {len(pdf) / 2**20:.1f} MiB; {len(done)} progress calls summing to {sum(done):,} "
-          f"[target: 10,000 in < 20 s]")
+    print(
+        f"print PDF ({args.layout}{', double-sided' if args.double_sided else ''}, {args.workers} workers): "
+        f"{args.count:,} badges in {seconds:.1f} s = {args.count / seconds:,.0f} badges/s; {cpu:.1f} s CPU; "
+        f"{pages:,} pages, {len(pdf) / 2**20:.1f} MiB; {len(done)} progress calls summing to {sum(done):,} "
+        f"[target: 10,000 in < 20 s]"
+    )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: this process {own:.0f} MiB, largest worker {kids:.0f} MiB")

@@ -31,9 +31,18 @@ from shared.events import ScanRecorded, encode  # noqa: E402
 
 
 def payload(i: int, sent: float = 0.0) -> bytes:
-    return encode(ScanRecorded(event_id="bench", meeting_id=f"m{i}", scanner=f"a{i % 500}", scanned=f"b{i % 700}",
-                               scanned_at="2026-11-28T10:00:00.000Z", client_scan_id=uuid.uuid4().hex,
-                               note=f"talked about sustainable packaging; sent at {sent!r}", tags=("coffee later",)))
+    return encode(
+        ScanRecorded(
+            event_id="bench",
+            meeting_id=f"m{i}",
+            scanner=f"a{i % 500}",
+            scanned=f"b{i % 700}",
+            scanned_at="2026-11-28T10:00:00.000Z",
+            client_scan_id=uuid.uuid4().hex,
+            note=f"talked about sustainable packaging; sent at {sent!r}",
+            tags=("coffee later",),
+        )
+    )
 
 
 def throughput(bus: Bus, messages: int) -> tuple[float, float]:
@@ -113,13 +122,18 @@ def percentile(values: list[float], q: float) -> float:
 def report(name: str, bus: Bus, args) -> None:
     publish_rate, end_to_end = throughput(bus, args.messages)
     delays = latency(bus, args.rate, args.seconds)
-    print(f"{name:9} publish {publish_rate:9,.0f} msg/s | publish+consume {end_to_end:9,.0f} msg/s | "
-          f"latency at {args.rate}/s (flush per message): p50 {percentile(delays, 50) * 1000:6.1f} ms, "
-          f"p99 {percentile(delays, 99) * 1000:6.1f} ms ({len(delays)} messages)", flush=True)
+    print(
+        f"{name:9} publish {publish_rate:9,.0f} msg/s | publish+consume {end_to_end:9,.0f} msg/s | "
+        f"latency at {args.rate}/s (flush per message): p50 {percentile(delays, 50) * 1000:6.1f} ms, "
+        f"p99 {percentile(delays, 99) * 1000:6.1f} ms ({len(delays)} messages)",
+        flush=True,
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=50_000)
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=5)
@@ -132,8 +146,10 @@ def main() -> None:
         try:
             print(f"kafka broker started in {broker.last_start_seconds:.1f} s")
             report("kafka", bus_from_url(broker.url), args)
-            print(f"raw kafka-python producer (acks=all, idempotent): "
-                  f"{raw_kafka_python(broker.bootstrap, args.messages):,.0f} msg/s")
+            print(
+                f"raw kafka-python producer (acks=all, idempotent): "
+                f"{raw_kafka_python(broker.bootstrap, args.messages):,.0f} msg/s"
+            )
         finally:
             broker.stop()
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

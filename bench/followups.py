@@ -46,10 +46,27 @@ from shared.db import migrate  # noqa: E402
 from shared.envelope import utc_now  # noqa: E402
 from shared.smtp import SmtpSettings  # noqa: E402
 
-INTERESTS = ["fintech", "design", "AI", "climate", "health", "education", "logistics", "التقنية المالية",
-             "التعليم", "الطاقة"]
-NOTES = ["open banking APIs", "hiring two designers", "روّاد الأعمال في عمّان", "a podcast on product",
-         "التمويل الجماعي", "his team's Arabic OCR work", ""]
+INTERESTS = [
+    "fintech",
+    "design",
+    "AI",
+    "climate",
+    "health",
+    "education",
+    "logistics",
+    "التقنية المالية",
+    "التعليم",
+    "الطاقة",
+]
+NOTES = [
+    "open banking APIs",
+    "hiring two designers",
+    "روّاد الأعمال في عمّان",
+    "a podcast on product",
+    "التمويل الجماعي",
+    "his team's Arabic OCR work",
+    "",
+]
 SERVER = """
 import asyncio, sys
 from aiosmtpd.controller import Controller
@@ -67,14 +84,39 @@ def seed(service: FollowupService, attendees: int, rng: random.Random) -> str:
     now = utc_now()
     ids = [f"a{i:09d}" for i in range(attendees)]
     with service.engine.begin() as conn:
-        conn.execute(sa.insert(Event), [dict(id=event_id, name="Bench Summit", venue="", language="en",
-                                             timezone="UTC", closed_at=now - timedelta(minutes=1))])
-        conn.execute(sa.insert(Attendee), [dict(
-            id=a, event_id=event_id, name=f"{rng.choice(['Lina', 'Omar', 'ليلى', 'محمد'])} Person{i}",
-            email=f"{a}@example.org", language="ar" if i % 2 else "en", company=f"Co {i % 97}" if i % 3 else "",
-            title="Engineer" if i % 4 else "", headline="Building tools for makers" if i % 5 else "",
-            interests=rng.sample(INTERESTS, 2), consent_followup=True, consent_share_contact=i % 3 != 0,
-            unsubscribed_at=None) for i, a in enumerate(ids)])
+        conn.execute(
+            sa.insert(Event),
+            [
+                dict(
+                    id=event_id,
+                    name="Bench Summit",
+                    venue="",
+                    language="en",
+                    timezone="UTC",
+                    closed_at=now - timedelta(minutes=1),
+                )
+            ],
+        )
+        conn.execute(
+            sa.insert(Attendee),
+            [
+                dict(
+                    id=a,
+                    event_id=event_id,
+                    name=f"{rng.choice(['Lina', 'Omar', 'ليلى', 'محمد'])} Person{i}",
+                    email=f"{a}@example.org",
+                    language="ar" if i % 2 else "en",
+                    company=f"Co {i % 97}" if i % 3 else "",
+                    title="Engineer" if i % 4 else "",
+                    headline="Building tools for makers" if i % 5 else "",
+                    interests=rng.sample(INTERESTS, 2),
+                    consent_followup=True,
+                    consent_share_contact=i % 3 != 0,
+                    unsubscribed_at=None,
+                )
+                for i, a in enumerate(ids)
+            ],
+        )
         meetings, notes, seen = [], [], set()
         for a in ids:
             for _ in range(rng.randint(3, 8)):  # each meeting counts for both people: 5-15 contacts each
@@ -85,15 +127,30 @@ def seed(service: FollowupService, attendees: int, rng: random.Random) -> str:
                 seen.add((low, high))
                 mutual = rng.random() < 0.3
                 mid = f"{low}{high}"
-                meetings.append(dict(id=mid, event_id=event_id, low_id=low, high_id=high,
-                                     low_scanned=a == low or mutual, high_scanned=a == high or mutual,
-                                     first_met_at=now - timedelta(hours=rng.randint(1, 8))))
-                notes.append(dict(meeting_id=mid, scanner_id=a, client_scan_id=mid, note=rng.choice(NOTES),
-                                  tags=["coffee later"] if rng.random() < 0.2 else [],
-                                  scanned_at=now - timedelta(hours=1)))
+                meetings.append(
+                    dict(
+                        id=mid,
+                        event_id=event_id,
+                        low_id=low,
+                        high_id=high,
+                        low_scanned=a == low or mutual,
+                        high_scanned=a == high or mutual,
+                        first_met_at=now - timedelta(hours=rng.randint(1, 8)),
+                    )
+                )
+                notes.append(
+                    dict(
+                        meeting_id=mid,
+                        scanner_id=a,
+                        client_scan_id=mid,
+                        note=rng.choice(NOTES),
+                        tags=["coffee later"] if rng.random() < 0.2 else [],
+                        scanned_at=now - timedelta(hours=1),
+                    )
+                )
         for start in range(0, len(meetings), 5000):
-            conn.execute(sa.insert(Meeting), meetings[start:start + 5000])
-            conn.execute(sa.insert(Note), notes[start:start + 5000])
+            conn.execute(sa.insert(Meeting), meetings[start : start + 5000])
+            conn.execute(sa.insert(Note), notes[start : start + 5000])
     return event_id
 
 
@@ -109,7 +166,9 @@ def report_sizes(sizes: list[tuple[int, int, str]]) -> None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
             for label, (_, _, html) in picks.items():
                 page = browser.new_page(viewport=PHONE)
                 page.set_content(html)
@@ -130,14 +189,44 @@ def requeue(service: FollowupService, count: int) -> None:
         session.commit()
 
 
-def run_processes(senders: int, connections: int, url: str, workdir: Path, smtp_port: int,
-                  service: FollowupService, total: int) -> tuple[float, list[float]]:
+def run_processes(
+    senders: int,
+    connections: int,
+    url: str,
+    workdir: Path,
+    smtp_port: int,
+    service: FollowupService,
+    total: int,
+) -> tuple[float, list[float]]:
     """emails/s from the first to the last sent_at, and each process's peak RSS (MiB)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "RAPPORT_SECRET_KEY": "bench-secret-key-0123456789",
-           "RAPPORT_DATA_DIR": str(workdir), "RAPPORT_FOLLOWUP_DATABASE_URL": url, "RAPPORT_LOG_LEVEL": "WARNING",
-           "RAPPORT_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "RAPPORT_NUDGE_DAYS": ""}
-    procs = [subprocess.Popen([sys.executable, "-m", "services.followup.sender", "--settle", "0", "--idle", "0.05",
-                               "--connections", str(connections)], cwd=REPO, env=env) for _ in range(senders)]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "RAPPORT_SECRET_KEY": "bench-secret-key-0123456789",
+        "RAPPORT_DATA_DIR": str(workdir),
+        "RAPPORT_FOLLOWUP_DATABASE_URL": url,
+        "RAPPORT_LOG_LEVEL": "WARNING",
+        "RAPPORT_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "RAPPORT_NUDGE_DAYS": "",
+    }
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "services.followup.sender",
+                "--settle",
+                "0",
+                "--idle",
+                "0.05",
+                "--connections",
+                str(connections),
+            ],
+            cwd=REPO,
+            env=env,
+        )
+        for _ in range(senders)
+    ]
     peaks = [0.0] * senders
     try:
         while True:
@@ -145,9 +234,11 @@ def run_processes(senders: int, connections: int, url: str, workdir: Path, smtp_
                 status = Path(f"/proc/{proc.pid}/status").read_text()
                 peaks[n] = int(status.split("VmHWM:")[1].split()[0]) / 1024
             with service.sessions() as session:
-                done, first, last = session.execute(sa.select(sa.func.count(), sa.func.min(Delivery.sent_at),
-                                                              sa.func.max(Delivery.sent_at)).where(
-                    Delivery.status == "sent")).one()
+                done, first, last = session.execute(
+                    sa.select(
+                        sa.func.count(), sa.func.min(Delivery.sent_at), sa.func.max(Delivery.sent_at)
+                    ).where(Delivery.status == "sent")
+                ).one()
             if done >= total:
                 return done / (last - first).total_seconds(), peaks
             time.sleep(0.2)
@@ -178,26 +269,37 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--per-email-sample", type=int, default=2000)
     parser.add_argument("--senders", type=int, default=2, help="sender processes for the multi-process run")
-    parser.add_argument("--smtp", choices=("smtp-sink", "postfix", "aiosmtpd"), default="smtp-sink",
-                        help="the local SMTP server: Postfix's smtp-sink (made to measure SMTP clients), a Postfix "
-                             "instance queueing and discarding everything (a real relay on the same 2 cores), "
-                             "or aiosmtpd")
+    parser.add_argument(
+        "--smtp",
+        choices=("smtp-sink", "postfix", "aiosmtpd"),
+        default="smtp-sink",
+        help="the local SMTP server: Postfix's smtp-sink (made to measure SMTP clients), a Postfix "
+        "instance queueing and discarding everything (a real relay on the same 2 cores), "
+        "or aiosmtpd",
+    )
     args = parser.parse_args()
     rng = random.Random(42)
     workdir = Path(tempfile.mkdtemp(prefix="rapport-bench-followups-"))
     workdir.chmod(0o755)  # Postfix's daemons, running as the postfix user, reach their queue in here
     postgres = PostgresServer(workdir / "pg").start()  # the rig's, as the tests use
     url = postgres.create_database("followup")
-    settings = Settings.from_env({"RAPPORT_SECRET_KEY": "bench-secret-key-0123456789", "RAPPORT_DATA_DIR": str(workdir),
-                                  "RAPPORT_FOLLOWUP_DATABASE_URL": url})
+    settings = Settings.from_env(
+        {
+            "RAPPORT_SECRET_KEY": "bench-secret-key-0123456789",
+            "RAPPORT_DATA_DIR": str(workdir),
+            "RAPPORT_FOLLOWUP_DATABASE_URL": url,
+        }
+    )
     service = FollowupService(settings)
     migrate(service.engine, MIGRATIONS)
     t0 = time.perf_counter()
     seed(service, args.attendees, rng)
     with service.sessions() as session:
         contacts = session.scalar(sa.select(sa.func.count()).select_from(Meeting)) * 2 / args.attendees
-    print(f"seeded {args.attendees:,} attendees, {contacts:.1f} contacts each on average, "
-          f"{url.split(':')[0]} ({time.perf_counter() - t0:.1f} s)")
+    print(
+        f"seeded {args.attendees:,} attendees, {contacts:.1f} contacts each on average, "
+        f"{url.split(':')[0]} ({time.perf_counter() - t0:.1f} s)"
+    )
 
     postfix = None
     if args.smtp in ("postfix", "smtp-sink"):
@@ -215,38 +317,60 @@ def main() -> None:
         # Composing alone, for the split: load digests and render every email, no SMTP.
         from services.followup.compose import EventInfo, message_id, to_mime
         from services.followup.store import load_digests, person
+
         started = time.perf_counter()
         with service.sessions() as session:
             readers = session.scalars(sa.select(Attendee).limit(2000)).all()
             digests = load_digests(session, readers)
         sizes = []
         for reader in readers:
-            composed = service.composer.compose(EventInfo("benchevt01", "Bench Summit"), digests[reader.id], "followup")
-            data = to_mime(composed, person(reader), settings.mail_from,
-                           message_id("followup", reader.id, settings.mail_from), campaign="followup")
+            composed = service.composer.compose(
+                EventInfo("benchevt01", "Bench Summit"), digests[reader.id], "followup"
+            )
+            data = to_mime(
+                composed,
+                person(reader),
+                settings.mail_from,
+                message_id("followup", reader.id, settings.mail_from),
+                campaign="followup",
+            )
             sizes.append((len(data), composed.contacts, composed.html))
         compose_rate = len(readers) / (time.perf_counter() - started)
         report_sizes(sizes)
 
-        sender = Sender(service.sessions, service.composer, smtp, settings.mail_from, batch=args.batch,
-                        connections=args.connections, nudge_days=(), settle=timedelta(0))
+        sender = Sender(
+            service.sessions,
+            service.composer,
+            smtp,
+            settings.mail_from,
+            batch=args.batch,
+            connections=args.connections,
+            nudge_days=(),
+            settle=timedelta(0),
+        )
         gc.collect()
         gc.freeze()  # as `python -m services.followup.sender` does once it has started
         sent, seconds = run(sender)
         opened = sender.connections_opened
         sender.close()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"reused connections: {sent:,} emails in {seconds:.1f} s = {sent / seconds:,.0f} emails/s "
-              f"({opened} SMTP connections, {args.connections} used together, batches of {args.batch})")
+        print(
+            f"reused connections: {sent:,} emails in {seconds:.1f} s = {sent / seconds:,.0f} emails/s "
+            f"({opened} SMTP connections, {args.connections} used together, batches of {args.batch})"
+        )
         print(f"  composing alone (digest + HTML + text + MIME): {compose_rate:,.0f} emails/s")
         print(f"  peak RSS {peak:,.0f} MiB")
 
         # The same emails again from `python -m services.followup.sender` processes, as deployed.
         requeue(service, args.attendees)
         wait_until_drained(postfix)
-        rate_procs, peaks = run_processes(args.senders, args.connections, url, workdir, port, service, args.attendees)
-        print(f"{args.senders} sender processes: {args.attendees:,} emails at {rate_procs:,.0f} emails/s "
-              f"(first to last sent_at), peak RSS per process {', '.join(f'{p:,.0f}' for p in peaks)} MiB")
+        rate_procs, peaks = run_processes(
+            args.senders, args.connections, url, workdir, port, service, args.attendees
+        )
+        print(
+            f"{args.senders} sender processes: {args.attendees:,} emails at {rate_procs:,.0f} emails/s "
+            f"(first to last sent_at), peak RSS per process {', '.join(f'{p:,.0f}' for p in peaks)} MiB"
+        )
 
         # One connection per email against reused connections, each on the same re-queued sample
         # (planning is done by then, so the two differ only in how they use SMTP).
@@ -254,9 +378,17 @@ def main() -> None:
         for label, per_connection in (("one connection per email", 1), ("reused connections", None)):
             requeue(service, args.per_email_sample)
             wait_until_drained(postfix)
-            sample = Sender(service.sessions, service.composer, smtp, settings.mail_from, batch=args.batch,
-                            connections=args.connections, nudge_days=(), settle=timedelta(0),
-                            **({"max_per_connection": per_connection} if per_connection else {}))
+            sample = Sender(
+                service.sessions,
+                service.composer,
+                smtp,
+                settings.mail_from,
+                batch=args.batch,
+                connections=args.connections,
+                nudge_days=(),
+                settle=timedelta(0),
+                **({"max_per_connection": per_connection} if per_connection else {}),
+            )
             sent_sample, seconds_sample = run(sample)
             sample.close()
             rates[label] = sent_sample / seconds_sample

@@ -46,8 +46,14 @@ def one_start(repo: Path, data_dir: Path, settle: float) -> tuple[float, int, in
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
     env.update(RAPPORT_DATA_DIR=str(data_dir), PYTHONPATH=str(repo))
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "services"], cwd=repo, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     root, peak, done = psutil.Process(proc.pid), [0, 0], threading.Event()
 
     def sample() -> None:
@@ -78,19 +84,24 @@ def one_start(repo: Path, data_dir: Path, settle: float) -> tuple[float, int, in
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout to run (default: this one)")
     parser.add_argument("--runs", type=int, default=2, help="cold+warm pairs, each in a fresh folder")
     parser.add_argument("--settle", type=float, default=5.0, help="seconds measured after the banner")
     args = parser.parse_args()
-    mib = 2 ** 20
+    mib = 2**20
     print(f"local run of {args.repo.resolve()}")
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="rapport-bench-up-") as tmp:
             for kind in ("cold", "warm"):
                 seconds, rss, pss = one_start(args.repo.resolve(), Path(tmp) / "var", args.settle)
-                print(f"  run {run + 1} {kind}: healthy in {seconds:5.1f} s   peak RSS sum {rss / mib:6.0f} MiB   "
-                      f"peak PSS sum {pss / mib:6.0f} MiB", flush=True)
+                print(
+                    f"  run {run + 1} {kind}: healthy in {seconds:5.1f} s   peak RSS sum {rss / mib:6.0f} MiB   "
+                    f"peak PSS sum {pss / mib:6.0f} MiB",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

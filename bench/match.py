@@ -52,11 +52,14 @@ def texts(p) -> dict[str, str]:
 
 
 def embed_all(profiles, give_mode: str = GIVE) -> None:
-    wanted = sorted({(kind if kind != GIVE else give_mode, t) for p in profiles for kind, t in texts(p).items()} - cache.keys())
+    wanted = sorted(
+        {(kind if kind != GIVE else give_mode, t) for p in profiles for kind, t in texts(p).items()}
+        - cache.keys()
+    )
     for mode in {m for m, _ in wanted}:
         batch = [t for m, t in wanted if m == mode]
         for start in range(0, len(batch), 64):
-            chunk = batch[start:start + 64]
+            chunk = batch[start : start + 64]
             cache.update(zip(((mode, t) for t in chunk), embedder.embed(mode, chunk)))
 
 
@@ -73,7 +76,9 @@ def index_of(profiles, centre: bool = True, give_mode: str = GIVE) -> EventIndex
 
 
 def recall(index: EventIndex, partner: dict[str, str], weights=Weights()) -> float:
-    return statistics.mean(partner[a] in {s.profile.id for s in suggest(index, a, weights=weights)} for a in partner)
+    return statistics.mean(
+        partner[a] in {s.profile.id for s in suggest(index, a, weights=weights)} for a in partner
+    )
 
 
 def baseline_recall(profiles, partner) -> float:
@@ -84,8 +89,11 @@ def baseline_recall(profiles, partner) -> float:
     for i, p in enumerate(profiles):
         if p.id not in partner:
             continue
-        scored = [(len(keys[i] & keys[j]) / len(keys[i] | keys[j]), rng.random(), q.id) for j, q in enumerate(profiles)
-                  if j != i and company_key(q.company) != company_key(p.company)]
+        scored = [
+            (len(keys[i] & keys[j]) / len(keys[i] | keys[j]), rng.random(), q.id)
+            for j, q in enumerate(profiles)
+            if j != i and company_key(q.company) != company_key(p.company)
+        ]
         hits.append(partner[p.id] in {pid for *_, pid in sorted(scored, reverse=True)[:5]})
     return statistics.mean(hits)
 
@@ -96,14 +104,18 @@ def quality(attendees: int, pairs: int) -> None:
     embed_all(event.profiles)
     embed_all(event.profiles, give_mode=SEEK)  # the query/query ablation
     print(f"embedded {len(cache)} distinct texts in {time.perf_counter() - started:.1f} s (batches of 64)")
-    print(f"recall@5 of the planted partner, {attendees} attendees, {2 * pairs} planted (a third across languages):")
-    rows = [("rapport (centred, z-scored, query/passage)", index_of(event.profiles), Weights()),
-            ("  without language centring", index_of(event.profiles, centre=False), Weights()),
-            ("  without z-scoring", index_of(event.profiles), Weights(standardise=False)),
-            ("  neither", index_of(event.profiles, centre=False), Weights(standardise=False)),
-            ("  can_help_with as a query", index_of(event.profiles, give_mode=SEEK), Weights()),
-            ("  without the headline+interests vector", index_of(event.profiles), Weights(about=0.0)),
-            ("  plain sum (no min(ask, offer))", index_of(event.profiles), Weights(both_gain=0.0))]
+    print(
+        f"recall@5 of the planted partner, {attendees} attendees, {2 * pairs} planted (a third across languages):"
+    )
+    rows = [
+        ("rapport (centred, z-scored, query/passage)", index_of(event.profiles), Weights()),
+        ("  without language centring", index_of(event.profiles, centre=False), Weights()),
+        ("  without z-scoring", index_of(event.profiles), Weights(standardise=False)),
+        ("  neither", index_of(event.profiles, centre=False), Weights(standardise=False)),
+        ("  can_help_with as a query", index_of(event.profiles, give_mode=SEEK), Weights()),
+        ("  without the headline+interests vector", index_of(event.profiles), Weights(about=0.0)),
+        ("  plain sum (no min(ask, offer))", index_of(event.profiles), Weights(both_gain=0.0)),
+    ]
     for name, index, weights in rows:
         print(f"  {name:45s} {recall(index, event.partner, weights):.3f}")
     print(f"  {'shared-interest baseline':45s} {baseline_recall(event.profiles, event.partner):.3f}")
@@ -121,8 +133,10 @@ def embedding_cost(big: int, sample: int = 120) -> None:
     for kind, t in one_by_one:
         embedder.embed(kind, [t])
     each = (time.perf_counter() - started) / len(one_by_one)
-    print(f"embedding one text at a time (as the consumer does, 1 thread): {each * 1000:.1f} ms a text over "
-          f"{len(one_by_one)}; {big:,} attendees x 3 texts extrapolated: {each * 3 * big / 60:.1f} min")
+    print(
+        f"embedding one text at a time (as the consumer does, 1 thread): {each * 1000:.1f} ms a text over "
+        f"{len(one_by_one)}; {big:,} attendees x 3 texts extrapolated: {each * 3 * big / 60:.1f} min"
+    )
 
 
 def main() -> None:

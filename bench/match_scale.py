@@ -32,12 +32,24 @@ def rows(profiles, cache) -> list[dict]:
     out = []
     for p in profiles:
         about = about_text(p.headline, p.interests)
-        out.append({"id": p.id, "event_id": EVENT, "name": p.name, "language": p.language, "company": p.company,
-                    "headline": p.headline, "interests": list(p.interests), "can_help_with": p.can_help_with,
-                    "looking_for": p.looking_for, "consent_suggest": True, "version": 1,
-                    "seek_vector": to_bytes(cache[(SEEK, p.looking_for)]),
-                    "give_vector": to_bytes(cache[(GIVE, p.can_help_with)]),
-                    "about_vector": to_bytes(cache[(ABOUT, about)])})
+        out.append(
+            {
+                "id": p.id,
+                "event_id": EVENT,
+                "name": p.name,
+                "language": p.language,
+                "company": p.company,
+                "headline": p.headline,
+                "interests": list(p.interests),
+                "can_help_with": p.can_help_with,
+                "looking_for": p.looking_for,
+                "consent_suggest": True,
+                "version": 1,
+                "seek_vector": to_bytes(cache[(SEEK, p.looking_for)]),
+                "give_vector": to_bytes(cache[(GIVE, p.can_help_with)]),
+                "about_vector": to_bytes(cache[(ABOUT, about)]),
+            }
+        )
     return out
 
 
@@ -49,7 +61,9 @@ def at_scale(big: int, embed_all, cache, percentiles) -> None:
     embed_all(profiles)
     with tempfile.TemporaryDirectory() as tmp, PostgresServer(Path(tmp) / "pg") as server:
         url = server.create_database("match_bench")
-        settings = Settings.from_env({"RAPPORT_DATA_DIR": tmp, "RAPPORT_SECRET_KEY": secrets.token_urlsafe(32)})
+        settings = Settings.from_env(
+            {"RAPPORT_DATA_DIR": tmp, "RAPPORT_SECRET_KEY": secrets.token_urlsafe(32)}
+        )
         app = create_app(replace(settings, match_database_url=url))
         service, client = app.extensions["match"], app.test_client()
         with service.engine.begin() as conn:
@@ -65,8 +79,10 @@ def at_scale(big: int, embed_all, cache, percentiles) -> None:
         people = [p.id for p in rng.sample(profiles, 300)]
         started = time.perf_counter()
         assert client.get("/v1/me/suggestions", headers=auth(people[0])).status_code == 200
-        print(f"{big:,} attendees: first request, loading and building the event's arrays: "
-              f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        print(
+            f"{big:,} attendees: first request, loading and building the event's arrays: "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms"
+        )
         samples = []
         for pid in people:
             started = time.perf_counter()
@@ -90,10 +106,17 @@ def profile_edit(client, auth, service, profiles, rng) -> None:
     seeker's suggestions put them first (consumer handler with the real embedding, then polls)."""
     seeker, editor = profiles[1], profiles[-1]
     apply = applier(service.embedder)
-    updated = ev.AttendeeUpdated(event_id=EVENT, attendee_id=editor.id, name=editor.name, email="e@example.org",
-                                 language="en", short_code="ABCDEF", company="Editor Co",
-                                 can_help_with=seeker.looking_for.replace("Looking for", "I am").replace("أبحث عن", ""),
-                                 looking_for=seeker.can_help_with)
+    updated = ev.AttendeeUpdated(
+        event_id=EVENT,
+        attendee_id=editor.id,
+        name=editor.name,
+        email="e@example.org",
+        language="en",
+        short_code="ABCDEF",
+        company="Editor Co",
+        can_help_with=seeker.looking_for.replace("Looking for", "I am").replace("أبحث عن", ""),
+        looking_for=seeker.can_help_with,
+    )
     client.get("/v1/me/suggestions", headers=auth(seeker.id))  # the web copy just checked: the worst case
     started = time.perf_counter()
     with service.sessions() as session:
@@ -108,6 +131,8 @@ def profile_edit(client, auth, service, profiles, rng) -> None:
             break
         time.sleep(0.05)
     found = first["attendee_id"] == editor.id
-    print(f"  profile edit to re-ranked suggestions: {time.perf_counter() - started:.2f} s "
-          f"(consumer's handler with embedding {applied * 1000:.0f} ms; the web copy checks every 1 s; "
-          f"{polls} polls){'' if found else ' NOT re-ranked within 10 s'}")
+    print(
+        f"  profile edit to re-ranked suggestions: {time.perf_counter() - started:.2f} s "
+        f"(consumer's handler with embedding {applied * 1000:.0f} ms; the web copy checks every 1 s; "
+        f"{polls} polls){'' if found else ' NOT re-ranked within 10 s'}"
+    )

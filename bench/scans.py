@@ -80,19 +80,41 @@ def seed(service: ScanService, folder: Path) -> Path:
     event_id = identity.new_event_id()
     people = []
     with service.sessions() as session:
-        for event in [ev.EventCreated(event_id=event_id, name="Bench", venue="", starts_at="2026-11-28T06:00:00Z",
-                                      ends_at="2026-11-30T06:00:00Z", timezone="UTC", language="en")]:
+        for event in [
+            ev.EventCreated(
+                event_id=event_id,
+                name="Bench",
+                venue="",
+                starts_at="2026-11-28T06:00:00Z",
+                ends_at="2026-11-30T06:00:00Z",
+                timezone="UTC",
+                language="en",
+            )
+        ]:
             apply_event(session, event, to_envelope(event))
         for i in range(PEOPLE):
             attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
-            for event in (ev.AttendeeRegistered(event_id=event_id, attendee_id=attendee_id, name=f"Guest {i}",
-                                                email=f"g{i}@example.org", language="en", short_code=code),
-                          ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1",
-                                         short_code=code)):
+            for event in (
+                ev.AttendeeRegistered(
+                    event_id=event_id,
+                    attendee_id=attendee_id,
+                    name=f"Guest {i}",
+                    email=f"g{i}@example.org",
+                    language="en",
+                    short_code=code,
+                ),
+                ev.BadgeIssued(
+                    event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
+                ),
+            ):
                 apply_event(session, event, to_envelope(event))
             claims = TokenClaims(event_id, attendee_id, 1)
-            people.append((identity.issue_token(signer, identity.PRIVATE, claims),
-                           identity.issue_token(signer, identity.BADGE, claims)))
+            people.append(
+                (
+                    identity.issue_token(signer, identity.PRIVATE, claims),
+                    identity.issue_token(signer, identity.BADGE, claims),
+                )
+            )
         session.commit()
     rng = random.Random(3)
     lines = []
@@ -109,9 +131,24 @@ def wrk(port: int, pairs: Path, folder: Path, seconds: int, connections: int) ->
     script.write_text(WRK_SETUP + WRK_SCRIPT)
     # Each run's client_scan_ids are its own: the warm-up's would otherwise come back as retries.
     run = f"r{next(RUNS)}w"
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
-                          f"http://127.0.0.1:{port}", "--", str(pairs), run], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(pairs),
+            run,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     text = out.stdout
 
     def ms(label: str) -> float:
@@ -119,9 +156,13 @@ def wrk(port: int, pairs: Path, folder: Path, seconds: int, connections: int) ->
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)), "p50": ms("50"), "p99": ms("99"),
-            "requests": int(re.search(r"(\d+) requests in", text).group(1)),
-            "errors": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "requests": int(re.search(r"(\d+) requests in", text).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 def durable(postgres: PostgresServer, database: str) -> None:
@@ -173,8 +214,13 @@ def cpu_by_process(folder: Path) -> dict[int, tuple[str, float]]:
     return {pid: (command, seconds) for pid, (_, command, seconds) in procs.items() if belongs(pid)}
 
 
-CPU_PARTS = (("gunicorn", "gunicorn"), ("Kafka broker", "java"), ("outbox relay", "scan.relay"),
-             ("PostgreSQL", "postgres"), ("this script (lag sampling)", "bench/scans.py"))
+CPU_PARTS = (
+    ("gunicorn", "gunicorn"),
+    ("Kafka broker", "java"),
+    ("outbox relay", "scan.relay"),
+    ("PostgreSQL", "postgres"),
+    ("this script (lag sampling)", "bench/scans.py"),
+)
 
 
 def cpu_per_request(before: dict, after: dict, wrk_seconds: float, requests: int) -> list[tuple[str, float]]:
@@ -199,23 +245,49 @@ def measured(port: int, pairs: Path, folder: Path, seconds: int, connections: in
 
 def cpu_line(cpu: list[tuple[str, float]]) -> str:
     total = sum(ms for _, ms in cpu)
-    return (f"CPU per request {total:.2f} ms (2 cores carry {2000 / total:,.0f}/s at most): "
-            + ", ".join(f"{label} {ms:.2f}" for label, ms in cpu if ms >= 0.005))
+    return f"CPU per request {total:.2f} ms (2 cores carry {2000 / total:,.0f}/s at most): " + ", ".join(
+        f"{label} {ms:.2f}" for label, ms in cpu if ms >= 0.005
+    )
 
 
-def gunicorn(app: str, port: int, env: dict, workers: int, threads: int, worker_class: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class, "--threads",
-                             str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], cwd=REPO, env=env)
+def gunicorn(
+    app: str, port: int, env: dict, workers: int, threads: int, worker_class: str
+) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-k",
+            worker_class,
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        cwd=REPO,
+        env=env,
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--worker-class", default="gthread",
-                        help="gunicorn worker class for both apps: gthread as deployed; gevent to compare (pip install gevent)")
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        help="gunicorn worker class for both apps: gthread as deployed; gevent to compare (pip install gevent)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the load (apt-get install wrk)")
@@ -229,25 +301,46 @@ def main() -> None:
             # scan database gets the production setting back, so each batch's commit waits for its WAL
             # (fsync stays off server-wide: a flush costs about 60 us on this machine's disk).
             durable(postgres, "scan_bench")
-            settings = Settings.from_env({"RAPPORT_SECRET_KEY": "bench-secret-key-0123456789", "RAPPORT_DATA_DIR": tmp})
+            settings = Settings.from_env(
+                {"RAPPORT_SECRET_KEY": "bench-secret-key-0123456789", "RAPPORT_DATA_DIR": tmp}
+            )
             settings = replace(settings, scan_database_url=url, bus_url=broker.url)
             service = ScanService(settings)
             migrate(service.engine, MIGRATIONS)
             pairs = seed(service, folder)
-            env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}, "PYTHONPATH": str(REPO),
-                   "RAPPORT_SECRET_KEY": settings.secret_key, "RAPPORT_SCAN_DATABASE_URL": url,
-                   "RAPPORT_BUS_URL": broker.url, "RAPPORT_SCAN_RATE_LIMIT": "1000000", "RAPPORT_DATA_DIR": tmp,
-                   "RAPPORT_LOG_LEVEL": "WARNING"}
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
+                "PYTHONPATH": str(REPO),
+                "RAPPORT_SECRET_KEY": settings.secret_key,
+                "RAPPORT_SCAN_DATABASE_URL": url,
+                "RAPPORT_BUS_URL": broker.url,
+                "RAPPORT_SCAN_RATE_LIMIT": "1000000",
+                "RAPPORT_DATA_DIR": tmp,
+                "RAPPORT_LOG_LEVEL": "WARNING",
+            }
             port = free_port()
-            processes.append(gunicorn("services.scan:create_app(run_migrations=False)", port, env, args.workers,
-                                      args.threads, args.worker_class))
-            processes.append(subprocess.Popen([sys.executable, "-m", "services.scan.relay"], cwd=REPO, env=env))
+            processes.append(
+                gunicorn(
+                    "services.scan:create_app(run_migrations=False)",
+                    port,
+                    env,
+                    args.workers,
+                    args.threads,
+                    args.worker_class,
+                )
+            )
+            processes.append(
+                subprocess.Popen([sys.executable, "-m", "services.scan.relay"], cwd=REPO, env=env)
+            )
             assert wait_for_port(port, 60)
             KafkaBus(broker.bootstrap).ensure_topics([SCANS_TOPIC], settings.kafka_partitions)
             lags: list[float] = []
             stop = threading.Event()
-            lag_thread = threading.Thread(target=measure_lag, daemon=True,
-                                          args=(broker.bootstrap, settings.kafka_partitions, lags, stop))
+            lag_thread = threading.Thread(
+                target=measure_lag,
+                daemon=True,
+                args=(broker.bootstrap, settings.kafka_partitions, lags, stop),
+            )
             lag_thread.start()
             time.sleep(1)  # let the lag consumer find its partitions
             # Warm-up: connection pools, caches, and the broker JVM's JIT (after 3 s the broker still spent
@@ -259,26 +352,39 @@ def main() -> None:
             lag_thread.join(10)
 
             bare_port = free_port()
-            processes.append(gunicorn("bench.bare_flask:app", bare_port, env, args.workers, args.threads,
-                                      args.worker_class))
+            processes.append(
+                gunicorn(
+                    "bench.bare_flask:app", bare_port, env, args.workers, args.threads, args.worker_class
+                )
+            )
             assert wait_for_port(bare_port, 60)
             wrk(bare_port, pairs, folder, 3, args.connections)
             bare, bare_cpu = measured(bare_port, pairs, folder, args.seconds, args.connections)
 
             lag_p50 = statistics.median(lags) * 1000 if lags else float("nan")
             lag_p99 = statistics.quantiles(lags, n=100)[98] * 1000 if len(lags) > 100 else float("nan")
-            print(f"scan service (gunicorn {args.workers}x{args.threads} {args.worker_class}, PostgreSQL, Kafka relay), "
-                  f"wrk -t2 -c{args.connections} for {args.seconds}s on 2 cores:")
-            print(f"  {result['rps']:,.0f} scans/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
-                  f"{result['requests']:,} requests, {result['errors']} non-2xx")
-            print(f"  scan-to-topic lag: p50 {lag_p50:.0f} ms, p99 {lag_p99:.0f} ms over {len(lags):,} messages "
-                  f"(every {LAG_SAMPLE}rd partition)")
+            print(
+                f"scan service (gunicorn {args.workers}x{args.threads} {args.worker_class}, PostgreSQL, Kafka relay), "
+                f"wrk -t2 -c{args.connections} for {args.seconds}s on 2 cores:"
+            )
+            print(
+                f"  {result['rps']:,.0f} scans/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
+                f"{result['requests']:,} requests, {result['errors']} non-2xx"
+            )
+            print(
+                f"  scan-to-topic lag: p50 {lag_p50:.0f} ms, p99 {lag_p99:.0f} ms over {len(lags):,} messages "
+                f"(every {LAG_SAMPLE}rd partition)"
+            )
             print(f"  {cpu_line(cpu)}")
-            print(f"bare Flask endpoint, same server settings: {bare['rps']:,.0f} req/s, p50 {bare['p50']:.1f} ms, "
-                  f"p99 {bare['p99']:.1f} ms")
+            print(
+                f"bare Flask endpoint, same server settings: {bare['rps']:,.0f} req/s, p50 {bare['p50']:.1f} ms, "
+                f"p99 {bare['p99']:.1f} ms"
+            )
             print(f"  {cpu_line(bare_cpu)}")
-            print(f"ratio scans/bare: {result['rps'] / bare['rps']:.2f}   "
-                  f"[targets: >= 1,500 scans/s, p99 < 50 ms, ratio >= 0.5]")
+            print(
+                f"ratio scans/bare: {result['rps'] / bare['rps']:.2f}   "
+                f"[targets: >= 1,500 scans/s, p99 < 50 ms, ratio >= 0.5]"
+            )
         finally:
             for process in processes:
                 process.terminate()

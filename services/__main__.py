@@ -50,8 +50,10 @@ def local_secrets(data_dir: Path) -> dict[str, str]:
     kept = {}
     if path.exists():
         kept = dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-    wanted = {"RAPPORT_SECRET_KEY": lambda: secrets.token_urlsafe(32),
-              "RAPPORT_ADMIN_TOKEN": lambda: "rap_admin_" + secrets.token_urlsafe(24)}
+    wanted = {
+        "RAPPORT_SECRET_KEY": lambda: secrets.token_urlsafe(32),
+        "RAPPORT_ADMIN_TOKEN": lambda: "rap_admin_" + secrets.token_urlsafe(24),
+    }
     values = {name: os.environ.get(name) or kept.get(name) or make() for name, make in wanted.items()}
     if values != {k: kept.get(k) for k in wanted}:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -69,10 +71,18 @@ def lan_address() -> str | None:
     import psutil
 
     up = {name for name, stats in psutil.net_if_stats().items() if stats.isup}
-    candidates = [a.address for name, addresses in sorted(psutil.net_if_addrs().items()) if name in up
-                  for a in addresses if a.family == socket.AF_INET]
-    usable = [a for a in candidates if not ipaddress.ip_address(a).is_loopback
-              and not ipaddress.ip_address(a).is_link_local]
+    candidates = [
+        a.address
+        for name, addresses in sorted(psutil.net_if_addrs().items())
+        if name in up
+        for a in addresses
+        if a.family == socket.AF_INET
+    ]
+    usable = [
+        a
+        for a in candidates
+        if not ipaddress.ip_address(a).is_loopback and not ipaddress.ip_address(a).is_link_local
+    ]
     private = [a for a in usable if ipaddress.ip_address(a).is_private]  # a home or venue network first
     return (private or usable or [None])[0]
 
@@ -80,19 +90,25 @@ def lan_address() -> str | None:
 def lan_environment(address: str, environ: dict[str, str]) -> dict[str, str]:
     """What `--lan` sets, unless set already: the services listen on `address` too, and every link a
     phone follows (badge QR codes, private links, emails) names it instead of localhost."""
-    wanted = {"RAPPORT_BIND": f"127.0.0.1,{address}",
-              "RAPPORT_PUBLIC_URL": f"http://{address}:{SERVICES['scan']}",
-              "RAPPORT_BADGE_URL": f"http://{address}:{SERVICES['badge']}",
-              "RAPPORT_DASHBOARD_URL": f"http://{address}:{SERVICES['dashboard']}",
-              "RAPPORT_FOLLOWUP_URL": f"http://{address}:{SERVICES['followup']}",
-              "RAPPORT_MATCH_URL": f"http://{address}:{SERVICES['match']}"}
+    wanted = {
+        "RAPPORT_BIND": f"127.0.0.1,{address}",
+        "RAPPORT_PUBLIC_URL": f"http://{address}:{SERVICES['scan']}",
+        "RAPPORT_BADGE_URL": f"http://{address}:{SERVICES['badge']}",
+        "RAPPORT_DASHBOARD_URL": f"http://{address}:{SERVICES['dashboard']}",
+        "RAPPORT_FOLLOWUP_URL": f"http://{address}:{SERVICES['followup']}",
+        "RAPPORT_MATCH_URL": f"http://{address}:{SERVICES['match']}",
+    }
     return {name: value for name, value in wanted.items() if not environ.get(name)}
 
 
 def embedded_databases(settings: Settings) -> list[str]:
     """The databases that live on the embedded server: every service's whose URL was left at its default."""
     urls = [settings.database_url(name) for name in SERVICES]
-    return [url.removeprefix(EMBEDDED_POSTGRES_URL + "/") for url in urls if url.startswith(EMBEDDED_POSTGRES_URL + "/")]
+    return [
+        url.removeprefix(EMBEDDED_POSTGRES_URL + "/")
+        for url in urls
+        if url.startswith(EMBEDDED_POSTGRES_URL + "/")
+    ]
 
 
 def start_postgres(data_dir: Path, databases: list[str]) -> PostgresServer | None:
@@ -110,19 +126,25 @@ def warn_of_sqlite_files(data_dir: Path) -> None:
     """Earlier versions kept each service's data in SQLite files here: say plainly they are not read."""
     old = sorted(p.name for p in data_dir.glob("*.sqlite3") if p.name != "bus.sqlite3")
     if old:
-        print(f"""
-NOTE: {data_dir} holds SQLite databases from an earlier Rapport ({', '.join(old)}).
-Rapport now keeps its data in PostgreSQL ({data_dir / 'postgres'}) and does not read them, so
+        print(
+            f"""
+NOTE: {data_dir} holds SQLite databases from an earlier Rapport ({", ".join(old)}).
+Rapport now keeps its data in PostgreSQL ({data_dir / "postgres"}) and does not read them, so
 events, attendees and organizers made before are not shown. The local run's data is disposable:
 delete those files to silence this note.
-""", file=sys.stderr, flush=True)
+""",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"{url} exited with code {proc.returncode} before it was ready (see output above)")
+            raise SystemExit(
+                f"{url} exited with code {proc.returncode} before it was ready (see output above)"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -136,10 +158,15 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="./rapport up", description="Run the whole product on embedded defaults.")
-    parser.add_argument("--lan", action="store_true",
-                        help="also listen on this machine's network address and put it in badges and links, "
-                             "so phones on the same network (a venue's Wi-Fi) can open them")
+    parser = argparse.ArgumentParser(
+        prog="./rapport up", description="Run the whole product on embedded defaults."
+    )
+    parser.add_argument(
+        "--lan",
+        action="store_true",
+        help="also listen on this machine's network address and put it in badges and links, "
+        "so phones on the same network (a venue's Wi-Fi) can open them",
+    )
     args = parser.parse_args(argv)
     data_dir = Path(os.environ.get("RAPPORT_DATA_DIR", "var")).resolve()
     env = {**os.environ, "RAPPORT_DATA_DIR": str(data_dir), **local_secrets(data_dir)}
@@ -168,8 +195,21 @@ def run(settings: Settings, env: dict[str, str], data_dir: Path, postgres: Postg
     bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], settings.kafka_partitions)
 
     py = sys.executable
-    commands = {"mail sink": [py, "-m", "shared.mailsink", "--bind", "127.0.0.1", "--smtp-port",
-                              str(MAIL_SMTP_PORT), "--http-port", str(MAIL_HTTP_PORT), "--dir", str(data_dir / "mail")]}
+    commands = {
+        "mail sink": [
+            py,
+            "-m",
+            "shared.mailsink",
+            "--bind",
+            "127.0.0.1",
+            "--smtp-port",
+            str(MAIL_SMTP_PORT),
+            "--http-port",
+            str(MAIL_HTTP_PORT),
+            "--dir",
+            str(data_dir / "mail"),
+        ]
+    }
     commands.update({name: [py, "-m", f"services.{name}"] for name in SERVICES})
     commands.update({name: [py, "-m", module] for name, module in WORKERS})
     procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
@@ -189,13 +229,22 @@ def run(settings: Settings, env: dict[str, str], data_dir: Path, postgres: Postg
         wait_healthy(f"http://127.0.0.1:{MAIL_HTTP_PORT}/api/messages", procs["mail sink"])
         for name, port in SERVICES.items():
             wait_healthy(f"http://127.0.0.1:{port}/healthz", procs[name])
-        postgres_line = "" if postgres is None else (
-            f"  postgres    {postgres.url('')}  (databases: {', '.join(embedded_databases(settings))})\n")
+        postgres_line = (
+            ""
+            if postgres is None
+            else (
+                f"  postgres    {postgres.url('')}  (databases: {', '.join(embedded_databases(settings))})\n"
+            )
+        )
         phones = unreachable_by_phones(settings.public_url)
-        hint = ("" if phones is None else
-                "\n  Phones cannot open localhost: for an event on this network, run ./rapport up --lan\n"
-                "  (or set RAPPORT_PUBLIC_URL); printing badges until then asks you to confirm.\n")
-        print(f"""
+        hint = (
+            ""
+            if phones is None
+            else "\n  Phones cannot open localhost: for an event on this network, run ./rapport up --lan\n"
+            "  (or set RAPPORT_PUBLIC_URL); printing badges until then asks you to confirm.\n"
+        )
+        print(
+            f"""
 Rapport is running on embedded defaults (data in {data_dir}):
 
   dashboard   {settings.dashboard_url}
@@ -205,12 +254,14 @@ Rapport is running on embedded defaults (data in {data_dir}):
   match       {settings.match_url}      (API docs: {settings.match_url}/docs)
   mail sink   http://localhost:{MAIL_HTTP_PORT}      (every email sent, kept for viewing)
 {postgres_line}
-  admin token {env['RAPPORT_ADMIN_TOKEN']}
-  (kept in {data_dir / 'secrets.env'}; use it as "Authorization: Bearer <token>")
+  admin token {env["RAPPORT_ADMIN_TOKEN"]}
+  (kept in {data_dir / "secrets.env"}; use it as "Authorization: Bearer <token>")
 
 {hint}
 Ctrl-C stops everything.
-""", flush=True)
+""",
+            flush=True,
+        )
         while True:
             for name, proc in procs.items():
                 if proc.poll() is not None:

@@ -27,42 +27,84 @@ EMBEDDED_POSTGRES_URL = f"postgresql+psycopg://postgres@127.0.0.1:{EMBEDDED_POST
 
 # The one table of settings. `{data}` in a default stands for RAPPORT_DATA_DIR.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("RAPPORT_DATA_DIR", "var", "Folder for the local run's embedded PostgreSQL, embedded log and mail sink."),
-    Setting("RAPPORT_BUS_URL", "embedded:{data}/bus.sqlite3",
-            "Event bus: `kafka://host:port[,host:port]` or `embedded:<file>` (the embedded log)."),
+    Setting(
+        "RAPPORT_DATA_DIR",
+        "var",
+        "Folder for the local run's embedded PostgreSQL, embedded log and mail sink.",
+    ),
+    Setting(
+        "RAPPORT_BUS_URL",
+        "embedded:{data}/bus.sqlite3",
+        "Event bus: `kafka://host:port[,host:port]` or `embedded:<file>` (the embedded log).",
+    ),
     Setting("RAPPORT_KAFKA_PARTITIONS", "6", "Partitions per topic when Rapport creates its Kafka topics."),
-    Setting("RAPPORT_BADGE_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/badge",
-            "Badge service database: a PostgreSQL 14+ URL (default: the local run's embedded server)."),
+    Setting(
+        "RAPPORT_BADGE_DATABASE_URL",
+        f"{EMBEDDED_POSTGRES_URL}/badge",
+        "Badge service database: a PostgreSQL 14+ URL (default: the local run's embedded server).",
+    ),
     Setting("RAPPORT_SCAN_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/scan", "Scan service database."),
-    Setting("RAPPORT_FOLLOWUP_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/followup", "Follow-up service database."),
+    Setting(
+        "RAPPORT_FOLLOWUP_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/followup", "Follow-up service database."
+    ),
     Setting("RAPPORT_DASHBOARD_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/dashboard", "Dashboard database."),
     Setting("RAPPORT_MATCH_DATABASE_URL", f"{EMBEDDED_POSTGRES_URL}/match", "Match service database."),
-    Setting("RAPPORT_SMTP_URL", "smtp://127.0.0.1:1025",
-            "Outgoing mail: `smtp://[user:pass@]host:port[?starttls=1]` (`smtps://` for implicit TLS; "
-            "`&cafile=<pem>` trusts a private CA)."),
+    Setting(
+        "RAPPORT_SMTP_URL",
+        "smtp://127.0.0.1:1025",
+        "Outgoing mail: `smtp://[user:pass@]host:port[?starttls=1]` (`smtps://` for implicit TLS; "
+        "`&cafile=<pem>` trusts a private CA).",
+    ),
     Setting("RAPPORT_MAIL_FROM", "Rapport <rapport@localhost>", "From address of follow-up mail."),
-    Setting("RAPPORT_SECRET_KEY", "", "Current signing key for tokens and cookies (required, 16+ random characters; the local run makes one)."),
-    Setting("RAPPORT_OLD_SECRET_KEYS", "",
-            "Comma-separated retired signing keys: tokens they signed still verify (key rotation)."),
-    Setting("RAPPORT_ADMIN_TOKEN", "", "Bootstrap organizer bearer token (creates the first organizer; the local run makes one)."),
-    Setting("RAPPORT_PUBLIC_URL", "http://localhost:8002",
-            "Public base URL of the scan service: what badge QR codes point to."),
+    Setting(
+        "RAPPORT_SECRET_KEY",
+        "",
+        "Current signing key for tokens and cookies (required, 16+ random characters; the local run makes one).",
+    ),
+    Setting(
+        "RAPPORT_OLD_SECRET_KEYS",
+        "",
+        "Comma-separated retired signing keys: tokens they signed still verify (key rotation).",
+    ),
+    Setting(
+        "RAPPORT_ADMIN_TOKEN",
+        "",
+        "Bootstrap organizer bearer token (creates the first organizer; the local run makes one).",
+    ),
+    Setting(
+        "RAPPORT_PUBLIC_URL",
+        "http://localhost:8002",
+        "Public base URL of the scan service: what badge QR codes point to.",
+    ),
     Setting("RAPPORT_DASHBOARD_URL", "http://localhost:8000", "Base URL of the dashboard."),
     Setting("RAPPORT_BADGE_URL", "http://localhost:8001", "Base URL of the badge service."),
     Setting("RAPPORT_SCAN_URL", "http://localhost:8002", "Base URL of the scan service (internal)."),
     Setting("RAPPORT_FOLLOWUP_URL", "http://localhost:8003", "Base URL of the follow-up service."),
     Setting("RAPPORT_MATCH_URL", "http://localhost:8004", "Base URL of the match service."),
-    Setting("RAPPORT_SCAN_GRACE", "86400",
-            "Seconds after an event closes during which scans still count (phones syncing offline queues); scans "
-            "dated later than its last day plus this are refused."),
+    Setting(
+        "RAPPORT_SCAN_GRACE",
+        "86400",
+        "Seconds after an event closes during which scans still count (phones syncing offline queues); scans "
+        "dated later than its last day plus this are refused.",
+    ),
     Setting("RAPPORT_SCAN_RATE_LIMIT", "60", "Scans one attendee may record per minute."),
-    Setting("RAPPORT_FOLLOWUP_DELAY", "0", "Seconds between an event's close and its follow-up mail (0: at once); "
-            "empty: each event's follow-up time (09:00 the morning after the close, or the organizer's)."),
+    Setting(
+        "RAPPORT_FOLLOWUP_DELAY",
+        "0",
+        "Seconds between an event's close and its follow-up mail (0: at once); "
+        "empty: each event's follow-up time (09:00 the morning after the close, or the organizer's).",
+    ),
     Setting("RAPPORT_NUDGE_DAYS", "7,30", "Days after the follow-up on which nudges go out."),
-    Setting("RAPPORT_IMPORT_MAX_ROWS", "50000",
-            "Most rows one attendee CSV may hold; a longer file is refused (413) before any row is imported."),
-    Setting("RAPPORT_BIND", "127.0.0.1",
-            "Addresses the services listen on, comma-separated (0.0.0.0 in containers; `./rapport up --lan` adds the LAN address)."),
+    Setting(
+        "RAPPORT_IMPORT_MAX_ROWS",
+        "50000",
+        "Most rows one attendee CSV may hold; a longer file is refused (413) before any row is imported.",
+    ),
+    Setting(
+        "RAPPORT_BIND",
+        "127.0.0.1",
+        "Addresses the services listen on, comma-separated (0.0.0.0 in containers; `./rapport up --lan` adds the LAN address).",
+    ),
     Setting("RAPPORT_WORKERS", "2", "gunicorn worker processes per service."),
     Setting("RAPPORT_LOG_LEVEL", "INFO", "Log level of every service."),
 )
@@ -133,7 +175,8 @@ class Settings:
             match_url=raw["RAPPORT_MATCH_URL"].rstrip("/"),
             scan_grace=_int(raw, "RAPPORT_SCAN_GRACE", minimum=0),
             scan_rate_limit=_int(raw, "RAPPORT_SCAN_RATE_LIMIT", minimum=1),
-            followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0) if raw["RAPPORT_FOLLOWUP_DELAY"].strip()
+            followup_delay=_int(raw, "RAPPORT_FOLLOWUP_DELAY", minimum=0)
+            if raw["RAPPORT_FOLLOWUP_DELAY"].strip()
             else None,
             nudge_days=_ints(raw, "RAPPORT_NUDGE_DAYS"),
             import_max_rows=_int(raw, "RAPPORT_IMPORT_MAX_ROWS", minimum=1),
@@ -188,9 +231,11 @@ def _database_url(raw: Mapping[str, str], name: str) -> str:
     url = raw[name]
     scheme = url.partition(":")[0].lower()
     if scheme.startswith("sqlite"):
-        raise ConfigError(f"{name} is a SQLite URL ({url}), and Rapport now runs on PostgreSQL only: unset it "
-                          f"(./rapport up starts an embedded PostgreSQL) or give a PostgreSQL 14+ URL such as "
-                          f"postgresql+psycopg://user:password@host:5432/dbname")
+        raise ConfigError(
+            f"{name} is a SQLite URL ({url}), and Rapport now runs on PostgreSQL only: unset it "
+            f"(./rapport up starts an embedded PostgreSQL) or give a PostgreSQL 14+ URL such as "
+            f"postgresql+psycopg://user:password@host:5432/dbname"
+        )
     if not scheme.startswith("postgresql"):
         raise ConfigError(f"{name} must be a PostgreSQL URL (postgresql+psycopg://...), got {url!r}")
     return url

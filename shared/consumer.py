@@ -34,8 +34,14 @@ def applied_once(session_factory: Callable[[], Session], group: str, apply: Appl
     return handle
 
 
-def consume_forever(settings, session_factory: Callable[[], Session], group: str, topics: Sequence[str],
-                    types: Sequence[str], apply: Apply) -> None:
+def consume_forever(
+    settings,
+    session_factory: Callable[[], Session],
+    group: str,
+    topics: Sequence[str],
+    types: Sequence[str],
+    apply: Apply,
+) -> None:
     """Entry point of a consumer process (`python -m services.<name>.consumer`)."""
     from shared.process import setup_logging
 

@@ -88,12 +88,15 @@ def first_time(session: Session, group: str, message_id: str) -> bool:
     can never disagree.
     """
     table = processed_messages
-    if session.execute(sa.select(table.c.message_id).where(
-            table.c.consumer_group == group, table.c.message_id == message_id)).first():
+    if session.execute(
+        sa.select(table.c.message_id).where(table.c.consumer_group == group, table.c.message_id == message_id)
+    ).first():
         return False
     try:
         with session.begin_nested():
-            session.execute(table.insert().values(consumer_group=group, message_id=message_id, processed_at=utc_now()))
+            session.execute(
+                table.insert().values(consumer_group=group, message_id=message_id, processed_at=utc_now())
+            )
     except IntegrityError:  # a concurrent member of the group got there first
         return False
     return True
@@ -145,8 +148,10 @@ def migrate(engine: Engine, migrations_dir: Path, revision: str = "head") -> Non
     with engine.begin() as connection:
         version = connection.dialect.server_version_info or (0,)
         if version < MINIMUM_SERVER:
-            raise RuntimeError(f"PostgreSQL {'.'.join(map(str, version))} is too old: Rapport needs "
-                                      f"{MINIMUM_SERVER[0]} or newer")
+            raise RuntimeError(
+                f"PostgreSQL {'.'.join(map(str, version))} is too old: Rapport needs "
+                f"{MINIMUM_SERVER[0]} or newer"
+            )
         # A service's processes (web, consumer, relay, sender) start together and each migrates:
         # one at a time, or two would create the same tables at once. The lock ends with the
         # transaction; the next process then finds the schema at head.

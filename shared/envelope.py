@@ -58,9 +58,16 @@ class Envelope:
 
     def to_bytes(self) -> bytes:
         return json.dumps(
-            {"id": self.id, "type": self.type, "version": self.version,
-             "occurred_at": self.occurred_at, "event_id": self.event_id, "data": self.data},
-            ensure_ascii=False, separators=(",", ":"),
+            {
+                "id": self.id,
+                "type": self.type,
+                "version": self.version,
+                "occurred_at": self.occurred_at,
+                "event_id": self.event_id,
+                "data": self.data,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
         ).encode()
 
     @classmethod
@@ -78,5 +85,11 @@ class Envelope:
             raise DecodeError("envelope version must be an integer and data an object")
         if not all(isinstance(doc[k], str) for k in ("id", "type", "occurred_at", "event_id")):
             raise DecodeError("envelope id, type, occurred_at and event_id must be strings")
-        return cls(type=doc["type"], version=doc["version"], event_id=doc["event_id"],
-                   data=doc["data"], id=doc["id"], occurred_at=doc["occurred_at"])
+        return cls(
+            type=doc["type"],
+            version=doc["version"],
+            event_id=doc["event_id"],
+            data=doc["data"],
+            id=doc["id"],
+            occurred_at=doc["occurred_at"],
+        )

@@ -41,6 +41,7 @@ class Event:
 
 # rapport.events: keyed by event id ------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class EventCreated(Event):
     TYPE = "event.created"
@@ -54,7 +55,9 @@ class EventCreated(Event):
     contact_email: str = ""  # the organizers' address, Reply-To of the event's emails ("": none)
     followup_at: str = ""  # ISO 8601 time of the follow-up emails ("": the morning after the close)
     meeting_point: str = ""  # where two attendees who agreed to meet find each other ("": none named)
-    welcome: str = "on_registration"  # the welcome email: "on_registration", "scheduled" (at welcome_at) or "off"
+    welcome: str = (
+        "on_registration"  # the welcome email: "on_registration", "scheduled" (at welcome_at) or "off"
+    )
     welcome_at: str = ""  # ISO 8601 time of the scheduled welcome emails ("" unless welcome is "scheduled")
 
 
@@ -71,6 +74,7 @@ class EventClosed(Event):
 
 
 # rapport.attendees: keyed by attendee id ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AttendeeEvent(Event):
@@ -159,6 +163,7 @@ class SigninRequested(AttendeeEvent):
 
 # rapport.scans: keyed by event and the pair, whichever way round they met ---------------------
 
+
 @dataclass(frozen=True)
 class ScanRecorded(Event):
     TYPE = "scan.recorded"
@@ -218,10 +223,14 @@ def nudge_campaign(days: int) -> str:
 
 
 def nudge_days(campaign: str) -> int | None:
-    """"nudge-7" -> 7; None for the follow-up itself (or anything else)."""
+    """ "nudge-7" -> 7; None for the follow-up itself (or anything else)."""
     prefix, _, number = campaign.partition("-")
     # ASCII digits only: "²" passes isdigit() but not int(); a day count has at most 5 digits.
-    return int(number) if prefix == "nudge" and number.isascii() and number.isdigit() and len(number) <= 5 else None
+    return (
+        int(number)
+        if prefix == "nudge" and number.isascii() and number.isdigit() and len(number) <= 5
+        else None
+    )
 
 
 @dataclass(frozen=True)
@@ -282,10 +291,27 @@ class FollowupFollowedUp(FollowupEvent):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
-    for cls in (EventCreated, EventUpdated, EventClosed, AttendeeRegistered, AttendeeUpdated,
-                BadgeIssued, BadgeRevoked, AttendeeErased, ScanRecorded, NotesEdited, FollowupQueued, FollowupSent,
-                FollowupFailed, FollowupDeferred, FollowupSkipped, FollowupUnsubscribed, FollowupFollowedUp,
-                PrivateLinkRenewed, SigninRequested)
+    for cls in (
+        EventCreated,
+        EventUpdated,
+        EventClosed,
+        AttendeeRegistered,
+        AttendeeUpdated,
+        BadgeIssued,
+        BadgeRevoked,
+        AttendeeErased,
+        ScanRecorded,
+        NotesEdited,
+        FollowupQueued,
+        FollowupSent,
+        FollowupFailed,
+        FollowupDeferred,
+        FollowupSkipped,
+        FollowupUnsubscribed,
+        FollowupFollowedUp,
+        PrivateLinkRenewed,
+        SigninRequested,
+    )
 }
 
 
@@ -295,8 +321,14 @@ def to_envelope(event: Event, *, occurred_at: str | None = None, message_id: str
     extra = {}
     if message_id:
         extra["id"] = message_id
-    return Envelope(type=event.TYPE, version=event.VERSION, event_id=event.event_id, data=data,
-                    occurred_at=occurred_at or iso(utc_now()), **extra)
+    return Envelope(
+        type=event.TYPE,
+        version=event.VERSION,
+        event_id=event.event_id,
+        data=data,
+        occurred_at=occurred_at or iso(utc_now()),
+        **extra,
+    )
 
 
 def from_envelope(envelope: Envelope) -> Event:

@@ -61,8 +61,11 @@ class TokenClaims:
     serial: int
 
     def pack(self) -> bytes:
-        return (_id_bytes(self.event_id, EVENT_ID_BYTES) + _id_bytes(self.attendee_id, ATTENDEE_ID_BYTES)
-                + struct.pack(">H", self.serial))
+        return (
+            _id_bytes(self.event_id, EVENT_ID_BYTES)
+            + _id_bytes(self.attendee_id, ATTENDEE_ID_BYTES)
+            + struct.pack(">H", self.serial)
+        )
 
     @classmethod
     def unpack(cls, raw: bytes) -> TokenClaims:

@@ -24,20 +24,30 @@ from shared.events import Event, to_envelope
 
 log = logging.getLogger(__name__)
 
+
 def add_to_outbox(session: Session, *events: Event) -> None:
     """Queue `events` for the bus inside the caller's transaction (one statement for them all)."""
     if not events:
         return  # an empty executemany would be one INSERT of nothing
     now = utc_now()
-    session.execute(outbox.insert(), [dict(topic=event.TOPIC, key=event.key(), value=to_envelope(event).to_bytes(),
-                                           created_at=now) for event in events])
+    session.execute(
+        outbox.insert(),
+        [
+            dict(topic=event.TOPIC, key=event.key(), value=to_envelope(event).to_bytes(), created_at=now)
+            for event in events
+        ],
+    )
 
 
 def relay_once(session_factory: Callable[[], Session], producer: Producer, batch: int = 500) -> int:
     """Publish up to `batch` queued messages; how many went out (PublishError if the bus refused)."""
     with session_factory() as session:
-        query = (sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value).order_by(outbox.c.id)
-                 .limit(batch).with_for_update(skip_locked=True))  # a second relay takes other rows
+        query = (
+            sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value)
+            .order_by(outbox.c.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )  # a second relay takes other rows
         rows = session.execute(query).all()
         if not rows:
             return 0
@@ -49,8 +59,15 @@ def relay_once(session_factory: Callable[[], Session], producer: Producer, batch
         return len(rows)
 
 
-def run_relay(session_factory: Callable[[], Session], producer: Producer, stop: threading.Event,
-              idle: float = 0.05, backoff: float = 1.0, gather: float = 0.01, batch: int = 500) -> None:
+def run_relay(
+    session_factory: Callable[[], Session],
+    producer: Producer,
+    stop: threading.Event,
+    idle: float = 0.05,
+    backoff: float = 1.0,
+    gather: float = 0.01,
+    batch: int = 500,
+) -> None:
     """Relay until `stop` is set: poll every `idle` seconds, back off on bus errors, and under
     load start a round at most every `gather` seconds unless the last one was full. Each round
     costs the bus a produce request per partition whatever its size, so letting rows gather for
@@ -73,8 +90,12 @@ def run_relay(session_factory: Callable[[], Session], producer: Producer, stop: 
             stop.wait(max(0.0, gather - (time.monotonic() - started)))
 
 
-def relay_forever(settings, session_factory: Callable[[], Session], name: str,
-                  alongside: Callable[[threading.Event], None] | None = None) -> None:
+def relay_forever(
+    settings,
+    session_factory: Callable[[], Session],
+    name: str,
+    alongside: Callable[[threading.Event], None] | None = None,
+) -> None:
     """Entry point of a service's relay process: publish its outbox until SIGTERM or SIGINT.
 
     `alongside(stop)` runs in a thread next to the relay (the badge service closes ended events).

@@ -18,13 +18,43 @@ RTL_LANGUAGES = frozenset({"ar"})
 # Words that belong to the name after them: "Abdul Rahman", "عبد الله" are one given name;
 # "bin Salman", "Al Saud", "van der Berg" are part of the family name.
 GIVEN_PREFIXES = frozenset({"عبد", "abd", "abdul", "abdel", "abu", "أبو", "ابو", "أم", "ام"})
-FAMILY_PARTICLES = frozenset({"آل", "ال", "بن", "ابن", "بنت", "أبو", "ابو", "al", "el", "al-", "el-", "bin", "ibn",
-                              "bint", "abu", "de", "da", "di", "del", "della", "van", "von", "der", "den", "le",
-                              "la", "du", "dos", "das"})
+FAMILY_PARTICLES = frozenset(
+    {
+        "آل",
+        "ال",
+        "بن",
+        "ابن",
+        "بنت",
+        "أبو",
+        "ابو",
+        "al",
+        "el",
+        "al-",
+        "el-",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+        "la",
+        "du",
+        "dos",
+        "das",
+    }
+)
 
 
 def direction(text: str) -> str | None:
-    """"rtl" or "ltr" by the first strong character (as the bidi algorithm's FSI decides), else None."""
+    """ "rtl" or "ltr" by the first strong character (as the bidi algorithm's FSI decides), else None."""
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
@@ -73,7 +103,7 @@ def split_name(name: str) -> tuple[str, str, str]:
     if len(parts) <= 1:
         return "", name.strip(), ""
     given = first_name(name)
-    rest = parts[len(given.split()):]
+    rest = parts[len(given.split()) :]
     if not rest:
         return "", given, ""
     start = len(rest) - 1

@@ -72,10 +72,15 @@ class SmtpSettings:
             raise ValueError(f"RAPPORT_SMTP_URL must look like smtp://host:port, not {url!r}")
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         implicit = parts.scheme == "smtps"
-        return cls(host=parts.hostname, port=parts.port or (465 if implicit else 25),
-                   username=unquote(parts.username or ""), password=unquote(parts.password or ""),
-                   implicit_tls=implicit, starttls=query.get("starttls", "0").lower() in ("1", "true", "yes"),
-                   cafile=query.get("cafile", ""))
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (465 if implicit else 25),
+            username=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            implicit_tls=implicit,
+            starttls=query.get("starttls", "0").lower() in ("1", "true", "yes"),
+            cafile=query.get("cafile", ""),
+        )
 
     def tls_context(self) -> ssl.SSLContext:
         """Certificates and host names are always checked."""
@@ -88,7 +93,9 @@ class SmtpSettings:
 class SmtpTransport:
     """One SMTP connection, reused across messages. Not thread-safe: send_together drives many from one thread."""
 
-    def __init__(self, settings: SmtpSettings, timeout: float = 30, max_per_connection: int = MAX_PER_CONNECTION):
+    def __init__(
+        self, settings: SmtpSettings, timeout: float = 30, max_per_connection: int = MAX_PER_CONNECTION
+    ):
         self.settings, self.timeout, self.max_per_connection = settings, timeout, max_per_connection
         self._smtp: smtplib.SMTP | None = None
         self._sent_on_connection = 0
@@ -149,7 +156,9 @@ class SmtpTransport:
         options = ""
         if not (sender + recipient).isascii():
             if not self._smtp.has_extn("smtputf8"):
-                raise SmtpRefused(553, "the server does not accept non-ASCII addresses (no SMTPUTF8)", "address")
+                raise SmtpRefused(
+                    553, "the server does not accept non-ASCII addresses (no SMTPUTF8)", "address"
+                )
             options = " SMTPUTF8"
         self._smtp.putcmd("mail", f"FROM:<{sender}>{options}")
 
@@ -178,8 +187,9 @@ class SentButUnconfirmed(Exception):
     """Its final dot went out (or may have), but the server's answer was lost: delivery unknown."""
 
 
-def send_together(transports: list[SmtpTransport], jobs: list[Job],
-                  commit: Callable[[list[int]], list[bool]]) -> list[Outcome]:
+def send_together(
+    transports: list[SmtpTransport], jobs: list[Job], commit: Callable[[list[int]], list[bool]]
+) -> list[Outcome]:
     """Deliver jobs[i] on transports[i], all at once: each SMTP step is sent on every connection
     before any answer is read, so the round trips overlap and one thread keeps many connections
     busy. `commit(ready)` gets the indexes whose message is complete but for its final dot,
@@ -191,7 +201,9 @@ def send_together(transports: list[SmtpTransport], jobs: list[Job],
         outcome[i] = exc
         transports[i]._drop()
 
-    def step(live: list[int], command: Callable[[int], None], accepted: tuple[int, ...], stage: str) -> list[int]:
+    def step(
+        live: list[int], command: Callable[[int], None], accepted: tuple[int, ...], stage: str
+    ) -> list[int]:
         asked = []
         for i in live:
             try:
@@ -232,8 +244,12 @@ def send_together(transports: list[SmtpTransport], jobs: list[Job],
                 live += step([i], lambda i: transports[i]._mail(jobs[i][0], jobs[i][1]), (250,), "sender")
             except (OSError, smtplib.SMTPException) as exc:
                 failed(i, exc)
-    live = step(sorted(live), lambda i: transports[i]._smtp.putcmd("rcpt", f"TO:<{jobs[i][1]}>"), (250, 251),
-                "recipient")
+    live = step(
+        sorted(live),
+        lambda i: transports[i]._smtp.putcmd("rcpt", f"TO:<{jobs[i][1]}>"),
+        (250, 251),
+        "recipient",
+    )
     live = step(live, lambda i: transports[i]._smtp.putcmd("data"), (354,), "data")
     ready = []
     for i in live:

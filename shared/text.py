@@ -49,7 +49,15 @@ def single_line_problem(value: str) -> str | None:
 def flattened(text: str, *, keep: frozenset[str] = frozenset()) -> str:
     """`text` as one line for a header: every control character, line separator, bidi control and
     direction mark (but those in `keep`) becomes a space, and runs of spaces become one."""
-    out = [" " if char not in keep and (char in BIDI_CONTROLS or char in DIRECTION_MARKS
-                                         or unicodedata.category(char) in ("Cc", *LINE_SEPARATORS)) else char
-           for char in text]
+    out = [
+        " "
+        if char not in keep
+        and (
+            char in BIDI_CONTROLS
+            or char in DIRECTION_MARKS
+            or unicodedata.category(char) in ("Cc", *LINE_SEPARATORS)
+        )
+        else char
+        for char in text
+    ]
     return " ".join("".join(out).split())

@@ -39,17 +39,35 @@ class Reply:
 class Upstream:
     """One service at `base_url`; `name` is how messages call it ("badge", "followup")."""
 
-    def __init__(self, name: str, base_url: str, token: str, timeout: float = TIMEOUT,
-                 unavailable_on: tuple[int, ...] = (401, 403)):
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        token: str,
+        timeout: float = TIMEOUT,
+        unavailable_on: tuple[int, ...] = (401, 403),
+    ):
         self.name, self.base_url, self.token, self.timeout = name, base_url.rstrip("/"), token, timeout
         self.unavailable_on = unavailable_on
 
-    def call(self, method: str, path: str, *, json_body: dict | None = None, body: bytes | None = None,
-             content_type: str | None = None, query: dict | None = None, timeout: float | None = None,
-             accept: str = "application/json") -> Reply:
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: dict | None = None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        query: dict | None = None,
+        timeout: float | None = None,
+        accept: str = "application/json",
+    ) -> Reply:
         url = self.base_url + path + (f"?{urllib.parse.urlencode(query)}" if query else "")
         # Refusals as problem+json even where the answer itself is a page or an image.
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": f"application/problem+json, {accept};q=0.9"}
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": f"application/problem+json, {accept};q=0.9",
+        }
         if json_body is not None:
             body, content_type = json.dumps(json_body).encode(), "application/json"
         if content_type:
@@ -62,8 +80,10 @@ class Upstream:
             raise self._refusal(err.code, err.read()) from None
         except (TimeoutError, urllib.error.URLError, ConnectionError) as err:
             reason = getattr(err, "reason", err)
-            raise Unavailable(f"the {self.name} service is not answering ({reason}); try again in a moment",
-                              code=f"{self.name}_unavailable") from None
+            raise Unavailable(
+                f"the {self.name} service is not answering ({reason}); try again in a moment",
+                code=f"{self.name}_unavailable",
+            ) from None
 
     def _refusal(self, status: int, raw: bytes) -> DomainError:
         try:
@@ -73,8 +93,15 @@ class Upstream:
         if not isinstance(problem, dict):
             problem = {}
         if status >= 500 or status in self.unavailable_on:  # their failure, or our token is wrong
-            return Unavailable(f"the {self.name} service could not do this (HTTP {status}): "
-                               f"{problem.get('detail', 'no detail')}", code=f"{self.name}_unavailable")
+            return Unavailable(
+                f"the {self.name} service could not do this (HTTP {status}): "
+                f"{problem.get('detail', 'no detail')}",
+                code=f"{self.name}_unavailable",
+            )
         extra = {"errors": problem["errors"]} if isinstance(problem.get("errors"), dict) else {}
-        return DomainError(str(problem.get("detail") or f"the {self.name} service refused (HTTP {status})"),
-                           code=str(problem.get("code") or f"{self.name}_refused"), status=status, **extra)
+        return DomainError(
+            str(problem.get("detail") or f"the {self.name} service refused (HTTP {status})"),
+            code=str(problem.get("code") or f"{self.name}_refused"),
+            status=status,
+            **extra,
+        )

@@ -23,16 +23,48 @@ import vobject
 from shared.scripts import isolate, split_name
 
 MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
-           "ديسمبر"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "ar": (
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ),
 }
 TEXT = {
-    "en": {"met": "Met at {event} ({venue}) on {date}.", "met_no_venue": "Met at {event} on {date}.",
-           "notes": "Your notes: {notes}", "date": "{day} {month} {year}"},
-    "ar": {"met": "التقيتما في {event} ({venue}) يوم {date}.", "met_no_venue": "التقيتما في {event} يوم {date}.",
-           "notes": "ملاحظاتك: {notes}", "date": "{day} {month} {year}"},
+    "en": {
+        "met": "Met at {event} ({venue}) on {date}.",
+        "met_no_venue": "Met at {event} on {date}.",
+        "notes": "Your notes: {notes}",
+        "date": "{day} {month} {year}",
+    },
+    "ar": {
+        "met": "التقيتما في {event} ({venue}) يوم {date}.",
+        "met_no_venue": "التقيتما في {event} يوم {date}.",
+        "notes": "ملاحظاتك: {notes}",
+        "date": "{day} {month} {year}",
+    },
 }
 
 
@@ -57,19 +89,28 @@ def local_date(lang: str, at: datetime, timezone: str) -> str:
 
 
 def met_line(lang: str, where: Where, met_at: datetime) -> str:
-    """"Met at <event> (<venue>) on <date>.", names of the other script isolated."""
+    """ "Met at <event> (<venue>) on <date>.", names of the other script isolated."""
     lang = reader_language(lang)
     event, venue = isolate(where.event, lang), isolate(where.venue, lang)
     return TEXT[lang]["met" if venue else "met_no_venue"].format(
-        event=event, venue=venue, date=local_date(lang, met_at, where.timezone))
+        event=event, venue=venue, date=local_date(lang, met_at, where.timezone)
+    )
 
 
 def notes_line(lang: str, notes: tuple[str, ...]) -> str:
     return TEXT[reader_language(lang)]["notes"].format(notes=" / ".join(notes)) if notes else ""
 
 
-def contact_card(name: str, *, note: str, email: str = "", company: str = "", title: str = "",
-                 language: str = "", categories: tuple[str, ...] = ()) -> str:
+def contact_card(
+    name: str,
+    *,
+    note: str,
+    email: str = "",
+    company: str = "",
+    title: str = "",
+    language: str = "",
+    categories: tuple[str, ...] = (),
+) -> str:
     """One card. `language` is the language the person reads (what to write to them in)."""
     card = vobject.vCard()
     card.add("version").value = "4.0"

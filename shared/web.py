@@ -56,7 +56,9 @@ class InvalidInput(DomainError):
     status = 422
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
+        super().__init__(
+            "; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors
+        )
         self.errors = errors
 
 
@@ -75,12 +77,24 @@ def _wants_html() -> bool:
     return request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"]) == "text/html"
 
 
-def problem(status: int, detail: str, code: str, title: str | None = None,
-            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def problem(
+    status: int,
+    detail: str,
+    code: str,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     from werkzeug.http import HTTP_STATUS_CODES
 
-    body = {"type": "about:blank", "title": title or HTTP_STATUS_CODES.get(status, "Error"),
-            "status": status, "detail": detail, "code": code, **extra}
+    body = {
+        "type": "about:blank",
+        "title": title or HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
     if _wants_html():
         response = Response(render_template_string(ERROR_PAGE, **body), status=status, mimetype="text/html")
     else:
@@ -115,9 +129,14 @@ def register_problem_handlers(app: Flask) -> None:
         # says so; logged, because that place should check its input itself.
         log.warning("a request value PostgreSQL cannot store: %s", err.orig)
         # As a DomainError, so a blueprint's own handler shows it (a page in the reader's language).
-        return app.handle_user_exception(DomainError(
-            "a value in this request cannot be stored (for example a NUL character in text, or a number far out "
-            "of range)", code="invalid_input", status=422))
+        return app.handle_user_exception(
+            DomainError(
+                "a value in this request cannot be stored (for example a NUL character in text, or a number far out "
+                "of range)",
+                code="invalid_input",
+                status=422,
+            )
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
@@ -139,7 +158,9 @@ code{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}.m{font-weight:700
 {% endfor %}{% endfor %}</body></html>"""
 
 
-def health_and_docs(spec: Callable[[], dict], checks: Callable[[], dict[str, str]] | None = None) -> Blueprint:
+def health_and_docs(
+    spec: Callable[[], dict], checks: Callable[[], dict[str, str]] | None = None
+) -> Blueprint:
     """`GET /healthz`, `GET /openapi.json` and a readable `GET /docs` page for a service."""
     bp = Blueprint("meta", __name__)
 
@@ -163,29 +184,66 @@ def health_and_docs(spec: Callable[[], dict], checks: Callable[[], dict[str, str
 
 def openapi_document(title: str, description: str, paths: dict) -> dict:
     """An OpenAPI 3.1 document with the parts every service shares (problem schema, healthz)."""
-    problem_schema = {"type": "object", "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-        "detail": {"type": "string"}, "code": {"type": "string"}}, "required": ["status", "detail", "code"]}
-    health = {"type": "object", "required": ["status", "service", "checks"], "properties": {
-        "status": {"enum": ["ok", "unavailable"]}, "service": {"type": "string"},
-        "checks": {"type": "object", "additionalProperties": {"type": "string"}}}}
+    problem_schema = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "code": {"type": "string"},
+        },
+        "required": ["status", "detail", "code"],
+    }
+    health = {
+        "type": "object",
+        "required": ["status", "service", "checks"],
+        "properties": {
+            "status": {"enum": ["ok", "unavailable"]},
+            "service": {"type": "string"},
+            "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    }
     health_answer = {"content": {"application/json": {"schema": health}}}
-    paths = {"/healthz": {"get": {"summary": "Liveness and dependency checks.",
-                                  "responses": {"200": {"description": "healthy", **health_answer},
-                                                "503": {"description": "a dependency is down", **health_answer}}}},
-             "/openapi.json": {"get": {"summary": "This document.", "responses": {"200": {
-                 "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-             "/docs": {"get": {"summary": "This document, readable.", "responses": {"200": {
-                 "description": "HTML page", "content": {"text/html": {}}}}}},
-             **paths}
+    paths = {
+        "/healthz": {
+            "get": {
+                "summary": "Liveness and dependency checks.",
+                "responses": {
+                    "200": {"description": "healthy", **health_answer},
+                    "503": {"description": "a dependency is down", **health_answer},
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document.",
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+        "/docs": {
+            "get": {
+                "summary": "This document, readable.",
+                "responses": {"200": {"description": "HTML page", "content": {"text/html": {}}}},
+            }
+        },
+        **paths,
+    }
     for path, operations in paths.items():
         for operation in operations.values():
             with_path_parameters(path, operation)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": "1", "description": description},
-        "components": {"schemas": {"Problem": problem_schema},
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": {"Problem": problem_schema},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
         "paths": paths,
     }
 
@@ -196,8 +254,9 @@ def with_path_parameters(path: str, operation: dict) -> None:
     declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
     missing = [name for name in re.findall(r"{([^{}]+)}", path) if name not in declared]
     if missing:
-        operation["parameters"] = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                                   for name in missing] + operation.get("parameters", [])
+        operation["parameters"] = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in missing
+        ] + operation.get("parameters", [])
 
 
 class NoCookieSession(SessionInterface):
@@ -215,8 +274,10 @@ class NoCookieSession(SessionInterface):
 # Every HTML page of every service gets these, unless its view set its own (the dashboard's sandboxed
 # email preview does). Scripts only from our own origin (JSON data islands are not run); inline
 # styles allowed, the templates use them. No page may be framed by another site (clickjacking).
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-            "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
 # Responses a shared or back-button cache must not keep: pages that carry a person's data or a
 # private link's token, exports and contact cards. Static files and badge images keep their own.
 NO_STORE_TYPES = ("text/html", "text/csv", "text/vcard", "text/x-vcard")
@@ -248,7 +309,10 @@ def refuse_oversized_chunked_body() -> None:
     from werkzeug.exceptions import RequestEntityTooLarge
 
     environ = request.environ
-    if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower() or "wsgi.input_terminated" not in environ:
+    if (
+        "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        or "wsgi.input_terminated" not in environ
+    ):
         return
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     stream, parts, size = environ["wsgi.input"], [], 0
@@ -262,8 +326,14 @@ def refuse_oversized_chunked_body() -> None:
     del environ["HTTP_TRANSFER_ENCODING"], environ["wsgi.input_terminated"]
 
 
-def service_app(import_name: str, name: str, settings, spec: Callable[[], dict],
-                checks: Callable[[], dict[str, str]] | None = None, max_upload_bytes: int = 10 * 2**20) -> Flask:
+def service_app(
+    import_name: str,
+    name: str,
+    settings,
+    spec: Callable[[], dict],
+    checks: Callable[[], dict[str, str]] | None = None,
+    max_upload_bytes: int = 10 * 2**20,
+) -> Flask:
     """The Flask app every service starts from: settings, problem+json errors, healthz and docs."""
     app = Flask(import_name)
     app.name = name
@@ -295,8 +365,10 @@ def bearer_token() -> str:
 def node_modules() -> Path:
     """The nearest node_modules above this file: the repository root, or /app in the image."""
     here = Path(__file__).resolve()
-    return next((p / "node_modules" for p in here.parents if (p / "node_modules").is_dir()),
-                here.parents[1] / "node_modules")
+    return next(
+        (p / "node_modules" for p in here.parents if (p / "node_modules").is_dir()),
+        here.parents[1] / "node_modules",
+    )
 
 
 def send_vendored(name: str, vendored: dict[str, tuple[str, str]]):
@@ -350,6 +422,7 @@ def organizer_only(view):
         if not admin_token_matches(current_app.config["RAPPORT_SETTINGS"].admin_token, bearer_token()):
             raise Unauthorized("this bearer token is not an organizer's", code="bad_token")
         return view(*args, **kwargs)
+
     return checked
 
 
@@ -367,12 +440,15 @@ def json_body() -> dict:
     from flask import request
 
     if not request.is_json:
-        raise DomainError("send a JSON body with Content-Type: application/json", code="unsupported_media_type",
-                          status=415)
+        raise DomainError(
+            "send a JSON body with Content-Type: application/json", code="unsupported_media_type", status=415
+        )
     try:
         body = request.get_json(silent=True)
     except RecursionError:
-        raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json") from None
+        raise DomainError(
+            f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json"
+        ) from None
     if not isinstance(body, dict):
         raise DomainError("the body is not a JSON object", code="invalid_json")
     _check_json(body)

@@ -61,5 +61,11 @@ def settings(tmp_path) -> Settings:
     # The match service is called by the dashboard, scan and follow-up services: nothing answers on
     # this address (the discard port), so a test gets the "match service down" path unless it serves
     # one and says where, never a local run's that happens to be up on the default port.
-    return Settings.from_env({"RAPPORT_DATA_DIR": str(tmp_path), "RAPPORT_SECRET_KEY": secrets.token_urlsafe(32),
-                              "RAPPORT_ADMIN_TOKEN": "test-admin-token", "RAPPORT_MATCH_URL": "http://127.0.0.1:9"})
+    return Settings.from_env(
+        {
+            "RAPPORT_DATA_DIR": str(tmp_path),
+            "RAPPORT_SECRET_KEY": secrets.token_urlsafe(32),
+            "RAPPORT_ADMIN_TOKEN": "test-admin-token",
+            "RAPPORT_MATCH_URL": "http://127.0.0.1:9",
+        }
+    )

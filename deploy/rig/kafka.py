@@ -71,8 +71,14 @@ group.initial.rebalance.delay.ms=0
 """
 
 # The JVM options of Kafka's bin/kafka-run-class.sh, so benchmarks see the broker as shipped.
-JVM_OPTIONS = ["-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
-               "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15", "-Djava.awt.headless=true"]
+JVM_OPTIONS = [
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:InitiatingHeapOccupancyPercent=35",
+    "-XX:+ExplicitGCInvokesConcurrent",
+    "-XX:MaxInlineLevel=15",
+    "-Djava.awt.headless=true",
+]
 
 
 def default_libs_dir() -> Path:
@@ -112,23 +118,42 @@ def ensure_jars(cache_dir: Path | None = None) -> Path:
     if _is_complete(libs):
         return libs
     if libs.exists() and any(not (p.name.endswith(".jar") or p.name == MARKER) for p in libs.iterdir()):
-        raise RuntimeError(f"{libs} is not a Kafka jar cache (it holds more than jars): "
-                           "point RAPPORT_KAFKA_LIBS at an empty or missing folder")
+        raise RuntimeError(
+            f"{libs} is not a Kafka jar cache (it holds more than jars): "
+            "point RAPPORT_KAFKA_LIBS at an empty or missing folder"
+        )
     if shutil.which("mvn") is None:
-        raise RuntimeError("Maven is needed once to fetch the Kafka broker's jars: "
-                           "apt-get install maven (Debian/Ubuntu), or set RAPPORT_KAFKA_LIBS to a filled cache")
+        raise RuntimeError(
+            "Maven is needed once to fetch the Kafka broker's jars: "
+            "apt-get install maven (Debian/Ubuntu), or set RAPPORT_KAFKA_LIBS to a filled cache"
+        )
     libs.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_copies(libs)
     partial = libs.with_name(f"{libs.name}.partial-{os.getpid()}")
     started = time.monotonic()
     try:
         result = subprocess.run(
-            ["mvn", "-q", "-B", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies",
-             "-DincludeScope=runtime", f"-DoutputDirectory={partial}"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [
+                "mvn",
+                "-q",
+                "-B",
+                "-Dstyle.color=never",
+                "-f",
+                str(POM),
+                "dependency:copy-dependencies",
+                "-DincludeScope=runtime",
+                f"-DoutputDirectory={partial}",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         if result.returncode != 0:
-            raise RuntimeError(f"Maven could not fetch the Kafka {KAFKA_VERSION} jars (exit {result.returncode}):\n"
-                               f"{result.stdout[-4000:]}")
+            raise RuntimeError(
+                f"Maven could not fetch the Kafka {KAFKA_VERSION} jars (exit {result.returncode}):\n"
+                f"{result.stdout[-4000:]}"
+            )
         if not (partial / f"kafka_2.13-{KAFKA_VERSION}.jar").is_file():
             raise RuntimeError(f"Maven finished but {partial} lacks kafka_2.13-{KAFKA_VERSION}.jar")
         (partial / MARKER).write_text(_fingerprint())
@@ -157,7 +182,7 @@ def _swap_into_place(new: Path, libs: Path) -> None:
 def _remove_abandoned_copies(libs: Path) -> None:
     """Delete the temporary siblings left by fetches whose process died (e.g. SIGKILL)."""
     for sibling in libs.parent.glob(f"{libs.name}.*-*"):
-        kind, _, pid = sibling.name[len(libs.name) + 1:].partition("-")
+        kind, _, pid = sibling.name[len(libs.name) + 1 :].partition("-")
         if kind in ("partial", "old") and pid.isdigit() and not _process_exists(int(pid)):
             shutil.rmtree(sibling, ignore_errors=True)
 
@@ -179,8 +204,10 @@ def java_binary() -> str:
         return str(Path(home) / "bin" / "java")
     found = shutil.which("java")
     if found is None:
-        raise RuntimeError("Java 17 or newer is needed for the Kafka broker: "
-                           "apt-get install openjdk-17-jre-headless (Debian/Ubuntu)")
+        raise RuntimeError(
+            "Java 17 or newer is needed for the Kafka broker: "
+            "apt-get install openjdk-17-jre-headless (Debian/Ubuntu)"
+        )
     return found
 
 
@@ -199,8 +226,9 @@ class KafkaBroker:
     also keeps a terminal's Ctrl-C from reaching it before the rig shuts it down cleanly.
     """
 
-    def __init__(self, workdir: Path, port: int | None = None, controller_port: int | None = None,
-                 heap: str = "512m"):
+    def __init__(
+        self, workdir: Path, port: int | None = None, controller_port: int | None = None, heap: str = "512m"
+    ):
         self.workdir = Path(workdir).resolve()
         spare = iter(free_ports(2) if not (port and controller_port) else [])
         self.port = port or next(spare)
@@ -254,40 +282,78 @@ class KafkaBroker:
         libs = ensure_jars()
         started = time.monotonic()
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.config_path.write_text(PROPERTIES.format(port=self.port, controller_port=self.controller_port,
-                                                      data=self.data_dir))
+        self.config_path.write_text(
+            PROPERTIES.format(port=self.port, controller_port=self.controller_port, data=self.data_dir)
+        )
         if not (self.data_dir / "meta.properties").exists():
             self._format(libs)
         log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as out:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen(self._java(libs, "kafka.Kafka", str(self.config_path)),
-                                            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                            cwd=self.workdir, start_new_session=True)
+            self.process = subprocess.Popen(
+                self._java(libs, "kafka.Kafka", str(self.config_path)),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=self.workdir,
+                start_new_session=True,
+            )
         try:
             self._wait_ready(log_offset, started + timeout)
         except BaseException:
             self.kill()  # also on KeyboardInterrupt: a half-started broker must not linger
             raise
         self.last_start_seconds = time.monotonic() - started
-        log.info("Kafka %s ready on %s in %.1f s (pid %d)", KAFKA_VERSION, self.bootstrap,
-                 self.last_start_seconds, self.process.pid)
+        log.info(
+            "Kafka %s ready on %s in %.1f s (pid %d)",
+            KAFKA_VERSION,
+            self.bootstrap,
+            self.last_start_seconds,
+            self.process.pid,
+        )
         return self
 
-    def _java(self, libs: Path, main_class: str, *args: str, heap: tuple[str, str] | None = None) -> list[str]:
+    def _java(
+        self, libs: Path, main_class: str, *args: str, heap: tuple[str, str] | None = None
+    ) -> list[str]:
         maximum, initial = heap or (self.heap, self.heap)
-        return [java_binary(), f"-Xmx{maximum}", f"-Xms{initial}", *JVM_OPTIONS,
-                f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", f"{libs}/*", main_class, *args]
+        return [
+            java_binary(),
+            f"-Xmx{maximum}",
+            f"-Xms{initial}",
+            *JVM_OPTIONS,
+            f"-Dlog4j2.configurationFile={LOG4J_CONFIG}",
+            "-cp",
+            f"{libs}/*",
+            main_class,
+            *args,
+        ]
 
     def _format(self, libs: Path) -> None:
         # The formatter needs no large heap: the broker's -Xms would only slow its start.
-        command = self._java(libs, "kafka.tools.StorageTool", "format", "--standalone",
-                             "--cluster-id", new_cluster_id(), "--config", str(self.config_path),
-                             heap=("256m", "32m"))
-        result = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, cwd=self.workdir)
+        command = self._java(
+            libs,
+            "kafka.tools.StorageTool",
+            "format",
+            "--standalone",
+            "--cluster-id",
+            new_cluster_id(),
+            "--config",
+            str(self.config_path),
+            heap=("256m", "32m"),
+        )
+        result = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=self.workdir,
+        )
         if result.returncode != 0:
-            raise RuntimeError(f"formatting the Kafka storage in {self.data_dir} failed "
-                               f"(exit {result.returncode}):\n{result.stdout[-4000:]}")
+            raise RuntimeError(
+                f"formatting the Kafka storage in {self.data_dir} failed "
+                f"(exit {result.returncode}):\n{result.stdout[-4000:]}"
+            )
 
     def _wait_ready(self, log_offset: int, deadline: float) -> None:
         from kafka import KafkaAdminClient
@@ -299,15 +365,18 @@ class KafkaBroker:
             recent = b""
             while True:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"the Kafka broker exited with code {self.process.returncode}; "
-                                       f"{self._failure_report(log_offset)}")
+                    raise RuntimeError(
+                        f"the Kafka broker exited with code {self.process.returncode}; "
+                        f"{self._failure_report(log_offset)}"
+                    )
                 if not seen_ready_line:
-                    recent = recent[-len(READY_LINE):] + broker_log.read()  # the line may span two reads
+                    recent = recent[-len(READY_LINE) :] + broker_log.read()  # the line may span two reads
                     seen_ready_line = READY_LINE in recent
                 if seen_ready_line:
                     try:
-                        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="rapport-rig",
-                                                 request_timeout_ms=5000)
+                        admin = KafkaAdminClient(
+                            bootstrap_servers=self.bootstrap, client_id="rapport-rig", request_timeout_ms=5000
+                        )
                         try:
                             admin.list_topics()
                             return
@@ -316,7 +385,9 @@ class KafkaBroker:
                     except KafkaError as error:
                         log.debug("broker not ready for clients yet: %r", error)
                 if time.monotonic() >= deadline:
-                    raise TimeoutError(f"the Kafka broker was not ready in time; {self._failure_report(log_offset)}")
+                    raise TimeoutError(
+                        f"the Kafka broker was not ready in time; {self._failure_report(log_offset)}"
+                    )
                 time.sleep(0.1)
 
     def _failure_report(self, log_offset: int) -> str:
@@ -327,8 +398,12 @@ class KafkaBroker:
         with self.log_path.open("rb") as broker_log:
             broker_log.seek(log_offset)
             lines = broker_log.read().decode(errors="replace").splitlines()
-        errors = [line for i, entry in enumerate(lines) if "] ERROR " in entry or "] FATAL " in entry
-                  for line in lines[i:i + 2]]
+        errors = [
+            line
+            for i, entry in enumerate(lines)
+            if "] ERROR " in entry or "] FATAL " in entry
+            for line in lines[i : i + 2]
+        ]
         report = "\n".join(errors[:12]) or "(no ERROR in the log)"
         return f"errors in {self.log_path}:\n{report}\n... which ends with:\n{self.log_tail(15)}"
 
@@ -365,20 +440,26 @@ class KafkaBroker:
     def __enter__(self) -> KafkaBroker:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.rig.kafka", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.rig.kafka",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("fetch", help="fetch the broker's jars (once) and print their folder")
     run = commands.add_parser("run", help="run a broker until SIGINT or SIGTERM")
     run.add_argument("--port", type=int, help="client port (default: a free one)")
     run.add_argument("--controller-port", type=int, help="KRaft controller port (default: a free one)")
-    run.add_argument("--dir", type=Path, default=Path("var/kafka"), help="config, data and log (default: %(default)s)")
+    run.add_argument(
+        "--dir", type=Path, default=Path("var/kafka"), help="config, data and log (default: %(default)s)"
+    )
     run.add_argument("--heap", default="512m", help="JVM heap (default: %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")  # no client-library chatter
@@ -391,8 +472,11 @@ def main(argv: list[str] | None = None) -> int:
     broker = KafkaBroker(args.dir, port=args.port, controller_port=args.controller_port, heap=args.heap)
     try:
         broker.start()
-        print(f"{broker.url}  (Kafka {KAFKA_VERSION}, started in {broker.last_start_seconds:.1f} s; "
-              f"log {broker.log_path}; Ctrl-C stops it)", flush=True)
+        print(
+            f"{broker.url}  (Kafka {KAFKA_VERSION}, started in {broker.last_start_seconds:.1f} s; "
+            f"log {broker.log_path}; Ctrl-C stops it)",
+            flush=True,
+        )
         while not stop.wait(0.5):
             if not broker.is_running():
                 print(f"the broker exited on its own:\n{broker.log_tail()}", file=sys.stderr)

@@ -36,7 +36,11 @@ smtputf8_enable = yes
 class PostfixSink:
     def __init__(self, workdir: Path, port: int | None = None):
         self.workdir, self.port = Path(workdir), port or free_port()
-        self.conf, self.queue, self.data = self.workdir / "conf", self.workdir / "queue", self.workdir / "data"
+        self.conf, self.queue, self.data = (
+            self.workdir / "conf",
+            self.workdir / "queue",
+            self.workdir / "data",
+        )
 
     @property
     def url(self) -> str:
@@ -52,11 +56,17 @@ class PostfixSink:
         self.workdir.chmod(0o755)
         closed = [p for p in self.workdir.resolve().parents if not p.stat().st_mode & 0o001]
         if closed:
-            raise RuntimeError(f"Postfix's user cannot pass through {closed[0]}: chmod o+x it, or use another folder")
+            raise RuntimeError(
+                f"Postfix's user cannot pass through {closed[0]}: chmod o+x it, or use another folder"
+            )
         self.conf.joinpath("main.cf").write_text(MAIN_CF.format(queue=self.queue, data=self.data))
         master = Path("/etc/postfix/master.cf").read_text().splitlines()
-        master = [f"127.0.0.1:{self.port} inet n - n - - smtpd" if line.startswith("smtp ") and " inet " in line
-                  else line for line in master]
+        master = [
+            f"127.0.0.1:{self.port} inet n - n - - smtpd"
+            if line.startswith("smtp ") and " inet " in line
+            else line
+            for line in master
+        ]
         self.conf.joinpath("master.cf").write_text("\n".join(master) + "\n")
         self._allow_config()
         shutil.chown(self.data, "postfix", "postfix")
@@ -74,8 +84,9 @@ class PostfixSink:
         return len(out.splitlines())
 
     def _allow_config(self) -> None:
-        main = subprocess.run(["postconf", "-h", "alternate_config_directories"], capture_output=True, text=True,
-                              check=True).stdout.split()
+        main = subprocess.run(
+            ["postconf", "-h", "alternate_config_directories"], capture_output=True, text=True, check=True
+        ).stdout.split()
         if str(self.conf) not in [entry.rstrip(",") for entry in main]:
             value = ", ".join([*[entry.rstrip(",") for entry in main], str(self.conf)])
             subprocess.run(["postconf", "-e", f"alternate_config_directories = {value}"], check=True)
@@ -102,8 +113,21 @@ class PostfixSmtpSink:
         if not Path(program).exists():
             raise RuntimeError("Postfix's smtp-sink is not installed: apt-get install postfix")
         # -u: as root it must drop to some user; -m: room for every connection a benchmark opens.
-        self.process = subprocess.Popen([program, "-4", "-u", "nobody", "-m", "1024", "-h", "sink.localhost",
-                                         f"127.0.0.1:{self.port}", "1024"], stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [
+                program,
+                "-4",
+                "-u",
+                "nobody",
+                "-m",
+                "1024",
+                "-h",
+                "sink.localhost",
+                f"127.0.0.1:{self.port}",
+                "1024",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         if not wait_for_port(self.port, 10):
             raise RuntimeError(f"smtp-sink did not listen on {self.port}")
         return self

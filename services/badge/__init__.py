@@ -34,7 +34,9 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     service = BadgeService(settings)
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
-    app = service_app(__name__, "badge", settings, openapi.document, checks=lambda: database_check(service.engine))
+    app = service_app(
+        __name__, "badge", settings, openapi.document, checks=lambda: database_check(service.engine)
+    )
     app.extensions["badge"] = service
     app.register_blueprint(api.bp)
     app.register_blueprint(selfpage.bp)

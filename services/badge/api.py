@@ -37,8 +37,12 @@ def attendee_answer(attendee, status=200):
 @organizer_only
 def create_event():
     body = json_body()
-    event = in_transaction(handlers.create_event, validate_event(body), validate_mail_settings(body),
-                           validate_meeting_point(body))
+    event = in_transaction(
+        handlers.create_event,
+        validate_event(body),
+        validate_mail_settings(body),
+        validate_meeting_point(body),
+    )
     return views.event_json(event), 201, {"Location": f"/v1/events/{event.id}"}
 
 
@@ -74,8 +78,13 @@ def list_attendees(event_id):
     s = service()
     with s.sessions() as session:
         event = handlers.get_event(session, event_id)
-        return {"event": views.event_json(event),
-                "attendees": [views.attendee_json(a, s.settings, s.signer) for a in handlers.list_attendees(session, event_id)]}
+        return {
+            "event": views.event_json(event),
+            "attendees": [
+                views.attendee_json(a, s.settings, s.signer)
+                for a in handlers.list_attendees(session, event_id)
+            ],
+        }
 
 
 @bp.post("/events/<event_id>/badges/verify")
@@ -136,8 +145,9 @@ def import_attendees(event_id):
     upload = request.files.get("file")
     raw = upload.read() if upload else request.get_data()
     if not raw:
-        raise DomainError("send the CSV as the request body (text/csv) or as a form field named 'file'",
-                          code="empty_upload")
+        raise DomainError(
+            "send the CSV as the request body (text/csv) or as a form field named 'file'", code="empty_upload"
+        )
     rows = csv_import.read_rows(csv_import.decode_upload(raw), service().settings.import_max_rows)
     result = in_transaction(handlers.import_attendees, event_id, rows)
     return result.as_json()
@@ -149,9 +159,14 @@ def badge_png(attendee_id):
     s = service()
     with s.sessions() as session:
         attendee = handlers.get_attendee(session, attendee_id)
-        card = views.badge_card(attendee, handlers.get_event(session, attendee.event_id), s.settings, s.signer)
-    return Response(render_png(card), mimetype="image/png",
-                    headers={"Content-Disposition": attachment(f"badge-{attendee_id}.png", "inline")})
+        card = views.badge_card(
+            attendee, handlers.get_event(session, attendee.event_id), s.settings, s.signer
+        )
+    return Response(
+        render_png(card),
+        mimetype="image/png",
+        headers={"Content-Disposition": attachment(f"badge-{attendee_id}.png", "inline")},
+    )
 
 
 @bp.get("/events/<event_id>/badges.pdf")
@@ -165,10 +180,17 @@ def badges_pdf(event_id):
     handlers.check_printable(s.settings.public_url, request.args.get("force") == "1")
     with s.sessions() as session:
         event = handlers.get_event(session, event_id)
-        cards = [views.badge_card(a, event, s.settings, s.signer) for a in handlers.list_attendees(session, event_id)]
+        cards = [
+            views.badge_card(a, event, s.settings, s.signer)
+            for a in handlers.list_attendees(session, event_id)
+        ]
     if not cards:
-        raise DomainError("this event has no attendees yet: register or import some first", code="no_attendees",
-                          status=409)
+        raise DomainError(
+            "this event has no attendees yet: register or import some first", code="no_attendees", status=409
+        )
     pdf = render_pdf(cards, layout=layout, double_sided=double_sided)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": attachment(f"badges-{event_id}-{layout}.pdf")})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": attachment(f"badges-{event_id}-{layout}.pdf")},
+    )

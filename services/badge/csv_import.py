@@ -27,28 +27,60 @@ COLUMNS = {
     "language": {"language", "lang", "اللغة"},
     "consent_followup": {"consent_followup", "followup", "follow-up", "consent followup", "موافقة المتابعة"},
     "consent_share_contact": {"consent_share_contact", "share_contact", "share contact", "موافقة المشاركة"},
-    "can_help_with": {"can_help_with", "can help with", "i can help with", "offers", "can offer",
-                      "أستطيع المساعدة في", "يمكنني المساعدة في", "أقدّم", "أقدم", "ما أقدمه"},
+    "can_help_with": {
+        "can_help_with",
+        "can help with",
+        "i can help with",
+        "offers",
+        "can offer",
+        "أستطيع المساعدة في",
+        "يمكنني المساعدة في",
+        "أقدّم",
+        "أقدم",
+        "ما أقدمه",
+    },
     "looking_for": {"looking_for", "looking for", "seeking", "i am looking for", "أبحث عن", "ما أبحث عنه"},
-    "consent_suggest": {"consent_suggest", "suggest", "suggest me", "matchmaking", "موافقة الاقتراح", "اقترحني"},
+    "consent_suggest": {
+        "consent_suggest",
+        "suggest",
+        "suggest me",
+        "matchmaking",
+        "موافقة الاقتراح",
+        "اقترحني",
+    },
 }
 _ALIASES = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
 _YES = {"yes", "y", "true", "1", "x", "نعم"}
 _NO = {"no", "n", "false", "0", "", "لا"}
-_LANGUAGES = {"arabic": "ar", "عربي": "ar", "العربية": "ar", "english": "en", "إنجليزي": "en", "الإنجليزية": "en"}
+_LANGUAGES = {
+    "arabic": "ar",
+    "عربي": "ar",
+    "العربية": "ar",
+    "english": "en",
+    "إنجليزي": "en",
+    "الإنجليزية": "en",
+}
 
 
 def decode_upload(raw: bytes) -> str:
     """The file as text; InvalidInput that says where it is not UTF-8."""
     if len(raw) > MAX_BYTES:
-        raise BadgeError(f"the file is {len(raw) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB: "
-                         "split it into smaller files", code="too_large", status=413)
+        raise BadgeError(
+            f"the file is {len(raw) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB: "
+            "split it into smaller files",
+            code="too_large",
+            status=413,
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise InvalidInput({"file": f"is not UTF-8 (first bad byte on line {line}); in your spreadsheet, "
-                                    "save as 'CSV UTF-8'"}) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            {
+                "file": f"is not UTF-8 (first bad byte on line {line}); in your spreadsheet, "
+                "save as 'CSV UTF-8'"
+            }
+        ) from None
 
 
 def read_rows(text: str, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict]]:
@@ -71,8 +103,12 @@ def read_rows(text: str, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict]]
             rows.append((start, cells))
             start = reader.line_num + 1
             if len(rows) > max_rows + 1:
-                raise BadgeError(f"the file has more than {max_rows} rows: split it into smaller files",
-                                 code="too_many_rows", status=413, limit=max_rows)
+                raise BadgeError(
+                    f"the file has more than {max_rows} rows: split it into smaller files",
+                    code="too_many_rows",
+                    status=413,
+                    limit=max_rows,
+                )
     except csv.Error as exc:  # a field over the module's 131,072-character limit, a NUL byte
         raise InvalidInput({"file": f"cannot be read from line {start}: {exc}"}) from None
     if not rows or not rows[0][1]:

@@ -17,8 +17,15 @@ from shared.web import DomainError, InvalidInput
 
 LANGUAGES = ("ar", "en")
 MAX_INTERESTS, MAX_INTEREST_LENGTH = 8, 40
-LIMITS = {"name": 120, "email": 254, "company": 120, "title": 120, "headline": 140,
-          "can_help_with": 200, "looking_for": 200}
+LIMITS = {
+    "name": 120,
+    "email": 254,
+    "company": 120,
+    "title": 120,
+    "headline": 140,
+    "can_help_with": 200,
+    "looking_for": 200,
+}
 # Consent flags and their value when never given: suggesting a person to others is on unless they
 # opt out (it shows nothing of theirs but what their badge already shows); the others are opt-in.
 CONSENTS = {"followup": False, "share_contact": False, "suggest": True}
@@ -26,6 +33,7 @@ CONSENTS = {"followup": False, "share_contact": False, "suggest": True}
 # datetime (years 1-9999) and PostgreSQL hold, where year 1 at +14:00 has no UTC instant at all.
 YEARS = (2000, 2999)
 MAX_TIMEZONE_LENGTH = 64  # the longest IANA name is 32 characters; the column holds 64
+
 
 class BadgeError(DomainError):
     """A refusal of the badge service, with a machine-readable code."""
@@ -119,7 +127,9 @@ class AttendeeDetails:
     consent_suggest: bool = True
 
 
-def validate_attendee(doc: object, default_language: str, current: AttendeeDetails | None = None) -> AttendeeDetails:
+def validate_attendee(
+    doc: object, default_language: str, current: AttendeeDetails | None = None
+) -> AttendeeDetails:
     """Attendee fields from a JSON body or a CSV row; with `current`, a partial update."""
     if not isinstance(doc, dict):
         raise InvalidInput({"body": "send a JSON object"})
@@ -146,7 +156,9 @@ def validate_attendee(doc: object, default_language: str, current: AttendeeDetai
             errors["email"] = "required"
         else:
             try:
-                values["email"] = validate_email(values["email"], check_deliverability=False).normalized.lower()
+                values["email"] = validate_email(
+                    values["email"], check_deliverability=False
+                ).normalized.lower()
             except EmailNotValidError as exc:
                 errors["email"] = str(exc)
     values["interests"] = _interests(doc.get("interests", base.get("interests", ())), errors)

@@ -69,8 +69,11 @@ def validate_mail_settings(doc: object, current: MailSettings | None = None) -> 
         errors["contact_email"] = "must be text"
     else:
         email = email.strip()
-        if email and (len(email) > 254 or not _ADDRESS.fullmatch(email)
-                      or any(unicodedata.category(c)[0] in "CZ" for c in email)):
+        if email and (
+            len(email) > 254
+            or not _ADDRESS.fullmatch(email)
+            or any(unicodedata.category(c)[0] in "CZ" for c in email)
+        ):
             errors["contact_email"] = "must be one email address, such as team@example.org"
     when = _moment(doc, "followup_at", current.followup_at, errors)
     welcome = doc.get("welcome", current.welcome)

@@ -30,18 +30,34 @@ def check_printable(public_url: str, force: bool) -> None:
         raise BadgeError(
             f"these badges' QR codes would open {public_url}, and phones cannot reach it ({why}). Set "
             f"RAPPORT_PUBLIC_URL to an address attendees' phones can open (on a local network, ./rapport up --lan "
-            f"does it), or print anyway with force=1", code="public_url_unreachable", status=409,
-            public_url=public_url)
+            f"does it), or print anyway with force=1",
+            code="public_url_unreachable",
+            status=409,
+            public_url=public_url,
+        )
 
 
 def event_details(event: Event) -> EventDetails:
-    return EventDetails(event.name, event.venue, event.starts_at, event.ends_at, event.timezone, event.language)
+    return EventDetails(
+        event.name, event.venue, event.starts_at, event.ends_at, event.timezone, event.language
+    )
 
 
 def attendee_details(a: Attendee) -> AttendeeDetails:
-    return AttendeeDetails(a.name, a.email, a.language, a.company, a.title, a.headline, tuple(a.interests),
-                           a.consent_followup, a.consent_share_contact, a.can_help_with, a.looking_for,
-                           a.consent_suggest)
+    return AttendeeDetails(
+        a.name,
+        a.email,
+        a.language,
+        a.company,
+        a.title,
+        a.headline,
+        tuple(a.interests),
+        a.consent_followup,
+        a.consent_share_contact,
+        a.can_help_with,
+        a.looking_for,
+        a.consent_suggest,
+    )
 
 
 def get_event(session: Session, event_id: str) -> Event:
@@ -56,13 +72,17 @@ def get_attendee(session: Session, attendee_id: str, event_id: str | None = None
     if attendee is None:
         raise NotFound(f"there is no attendee {attendee_id!r}", code="unknown_attendee")
     if event_id is not None and attendee.event_id != event_id:
-        raise NotFound(f"attendee {attendee_id!r} is not registered for event {event_id!r}", code="wrong_event")
+        raise NotFound(
+            f"attendee {attendee_id!r} is not registered for event {event_id!r}", code="wrong_event"
+        )
     return attendee
 
 
 def list_attendees(session: Session, event_id: str) -> list[Attendee]:
     """The event's attendees in registration order."""
-    query = sa.select(Attendee).where(Attendee.event_id == event_id).order_by(Attendee.created_at, Attendee.id)
+    query = (
+        sa.select(Attendee).where(Attendee.event_id == event_id).order_by(Attendee.created_at, Attendee.id)
+    )
     return list(session.scalars(query))
 
 
@@ -81,29 +101,54 @@ def verify_badge(session: Session, signer, token: str, event_id: str) -> Attende
 
 
 def _event_message(cls, event: Event):
-    return cls(event_id=event.id, name=event.name, venue=event.venue, starts_at=iso(event.starts_at),
-               ends_at=iso(event.ends_at), timezone=event.timezone, language=event.language,
-               contact_email=event.contact_email or "", followup_at=iso(event.followup_at) if event.followup_at else "",
-               meeting_point=event.meeting_point or "", welcome=event.welcome or "on_registration",
-               welcome_at=iso(event.welcome_at) if event.welcome_at else "")
+    return cls(
+        event_id=event.id,
+        name=event.name,
+        venue=event.venue,
+        starts_at=iso(event.starts_at),
+        ends_at=iso(event.ends_at),
+        timezone=event.timezone,
+        language=event.language,
+        contact_email=event.contact_email or "",
+        followup_at=iso(event.followup_at) if event.followup_at else "",
+        meeting_point=event.meeting_point or "",
+        welcome=event.welcome or "on_registration",
+        welcome_at=iso(event.welcome_at) if event.welcome_at else "",
+    )
 
 
 def _attendee_message(cls, a: Attendee):
-    return cls(event_id=a.event_id, attendee_id=a.id, name=a.name, email=a.email, language=a.language,
-               short_code=a.short_code, company=a.company, title=a.title, headline=a.headline,
-               interests=tuple(a.interests), consent_followup=a.consent_followup,
-               consent_share_contact=a.consent_share_contact, can_help_with=a.can_help_with,
-               looking_for=a.looking_for, consent_suggest=a.consent_suggest, badge_serial=a.badge_serial,
-               private_serial=a.private_serial)
+    return cls(
+        event_id=a.event_id,
+        attendee_id=a.id,
+        name=a.name,
+        email=a.email,
+        language=a.language,
+        short_code=a.short_code,
+        company=a.company,
+        title=a.title,
+        headline=a.headline,
+        interests=tuple(a.interests),
+        consent_followup=a.consent_followup,
+        consent_share_contact=a.consent_share_contact,
+        can_help_with=a.can_help_with,
+        looking_for=a.looking_for,
+        consent_suggest=a.consent_suggest,
+        badge_serial=a.badge_serial,
+        private_serial=a.private_serial,
+    )
 
 
 def _token_id(a: Attendee) -> str:
     return f"{a.id}.{a.badge_serial}"
 
 
-def create_event(session: Session, details: EventDetails, mail: MailSettings = MailSettings(),
-                 meeting_point: str = "") -> Event:
-    event = Event(id=identity.new_event_id(), **details.__dict__, **mail.__dict__, meeting_point=meeting_point)
+def create_event(
+    session: Session, details: EventDetails, mail: MailSettings = MailSettings(), meeting_point: str = ""
+) -> Event:
+    event = Event(
+        id=identity.new_event_id(), **details.__dict__, **mail.__dict__, meeting_point=meeting_point
+    )
     session.add(event)
     session.flush()
     add_to_outbox(session, _event_message(ev.EventCreated, event))
@@ -113,10 +158,16 @@ def create_event(session: Session, details: EventDetails, mail: MailSettings = M
 def update_event(session: Session, event_id: str, doc: object) -> Event:
     event = get_event(session, event_id)
     _refuse_if_closed(event)
-    mail = validate_mail_settings(doc, MailSettings(event.contact_email or "", event.followup_at,
-                                                    event.welcome or "on_registration", event.welcome_at))
+    mail = validate_mail_settings(
+        doc,
+        MailSettings(
+            event.contact_email or "", event.followup_at, event.welcome or "on_registration", event.welcome_at
+        ),
+    )
     event.meeting_point = validate_meeting_point(doc, event.meeting_point or "")
-    for name, value in (domain.validate_event(doc, current=event_details(event)).__dict__ | mail.__dict__).items():
+    for name, value in (
+        domain.validate_event(doc, current=event_details(event)).__dict__ | mail.__dict__
+    ).items():
         setattr(event, name, value)
     session.flush()
     add_to_outbox(session, _event_message(ev.EventUpdated, event))
@@ -150,22 +201,39 @@ def _unused_short_code(session: Session, event_id: str, taken: set[str] | None =
         code = identity.new_short_code()
         if taken is not None and code in taken:
             continue
-        clash = session.scalar(sa.select(Attendee.id).where(Attendee.event_id == event_id, Attendee.short_code == code))
+        clash = session.scalar(
+            sa.select(Attendee.id).where(Attendee.event_id == event_id, Attendee.short_code == code)
+        )
         if clash is None:
             if taken is not None:
                 taken.add(code)
             return code
 
 
-def _add_attendee(session: Session, event: Event, details: AttendeeDetails, taken: set[str] | None = None) -> Attendee:
-    attendee = Attendee(id=identity.new_attendee_id(), event_id=event.id, short_code=_unused_short_code(
-        session, event.id, taken), badge_serial=1, private_serial=1, **{**details.__dict__,
-                                                                       "interests": list(details.interests)})
+def _add_attendee(
+    session: Session, event: Event, details: AttendeeDetails, taken: set[str] | None = None
+) -> Attendee:
+    attendee = Attendee(
+        id=identity.new_attendee_id(),
+        event_id=event.id,
+        short_code=_unused_short_code(session, event.id, taken),
+        badge_serial=1,
+        private_serial=1,
+        **{**details.__dict__, "interests": list(details.interests)},
+    )
     session.add(attendee)
     session.flush()
     add_to_outbox(session, _attendee_message(ev.AttendeeRegistered, attendee))
-    add_to_outbox(session, ev.BadgeIssued(event_id=event.id, attendee_id=attendee.id, token_id=_token_id(attendee),
-                                          short_code=attendee.short_code, serial=attendee.badge_serial))
+    add_to_outbox(
+        session,
+        ev.BadgeIssued(
+            event_id=event.id,
+            attendee_id=attendee.id,
+            token_id=_token_id(attendee),
+            short_code=attendee.short_code,
+            serial=attendee.badge_serial,
+        ),
+    )
     return attendee
 
 
@@ -173,11 +241,15 @@ def register_attendee(session: Session, event_id: str, doc: object) -> Attendee:
     event = get_event(session, event_id)
     _refuse_if_closed(event)
     details = domain.validate_attendee(doc, event.language)
-    existing = session.scalar(sa.select(Attendee.id).where(Attendee.event_id == event_id,
-                                                           Attendee.email == details.email))
+    existing = session.scalar(
+        sa.select(Attendee.id).where(Attendee.event_id == event_id, Attendee.email == details.email)
+    )
     if existing:
-        raise Conflict(f"{details.email} is already registered for this event", code="duplicate_email",
-                       attendee_id=existing)
+        raise Conflict(
+            f"{details.email} is already registered for this event",
+            code="duplicate_email",
+            attendee_id=existing,
+        )
     return _add_attendee(session, event, details)
 
 
@@ -195,13 +267,19 @@ def _apply(session: Session, attendee: Attendee, details: AttendeeDetails) -> bo
 def update_attendee(session: Session, attendee_id: str, doc: object, event_id: str | None = None) -> Attendee:
     attendee = get_attendee(session, attendee_id, event_id)
     if isinstance(doc, dict) and "email" in doc:
-        clash = session.scalar(sa.select(Attendee.id).where(
-            Attendee.event_id == attendee.event_id, Attendee.email == str(doc["email"]).strip().lower(),
-            Attendee.id != attendee.id))
+        clash = session.scalar(
+            sa.select(Attendee.id).where(
+                Attendee.event_id == attendee.event_id,
+                Attendee.email == str(doc["email"]).strip().lower(),
+                Attendee.id != attendee.id,
+            )
+        )
         if clash:
             raise Conflict(f"{doc['email']} is already registered for this event", code="duplicate_email")
     event = get_event(session, attendee.event_id)
-    _apply(session, attendee, domain.validate_attendee(doc, event.language, current=attendee_details(attendee)))
+    _apply(
+        session, attendee, domain.validate_attendee(doc, event.language, current=attendee_details(attendee))
+    )
     return attendee
 
 
@@ -209,14 +287,28 @@ def reissue_badge(session: Session, attendee_id: str) -> Attendee:
     """A lost badge: new token and short code; the old ones are refused from now on."""
     attendee = get_attendee(session, attendee_id)
     _refuse_if_closed(get_event(session, attendee.event_id))
-    add_to_outbox(session, ev.BadgeRevoked(event_id=attendee.event_id, attendee_id=attendee.id,
-                                           token_id=_token_id(attendee), reason="reissued"))
+    add_to_outbox(
+        session,
+        ev.BadgeRevoked(
+            event_id=attendee.event_id,
+            attendee_id=attendee.id,
+            token_id=_token_id(attendee),
+            reason="reissued",
+        ),
+    )
     attendee.badge_serial += 1
     attendee.short_code = _unused_short_code(session, attendee.event_id)
     session.flush()
-    add_to_outbox(session, ev.BadgeIssued(event_id=attendee.event_id, attendee_id=attendee.id,
-                                          token_id=_token_id(attendee), short_code=attendee.short_code,
-                                          serial=attendee.badge_serial))
+    add_to_outbox(
+        session,
+        ev.BadgeIssued(
+            event_id=attendee.event_id,
+            attendee_id=attendee.id,
+            token_id=_token_id(attendee),
+            short_code=attendee.short_code,
+            serial=attendee.badge_serial,
+        ),
+    )
     # Whoever found the lost badge may have its owner's phone too: the private link goes with it.
     _renew_private_link(session, attendee)
     return attendee
@@ -234,8 +326,12 @@ def renew_private_link(session: Session, attendee_id: str) -> Attendee:
 def _renew_private_link(session: Session, attendee: Attendee) -> None:
     attendee.private_serial += 1
     session.flush()
-    add_to_outbox(session, ev.PrivateLinkRenewed(event_id=attendee.event_id, attendee_id=attendee.id,
-                                                 serial=attendee.private_serial))
+    add_to_outbox(
+        session,
+        ev.PrivateLinkRenewed(
+            event_id=attendee.event_id, attendee_id=attendee.id, serial=attendee.private_serial
+        ),
+    )
 
 
 def erase_attendee(session: Session, attendee_id: str) -> None:
@@ -253,8 +349,12 @@ class ImportResult:
     rejected: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
 
 
 def import_attendees(session: Session, event_id: str, rows, progress=None) -> ImportResult:
@@ -274,8 +374,9 @@ def import_attendees(session: Session, event_id: str, rows, progress=None) -> Im
             progress(1)
         current = existing.get(str(doc.get("email", "")).strip().lower())
         try:
-            details = domain.validate_attendee(doc, event.language,
-                                               current=attendee_details(current) if current else None)
+            details = domain.validate_attendee(
+                doc, event.language, current=attendee_details(current) if current else None
+            )
         except domain.InvalidInput as exc:
             result.rejected.append({"line": line, "reason": exc.detail})
             continue

@@ -24,10 +24,14 @@ class Event(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     timezone: Mapped[str] = mapped_column(sa.String(64))
     language: Mapped[str] = mapped_column(sa.String(2))
-    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")  # Reply-To of its emails (event_mail.py)
+    contact_email: Mapped[str] = mapped_column(
+        sa.String(254), default=""
+    )  # Reply-To of its emails (event_mail.py)
     followup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None: the morning after the close
     meeting_point: Mapped[str] = mapped_column(sa.String(200), default="")  # meeting_point.py
-    welcome: Mapped[str] = mapped_column(sa.String(16), default="on_registration")  # when the welcome email goes
+    welcome: Mapped[str] = mapped_column(
+        sa.String(16), default="on_registration"
+    )  # when the welcome email goes
     welcome_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # its time, when welcome is "scheduled"
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

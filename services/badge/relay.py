@@ -32,8 +32,12 @@ def main() -> None:
     settings = Settings.from_env()
     service = BadgeService(settings)
     migrate(service.engine, MIGRATIONS)
-    relay_forever(settings, service.sessions, "badge",
-                  alongside=lambda stop: close_ended_events_every(service, stop, CLOSE_CHECK_SECONDS))
+    relay_forever(
+        settings,
+        service.sessions,
+        "badge",
+        alongside=lambda stop: close_ended_events_every(service, stop, CLOSE_CHECK_SECONDS),
+    )
 
 
 if __name__ == "__main__":

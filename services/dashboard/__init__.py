@@ -43,8 +43,14 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
     # The largest upload is an attendee CSV; the badge service refuses more than 5 MB itself.
-    app = service_app(__name__, "dashboard", settings, openapi.document,
-                      checks=lambda: database_check(service.engine), max_upload_bytes=6 * 2**20)
+    app = service_app(
+        __name__,
+        "dashboard",
+        settings,
+        openapi.document,
+        checks=lambda: database_check(service.engine),
+        max_upload_bytes=6 * 2**20,
+    )
     app.extensions["dashboard"] = service
     auth.init_app(app)
     app.register_blueprint(api.bp)

@@ -58,7 +58,9 @@ def validate_organizer(doc: object) -> NewOrganizer:
     errors: dict[str, str] = {}
     email = doc.get("email")
     try:
-        email = validate_email(email if isinstance(email, str) else "", check_deliverability=False).normalized.lower()
+        email = validate_email(
+            email if isinstance(email, str) else "", check_deliverability=False
+        ).normalized.lower()
     except EmailNotValidError as exc:
         errors["email"] = str(exc)
     name = doc.get("name")
@@ -80,8 +82,15 @@ def validate_organizer(doc: object) -> NewOrganizer:
 def create_organizer(session: Session, new: NewOrganizer, now: datetime, admin: bool = False) -> Organizer:
     if session.scalar(sa.select(Organizer.id).where(Organizer.email == new.email)):
         raise Conflict(f"an organizer with the email {new.email} exists already", code="organizer_exists")
-    organizer = Organizer(id=secrets.token_hex(8), email=new.email, name=new.name, language=new.language,
-                          password_hash=PASSWORDS.hash(new.password), is_admin=admin, created_at=now)
+    organizer = Organizer(
+        id=secrets.token_hex(8),
+        email=new.email,
+        name=new.name,
+        language=new.language,
+        password_hash=PASSWORDS.hash(new.password),
+        is_admin=admin,
+        created_at=now,
+    )
     session.add(organizer)
     session.flush()  # before its login session or token, which refer to it
     return organizer
@@ -104,11 +113,17 @@ def authenticate(session: Session, email: str, password: str) -> Organizer | Non
 
 def start_session(session: Session, organizer: Organizer, now: datetime) -> str:
     """A new login; returns the cookie's secret. The organizer's expired logins go."""
-    session.execute(sa.delete(LoginSession).where(LoginSession.organizer_id == organizer.id,
-                                                  LoginSession.expires_at <= now))
+    session.execute(
+        sa.delete(LoginSession).where(
+            LoginSession.organizer_id == organizer.id, LoginSession.expires_at <= now
+        )
+    )
     secret = secrets.token_urlsafe(32)
-    session.add(LoginSession(id=digest(secret), organizer_id=organizer.id, created_at=now,
-                             expires_at=now + SESSION_LIFETIME))
+    session.add(
+        LoginSession(
+            id=digest(secret), organizer_id=organizer.id, created_at=now, expires_at=now + SESSION_LIFETIME
+        )
+    )
     return secret
 
 
@@ -130,8 +145,13 @@ def issue_token(session: Session, organizer: Organizer, name: str, now: datetime
     if problem := single_line_problem(name):
         raise InvalidInput({"name": problem})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(id=secrets.token_hex(8), token_hash=digest(secret), organizer_id=organizer.id, name=name,
-                     created_at=now)
+    token = ApiToken(
+        id=secrets.token_hex(8),
+        token_hash=digest(secret),
+        organizer_id=organizer.id,
+        name=name,
+        created_at=now,
+    )
     session.add(token)
     return token, secret
 
@@ -146,12 +166,19 @@ def token_organizer(session: Session, secret: str, now: datetime) -> Organizer |
 
 
 def tokens_of(session: Session, organizer: Organizer) -> list[ApiToken]:
-    return list(session.scalars(sa.select(ApiToken).where(ApiToken.organizer_id == organizer.id)
-                                .order_by(ApiToken.created_at.desc())))
+    return list(
+        session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.organizer_id == organizer.id)
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
 
 
 def revoke_token(session: Session, organizer: Organizer, token_id: str) -> None:
-    result = session.execute(sa.delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organizer_id == organizer.id))
+    result = session.execute(
+        sa.delete(ApiToken).where(ApiToken.id == token_id, ApiToken.organizer_id == organizer.id)
+    )
     if result.rowcount == 0:
         raise DomainError(f"you have no API token {token_id!r}", code="unknown_token", status=404)
 
@@ -171,7 +198,9 @@ def grant_by_email(session: Session, email: object, event_id: str, now: datetime
     to find out who organizes with Rapport. The grant takes effect when their account exists.
     """
     try:
-        email = validate_email(email if isinstance(email, str) else "", check_deliverability=False).normalized.lower()
+        email = validate_email(
+            email if isinstance(email, str) else "", check_deliverability=False
+        ).normalized.lower()
     except EmailNotValidError as exc:
         raise InvalidInput({"email": f"the email of the organizer to give access to: {exc}"}) from None
     return _grant(session, email, event_id, now, ORGANIZER)
@@ -187,8 +216,13 @@ def _grant(session: Session, email: str, event_id: str, now: datetime, role: str
 
 def grants_of(session: Session, event_id: str) -> list[EventGrant]:
     """The event's grants: its owner first, then by when they were given."""
-    return list(session.scalars(sa.select(EventGrant).where(EventGrant.event_id == event_id).order_by(
-        (EventGrant.role == OWNER).desc(), EventGrant.granted_at, EventGrant.email)))
+    return list(
+        session.scalars(
+            sa.select(EventGrant)
+            .where(EventGrant.event_id == event_id)
+            .order_by((EventGrant.role == OWNER).desc(), EventGrant.granted_at, EventGrant.email)
+        )
+    )
 
 
 def may_revoke(session: Session, organizer: Organizer, event_id: str) -> bool:
@@ -202,7 +236,9 @@ def revoke_grant(session: Session, organizer: Organizer, event_id: str, email: s
         raise Forbidden("only this event's owner or an admin can take access away", code="not_owner")
     found = session.get(EventGrant, (event_id, (email or "").strip().lower()))
     if found is None:
-        raise DomainError(f"nobody was given access to this event as {email!r}", code="unknown_grant", status=404)
+        raise DomainError(
+            f"nobody was given access to this event as {email!r}", code="unknown_grant", status=404
+        )
     if found.role == OWNER and not organizer.is_admin:
         raise Forbidden("the owner's own access can only be taken away by an admin", code="owner_grant")
     session.delete(found)
@@ -222,7 +258,9 @@ def visible_event(session: Session, organizer: Organizer, event_id: str) -> Even
 def visible_events(session: Session, organizer: Organizer) -> list[Event]:
     query = sa.select(Event).order_by(Event.starts_at.desc().nulls_last(), Event.id)
     if not organizer.is_admin:
-        query = query.join(EventGrant, EventGrant.event_id == Event.id).where(EventGrant.email == organizer.email)
+        query = query.join(EventGrant, EventGrant.event_id == Event.id).where(
+            EventGrant.email == organizer.email
+        )
     return list(session.scalars(query))
 
 

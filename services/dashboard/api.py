@@ -20,9 +20,16 @@ def organizer_json(o: Organizer) -> dict:
 
 
 def event_json(e) -> dict:
-    return {"id": e.id, "name": e.name, "venue": e.venue, "starts_at": iso(e.starts_at) if e.starts_at else None,
-            "ends_at": iso(e.ends_at) if e.ends_at else None, "timezone": e.timezone, "language": e.language,
-            "status": "closed" if e.closed_at else "open"}
+    return {
+        "id": e.id,
+        "name": e.name,
+        "venue": e.venue,
+        "starts_at": iso(e.starts_at) if e.starts_at else None,
+        "ends_at": iso(e.ends_at) if e.ends_at else None,
+        "timezone": e.timezone,
+        "language": e.language,
+        "status": "closed" if e.closed_at else "open",
+    }
 
 
 @bp.post("/organizers")
@@ -46,14 +53,24 @@ def me():
 
 @bp.get("/tokens")
 def list_tokens():
-    return {"tokens": [{"id": t.id, "name": t.name, "created_at": iso(t.created_at),
-                        "last_used_at": iso(t.last_used_at) if t.last_used_at else None}
-                       for t in accounts.tokens_of(db(), require_organizer())]}
+    return {
+        "tokens": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "created_at": iso(t.created_at),
+                "last_used_at": iso(t.last_used_at) if t.last_used_at else None,
+            }
+            for t in accounts.tokens_of(db(), require_organizer())
+        ]
+    }
 
 
 @bp.post("/tokens")
 def create_token():
-    token, secret = accounts.issue_token(db(), require_organizer(), json_body().get("name"), service().clock())
+    token, secret = accounts.issue_token(
+        db(), require_organizer(), json_body().get("name"), service().clock()
+    )
     db().commit()
     return {"id": token.id, "name": token.name, "token": secret}, 201
 
@@ -73,7 +90,9 @@ def list_events():
 @bp.post("/events")
 def create_event():
     """Creates the event in the badge service, and gives its creator access to it here."""
-    answer = operations.create_event(service().badge, db(), require_organizer(), json_body(), service().clock())
+    answer = operations.create_event(
+        service().badge, db(), require_organizer(), json_body(), service().clock()
+    )
     db().commit()
     return answer, 201, {"Location": f"/v1/events/{answer['id']}/stats"}
 
@@ -114,8 +133,9 @@ def stats(event_id):
 def live(event_id):
     since = int_arg("since", 0)  # a version number from an earlier answer (or 0)
     answer = figures.live(db(), visible_event(event_id), since, service().clock())
-    answer["unmet"], answer["suggestions"] = enrich(service().match, event_id, answer["unmet"],
-                                                    require_organizer().language)
+    answer["unmet"], answer["suggestions"] = enrich(
+        service().match, event_id, answer["unmet"], require_organizer().language
+    )
     return answer
 
 
@@ -133,5 +153,8 @@ def export(event_id, name):
     if name not in EXPORTS:
         raise DomainError(f"exports are {', '.join(EXPORTS)}", code="unknown_export", status=404)
     rows = EXPORTS[name](db(), event.id)  # the request's session lives as long as the stream
-    return Response(stream_with_context(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": attachment(f"{event.id}-{name}")})
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": attachment(f"{event.id}-{name}")},
+    )

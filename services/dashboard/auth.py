@@ -55,7 +55,9 @@ def organizer() -> Organizer | None:
 def require_organizer() -> Organizer:
     found = organizer()
     if found is None:
-        raise Unauthorized("log in first, or send Authorization: Bearer <your API token>", code="not_logged_in")
+        raise Unauthorized(
+            "log in first, or send Authorization: Bearer <your API token>", code="not_logged_in"
+        )
     return found
 
 
@@ -92,13 +94,21 @@ def check_csrf() -> None:
     secret = request.cookies.get(COOKIE) or request.cookies.get(FORM_COOKIE)
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
     if not csrf_matches(service().settings.secret_key, "dashboard/csrf", secret, sent):
-        raise accounts.Forbidden("this form has expired or was not sent from this site: reload the page and try again",
-                                 code="csrf")
+        raise accounts.Forbidden(
+            "this form has expired or was not sent from this site: reload the page and try again", code="csrf"
+        )
 
 
 def log_in(response, secret: str):
-    response.set_cookie(COOKIE, secret, max_age=int(accounts.SESSION_LIFETIME.total_seconds()), path="/",
-                        httponly=True, samesite="Lax", secure=secure_cookies(service().settings.dashboard_url))
+    response.set_cookie(
+        COOKIE,
+        secret,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(service().settings.dashboard_url),
+    )
     response.delete_cookie(FORM_COOKIE, path="/")
     return response
 
@@ -114,8 +124,15 @@ def log_out(response):
 
 def _set_form_nonce(response):
     if g.get("new_form_nonce"):
-        response.set_cookie(FORM_COOKIE, g.new_form_nonce, max_age=3600, path="/", httponly=True, samesite="Lax",
-                            secure=secure_cookies(service().settings.dashboard_url))
+        response.set_cookie(
+            FORM_COOKIE,
+            g.new_form_nonce,
+            max_age=3600,
+            path="/",
+            httponly=True,
+            samesite="Lax",
+            secure=secure_cookies(service().settings.dashboard_url),
+        )
     return response
 
 

@@ -35,7 +35,9 @@ def create_event():
     form = request.form.to_dict()
     try:
         fields = operations.event_fields(form)
-        answer = operations.create_event(service().badge, db(), require_organizer(), fields, service().clock())
+        answer = operations.create_event(
+            service().badge, db(), require_organizer(), fields, service().clock()
+        )
     except DomainError as err:  # our own form checks, or the badge service's, field by field
         if "errors" not in err.extra:
             raise
@@ -45,8 +47,13 @@ def create_event():
 
 
 def _event_form_again(form: dict, errors: dict):
-    return page("events.html", 422, events=accounts.visible_events(db(), require_organizer()), form=form,
-                errors=errors)
+    return page(
+        "events.html",
+        422,
+        events=accounts.visible_events(db(), require_organizer()),
+        form=form,
+        errors=errors,
+    )
 
 
 @bp.get("/<event_id>")
@@ -54,12 +61,23 @@ def live(event_id):
     event = visible_event(event_id)
     figures_now = figures.stats(db(), event, service().clock())
     lang = require_organizer().language
-    config = {"live": url_for("dashboard_api.live", event_id=event.id),
-              "graph": url_for("dashboard_api.graph", event_id=event.id), "lang": lang,
-              "timezone": event.timezone, "text": {key: TEXT[lang][key] for key in SCRIPT_TEXT}}
+    config = {
+        "live": url_for("dashboard_api.live", event_id=event.id),
+        "graph": url_for("dashboard_api.graph", event_id=event.id),
+        "lang": lang,
+        "timezone": event.timezone,
+        "text": {key: TEXT[lang][key] for key in SCRIPT_TEXT},
+    }
     unmet, suggestions = enrich(service().match, event.id, figures.unmet(db(), event.id), lang)
-    return page("live.html", event=event, stats=figures_now, unmet=unmet, suggestions=suggestions, config=config,
-                isolate_quotes=isolate_quotes)
+    return page(
+        "live.html",
+        event=event,
+        stats=figures_now,
+        unmet=unmet,
+        suggestions=suggestions,
+        config=config,
+        isolate_quotes=isolate_quotes,
+    )
 
 
 @bp.get("/<event_id>/attendees")
@@ -70,22 +88,54 @@ def attendees(event_id, status=200, imported=None):
     if query:
         where.append(sa.func.lower(Attendee.name).contains(query.lower(), autoescape=True))
     total = db().scalar(sa.select(sa.func.count()).where(*where))
-    people = db().scalars(sa.select(Attendee).where(*where).order_by(Attendee.name, Attendee.id)
-                          .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    people = (
+        db()
+        .scalars(
+            sa.select(Attendee)
+            .where(*where)
+            .order_by(Attendee.name, Attendee.id)
+            .offset((number - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+        .all()
+    )
     public_url = service().settings.public_url
     welcomed = request.args.get("welcomed")
-    return page("attendees.html", status, event=event, people=people, q=query, page_number=number,
-                pages=max(1, -(-total // PAGE_SIZE)), total=total, layouts=LAYOUT_NAMES, imported=imported,
-                public_url=public_url, unreachable=unreachable_by_phones(public_url),
-                welcome=welcome_statuses(event.id, [p.id for p in people]),
-                welcomed=int(welcomed) if welcomed and welcomed.isascii() and welcomed.isdigit() else None)
+    return page(
+        "attendees.html",
+        status,
+        event=event,
+        people=people,
+        q=query,
+        page_number=number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+        layouts=LAYOUT_NAMES,
+        imported=imported,
+        public_url=public_url,
+        unreachable=unreachable_by_phones(public_url),
+        welcome=welcome_statuses(event.id, [p.id for p in people]),
+        welcomed=int(welcomed) if welcomed and welcomed.isascii() and welcomed.isdigit() else None,
+    )
 
 
 def welcome_statuses(event_id: str, attendee_ids: list[str]) -> dict[str, str]:
     """The latest status of each attendee's welcome email (from rapport.followups); absent: none yet."""
-    return dict(db().execute(sa.select(Followup.attendee_id, Followup.status).where(
-        Followup.event_id == event_id, Followup.campaign == WELCOME_CAMPAIGN,
-        Followup.attendee_id.in_(attendee_ids))).all()) if attendee_ids else {}
+    return (
+        dict(
+            db()
+            .execute(
+                sa.select(Followup.attendee_id, Followup.status).where(
+                    Followup.event_id == event_id,
+                    Followup.campaign == WELCOME_CAMPAIGN,
+                    Followup.attendee_id.in_(attendee_ids),
+                )
+            )
+            .all()
+        )
+        if attendee_ids
+        else {}
+    )
 
 
 @bp.post("/<event_id>/welcome")
@@ -99,9 +149,14 @@ def welcome_everyone(event_id):
 def private_links(event_id):
     event = visible_event(event_id)
     rows = operations.private_links(service().badge, event.id)
-    return Response(stream_with_context(exports.lines(operations.PRIVATE_LINK_COLUMNS, rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": attachment(f"{event.id}-private-links.csv"),
-                             "Cache-Control": "no-store"})
+    return Response(
+        stream_with_context(exports.lines(operations.PRIVATE_LINK_COLUMNS, rows)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": attachment(f"{event.id}-private-links.csv"),
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.post("/<event_id>/attendees/import")
@@ -115,10 +170,18 @@ def import_attendees(event_id):
 @bp.get("/<event_id>/badges.pdf")
 def badges_pdf(event_id):
     event = visible_event(event_id)
-    reply = operations.badges_pdf(service().badge, event.id, request.args.get("layout", "a4-a6"),
-                                  request.args.get("sides") == "2", force=request.args.get("force") == "1")
-    return Response(reply.body, mimetype="application/pdf",
-                    headers={"Content-Disposition": attachment(f"badges-{event.id}.pdf")})
+    reply = operations.badges_pdf(
+        service().badge,
+        event.id,
+        request.args.get("layout", "a4-a6"),
+        request.args.get("sides") == "2",
+        force=request.args.get("force") == "1",
+    )
+    return Response(
+        reply.body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": attachment(f"badges-{event.id}.pdf")},
+    )
 
 
 def _attendee(event_id: str, attendee_id: str) -> Attendee:
@@ -137,24 +200,38 @@ def attendee(event_id, attendee_id):
     except DomainError:  # the follow-up service is away or does not know the event yet: no form
         own = None
     welcome, note = welcome_statuses(event_id, [person.id]).get(person.id), request.args.get("welcome")
-    return page("attendee.html", event=visible_event(event_id), person=person, wording=own, welcome=welcome,
-                welcome_note=note if note in ("queued", "waiting") else None)
+    return page(
+        "attendee.html",
+        event=visible_event(event_id),
+        person=person,
+        wording=own,
+        welcome=welcome,
+        welcome_note=note if note in ("queued", "waiting") else None,
+    )
 
 
 @bp.post("/<event_id>/attendees/<attendee_id>/welcome")
 def resend_welcome(event_id, attendee_id):
     person = _attendee(event_id, attendee_id)
     queued = operations.resend_welcome(service().followup, event_id, person.id)
-    return redirect(url_for(".attendee", event_id=event_id, attendee_id=person.id,
-                            welcome="queued" if queued else "waiting") + "#welcome", 303)
+    return redirect(
+        url_for(
+            ".attendee", event_id=event_id, attendee_id=person.id, welcome="queued" if queued else "waiting"
+        )
+        + "#welcome",
+        303,
+    )
 
 
 @bp.get("/<event_id>/attendees/<attendee_id>/welcome")
 def welcome_preview(event_id, attendee_id):
     person = _attendee(event_id, attendee_id)
     reply = operations.welcome_preview(service().followup, event_id, person.id)
-    return Response(reply.body, mimetype="text/html",
-                    headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"})
+    return Response(
+        reply.body,
+        mimetype="text/html",
+        headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @bp.get("/<event_id>/attendees/<attendee_id>/badge.png")
@@ -168,8 +245,11 @@ def followup_preview(event_id, attendee_id):
     person = _attendee(event_id, attendee_id)
     as_text = request.args.get("format") == "text"
     reply = operations.followup_preview(service().followup, event_id, person.id, as_text)
-    return Response(reply.body, mimetype="text/plain" if as_text else "text/html",
-                    headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"})
+    return Response(
+        reply.body,
+        mimetype="text/plain" if as_text else "text/html",
+        headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @bp.post("/<event_id>/attendees/<attendee_id>/wording")
@@ -189,8 +269,11 @@ def wording_preview(event_id, attendee_id):
     """The draft shown in the preview frame (the form's target), not saved."""
     person = _attendee(event_id, attendee_id)
     reply = operations.draft_preview(service().followup, event_id, person.id, request.form.to_dict())
-    return Response(reply.body, mimetype="text/html",
-                    headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"})
+    return Response(
+        reply.body,
+        mimetype="text/html",
+        headers={"Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @bp.post("/<event_id>/close")
@@ -207,9 +290,17 @@ def after(event_id, status=200, granted=None, revoked=None):
     t = TEXT[require_organizer().language]
     followups = figures.followup_summary(db(), event.id)
     campaigns = [(campaign_name(c, t), row) for c, row in followups["by_campaign"].items()]
-    return page("after.html", status, event=event, campaigns=campaigns, unsubscribed=followups["summary"]["unsubscribed"],
-                granted=granted, revoked=revoked, grants=accounts.grants_of(db(), event.id),
-                may_revoke=accounts.may_revoke(db(), require_organizer(), event.id))
+    return page(
+        "after.html",
+        status,
+        event=event,
+        campaigns=campaigns,
+        unsubscribed=followups["summary"]["unsubscribed"],
+        granted=granted,
+        revoked=revoked,
+        grants=accounts.grants_of(db(), event.id),
+        may_revoke=accounts.may_revoke(db(), require_organizer(), event.id),
+    )
 
 
 @bp.post("/<event_id>/organizers")

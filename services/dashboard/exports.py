@@ -20,10 +20,29 @@ from sqlalchemy.orm import Session, aliased
 from services.dashboard.models import Attendee, Meeting
 from shared.envelope import iso
 
-ATTENDEE_COLUMNS = ("id", "name", "email", "company", "title", "headline", "interests", "language", "meetings",
-                    "shares_contact")
-MEETING_COLUMNS = ("meeting_id", "met_at", "mutual", "a_name", "a_company", "a_email", "b_name", "b_company",
-                   "b_email")
+ATTENDEE_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "company",
+    "title",
+    "headline",
+    "interests",
+    "language",
+    "meetings",
+    "shares_contact",
+)
+MEETING_COLUMNS = (
+    "meeting_id",
+    "met_at",
+    "mutual",
+    "a_name",
+    "a_company",
+    "a_email",
+    "b_name",
+    "b_company",
+    "b_email",
+)
 BATCH = 1000
 PERSON = ("id", "name", "company", "email", "consent_share_contact")  # what both exports say of a person
 
@@ -70,28 +89,59 @@ def _in_batches(session: Session, query, keys) -> Iterator:
 
 
 def attendees_csv(session: Session, event_id: str) -> Iterator[str]:
-    query = sa.select(*(getattr(Attendee, c) for c in PERSON), Attendee.title, Attendee.headline, Attendee.interests,
-                      Attendee.language, Attendee.meetings).where(Attendee.event_id == event_id, Attendee.registered)
+    query = sa.select(
+        *(getattr(Attendee, c) for c in PERSON),
+        Attendee.title,
+        Attendee.headline,
+        Attendee.interests,
+        Attendee.language,
+        Attendee.meetings,
+    ).where(Attendee.event_id == event_id, Attendee.registered)
     rows = _in_batches(session, query, (Attendee.name, Attendee.id))
     yield "\ufeff"  # a byte-order mark, so spreadsheet programs read Arabic names as UTF-8
-    yield from _lines(ATTENDEE_COLUMNS, (
-        (a.id, a.name, _email(a), a.company, a.title, a.headline, "; ".join(a.interests), a.language, a.meetings,
-         "yes" if a.consent_share_contact else "no") for a in rows))
+    yield from _lines(
+        ATTENDEE_COLUMNS,
+        (
+            (
+                a.id,
+                a.name,
+                _email(a),
+                a.company,
+                a.title,
+                a.headline,
+                "; ".join(a.interests),
+                a.language,
+                a.meetings,
+                "yes" if a.consent_share_contact else "no",
+            )
+            for a in rows
+        ),
+    )
 
 
 def meetings_csv(session: Session, event_id: str) -> Iterator[str]:
     low, high = aliased(Attendee), aliased(Attendee)
     side = lambda who, prefix: [getattr(who, c).label(f"{prefix}_{c}") for c in PERSON]  # noqa: E731
-    query = (sa.select(Meeting.id, Meeting.met_at, Meeting.mutual, *side(low, "a"), *side(high, "b"))
-             .join(low, low.id == Meeting.low_id).join(high, high.id == Meeting.high_id)
-             .where(Meeting.event_id == event_id))
+    query = (
+        sa.select(Meeting.id, Meeting.met_at, Meeting.mutual, *side(low, "a"), *side(high, "b"))
+        .join(low, low.id == Meeting.low_id)
+        .join(high, high.id == Meeting.high_id)
+        .where(Meeting.event_id == event_id)
+    )
     yield "\ufeff"
-    yield from _lines(MEETING_COLUMNS, (
-        (m.id, iso(m.met_at), "yes" if m.mutual else "no", *_person(m, "a"), *_person(m, "b"))
-        for m in _in_batches(session, query, (Meeting.met_at, Meeting.id))))
+    yield from _lines(
+        MEETING_COLUMNS,
+        (
+            (m.id, iso(m.met_at), "yes" if m.mutual else "no", *_person(m, "a"), *_person(m, "b"))
+            for m in _in_batches(session, query, (Meeting.met_at, Meeting.id))
+        ),
+    )
 
 
 def _person(row, prefix: str) -> tuple[str, str, str]:
     shares = getattr(row, f"{prefix}_consent_share_contact")
-    return (getattr(row, f"{prefix}_name"), getattr(row, f"{prefix}_company"),
-            getattr(row, f"{prefix}_email") if shares else "")
+    return (
+        getattr(row, f"{prefix}_name"),
+        getattr(row, f"{prefix}_company"),
+        getattr(row, f"{prefix}_email") if shares else "",
+    )

@@ -36,20 +36,33 @@ MAX_FILLED_BUCKETS = 7 * 24 * 60 // BUCKET_MINUTES  # gaps are filled with zeros
 
 def stats(session: Session, event: Event, now: datetime) -> dict:
     """The event's figures (GET /v1/events/{id}/stats); the same on every backend."""
-    buckets = session.execute(sa.select(MeetingBucket.starts_at, MeetingBucket.meetings, MeetingBucket.mutual)
-                              .where(MeetingBucket.event_id == event.id).order_by(MeetingBucket.starts_at)).all()
+    buckets = session.execute(
+        sa.select(MeetingBucket.starts_at, MeetingBucket.meetings, MeetingBucket.mutual)
+        .where(MeetingBucket.event_id == event.id)
+        .order_by(MeetingBucket.starts_at)
+    ).all()
     meetings, mutual = sum(b.meetings for b in buckets), sum(b.mutual for b in buckets)
-    people = session.execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((Attendee.meetings == 0, 1), else_=0)), 0),
-        sa.func.count(Attendee.last_scan_at),
-        sa.func.coalesce(sa.func.sum(sa.case((Attendee.last_scan_at >= now - ACTIVE, 1), else_=0)), 0),
-    ).where(Attendee.event_id == event.id, Attendee.registered)).one()
+    people = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((Attendee.meetings == 0, 1), else_=0)), 0),
+            sa.func.count(Attendee.last_scan_at),
+            sa.func.coalesce(sa.func.sum(sa.case((Attendee.last_scan_at >= now - ACTIVE, 1), else_=0)), 0),
+        ).where(Attendee.event_id == event.id, Attendee.registered)
+    ).one()
     return {
-        "event_id": event.id, "name": event.name, "status": "closed" if event.closed_at else "open",
+        "event_id": event.id,
+        "name": event.name,
+        "status": "closed" if event.closed_at else "open",
         "version": event.version,
-        "attendees": people[0], "met_someone": people[0] - people[1], "met_nobody": people[1],
-        "scanners": people[2], "active_scanners": people[3],
-        "meetings": meetings, "mutual_meetings": mutual, "mutual_share": round(mutual / meetings, 4) if meetings else 0,
+        "attendees": people[0],
+        "met_someone": people[0] - people[1],
+        "met_nobody": people[1],
+        "scanners": people[2],
+        "active_scanners": people[3],
+        "meetings": meetings,
+        "mutual_meetings": mutual,
+        "mutual_share": round(mutual / meetings, 4) if meetings else 0,
         "per_10_minutes": _filled(buckets),
         "top_connectors": top_connectors(session, event.id),
         "followups": followup_summary(session, event.id),
@@ -65,14 +78,23 @@ def _filled(buckets) -> list[dict]:
         while moment <= max(rows):
             moments.append(moment)
             moment += step
-    return [{"starts_at": iso(m), "meetings": rows[m].meetings if m in rows else 0,
-             "mutual": rows[m].mutual if m in rows else 0} for m in moments]
+    return [
+        {
+            "starts_at": iso(m),
+            "meetings": rows[m].meetings if m in rows else 0,
+            "mutual": rows[m].mutual if m in rows else 0,
+        }
+        for m in moments
+    ]
 
 
 def top_connectors(session: Session, event_id: str, limit: int = TOP) -> list[dict]:
-    rows = session.execute(sa.select(Attendee.id, Attendee.name, Attendee.company, Attendee.meetings).where(
-        Attendee.event_id == event_id, Attendee.registered, Attendee.meetings > 0)
-        .order_by(Attendee.meetings.desc(), Attendee.id).limit(limit))
+    rows = session.execute(
+        sa.select(Attendee.id, Attendee.name, Attendee.company, Attendee.meetings)
+        .where(Attendee.event_id == event_id, Attendee.registered, Attendee.meetings > 0)
+        .order_by(Attendee.meetings.desc(), Attendee.id)
+        .limit(limit)
+    )
     return [{"id": r.id, "name": r.name, "company": r.company, "meetings": r.meetings} for r in rows]
 
 
@@ -83,34 +105,52 @@ def followup_summary(session: Session, event_id: str) -> dict:
     by_campaign: dict[str, dict] = {}
     unsubscribed = 0
     for campaign, status, count in session.execute(
-            sa.select(Followup.campaign, Followup.status, sa.func.count()).where(Followup.event_id == event_id)
-            .group_by(Followup.campaign, Followup.status)):
+        sa.select(Followup.campaign, Followup.status, sa.func.count())
+        .where(Followup.event_id == event_id)
+        .group_by(Followup.campaign, Followup.status)
+    ):
         if status == "unsubscribed":  # about the person, not one mail (the campaign says "all")
             unsubscribed += count
         else:
             by_campaign.setdefault(campaign, blank())[status] = count
     for campaign, clicks, people in session.execute(
-            sa.select(FollowedUp.campaign, sa.func.count(), sa.func.count(sa.distinct(FollowedUp.attendee_id)))
-            .where(FollowedUp.event_id == event_id).group_by(FollowedUp.campaign)):
+        sa.select(FollowedUp.campaign, sa.func.count(), sa.func.count(sa.distinct(FollowedUp.attendee_id)))
+        .where(FollowedUp.event_id == event_id)
+        .group_by(FollowedUp.campaign)
+    ):
         by_campaign.setdefault(campaign, blank()).update(followed_up=clicks, people_following_up=people)
     summary = {status: sum(c[status] for c in by_campaign.values()) for status in DELIVERY}
     # The follow-up first, then the nudges by day.
     order = lambda c: (c != FOLLOWUP_CAMPAIGN, nudge_days(c) or 0, c)  # noqa: E731
-    return {"summary": {**summary, "unsubscribed": unsubscribed},
-            "followed_up": sum(c["followed_up"] for c in by_campaign.values()),
-            "by_campaign": {campaign: by_campaign[campaign] for campaign in sorted(by_campaign, key=order)}}
+    return {
+        "summary": {**summary, "unsubscribed": unsubscribed},
+        "followed_up": sum(c["followed_up"] for c in by_campaign.values()),
+        "by_campaign": {campaign: by_campaign[campaign] for campaign in sorted(by_campaign, key=order)},
+    }
 
 
 def unmet(session: Session, event_id: str, limit: int = UNMET) -> list[dict]:
     """People who have met nobody yet (by name), each with someone to introduce them to: the
     best-connected attendee who shares one of their interests (they will happily introduce them on)."""
-    people = session.scalars(sa.select(Attendee).where(Attendee.event_id == event_id, Attendee.registered,
-                                                       Attendee.meetings == 0)
-                             .order_by(Attendee.name, Attendee.id).limit(limit)).all()
+    people = session.scalars(
+        sa.select(Attendee)
+        .where(Attendee.event_id == event_id, Attendee.registered, Attendee.meetings == 0)
+        .order_by(Attendee.name, Attendee.id)
+        .limit(limit)
+    ).all()
     mine = {p.id: [fold(i) for i in p.interests if i.strip()] for p in people}
     candidates = _sharing(session, event_id, {i for interests in mine.values() for i in interests})
-    return [{"id": p.id, "name": p.name, "company": p.company, "headline": p.headline, "interests": p.interests,
-             "introduce_to": _introduction(p.id, mine[p.id], candidates)} for p in people]
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "company": p.company,
+            "headline": p.headline,
+            "interests": p.interests,
+            "introduce_to": _introduction(p.id, mine[p.id], candidates),
+        }
+        for p in people
+    ]
 
 
 def _sharing(session: Session, event_id: str, interests: set[str]) -> dict[str, list]:
@@ -119,25 +159,41 @@ def _sharing(session: Session, event_id: str, interests: set[str]) -> dict[str, 
     found: dict[str, list] = {}
     if not interests:
         return found
-    best = (sa.select(Attendee.id, Attendee.name, Attendee.meetings).where(Attendee.event_id == event_id,
-                                                                          Attendee.registered)
-            .order_by(Attendee.meetings.desc(), Attendee.id).limit(CONNECTORS).subquery())
-    for row in session.execute(sa.select(AttendeeInterest.interest, best).join(
-            best, best.c.id == AttendeeInterest.attendee_id).where(AttendeeInterest.interest.in_(interests))):
+    best = (
+        sa.select(Attendee.id, Attendee.name, Attendee.meetings)
+        .where(Attendee.event_id == event_id, Attendee.registered)
+        .order_by(Attendee.meetings.desc(), Attendee.id)
+        .limit(CONNECTORS)
+        .subquery()
+    )
+    for row in session.execute(
+        sa.select(AttendeeInterest.interest, best)
+        .join(best, best.c.id == AttendeeInterest.attendee_id)
+        .where(AttendeeInterest.interest.in_(interests))
+    ):
         found.setdefault(row.interest, []).append(row)
     rare = {i for i in interests if len(found.get(i, ())) < 2}  # held by nobody else among them, perhaps
     if rare:
-        for row in session.execute(sa.select(AttendeeInterest.interest, Attendee.id, Attendee.name, Attendee.meetings)
-                                   .join(Attendee, Attendee.id == AttendeeInterest.attendee_id)
-                                   .where(AttendeeInterest.event_id == event_id, AttendeeInterest.interest.in_(rare),
-                                          Attendee.registered)):
+        for row in session.execute(
+            sa.select(AttendeeInterest.interest, Attendee.id, Attendee.name, Attendee.meetings)
+            .join(Attendee, Attendee.id == AttendeeInterest.attendee_id)
+            .where(
+                AttendeeInterest.event_id == event_id,
+                AttendeeInterest.interest.in_(rare),
+                Attendee.registered,
+            )
+        ):
             found.setdefault(row.interest, []).append(row)
     return found
 
 
 def _introduction(person: str, interests: list[str], candidates: dict[str, list]) -> dict | None:
-    found = [(c.meetings, c.id, interest, c) for interest in interests for c in candidates.get(interest, ())
-             if c.id != person]
+    found = [
+        (c.meetings, c.id, interest, c)
+        for interest in interests
+        for c in candidates.get(interest, ())
+        if c.id != person
+    ]
     if not found:
         return None
     *_, interest, best = max(found, key=lambda f: f[:2])
@@ -151,30 +207,65 @@ def live(session: Session, event: Event, since: int, now: datetime) -> dict:
     reload = since < event.reset_version or since > version
     nodes = edges = []
     if not reload:
-        nodes = session.execute(sa.select(Attendee.id, Attendee.name, Attendee.meetings).where(
-            Attendee.event_id == event.id, Attendee.registered, Attendee.seq > since, Attendee.seq <= version)
-            .order_by(Attendee.seq, Attendee.id).limit(MAX_CHANGES + 1)).all()
-        edges = session.execute(sa.select(Meeting.low_id, Meeting.high_id, Meeting.mutual).where(
-            Meeting.event_id == event.id, Meeting.seq > since, Meeting.seq <= version)
-            .order_by(Meeting.seq, Meeting.id).limit(MAX_CHANGES + 1)).all()
+        nodes = session.execute(
+            sa.select(Attendee.id, Attendee.name, Attendee.meetings)
+            .where(
+                Attendee.event_id == event.id,
+                Attendee.registered,
+                Attendee.seq > since,
+                Attendee.seq <= version,
+            )
+            .order_by(Attendee.seq, Attendee.id)
+            .limit(MAX_CHANGES + 1)
+        ).all()
+        edges = session.execute(
+            sa.select(Meeting.low_id, Meeting.high_id, Meeting.mutual)
+            .where(Meeting.event_id == event.id, Meeting.seq > since, Meeting.seq <= version)
+            .order_by(Meeting.seq, Meeting.id)
+            .limit(MAX_CHANGES + 1)
+        ).all()
         reload = len(nodes) > MAX_CHANGES or len(edges) > MAX_CHANGES
-    return {"version": version, "reload": reload,
-            "nodes": [] if reload else [[n.id, n.name, n.meetings] for n in nodes],
-            "edges": [] if reload else [[e.low_id, e.high_id, e.mutual] for e in edges],
-            "stats": stats(session, event, now), "unmet": unmet(session, event.id)}
+    return {
+        "version": version,
+        "reload": reload,
+        "nodes": [] if reload else [[n.id, n.name, n.meetings] for n in nodes],
+        "edges": [] if reload else [[e.low_id, e.high_id, e.mutual] for e in edges],
+        "stats": stats(session, event, now),
+        "unmet": unmet(session, event.id),
+    }
 
 
 def graph(session: Session, event: Event) -> dict:
     """Who met whom: the event's attendees (the GRAPH_NODES best connected) and the meetings between them."""
     limit = GRAPH_NODES
-    total = session.scalar(sa.select(sa.func.count()).where(Attendee.event_id == event.id, Attendee.registered))
-    shown = (sa.select(Attendee.id).where(Attendee.event_id == event.id, Attendee.registered)
-             .order_by(Attendee.meetings.desc(), Attendee.id).limit(limit))
-    nodes = session.execute(sa.select(Attendee.id, Attendee.name, Attendee.meetings)
-                            .where(Attendee.id.in_(shown.scalar_subquery()))
-                            .order_by(Attendee.meetings.desc(), Attendee.id)).all()
-    edges = session.execute(sa.select(Meeting.low_id, Meeting.high_id, Meeting.mutual).where(
-        Meeting.event_id == event.id, Meeting.seq <= event.version, Meeting.low_id.in_(shown.scalar_subquery()),
-        Meeting.high_id.in_(shown.scalar_subquery())).order_by(Meeting.seq)).all()
-    return {"version": event.version, "attendees": total, "limit": limit,
-            "nodes": [[n.id, n.name, n.meetings] for n in nodes], "edges": [[e.low_id, e.high_id, e.mutual] for e in edges]}
+    total = session.scalar(
+        sa.select(sa.func.count()).where(Attendee.event_id == event.id, Attendee.registered)
+    )
+    shown = (
+        sa.select(Attendee.id)
+        .where(Attendee.event_id == event.id, Attendee.registered)
+        .order_by(Attendee.meetings.desc(), Attendee.id)
+        .limit(limit)
+    )
+    nodes = session.execute(
+        sa.select(Attendee.id, Attendee.name, Attendee.meetings)
+        .where(Attendee.id.in_(shown.scalar_subquery()))
+        .order_by(Attendee.meetings.desc(), Attendee.id)
+    ).all()
+    edges = session.execute(
+        sa.select(Meeting.low_id, Meeting.high_id, Meeting.mutual)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.seq <= event.version,
+            Meeting.low_id.in_(shown.scalar_subquery()),
+            Meeting.high_id.in_(shown.scalar_subquery()),
+        )
+        .order_by(Meeting.seq)
+    ).all()
+    return {
+        "version": event.version,
+        "attendees": total,
+        "limit": limit,
+        "nodes": [[n.id, n.name, n.meetings] for n in nodes],
+        "edges": [[e.low_id, e.high_id, e.mutual] for e in edges],
+    }

@@ -34,14 +34,28 @@ class MatchInsights:
         if not attendee_ids:
             return {}
         key = ("best", event_id, language, tuple(attendee_ids))
-        return self._kept_or(key, lambda: {m["attendee_id"]: m["best_match"] for m in self._match.call(
-            "GET", f"/v1/events/{event_id}/best-matches", query=[("attendee", i) for i in attendee_ids]
-            + [("lang", language)], timeout=TIMEOUT).json()["best_matches"] if m["best_match"]}, {})
+        return self._kept_or(
+            key,
+            lambda: {
+                m["attendee_id"]: m["best_match"]
+                for m in self._match.call(
+                    "GET",
+                    f"/v1/events/{event_id}/best-matches",
+                    query=[("attendee", i) for i in attendee_ids] + [("lang", language)],
+                    timeout=TIMEOUT,
+                ).json()["best_matches"]
+                if m["best_match"]
+            },
+            {},
+        )
 
     def conversion(self, event_id: str) -> dict | None:
         """{suggested_pairs, met_after_suggestion, share}, or None when the match service did not answer."""
-        return self._kept_or(("conversion", event_id), lambda: self._match.call(
-            "GET", f"/v1/events/{event_id}/conversion", timeout=TIMEOUT).json(), None)
+        return self._kept_or(
+            ("conversion", event_id),
+            lambda: self._match.call("GET", f"/v1/events/{event_id}/conversion", timeout=TIMEOUT).json(),
+            None,
+        )
 
     def _kept_or(self, key: tuple, ask: Callable[[], object], otherwise):
         now = self._clock()
@@ -60,7 +74,9 @@ class MatchInsights:
         return value
 
 
-def enrich(insights: MatchInsights, event_id: str, unmet: list[dict], language: str) -> tuple[list[dict], dict | None]:
+def enrich(
+    insights: MatchInsights, event_id: str, unmet: list[dict], language: str
+) -> tuple[list[dict], dict | None]:
     """The live view's people who met nobody, each with `best_match` (None if the match service has
     none), and the conversion figure."""
     best = insights.best_matches(event_id, [p["id"] for p in unmet], language)

@@ -21,6 +21,7 @@ class Base(DeclarativeBase):
 
 # The read model: rapport.events, rapport.attendees, rapport.scans, rapport.followups ---------
 
+
 class Event(Base):
     __tablename__ = "events"
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
@@ -39,9 +40,11 @@ class Event(Base):
 
 class Attendee(Base):
     __tablename__ = "attendees"
-    __table_args__ = (sa.Index("ix_attendee_event_meetings", "event_id", "meetings"),
-                      sa.Index("ix_attendee_event_seq", "event_id", "seq"),
-                      sa.Index("ix_attendee_event_last_scan", "event_id", "last_scan_at"))
+    __table_args__ = (
+        sa.Index("ix_attendee_event_meetings", "event_id", "meetings"),
+        sa.Index("ix_attendee_event_seq", "event_id", "seq"),
+        sa.Index("ix_attendee_event_last_scan", "event_id", "last_scan_at"),
+    )
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     # False for a placeholder a scan made before the registration arrived (topics are not ordered
@@ -74,8 +77,11 @@ class AttendeeInterest(Base):
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    __table_args__ = (sa.Index("ix_meeting_event_seq", "event_id", "seq"),
-                      sa.Index("ix_meeting_low", "low_id"), sa.Index("ix_meeting_high", "high_id"))
+    __table_args__ = (
+        sa.Index("ix_meeting_event_seq", "event_id", "seq"),
+        sa.Index("ix_meeting_low", "low_id"),
+        sa.Index("ix_meeting_high", "high_id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # the scan service's meeting id
     event_id: Mapped[str] = mapped_column(sa.String(16))
     low_id: Mapped[str] = mapped_column(sa.String(16))
@@ -133,6 +139,7 @@ READ_MODEL = (Event, Attendee, AttendeeInterest, Meeting, MeetingBucket, Followu
 
 
 # Organizers ----------------------------------------------------------------------------------
+
 
 class Organizer(Base):
     __tablename__ = "organizers"

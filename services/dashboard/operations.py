@@ -23,14 +23,25 @@ from shared.web import DomainError
 PDF_TIMEOUT = 120.0  # a whole event's print sheets are rendered in the request
 
 
-def create_event(badge: Upstream, session: Session, organizer: Organizer, fields: dict, now: datetime) -> dict:
+def create_event(
+    badge: Upstream, session: Session, organizer: Organizer, fields: dict, now: datetime
+) -> dict:
     """The event, its emails' Reply-To the creating organizer's address unless another is given."""
     fields = {**fields, "contact_email": fields.get("contact_email") or organizer.email}
     answer = badge.call("POST", "/v1/events", json_body=fields).json()
     accounts.grant(session, organizer, answer["id"], now)
-    _learn(session, ev.EventCreated(event_id=answer["id"], name=answer["name"], venue=answer["venue"],
-                                    starts_at=answer["starts_at"], ends_at=answer["ends_at"],
-                                    timezone=answer["timezone"], language=answer["language"]))
+    _learn(
+        session,
+        ev.EventCreated(
+            event_id=answer["id"],
+            name=answer["name"],
+            venue=answer["venue"],
+            starts_at=answer["starts_at"],
+            ends_at=answer["ends_at"],
+            timezone=answer["timezone"],
+            language=answer["language"],
+        ),
+    )
     return answer
 
 
@@ -49,16 +60,18 @@ def import_attendees(badge: Upstream, event_id: str, csv_bytes: bytes) -> dict:
     """{created, updated, unchanged, rejected: [{line, reason}]} from the badge service."""
     if not csv_bytes:
         raise DomainError("choose a CSV file to upload", code="empty_upload", status=422)
-    return badge.call("POST", f"/v1/events/{event_id}/attendees/import", body=csv_bytes,
-                      content_type="text/csv").json()
+    return badge.call(
+        "POST", f"/v1/events/{event_id}/attendees/import", body=csv_bytes, content_type="text/csv"
+    ).json()
 
 
 def badges_pdf(badge: Upstream, event_id: str, layout: str, double_sided: bool, force: bool = False) -> Reply:
     """The print sheets; the badge service knows the layouts and refuses any other, and refuses
     QR codes no phone can open unless `force`."""
     query = {"layout": layout, "sides": "2" if double_sided else "1", **({"force": "1"} if force else {})}
-    return badge.call("GET", f"/v1/events/{event_id}/badges.pdf", query=query, timeout=PDF_TIMEOUT,
-                      accept="application/pdf")
+    return badge.call(
+        "GET", f"/v1/events/{event_id}/badges.pdf", query=query, timeout=PDF_TIMEOUT, accept="application/pdf"
+    )
 
 
 def badge_png(badge: Upstream, attendee_id: str) -> Reply:
@@ -66,9 +79,12 @@ def badge_png(badge: Upstream, attendee_id: str) -> Reply:
 
 
 def followup_preview(followup: Upstream, event_id: str, attendee_id: str, as_text: bool) -> Reply:
-    return followup.call("GET", f"/v1/events/{event_id}/attendees/{attendee_id}/followup/preview",
-                         query={"format": "text"} if as_text else None,
-                         accept="text/plain" if as_text else "text/html")
+    return followup.call(
+        "GET",
+        f"/v1/events/{event_id}/attendees/{attendee_id}/followup/preview",
+        query={"format": "text"} if as_text else None,
+        accept="text/plain" if as_text else "text/html",
+    )
 
 
 WORDING_FIELDS = ("subject", "opening", "signature")
@@ -80,8 +96,11 @@ def wording(followup: Upstream, event_id: str, lang: str) -> dict:
 
 
 def save_wording(followup: Upstream, event_id: str, lang: str, form: dict) -> None:
-    followup.call("PUT", f"/v1/events/{event_id}/followup/wording/{lang}",
-                  json_body={k: form.get(k, "") for k in WORDING_FIELDS})
+    followup.call(
+        "PUT",
+        f"/v1/events/{event_id}/followup/wording/{lang}",
+        json_body={k: form.get(k, "") for k in WORDING_FIELDS},
+    )
 
 
 def reset_wording(followup: Upstream, event_id: str, lang: str) -> None:
@@ -90,8 +109,12 @@ def reset_wording(followup: Upstream, event_id: str, lang: str) -> None:
 
 def draft_preview(followup: Upstream, event_id: str, attendee_id: str, form: dict) -> Reply:
     """The attendee's email with a draft wording, nothing saved: the organizer's live preview."""
-    return followup.call("POST", f"/v1/events/{event_id}/attendees/{attendee_id}/followup/preview",
-                         json_body={k: form.get(k, "") for k in WORDING_FIELDS}, accept="text/html")
+    return followup.call(
+        "POST",
+        f"/v1/events/{event_id}/attendees/{attendee_id}/followup/preview",
+        json_body={k: form.get(k, "") for k in WORDING_FIELDS},
+        accept="text/html",
+    )
 
 
 def event_fields(form: dict) -> dict:
@@ -115,8 +138,14 @@ def event_fields(form: dict) -> dict:
             errors[name] = "choose a date and time"
     if errors:
         raise accounts.InvalidInput(errors)
-    return {"name": (form.get("name") or "").strip(), "venue": (form.get("venue") or "").strip(),
-            "timezone": zone_name, "language": form.get("language") or "en", **moments, **welcome}
+    return {
+        "name": (form.get("name") or "").strip(),
+        "venue": (form.get("venue") or "").strip(),
+        "timezone": zone_name,
+        "language": form.get("language") or "en",
+        **moments,
+        **welcome,
+    }
 
 
 def welcome_everyone(followup: Upstream, event_id: str) -> int:
@@ -126,11 +155,15 @@ def welcome_everyone(followup: Upstream, event_id: str) -> int:
 
 def resend_welcome(followup: Upstream, event_id: str, attendee_id: str) -> bool:
     """One more welcome email to this attendee; False when one is already on its way."""
-    return bool(followup.call("POST", f"/v1/events/{event_id}/attendees/{attendee_id}/welcome").json()["queued"])
+    return bool(
+        followup.call("POST", f"/v1/events/{event_id}/attendees/{attendee_id}/welcome").json()["queued"]
+    )
 
 
 def welcome_preview(followup: Upstream, event_id: str, attendee_id: str) -> Reply:
-    return followup.call("GET", f"/v1/events/{event_id}/attendees/{attendee_id}/welcome/preview", accept="text/html")
+    return followup.call(
+        "GET", f"/v1/events/{event_id}/attendees/{attendee_id}/welcome/preview", accept="text/html"
+    )
 
 
 PRIVATE_LINK_COLUMNS = ("name", "email", "language", "short_code", "private_url")

@@ -15,16 +15,27 @@ from services.dashboard import accounts, auth
 from services.dashboard.pagetext import TEXT
 from shared.web import PROBLEM_JSON, DomainError, Unauthorized, problem, send_vendored
 
-bp = Blueprint("dashboard_pages", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/dashboard")
+bp = Blueprint(
+    "dashboard_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/dashboard",
+)
 
 # Front-end files from the project's node_modules (package.json, installed by `npm ci`): no CDN.
-VENDOR = {"force-graph.min.js": ("force-graph/dist/force-graph.min.js", "text/javascript"),
-          "chart.umd.min.js": ("chart.js/dist/chart.umd.min.js", "text/javascript"),
-          "plex-arabic-400.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/400Regular/IBMPlexSansArabic_400Regular.ttf",
-                                  "font/ttf"),
-          "plex-arabic-700.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf",
-                                  "font/ttf")}
+VENDOR = {
+    "force-graph.min.js": ("force-graph/dist/force-graph.min.js", "text/javascript"),
+    "chart.umd.min.js": ("chart.js/dist/chart.umd.min.js", "text/javascript"),
+    "plex-arabic-400.ttf": (
+        "@expo-google-fonts/ibm-plex-sans-arabic/400Regular/IBMPlexSansArabic_400Regular.ttf",
+        "font/ttf",
+    ),
+    "plex-arabic-700.ttf": (
+        "@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf",
+        "font/ttf",
+    ),
+}
 # Where a login may send the browser back to: dashboard pages only (never another site). \Z, not
 # $: "$" also matches before a final line break, which then reached the Location header (a 500).
 RETURN_PATH = re.compile(r"^/(events|tokens)(/[A-Za-z0-9_-]+)*/?\Z")
@@ -41,7 +52,9 @@ def language() -> str:
 
 def page(template: str, status: int = 200, **context):
     lang = language()
-    body = render_template(template, t=TEXT[lang], lang=lang, me=auth.organizer(), csrf=auth.csrf_token(), **context)
+    body = render_template(
+        template, t=TEXT[lang], lang=lang, me=auth.organizer(), csrf=auth.csrf_token(), **context
+    )
     return make_response(body, status)  # its CSP and other headers: shared.web.security_headers
 
 
@@ -81,12 +94,15 @@ def do_login():
     found = accounts.authenticate(auth.db(), request.form.get("email", ""), request.form.get("password", ""))
     if found is None:
         auth.db().commit()
-        return page("login.html", 401, error=TEXT[language()]["bad_login"], email=request.form.get("email", ""))
+        return page(
+            "login.html", 401, error=TEXT[language()]["bad_login"], email=request.form.get("email", "")
+        )
     secret = accounts.start_session(auth.db(), found, auth.service().clock())
     auth.db().commit()
     target = request.args.get("next", "")
-    return auth.log_in(redirect(target if RETURN_PATH.match(target) else url_for("dashboard_events.events"), 303),
-                       secret)
+    return auth.log_in(
+        redirect(target if RETURN_PATH.match(target) else url_for("dashboard_events.events"), 303), secret
+    )
 
 
 @bp.post("/logout")
@@ -147,4 +163,3 @@ def revoke_token(token_id):
 @bp.get("/static/vendor/<name>")
 def vendor(name):
     return send_vendored(name, VENDOR)
-

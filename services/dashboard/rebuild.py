@@ -43,11 +43,18 @@ def clear(sessions: Callable[[], Session]) -> None:
 def replay(bus: Bus, sessions: Callable[[], Session], poll_timeout: float = 1.0) -> int:
     """Apply every message on the topics; returns how many were applied or skipped as already seen."""
     handler = applied_once(sessions, GROUP, apply_event)
-    return read_to_end(bus, f"{GROUP}-rebuild-{uuid.uuid4().hex[:8]}", ALL_TOPICS,
-                       {kind: handler for kind in READ_MODEL_TYPES}, poll_timeout)
+    return read_to_end(
+        bus,
+        f"{GROUP}-rebuild-{uuid.uuid4().hex[:8]}",
+        ALL_TOPICS,
+        {kind: handler for kind in READ_MODEL_TYPES},
+        poll_timeout,
+    )
 
 
-def read_to_end(bus: Bus, group: str, topics, handlers: Mapping[str, Handler], poll_timeout: float = 1.0) -> int:
+def read_to_end(
+    bus: Bus, group: str, topics, handlers: Mapping[str, Handler], poll_timeout: float = 1.0
+) -> int:
     """Run consumer group `group` until it has read everything on `topics`; how many it handled."""
     with bus.producer() as dead_letters, bus.consumer(group, topics) as consumer:
         worker = Worker(consumer, dead_letters, group, handlers)

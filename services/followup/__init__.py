@@ -39,8 +39,11 @@ class FollowupService:
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
         self.links = Links(settings.followup_url, self.signer)
-        self.composer = Composer(self.links, BadgeParts(settings, self.signer),
-                                 partial(signin.link_url, settings.public_url, self.signer))
+        self.composer = Composer(
+            self.links,
+            BadgeParts(settings, self.signer),
+            partial(signin.link_url, settings.public_url, self.signer),
+        )
         self.best_matches = BestMatches(Upstream("match", settings.match_url, settings.admin_token))
 
 
@@ -52,7 +55,9 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     service = FollowupService(settings)
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
-    app = service_app(__name__, "followup", settings, openapi.document, checks=lambda: database_check(service.engine))
+    app = service_app(
+        __name__, "followup", settings, openapi.document, checks=lambda: database_check(service.engine)
+    )
     app.extensions["followup"] = service
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -45,29 +45,58 @@ def followups(event_id):
     with service().sessions() as session:
         if session.get(Event, event_id) is None:
             raise NotFound(f"no event {event_id!r} here (yet)", code="unknown_event")
-        counts = session.execute(sa.select(Delivery.campaign, Delivery.status, sa.func.count()).where(
-            Delivery.event_id == event_id).group_by(Delivery.campaign, Delivery.status)).all()
+        counts = session.execute(
+            sa.select(Delivery.campaign, Delivery.status, sa.func.count())
+            .where(Delivery.event_id == event_id)
+            .group_by(Delivery.campaign, Delivery.status)
+        ).all()
         by_campaign: dict[str, dict[str, int]] = {}
         for camp, state, n in counts:
             by_campaign.setdefault(camp, dict.fromkeys(STATUSES, 0))[state] = n
-        unsubscribed = session.scalar(sa.select(sa.func.count()).select_from(Attendee).where(
-            Attendee.event_id == event_id, Attendee.unsubscribed_at.is_not(None)))
+        unsubscribed = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Attendee)
+            .where(Attendee.event_id == event_id, Attendee.unsubscribed_at.is_not(None))
+        )
         followed_up = sa.select(sa.func.count()).where(FollowedUp.attendee_id == Delivery.attendee_id)
-        query = (sa.select(Delivery, Attendee.name, followed_up.scalar_subquery())
-                 .join(Attendee, Attendee.id == Delivery.attendee_id, isouter=True)
-                 .where(Delivery.event_id == event_id, Delivery.id > after).order_by(Delivery.id).limit(limit))
+        query = (
+            sa.select(Delivery, Attendee.name, followed_up.scalar_subquery())
+            .join(Attendee, Attendee.id == Delivery.attendee_id, isouter=True)
+            .where(Delivery.event_id == event_id, Delivery.id > after)
+            .order_by(Delivery.id)
+            .limit(limit)
+        )
         if status:
             query = query.where(Delivery.status == status)
         if campaign:  # the sign-in emails are listed too (did it go?), though they have no preview
-            query = query.where(Delivery.campaign == (SIGNIN if campaign == SIGNIN else valid_campaign(campaign)))
+            query = query.where(
+                Delivery.campaign == (SIGNIN if campaign == SIGNIN else valid_campaign(campaign))
+            )
         rows = session.execute(query).all()
     summary = {state: sum(c[state] for c in by_campaign.values()) for state in STATUSES}
-    items = [{"id": d.id, "attendee_id": d.attendee_id, "name": name or "", "campaign": d.campaign,
-              "status": d.status, "attempts": d.attempts, "last_error": d.last_error,
-              "sent_at": d.sent_at.isoformat() if d.sent_at else None, "contacts": d.contacts, "resend": d.resend,
-              "followed_up": marked} for d, name, marked in rows]
-    return {"event_id": event_id, "summary": summary | {"unsubscribed": unsubscribed}, "by_campaign": by_campaign,
-            "items": items, "next_after": items[-1]["id"] if len(items) == limit else None}
+    items = [
+        {
+            "id": d.id,
+            "attendee_id": d.attendee_id,
+            "name": name or "",
+            "campaign": d.campaign,
+            "status": d.status,
+            "attempts": d.attempts,
+            "last_error": d.last_error,
+            "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+            "contacts": d.contacts,
+            "resend": d.resend,
+            "followed_up": marked,
+        }
+        for d, name, marked in rows
+    ]
+    return {
+        "event_id": event_id,
+        "summary": summary | {"unsubscribed": unsubscribed},
+        "by_campaign": by_campaign,
+        "items": items,
+        "next_after": items[-1]["id"] if len(items) == limit else None,
+    }
 
 
 @bp.route("/events/<event_id>/attendees/<attendee_id>/followup/preview", methods=["GET", "POST"])
@@ -81,28 +110,46 @@ def preview(event_id, attendee_id):
         raise DomainError("format is html, text or json", code="invalid_input")
     campaign = valid_campaign(request.args.get("campaign", FOLLOWUP))
     if campaign == WELCOME:
-        raise DomainError("the welcome email's preview is /v1/events/{id}/attendees/{attendee_id}/welcome/preview",
-                          code="invalid_input")
+        raise DomainError(
+            "the welcome email's preview is /v1/events/{id}/attendees/{attendee_id}/welcome/preview",
+            code="invalid_input",
+        )
     s = service()
     with s.sessions() as session:
         reader = session.get(Attendee, attendee_id)
         event = event_info(session, event_id)
         if reader is None or event is None or reader.event_id != event_id:
-            raise NotFound(f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee")
+            raise NotFound(
+                f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee"
+            )
         digest = load_digests(session, [reader], s.best_matches)[attendee_id]
     if request.method == "POST":
-        event = replace(event, wording={**event.wording, language(reader.language): checked_wording(json_body())})
+        event = replace(
+            event, wording={**event.wording, language(reader.language): checked_wording(json_body())}
+        )
     composed = s.composer.compose(event, digest, campaign)
     if composed is None:
-        raise NotFound("no email would be sent: " + ("they met nobody, and nobody there shares their interests"
-                                                     if campaign == FOLLOWUP else
-                                                     "everyone they met is marked followed up"),
-                       code="nothing_to_send")
+        raise NotFound(
+            "no email would be sent: "
+            + (
+                "they met nobody, and nobody there shares their interests"
+                if campaign == FOLLOWUP
+                else "everyone they met is marked followed up"
+            ),
+            code="nothing_to_send",
+        )
     if fmt == "json":
-        return {"attendee_id": attendee_id, "campaign": campaign, "language": composed.language,
-                "subject": composed.subject, "text": composed.text, "html": composed.html,
-                "contacts": composed.contacts, "consent_followup": reader.consent_followup,
-                "unsubscribed": reader.unsubscribed_at is not None}
+        return {
+            "attendee_id": attendee_id,
+            "campaign": campaign,
+            "language": composed.language,
+            "subject": composed.subject,
+            "text": composed.text,
+            "html": composed.html,
+            "contacts": composed.contacts,
+            "consent_followup": reader.consent_followup,
+            "unsubscribed": reader.unsubscribed_at is not None,
+        }
     if fmt == "text":
         return Response(composed.text, mimetype="text/plain")
     return Response(composed.html, mimetype="text/html")
@@ -134,12 +181,20 @@ def get_wording(event_id):
     """The organizer's subject, opening and signature per language ("" where Rapport's text is used)."""
     with service().sessions() as session:
         known_event(session, event_id)
-        own = {w.language: w for w in session.scalars(sa.select(CustomWording).where(
-            CustomWording.event_id == event_id))}
-    return {lang: {"subject": own[lang].subject if lang in own else "",
-                   "opening": own[lang].opening if lang in own else "",
-                   "signature": own[lang].signature if lang in own else "",
-                   "default_signature": TEXT[lang]["signature"], "custom": lang in own} for lang in TEXT}
+        own = {
+            w.language: w
+            for w in session.scalars(sa.select(CustomWording).where(CustomWording.event_id == event_id))
+        }
+    return {
+        lang: {
+            "subject": own[lang].subject if lang in own else "",
+            "opening": own[lang].opening if lang in own else "",
+            "signature": own[lang].signature if lang in own else "",
+            "default_signature": TEXT[lang]["signature"],
+            "custom": lang in own,
+        }
+        for lang in TEXT
+    }
 
 
 @bp.put("/events/<event_id>/followup/wording/<lang>")
@@ -149,8 +204,12 @@ def put_wording(event_id, lang):
     with service().sessions() as session:
         known_event(session, event_id)
         row = session.get(CustomWording, (event_id, lang)) or CustomWording(event_id=event_id, language=lang)
-        row.subject, row.opening, row.signature, row.updated_at = (wording.subject, wording.opening,
-                                                                   wording.signature, utc_now())
+        row.subject, row.opening, row.signature, row.updated_at = (
+            wording.subject,
+            wording.opening,
+            wording.signature,
+            utc_now(),
+        )
         session.merge(row)
         session.commit()
     return {"language": lang, **wording.__dict__}
@@ -162,13 +221,17 @@ def reset_wording(event_id, lang):
     """Back to Rapport's text in this language."""
     with service().sessions() as session:
         known_event(session, event_id)
-        session.execute(sa.delete(CustomWording).where(CustomWording.event_id == event_id,
-                                                       CustomWording.language == known_language(lang)))
+        session.execute(
+            sa.delete(CustomWording).where(
+                CustomWording.event_id == event_id, CustomWording.language == known_language(lang)
+            )
+        )
         session.commit()
     return "", 204
 
 
 # -- the welcome email ----------------------------------------------------------------------------
+
 
 def locked_event(session, event_id: str) -> Event:
     """The event, its row locked until commit: one organizer's welcome click at a time per event."""
@@ -182,7 +245,9 @@ def known_attendee(session, event_id: str, attendee_id: str) -> Attendee:
     known_event(session, event_id)
     reader = session.get(Attendee, attendee_id)
     if reader is None or reader.event_id != event_id:
-        raise NotFound(f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee")
+        raise NotFound(
+            f"no attendee {attendee_id!r} in event {event_id!r} here (yet)", code="unknown_attendee"
+        )
     return reader
 
 
@@ -195,8 +260,11 @@ def resend_welcome(event_id, attendee_id):
         known_attendee(session, event_id, attendee_id)
         queued = delivery.resend_welcome(session, event_id, attendee_id, utc_now())
         session.commit()
-    return {"attendee_id": attendee_id, "queued": queued,
-            "detail": "queued" if queued else "a welcome email to them is already on its way"}, 202
+    return {
+        "attendee_id": attendee_id,
+        "queued": queued,
+        "detail": "queued" if queued else "a welcome email to them is already on its way",
+    }, 202
 
 
 @bp.post("/events/<event_id>/welcome")

@@ -57,8 +57,10 @@ class Phrase:
         self.lang, self.template, self.fields = lang, template, fields
 
     def _fill(self, wrap) -> dict:
-        return {k: w.joined(self.lang, [wrap(x) for x in v]) if isinstance(v, (list, tuple)) else wrap(v)
-                for k, v in self.fields.items()}
+        return {
+            k: w.joined(self.lang, [wrap(x) for x in v]) if isinstance(v, (list, tuple)) else wrap(v)
+            for k, v in self.fields.items()
+        }
 
     def __str__(self) -> str:
         return self.template.format(**self._fill(lambda v: isolate(str(v), self.lang)))
@@ -84,7 +86,9 @@ class Joined:
         return self.lead + self.separator.join(map(str, self.parts))
 
     def __html__(self) -> str:
-        return Markup(str(escape(self.lead)) + str(escape(self.separator)).join(p.__html__() for p in self.parts))
+        return Markup(
+            str(escape(self.lead)) + str(escape(self.separator)).join(p.__html__() for p in self.parts)
+        )
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,13 @@ class Composer:
         """`badges` (welcome.BadgeParts) makes the welcome email's private link and badge image;
         `signin_url(link_id)` a sign-in email's one-time link (signin.link_url)."""
         self.links, self.badges, self.signin_url = links, badges, signin_url
-        env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         env.filters["iso"] = isolate  # plain text: {{ p.name|iso(lang) }} (HTML uses <bdi>)
         self._html = {name: env.get_template(f"{name}.html") for name in TEMPLATE_NAMES}
         self._text = {name: env.get_template(f"{name}.txt") for name in TEMPLATE_NAMES}
@@ -136,8 +145,13 @@ class Composer:
         t, seed = w.TEXT[lang], reader.id
         first = first_name(reader.name)
         matched = bool(digest.reasons)  # the match service's best matches, not shared-interest guesses
-        subject_options = (t["subject"] if digest.met or digest.met_you else
-                           t["subject_nobody_matched"] if matched else t["subject_nobody"])
+        subject_options = (
+            t["subject"]
+            if digest.met or digest.met_you
+            else t["subject_nobody_matched"]
+            if matched
+            else t["subject_nobody"]
+        )
         # Nobody stood out (no notes, tags, shared interests or mutual scans): the first few are
         # still worth a message, so the email always has someone to write to.
         highlights = digest.highlights or tuple(Highlight(c, ()) for c in digest.met[:FULL_WITHOUT_REASON])
@@ -146,24 +160,36 @@ class Composer:
         view = self._frame(event, reader, lang) | {
             "hello": Phrase(lang, w.pick(t["hello"], seed, "hello"), first=first),
             "intro": Phrase(lang, t["intro"][w.category(lang, n)].replace("{n}", str(n)), event=event.name)
-            if n else "",
-            "highlights": [View(**self._highlight(event, reader, lang, h.contact, h.reasons))
-                           for h in highlights],
+            if n
+            else "",
+            "highlights": [
+                View(**self._highlight(event, reader, lang, h.contact, h.reasons)) for h in highlights
+            ],
             # everyone else, and the people who met them: one compact line each, whose email link
             # opens the suggested message ready to send
-            "others": [View(**self._person(reader, lang, c, event)) for c in digest.met if c.person.id not in full],
+            "others": [
+                View(**self._person(reader, lang, c, event)) for c in digest.met if c.person.id not in full
+            ],
             "met_you": [View(**self._person(reader, lang, c, event)) for c in digest.met_you],
             "nobody": Phrase(lang, t["nobody_matched" if matched else "nobody"], event=event.name)
-            if digest.suggestions else "",
-            "suggestions": [View(**self._suggestion(reader, lang, p, common, why)) for (p, common), why
-                            in zip(digest.suggestions, digest.reasons or [""] * len(digest.suggestions))],
+            if digest.suggestions
+            else "",
+            "suggestions": [
+                View(**self._suggestion(reader, lang, p, common, why))
+                for (p, common), why in zip(
+                    digest.suggestions, digest.reasons or [""] * len(digest.suggestions)
+                )
+            ],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
         own = event.wording.get(lang, NO_WORDING)
         if own.opening:
             view["intro"] = Phrase(lang, own.opening, first=first, event=event.name)
-        subject = str(Phrase(lang, own.subject or w.pick(subject_options, seed, "subject"), first=first,
-                             event=event.name))
+        subject = str(
+            Phrase(
+                lang, own.subject or w.pick(subject_options, seed, "subject"), first=first, event=event.name
+            )
+        )
         mentioned = len(digest.met) + len(digest.met_you) + len(digest.suggestions)
         return self._render("followup", lang, subject, view, mentioned)
 
@@ -179,18 +205,30 @@ class Composer:
         first = first_name(reader.name)
         view = self._frame(event, reader, lang) | {
             "hello": Phrase(lang, w.pick(t["hello"], seed, "hello"), first=first),
-            "intro": Phrase(lang, w.pick(t["nudge_intro"], seed, "intro").replace("{days}", when), event=event.name)
-            if people else "",
-            "people": [View(**self._person(reader, lang, c), **self._message(event, reader, lang, c))
-                       for c in people],
-            "also_met": [View(**self._person(reader, lang, c), **self._message(event, reader, lang, c))
-                         for c in late],
+            "intro": Phrase(
+                lang, w.pick(t["nudge_intro"], seed, "intro").replace("{days}", when), event=event.name
+            )
+            if people
+            else "",
+            "people": [
+                View(**self._person(reader, lang, c), **self._message(event, reader, lang, c)) for c in people
+            ],
+            "also_met": [
+                View(**self._person(reader, lang, c), **self._message(event, reader, lang, c)) for c in late
+            ],
             "also_intro": Phrase(lang, t["also_met_intro"], event=event.name),
             "done_tip": t["nudge_done"],
             "closing": w.pick(t["closing"], seed, "closing"),
         }
-        subject = str(Phrase(lang, w.pick(t["nudge_subject"], seed, "subject").replace("{days}", when), first=first,
-                             names=[c.person.name for c in (people + late)[:MAX_NUDGE_PEOPLE]], event=event.name))
+        subject = str(
+            Phrase(
+                lang,
+                w.pick(t["nudge_subject"], seed, "subject").replace("{days}", when),
+                first=first,
+                names=[c.person.name for c in (people + late)[:MAX_NUDGE_PEOPLE]],
+                event=event.name,
+            )
+        )
         return self._render("nudge", lang, subject, view, len(people) + len(late))
 
     # -- the welcome ----------------------------------------------------------------------------
@@ -199,39 +237,70 @@ class Composer:
         """Their badge, private link and short code (welcome.py). `reader` is an attendee row.
         Without `inline_badge` the badge is a data: URI in the HTML itself (a preview in a browser)."""
         lang = w.language(reader.language)
-        view = welcome.view(lang, reader, event.name, event.contact_email, self.badges.private_url(reader),
-                            lambda template, **names: Phrase(lang, template, **names))
+        view = welcome.view(
+            lang,
+            reader,
+            event.name,
+            event.contact_email,
+            self.badges.private_url(reader),
+            lambda template, **names: Phrase(lang, template, **names),
+        )
         png = self.badges.badge_png(reader, event.name)
         if not inline_badge:
             view["badge_src"] = "data:image/png;base64," + binascii.b2a_base64(png, newline=False).decode()
-        return Composed(lang, view["subject"], self._html["welcome"].render(view), self._text["welcome"].render(view),
-                        "", 0, ((welcome.BADGE_CID, png),) if inline_badge else ())
+        return Composed(
+            lang,
+            view["subject"],
+            self._html["welcome"].render(view),
+            self._text["welcome"].render(view),
+            "",
+            0,
+            ((welcome.BADGE_CID, png),) if inline_badge else (),
+        )
 
     # -- a sign-in link ---------------------------------------------------------------------------
 
     def signin(self, event: EventInfo, reader, link_id: str, expires_at: datetime, now: datetime) -> Composed:
         """The one-time link they asked for (signin.py); `expires_at` says how long it still works."""
         lang = w.language(reader.language)
-        view = signin.view(lang, reader, event.name, self.signin_url(link_id), signin.minutes_left(expires_at, now),
-                           lambda template, **names: Phrase(lang, template, **names), w.counted)
-        return Composed(lang, view["subject"], self._html["signin"].render(view), self._text["signin"].render(view),
-                        "", 0)
+        view = signin.view(
+            lang,
+            reader,
+            event.name,
+            self.signin_url(link_id),
+            signin.minutes_left(expires_at, now),
+            lambda template, **names: Phrase(lang, template, **names),
+            w.counted,
+        )
+        return Composed(
+            lang, view["subject"], self._html["signin"].render(view), self._text["signin"].render(view), "", 0
+        )
 
     # -- parts ----------------------------------------------------------------------------------
 
     def _frame(self, event: EventInfo, reader: Person, lang: str) -> dict:
         t = w.TEXT[lang]
         signature = event.wording.get(lang, NO_WORDING).signature or t["signature"]
-        return {"lang": lang, "dir": "rtl" if lang in RTL_LANGUAGES else "ltr", "t": TEMPLATE_TEXT[lang],
-                "event": event.name,
-                "signature": Phrase(lang, signature, event=event.name, first=first_name(reader.name)),
-                "why_this": Phrase(lang, t["why_this"], event=event.name),
-                "unsubscribe_url": self.links.unsubscribe(reader.id)}
+        return {
+            "lang": lang,
+            "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "t": TEMPLATE_TEXT[lang],
+            "event": event.name,
+            "signature": Phrase(lang, signature, event=event.name, first=first_name(reader.name)),
+            "why_this": Phrase(lang, t["why_this"], event=event.name),
+            "unsubscribe_url": self.links.unsubscribe(reader.id),
+        }
 
     def _render(self, template: str, lang: str, subject: str, view: dict, mentioned: int) -> Composed:
         view["subject"] = subject
-        return Composed(lang, subject, self._html[template].render(view), self._text[template].render(view),
-                        view["unsubscribe_url"], mentioned)
+        return Composed(
+            lang,
+            subject,
+            self._html[template].render(view),
+            self._text[template].render(view),
+            view["unsubscribe_url"],
+            mentioned,
+        )
 
     def _person(self, reader: Person, lang: str, contact: Contact, event: EventInfo | None = None) -> dict:
         """A person's entry; with `event`, its email link opens a message ready to send (compact lines)."""
@@ -241,19 +310,34 @@ class Composer:
         if shared and event is not None:
             [first, *_] = messages.suggest(reader, contact, event.name)
             write += f"?subject={quote(one_line(event.name))}&body={quote(first.text)}"
-        return {"name": p.name, "role": " · ".join(x for x in (p.title, p.company) if x), "headline": p.headline,
-                "notes": list(contact.notes), "mutual": contact.mutual, "write_url": write,
-                "email": p.email if shared else "", "vcard_url": self.links.vcard(reader.id, p.id) if shared else "",
-                "done_url": self.links.followed_up(reader.id, p.id), "done_label": t["mark_done"]}
+        return {
+            "name": p.name,
+            "role": " · ".join(x for x in (p.title, p.company) if x),
+            "headline": p.headline,
+            "notes": list(contact.notes),
+            "mutual": contact.mutual,
+            "write_url": write,
+            "email": p.email if shared else "",
+            "vcard_url": self.links.vcard(reader.id, p.id) if shared else "",
+            "done_url": self.links.followed_up(reader.id, p.id),
+            "done_label": t["mark_done"],
+        }
 
-    def _highlight(self, event: EventInfo, reader: Person, lang: str, contact: Contact,
-                   reasons: tuple[str, ...]) -> dict:
+    def _highlight(
+        self, event: EventInfo, reader: Person, lang: str, contact: Contact, reasons: tuple[str, ...]
+    ) -> dict:
         t = w.TEXT[lang]
         # "met both ways" is the badge beside the name and the note is shown: the why says the rest.
-        said = [Phrase(lang, t["reason"][r], interests=list(contact.shared_interests), tags=list(contact.tags))
-                for r in reasons if r not in ("mutual", "note")]
-        return self._person(reader, lang, contact) | {"why": Joined(t["why"], SEPARATOR[lang], said) if said else ""} \
+        said = [
+            Phrase(lang, t["reason"][r], interests=list(contact.shared_interests), tags=list(contact.tags))
+            for r in reasons
+            if r not in ("mutual", "note")
+        ]
+        return (
+            self._person(reader, lang, contact)
+            | {"why": Joined(t["why"], SEPARATOR[lang], said) if said else ""}
             | self._message(event, reader, lang, contact)
+        )
 
     def _message(self, event: EventInfo, reader: Person, lang: str, contact: Contact) -> dict:
         """The message to send them (in their language first), or how to reach them instead."""
@@ -262,22 +346,40 @@ class Composer:
         if suggested is None:
             # "reply to this email" only when a reply reaches the organizers (the event's Reply-To)
             key = "unreachable" if event.contact_email else "unreachable_ask"
-            return {"messages": [], "unreachable": Phrase(lang, t[key], name=contact.person.name,
-                                                          event=event.name)}
-        return {"messages": [View(lang=s.language, dir="rtl" if s.language in RTL_LANGUAGES else "ltr", text=s.text,
-                                  body=s.text.split("\n\n")[0], sign=s.text.split("\n\n")[-1].replace("\n", " "))
-                             for s in suggested],
-                "add_link": t["add_link"] if "send a link" in {x.casefold() for x in contact.tags} else "",
-                "unreachable": ""}
+            return {
+                "messages": [],
+                "unreachable": Phrase(lang, t[key], name=contact.person.name, event=event.name),
+            }
+        return {
+            "messages": [
+                View(
+                    lang=s.language,
+                    dir="rtl" if s.language in RTL_LANGUAGES else "ltr",
+                    text=s.text,
+                    body=s.text.split("\n\n")[0],
+                    sign=s.text.split("\n\n")[-1].replace("\n", " "),
+                )
+                for s in suggested
+            ],
+            "add_link": t["add_link"] if "send a link" in {x.casefold() for x in contact.tags} else "",
+            "unreachable": "",
+        }
 
-    def _suggestion(self, reader: Person, lang: str, person: Person, common: tuple[str, ...], why: str = "") -> dict:
+    def _suggestion(
+        self, reader: Person, lang: str, person: Person, common: tuple[str, ...], why: str = ""
+    ) -> dict:
         t = w.TEXT[lang]
-        return {"name": person.name, "role": " · ".join(x for x in (person.title, person.company) if x),
-                "headline": person.headline, "email": person.email,
-                "vcard_url": self.links.vcard(reader.id, person.id),
-                "shares": Phrase(lang, t["shares"], interests=list(common)) if common else "",
-                # the match service's reason, quoting both people's own words (isolated in the HTML)
-                "why": why, "why_html": isolate_quotes(why) if why else ""}
+        return {
+            "name": person.name,
+            "role": " · ".join(x for x in (person.title, person.company) if x),
+            "headline": person.headline,
+            "email": person.email,
+            "vcard_url": self.links.vcard(reader.id, person.id),
+            "shares": Phrase(lang, t["shares"], interests=list(common)) if common else "",
+            # the match service's reason, quoting both people's own words (isolated in the HTML)
+            "why": why,
+            "why_html": isolate_quotes(why) if why else "",
+        }
 
 
 def message_id(campaign: str, attendee_id: str, mail_from: str, resend: int = 0, link_id: str = "") -> str:
@@ -291,12 +393,16 @@ def message_id(campaign: str, attendee_id: str, mail_from: str, resend: int = 0,
 
 def _base64_lines(data: bytes) -> bytes:
     raw = binascii.b2a_base64(data, newline=False)
-    return b"\r\n".join(raw[i:i + 76] for i in range(0, len(raw), 76)) + b"\r\n"  # RFC 2045's 76-character lines
+    return (
+        b"\r\n".join(raw[i : i + 76] for i in range(0, len(raw), 76)) + b"\r\n"
+    )  # RFC 2045's 76-character lines
 
 
 def _part(content_type: str, body: str) -> bytes:
-    return (f"Content-Type: {content_type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-            .encode() + _base64_lines(body.encode("utf-8")))
+    return (
+        f"Content-Type: {content_type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
+        + _base64_lines(body.encode("utf-8"))
+    )
 
 
 def _html_part(composed: Composed) -> bytes:
@@ -306,16 +412,34 @@ def _html_part(composed: Composed) -> bytes:
         return html
     boundary = f"=_rapport_rel_{uuid.uuid4().hex}"
     sep = f"--{boundary}\r\n".encode()
-    images = b"".join(sep + (f"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
-                             f"Content-ID: <{token(cid)}>\r\n"
-                             f"Content-Disposition: inline; filename=\"{token(cid)}.png\"\r\n\r\n"
-                             ).encode() + _base64_lines(png) for cid, png in composed.images)
-    return (f'Content-Type: multipart/related; type="text/html"; boundary="{boundary}"\r\n\r\n'.encode()
-            + sep + html + images + f"--{boundary}--\r\n".encode())
+    images = b"".join(
+        sep
+        + (
+            f"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+            f"Content-ID: <{token(cid)}>\r\n"
+            f'Content-Disposition: inline; filename="{token(cid)}.png"\r\n\r\n'
+        ).encode()
+        + _base64_lines(png)
+        for cid, png in composed.images
+    )
+    return (
+        f'Content-Type: multipart/related; type="text/html"; boundary="{boundary}"\r\n\r\n'.encode()
+        + sep
+        + html
+        + images
+        + f"--{boundary}--\r\n".encode()
+    )
 
 
-def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str, *, campaign: str,
-            event: EventInfo | None = None) -> bytes:
+def to_mime(
+    composed: Composed,
+    reader: Person,
+    mail_from: str,
+    msg_id: str,
+    *,
+    campaign: str,
+    event: EventInfo | None = None,
+) -> bytes:
     """The message as SMTP sends it: multipart/alternative (plain text, then HTML), UTF-8 bodies
     in base64 and RFC 2047 headers, so it is 7-bit clean for any relay.
 
@@ -332,14 +456,31 @@ def to_mime(composed: Composed, reader: Person, mail_from: str, msg_id: str, *, 
     headers = [("From", mailbox(name, addr)), ("To", mailbox(reader.name, reader.email))]
     if event is not None and event.contact_email:
         headers.append(("Reply-To", mailbox(event.name, event.contact_email)))
-    headers += [("Subject", unstructured(composed.subject)), ("Date", format_datetime(utc_now())),
-                ("Message-ID", token(msg_id)), ("MIME-Version", "1.0"),
-                ("Content-Language", token(composed.language)), ("X-Rapport-Campaign", token(campaign))]
+    headers += [
+        ("Subject", unstructured(composed.subject)),
+        ("Date", format_datetime(utc_now())),
+        ("Message-ID", token(msg_id)),
+        ("MIME-Version", "1.0"),
+        ("Content-Language", token(composed.language)),
+        ("X-Rapport-Campaign", token(campaign)),
+    ]
     if composed.unsubscribe_url:
-        headers += [("List-Unsubscribe", f"<{token(composed.unsubscribe_url)}>"),
-                    ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
-    headers += [("Auto-Submitted", "auto-generated"), ("Content-Type", f'multipart/alternative; boundary="{boundary}"')]
+        headers += [
+            ("List-Unsubscribe", f"<{token(composed.unsubscribe_url)}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ]
+    headers += [
+        ("Auto-Submitted", "auto-generated"),
+        ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+    ]
     head = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
     sep = f"--{boundary}\r\n".encode()
-    return (head + b"\r\n" + sep + _part("text/plain", composed.text) + sep + _html_part(composed)
-            + f"--{boundary}--\r\n".encode())
+    return (
+        head
+        + b"\r\n"
+        + sep
+        + _part("text/plain", composed.text)
+        + sep
+        + _html_part(composed)
+        + f"--{boundary}--\r\n".encode()
+    )

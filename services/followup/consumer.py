@@ -15,8 +15,14 @@ def main() -> None:
     settings = Settings.from_env()
     service = FollowupService(settings)
     migrate(service.engine, MIGRATIONS)
-    consume_forever(settings, service.sessions, GROUP, [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC],
-                    READ_MODEL_TYPES, apply_event)
+    consume_forever(
+        settings,
+        service.sessions,
+        GROUP,
+        [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC],
+        READ_MODEL_TYPES,
+        apply_event,
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,11 @@ def validate(doc: dict) -> Wording:
             errors[name] = problem
         elif len(value) > limit:
             errors[name] = f"at most {limit} characters"
-        elif any(m not in PLACEHOLDERS for m in _BRACES.findall(value)) or _BRACES.sub("", value).count("{") \
-                or _BRACES.sub("", value).count("}"):
+        elif (
+            any(m not in PLACEHOLDERS for m in _BRACES.findall(value))
+            or _BRACES.sub("", value).count("{")
+            or _BRACES.sub("", value).count("}")
+        ):
             errors[name] = "may only use {first} and {event}"
         else:
             values[name] = value

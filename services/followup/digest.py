@@ -67,7 +67,9 @@ class Digest:
     met: tuple[Contact, ...]  # people the reader scanned, in the order they met
     highlights: tuple[Highlight, ...]
     met_you: tuple[Contact, ...]  # scanned the reader, not scanned back, agreed to share
-    suggestions: tuple[tuple[Person, tuple[str, ...]], ...] = field(default=())  # met nobody: (person, shared)
+    suggestions: tuple[tuple[Person, tuple[str, ...]], ...] = field(
+        default=()
+    )  # met nobody: (person, shared)
     # When the suggestions are the match service's best matches: why each one, in the reader's language.
     reasons: tuple[str, ...] = field(default=())
 
@@ -78,8 +80,9 @@ class Digest:
     def nudge_people(self) -> tuple[Contact, ...]:
         """The few people a nudge is about: the top of the list not yet marked followed up (the
         follow-up told them already; late meetings are `late_met`)."""
-        ranked = [h.contact for h in self.highlights] + [c for c in self.met if c not in
-                                                          {h.contact for h in self.highlights}]
+        ranked = [h.contact for h in self.highlights] + [
+            c for c in self.met if c not in {h.contact for h in self.highlights}
+        ]
         return tuple(c for c in ranked if not c.followed_up and not c.late)[:MAX_NUDGE_PEOPLE]
 
     @property
@@ -110,12 +113,16 @@ def reasons_for(contact: Contact) -> tuple[str, ...]:
 def score(contact: Contact) -> tuple:
     """Mutual scans first, then a note, then shared interests and warm tags; earlier meetings break ties."""
     warm = len(WARM_TAGS.intersection(t.casefold() for t in contact.tags))
-    return (-(3 * contact.mutual + 2 * bool(contact.notes) + min(len(contact.shared_interests), 2) + warm),
-            contact.met_at, contact.person.id)
+    return (
+        -(3 * contact.mutual + 2 * bool(contact.notes) + min(len(contact.shared_interests), 2) + warm),
+        contact.met_at,
+        contact.person.id,
+    )
 
 
-def build_digest(reader: Person, contacts: list[Contact], others: list[Person] = (),
-                 matches: list[tuple[str, str]] = ()) -> Digest:
+def build_digest(
+    reader: Person, contacts: list[Contact], others: list[Person] = (), matches: list[tuple[str, str]] = ()
+) -> Digest:
     """`contacts`: everyone the reader met in either direction; `others`: the event's other people
     (only consulted when the reader met nobody); `matches`: the match service's best matches for the
     reader, (attendee id, reason), best first: when some of them share their contact they are the
@@ -123,16 +130,25 @@ def build_digest(reader: Person, contacts: list[Contact], others: list[Person] =
     met = tuple(sorted((c for c in contacts if c.i_scanned), key=lambda c: (c.met_at, c.person.id)))
     ranked = sorted((c for c in met if reasons_for(c)), key=score)[:MAX_HIGHLIGHTS]
     highlights = tuple(Highlight(c, reasons_for(c)) for c in ranked)
-    met_you = tuple(sorted((c for c in contacts if c.they_scanned and not c.i_scanned
-                            and c.person.consent_share_contact), key=lambda c: (c.met_at, c.person.id)))
+    met_you = tuple(
+        sorted(
+            (c for c in contacts if c.they_scanned and not c.i_scanned and c.person.consent_share_contact),
+            key=lambda c: (c.met_at, c.person.id),
+        )
+    )
     suggestions: tuple = ()
     if not met and not met_you and matches:
         sharing = {p.id: p for p in others if p.id != reader.id and p.consent_share_contact}
         picked = [(sharing[i], why) for i, why in matches if i in sharing][:MAX_SUGGESTIONS]
         if picked:
-            return Digest(reader, met, highlights, met_you,
-                          tuple((p, shared_interests(reader.interests, p.interests)) for p, _ in picked),
-                          tuple(why for _, why in picked))
+            return Digest(
+                reader,
+                met,
+                highlights,
+                met_you,
+                tuple((p, shared_interests(reader.interests, p.interests)) for p, _ in picked),
+                tuple(why for _, why in picked),
+            )
     if not met and not met_you:
         candidates = []
         for person in others:

@@ -43,8 +43,12 @@ def one_line(text: str, *, keep_isolates: bool = False) -> str:
 
 def address(addr: str) -> str:
     """One addr-spec, or HeaderRefused."""
-    if not addr or len(addr) > 254 or not _ADDRESS.fullmatch(addr) or any(
-            unicodedata.category(c)[0] in "CZ" for c in addr):
+    if (
+        not addr
+        or len(addr) > 254
+        or not _ADDRESS.fullmatch(addr)
+        or any(unicodedata.category(c)[0] in "CZ" for c in addr)
+    ):
         raise HeaderRefused(f"not a usable email address: {addr!r}")
     return addr
 

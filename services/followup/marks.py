@@ -21,10 +21,14 @@ def unsubscribe(session: Session, reader: Attendee, now: datetime) -> bool:
     if reader.unsubscribed_at is not None:
         return False
     reader.unsubscribed_at = now
-    session.execute(sa.update(Delivery).where(Delivery.attendee_id == reader.id,
-                                              Delivery.status.in_(("queued", "deferred"))).values(
-        status="skipped", last_error="unsubscribed"))
-    add_to_outbox(session, ev.FollowupUnsubscribed(event_id=reader.event_id, attendee_id=reader.id, campaign="all"))
+    session.execute(
+        sa.update(Delivery)
+        .where(Delivery.attendee_id == reader.id, Delivery.status.in_(("queued", "deferred")))
+        .values(status="skipped", last_error="unsubscribed")
+    )
+    add_to_outbox(
+        session, ev.FollowupUnsubscribed(event_id=reader.event_id, attendee_id=reader.id, campaign="all")
+    )
     return True
 
 
@@ -33,6 +37,10 @@ def mark_followed_up(session: Session, reader: Attendee, contact_id: str, now: d
     if session.get(FollowedUp, (reader.id, contact_id)):
         return False
     session.add(FollowedUp(attendee_id=reader.id, contact_id=contact_id, marked_at=now))
-    add_to_outbox(session, ev.FollowupFollowedUp(event_id=reader.event_id, attendee_id=reader.id,
-                                                 campaign=ev.FOLLOWUP_CAMPAIGN, contact=contact_id))
+    add_to_outbox(
+        session,
+        ev.FollowupFollowedUp(
+            event_id=reader.event_id, attendee_id=reader.id, campaign=ev.FOLLOWUP_CAMPAIGN, contact=contact_id
+        ),
+    )
     return True

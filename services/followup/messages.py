@@ -32,11 +32,11 @@ PARTS = {
         "send a link": "As promised, here is the link we talked about.",
         "intro": "I would be glad to introduce you to someone I know who works on {interest}.",
         "intro_plain": "I would be glad to introduce you to someone in my network who could help; "
-                       "just tell me what would be most useful.",
+        "just tell me what would be most useful.",
         "collaborate": "I keep thinking about how we could work together on {interest}, "
-                       "and I have a couple of ideas to share.",
+        "and I have a couple of ideas to share.",
         "collaborate_plain": "I keep thinking about how we could work together, and I have a couple of ideas "
-                             "to share.",
+        "to share.",
         "hiring": "Since hiring came up, I am happy to pass on any good people or openings I hear of.",
         "interest": "It was great to find someone else who cares about {interest}.",
         "headline": "I enjoyed hearing about your work: \u201c{headline}\u201d.",

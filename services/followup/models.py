@@ -71,8 +71,11 @@ class Meeting(Base):
     """Two attendees who met; who scanned whom (both: mutual)."""
 
     __tablename__ = "meetings"
-    __table_args__ = (sa.Index("ix_meeting_low", "low_id"), sa.Index("ix_meeting_high", "high_id"),
-                      sa.Index("ix_meeting_event", "event_id"))
+    __table_args__ = (
+        sa.Index("ix_meeting_low", "low_id"),
+        sa.Index("ix_meeting_high", "high_id"),
+        sa.Index("ix_meeting_event", "event_id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     low_id: Mapped[str] = mapped_column(sa.String(16))
@@ -86,10 +89,11 @@ class Note(Base):
     """One scan's note and tags, as its scanner wrote them; only ever shown back to that scanner."""
 
     __tablename__ = "notes"
-    __table_args__ = (sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_note_scan"),
-                      sa.Index("ix_note_meeting", "meeting_id"))
-    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
-                                    autoincrement=True)
+    __table_args__ = (
+        sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_note_scan"),
+        sa.Index("ix_note_meeting", "meeting_id"),
+    )
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True, autoincrement=True)
     meeting_id: Mapped[str] = mapped_column(sa.String(32))
     scanner_id: Mapped[str] = mapped_column(sa.String(16))
     client_scan_id: Mapped[str] = mapped_column(sa.String(64))
@@ -141,12 +145,12 @@ class Delivery(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.UniqueConstraint("attendee_id", "campaign", "resend", "link_id",
-                                          name="uq_delivery_campaign"),
-                      sa.Index("ix_delivery_due", "status", "due_at"),
-                      sa.Index("ix_delivery_event", "event_id"))
-    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
-                                    autoincrement=True)
+    __table_args__ = (
+        sa.UniqueConstraint("attendee_id", "campaign", "resend", "link_id", name="uq_delivery_campaign"),
+        sa.Index("ix_delivery_due", "status", "due_at"),
+        sa.Index("ix_delivery_event", "event_id"),
+    )
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     attendee_id: Mapped[str] = mapped_column(sa.String(16))
     campaign: Mapped[str] = mapped_column(sa.String(32))

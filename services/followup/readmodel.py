@@ -16,21 +16,36 @@ from services.followup.models import Attendee, Delivery, Erased, Event, Followed
 from shared import events as ev
 from shared.envelope import Envelope, parse_iso, utc_now
 
-PROFILE_FIELDS = ("event_id", "name", "email", "language", "company", "title", "headline",
-                  "consent_followup", "consent_share_contact")
+PROFILE_FIELDS = (
+    "event_id",
+    "name",
+    "email",
+    "language",
+    "company",
+    "title",
+    "headline",
+    "consent_followup",
+    "consent_share_contact",
+)
 
 
 def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
         row = session.get(Event, event.event_id) or Event(id=event.event_id)
-        row.name, row.venue, row.language, row.timezone = event.name, event.venue, event.language, event.timezone
+        row.name, row.venue, row.language, row.timezone = (
+            event.name,
+            event.venue,
+            event.language,
+            event.timezone,
+        )
         row.contact_email = event.contact_email
         row.followup_at = parse_iso(event.followup_at) if event.followup_at else None
         row.welcome, row.welcome_at = event.welcome, parse_iso(event.welcome_at) if event.welcome_at else None
         session.merge(row)
     elif isinstance(event, ev.EventClosed):
-        row = session.get(Event, event.event_id) or Event(id=event.event_id, name="", venue="", language="en",
-                                                          timezone="UTC", contact_email="")
+        row = session.get(Event, event.event_id) or Event(
+            id=event.event_id, name="", venue="", language="en", timezone="UTC", contact_email=""
+        )
         row.closed_at = parse_iso(event.closed_at)
         session.merge(row)
     elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
@@ -45,8 +60,11 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         row.short_code = event.short_code
         row.badge_serial = max(row.badge_serial or 1, event.badge_serial)
         row.private_serial = max(row.private_serial or 1, event.private_serial)
-        if isinstance(event, ev.AttendeeRegistered) and not isinstance(event, ev.AttendeeUpdated) \
-                and row.registered_at is None:
+        if (
+            isinstance(event, ev.AttendeeRegistered)
+            and not isinstance(event, ev.AttendeeUpdated)
+            and row.registered_at is None
+        ):
             row.registered_at = parse_iso(envelope.occurred_at)
         session.merge(row)
     elif isinstance(event, ev.BadgeIssued):
@@ -77,24 +95,44 @@ def touch(session: Session, event_id: str) -> None:
 
 
 def record_meeting(session: Session, scan: ev.ScanRecorded, recorded_at=None) -> None:
-    if session.scalar(sa.select(sa.func.count()).select_from(Erased).where(
-            Erased.attendee_id.in_((scan.scanner, scan.scanned)))):
+    if session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Erased)
+        .where(Erased.attendee_id.in_((scan.scanner, scan.scanned)))
+    ):
         return  # one of them asked to be forgotten; a late or replayed scan must not bring them back
     low, high = sorted((scan.scanner, scan.scanned))
     met_at = parse_iso(scan.scanned_at)
     meeting = session.get(Meeting, scan.meeting_id)
     if meeting is None:
-        meeting = Meeting(id=scan.meeting_id, event_id=scan.event_id, low_id=low, high_id=high,
-                          low_scanned=False, high_scanned=False, first_met_at=met_at)
+        meeting = Meeting(
+            id=scan.meeting_id,
+            event_id=scan.event_id,
+            low_id=low,
+            high_id=high,
+            low_scanned=False,
+            high_scanned=False,
+            first_met_at=met_at,
+        )
         session.add(meeting)
     meeting.low_scanned = meeting.low_scanned or scan.scanner == low
     meeting.high_scanned = meeting.high_scanned or scan.scanner == high
     meeting.first_met_at = min(meeting.first_met_at, met_at)
-    exists = session.scalar(sa.select(Note.id).where(Note.scanner_id == scan.scanner,
-                                                     Note.client_scan_id == scan.client_scan_id))
+    exists = session.scalar(
+        sa.select(Note.id).where(Note.scanner_id == scan.scanner, Note.client_scan_id == scan.client_scan_id)
+    )
     if exists is None:
-        session.add(Note(meeting_id=scan.meeting_id, scanner_id=scan.scanner, client_scan_id=scan.client_scan_id,
-                         note=scan.note, tags=list(scan.tags), scanned_at=met_at, recorded_at=recorded_at))
+        session.add(
+            Note(
+                meeting_id=scan.meeting_id,
+                scanner_id=scan.scanner,
+                client_scan_id=scan.client_scan_id,
+                note=scan.note,
+                tags=list(scan.tags),
+                scanned_at=met_at,
+                recorded_at=recorded_at,
+            )
+        )
 
 
 # The client_scan_id prefix of the notes an edit wrote: "#" is never in a phone's own ids.
@@ -108,8 +146,11 @@ def apply_notes_edited(session: Session, edit: ev.NotesEdited) -> None:
     recognised by its natural key and adds nothing; the edit's own text goes in rows of its own
     (`edit:<revision>:<n>`), replacing an earlier edit's. Scans the edit does not name keep their note.
     """
-    if session.scalar(sa.select(sa.func.count()).select_from(Erased).where(
-            Erased.attendee_id.in_((edit.scanner, edit.scanned)))):
+    if session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Erased)
+        .where(Erased.attendee_id.in_((edit.scanner, edit.scanned)))
+    ):
         return
     key = {"scanner_id": edit.scanner, "meeting_id": edit.meeting_id}
     last = session.get(NoteEdit, key, with_for_update=True)
@@ -121,14 +162,26 @@ def apply_notes_edited(session: Session, edit: ev.NotesEdited) -> None:
         last.revision = edit.revision
     mine = sa.and_(Note.scanner_id == edit.scanner, Note.meeting_id == edit.meeting_id)
     session.execute(sa.delete(Note).where(mine, Note.client_scan_id.startswith(EDITED, autoescape=True)))
-    replaced = {n.client_scan_id: n for n in session.scalars(sa.select(Note).where(
-        Note.scanner_id == edit.scanner, Note.client_scan_id.in_(edit.replaces)))}
+    replaced = {
+        n.client_scan_id: n
+        for n in session.scalars(
+            sa.select(Note).where(Note.scanner_id == edit.scanner, Note.client_scan_id.in_(edit.replaces))
+        )
+    }
     edited_at = parse_iso(edit.edited_at)
     for client_scan_id in edit.replaces:
         note = replaced.get(client_scan_id)
         if note is None:  # not seen yet: a tombstone, so the scan cannot add its old note later
-            session.add(Note(meeting_id=edit.meeting_id, scanner_id=edit.scanner, client_scan_id=client_scan_id,
-                             note="", tags=[], scanned_at=edited_at))
+            session.add(
+                Note(
+                    meeting_id=edit.meeting_id,
+                    scanner_id=edit.scanner,
+                    client_scan_id=client_scan_id,
+                    note="",
+                    tags=[],
+                    scanned_at=edited_at,
+                )
+            )
         else:
             note.note, note.tags = "", []
     # Before the scans made after the edit: at the time of the first scan it rewrites.
@@ -136,27 +189,56 @@ def apply_notes_edited(session: Session, edit: ev.NotesEdited) -> None:
     texts = list(edit.notes) or [""]  # tags without notes still need a row to live in
     for i, text in enumerate(texts):
         if text or edit.tags:
-            session.add(Note(meeting_id=edit.meeting_id, scanner_id=edit.scanner,
-                             client_scan_id=f"{EDITED}{edit.revision}:{i}", note=text,
-                             tags=list(edit.tags) if i == 0 else [], scanned_at=first))
+            session.add(
+                Note(
+                    meeting_id=edit.meeting_id,
+                    scanner_id=edit.scanner,
+                    client_scan_id=f"{EDITED}{edit.revision}:{i}",
+                    note=text,
+                    tags=list(edit.tags) if i == 0 else [],
+                    scanned_at=first,
+                )
+            )
 
 
 def erase(session: Session, attendee_id: str) -> None:
     """Forget the person: their profile, their meetings (and so every note about them), their marks
     and their queued mail. Only the bare id stays, as a tombstone."""
-    meetings = sa.select(Meeting.id).where(sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id))
-    session.execute(sa.delete(Note).where(sa.or_(Note.meeting_id.in_(meetings), Note.scanner_id == attendee_id)))
-    session.execute(sa.delete(NoteEdit).where(sa.or_(NoteEdit.meeting_id.in_(meetings),
-                                                     NoteEdit.scanner_id == attendee_id)))
-    session.execute(sa.delete(Meeting).where(sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id)))
-    session.execute(sa.delete(FollowedUp).where(sa.or_(FollowedUp.attendee_id == attendee_id,
-                                                       FollowedUp.contact_id == attendee_id)))
+    meetings = sa.select(Meeting.id).where(
+        sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id)
+    )
+    session.execute(
+        sa.delete(Note).where(sa.or_(Note.meeting_id.in_(meetings), Note.scanner_id == attendee_id))
+    )
+    session.execute(
+        sa.delete(NoteEdit).where(
+            sa.or_(NoteEdit.meeting_id.in_(meetings), NoteEdit.scanner_id == attendee_id)
+        )
+    )
+    session.execute(
+        sa.delete(Meeting).where(sa.or_(Meeting.low_id == attendee_id, Meeting.high_id == attendee_id))
+    )
+    session.execute(
+        sa.delete(FollowedUp).where(
+            sa.or_(FollowedUp.attendee_id == attendee_id, FollowedUp.contact_id == attendee_id)
+        )
+    )
     session.execute(sa.delete(Delivery).where(Delivery.attendee_id == attendee_id))
     session.execute(sa.delete(Attendee).where(Attendee.id == attendee_id))
     if not session.get(Erased, attendee_id):
         session.add(Erased(attendee_id=attendee_id))
 
 
-READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
-                    "attendee.erased", "badge.issued", "scan.recorded", "notes.edited", "private_link.renewed",
-                    "signin.requested")
+READ_MODEL_TYPES = (
+    "event.created",
+    "event.updated",
+    "event.closed",
+    "attendee.registered",
+    "attendee.updated",
+    "attendee.erased",
+    "badge.issued",
+    "scan.recorded",
+    "notes.edited",
+    "private_link.renewed",
+    "signin.requested",
+)

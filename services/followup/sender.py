@@ -57,11 +57,24 @@ class Sender:
     window at a time, one message on each of `connections` SMTP connections, their round trips
     overlapping (shared.smtp.send_together) and their "sent" marks committed together."""
 
-    def __init__(self, sessions: Callable[[], Session], composer: Composer, smtp: SmtpSettings, mail_from: str, *,
-                 delay: timedelta | None = timedelta(0), nudge_days: tuple[int, ...] = (7, 30),
-                 settle: timedelta = delivery.SETTLE, lease: timedelta = timedelta(seconds=60), batch: int = 200,
-                 connections: int = 16, max_per_connection: int = MAX_PER_CONNECTION, plan_every: float = 5.0,
-                 plan_idle_every: float = 0.0, best_matches=None):
+    def __init__(
+        self,
+        sessions: Callable[[], Session],
+        composer: Composer,
+        smtp: SmtpSettings,
+        mail_from: str,
+        *,
+        delay: timedelta | None = timedelta(0),
+        nudge_days: tuple[int, ...] = (7, 30),
+        settle: timedelta = delivery.SETTLE,
+        lease: timedelta = timedelta(seconds=60),
+        batch: int = 200,
+        connections: int = 16,
+        max_per_connection: int = MAX_PER_CONNECTION,
+        plan_every: float = 5.0,
+        plan_idle_every: float = 0.0,
+        best_matches=None,
+    ):
         self.sessions, self.composer, self.mail_from = sessions, composer, mail_from
         self.best_matches = best_matches  # bestmatches.BestMatches: who someone who met nobody should meet
         # While batches keep coming, planning (an anti-join over each recent event's attendees)
@@ -72,8 +85,16 @@ class Sender:
         self.plan_every, self.plan_idle_every = plan_every, plan_idle_every
         self._planned_at, self._idle = float("-inf"), True
         self.envelope_from = parseaddr(mail_from)[1]
-        self.delay, self.nudge_days, self.settle, self.lease, self.batch = delay, nudge_days, settle, lease, batch
-        self._transports = [SmtpTransport(smtp, max_per_connection=max_per_connection) for _ in range(connections)]
+        self.delay, self.nudge_days, self.settle, self.lease, self.batch = (
+            delay,
+            nudge_days,
+            settle,
+            lease,
+            batch,
+        )
+        self._transports = [
+            SmtpTransport(smtp, max_per_connection=max_per_connection) for _ in range(connections)
+        ]
 
     def run_once(self) -> dict[str, int]:
         """One round: plan, claim a batch, send it. Counts of each outcome."""
@@ -98,16 +119,21 @@ class Sender:
             outcomes["skipped"] = len(skipped)
         width = len(self._transports)
         for start in range(0, len(outgoing), width):
-            for outcome in self._deliver(outgoing[start:start + width]):
+            for outcome in self._deliver(outgoing[start : start + width]):
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
         return outcomes
 
-    def _compose(self, claimed: list[delivery.Claimed]) -> tuple[list[Outgoing], list[tuple[delivery.Claimed, str]]]:
+    def _compose(
+        self, claimed: list[delivery.Claimed]
+    ) -> tuple[list[Outgoing], list[tuple[delivery.Claimed, str]]]:
         """The batch's emails, from data read in one short transaction; consent as of now."""
         with self.sessions() as session:
             readers = attendee_rows(session, [c.attendee_id for c in claimed])
-            digested = [readers[c.attendee_id] for c in claimed
-                        if c.campaign not in (WELCOME, SIGNIN) and c.attendee_id in readers]
+            digested = [
+                readers[c.attendee_id]
+                for c in claimed
+                if c.campaign not in (WELCOME, SIGNIN) and c.attendee_id in readers
+            ]
             digests = load_digests(session, digested, self.best_matches)
             events = {e: event_info(session, e) or EventInfo(e, "") for e in {c.event_id for c in claimed}}
         outgoing, skipped, refusals = [], [], []
@@ -116,10 +142,17 @@ class Sender:
             reader = readers.get(row.attendee_id)
             composed = None
             if row.campaign == SIGNIN:  # they asked for it: sent whatever their follow-up consent
-                reason = "attendee erased" if reader is None else (
-                    "the sign-in link expired before it could be sent" if row.expires_at <= now else None)
+                reason = (
+                    "attendee erased"
+                    if reader is None
+                    else (
+                        "the sign-in link expired before it could be sent" if row.expires_at <= now else None
+                    )
+                )
                 if reason is None:
-                    composed = self.composer.signin(events[row.event_id], reader, row.link_id, row.expires_at, now)
+                    composed = self.composer.signin(
+                        events[row.event_id], reader, row.link_id, row.expires_at, now
+                    )
             elif row.campaign == WELCOME:  # their own badge and link: sent whatever their follow-up consent
                 reason = "attendee erased" if reader is None else None
                 if reason is None:
@@ -127,15 +160,23 @@ class Sender:
             else:
                 reason = skip_reason(reader)
                 if reason is None:
-                    composed = self.composer.compose(events[row.event_id], digests[row.attendee_id], row.campaign)
+                    composed = self.composer.compose(
+                        events[row.event_id], digests[row.attendee_id], row.campaign
+                    )
                     reason = None if composed else "nothing to say"
             if reason:
                 skipped.append((row, reason))
                 continue
             msg_id = message_id(row.campaign, row.attendee_id, self.mail_from, row.resend, row.link_id)
             try:
-                data = to_mime(composed, person(reader), self.mail_from, msg_id, campaign=row.campaign,
-                               event=events[row.event_id])
+                data = to_mime(
+                    composed,
+                    person(reader),
+                    self.mail_from,
+                    msg_id,
+                    campaign=row.campaign,
+                    event=events[row.event_id],
+                )
             except HeaderRefused as refused:  # an address we cannot write safely: it fails, nothing is sent
                 refusals.append((row, f"refused: {refused}"))
                 continue
@@ -149,14 +190,20 @@ class Sender:
     def _deliver(self, window: list[Outgoing]) -> list[str]:
         def commit(ready: list[int]) -> list[bool]:
             with self.sessions() as session:
-                held = delivery.mark_final(session, [(window[i].row, window[i].message_id, window[i].contacts)
-                                                     for i in ready], utc_now())
+                held = delivery.mark_final(
+                    session,
+                    [(window[i].row, window[i].message_id, window[i].contacts) for i in ready],
+                    utc_now(),
+                )
                 session.commit()
             return held
 
         try:
-            results = send_together(self._transports[:len(window)],
-                                    [(self.envelope_from, out.recipient, out.data) for out in window], commit)
+            results = send_together(
+                self._transports[: len(window)],
+                [(self.envelope_from, out.recipient, out.data) for out in window],
+                commit,
+            )
         except sa.exc.SQLAlchemyError as exc:  # nothing was finished: the rows go out again after their lease
             log.warning("could not record a round of %d emails, none sent: %s", len(window), exc)
             return ["deferred"] * len(window)
@@ -212,11 +259,21 @@ def main() -> None:
     from shared.process import setup_logging, stop_on_signals
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lease", type=float, default=60, help="seconds a sender holds a batch before others may take it")
-    parser.add_argument("--settle", type=float, default=delivery.SETTLE.total_seconds(),
-                        help="seconds an event's attendees and scans must be quiet before its emails are planned")
-    parser.add_argument("--connections", type=int, default=16,
-                        help="SMTP connections used together (one commit covers a message on each)")
+    parser.add_argument(
+        "--lease", type=float, default=60, help="seconds a sender holds a batch before others may take it"
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=delivery.SETTLE.total_seconds(),
+        help="seconds an event's attendees and scans must be quiet before its emails are planned",
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=16,
+        help="SMTP connections used together (one commit covers a message on each)",
+    )
     # 0.25 s: a sign-in email goes out within about a second of its request (a person is waiting
     # with the phone in hand); an idle round is one claim query, planning runs once a second.
     parser.add_argument("--idle", type=float, default=0.25, help="seconds between rounds when nothing is due")
@@ -225,11 +282,19 @@ def main() -> None:
     setup_logging(settings.log_level)
     service = FollowupService(settings)
     migrate(service.engine, MIGRATIONS)
-    sender = Sender(service.sessions, service.composer, SmtpSettings.from_url(settings.smtp_url), settings.mail_from,
-                    delay=None if settings.followup_delay is None else timedelta(seconds=settings.followup_delay),
-                    nudge_days=settings.nudge_days,
-                    settle=timedelta(seconds=args.settle), lease=timedelta(seconds=args.lease),
-                    connections=args.connections, plan_idle_every=1.0, best_matches=service.best_matches)
+    sender = Sender(
+        service.sessions,
+        service.composer,
+        SmtpSettings.from_url(settings.smtp_url),
+        settings.mail_from,
+        delay=None if settings.followup_delay is None else timedelta(seconds=settings.followup_delay),
+        nudge_days=settings.nudge_days,
+        settle=timedelta(seconds=args.settle),
+        lease=timedelta(seconds=args.lease),
+        connections=args.connections,
+        plan_idle_every=1.0,
+        best_matches=service.best_matches,
+    )
     stop = stop_on_signals()
     # Modules, templates and settings live as long as the process: keep them out of the cyclic
     # collector's full passes, which otherwise re-walk them while composing (~5% of the time).

@@ -22,24 +22,29 @@ TEXT = {
         "subject": "Your sign-in link for {event}",
         "hello": "Hello {first},",
         "intro": "Here is the link you asked for on the {event} pages. It signs this phone in as you: it works "
-                 "once, for {minutes}.",
+        "once, for {minutes}.",
         "button": "Sign in on this phone",
         "paste": "Or open this link:",
         "why": "You receive this because this address was typed on the {event} pages to ask for a sign-in "
-               "link. If it was not you, ignore this email: nothing happens without the link.",
+        "link. If it was not you, ignore this email: nothing happens without the link.",
         "minutes": {"one": "1 minute", "other": "{n} minutes"},
     },
     "ar": {
         "subject": "رابط دخولك إلى {event}",
         "hello": "مرحبًا {first}،",
         "intro": "هذا هو الرابط الذي طلبته من صفحات {event}، وبه يتم تسجيل دخولك على هذا الهاتف. يعمل الرابط "
-                 "مرة واحدة، لمدة {minutes}.",
+        "مرة واحدة، لمدة {minutes}.",
         "button": "تسجيل الدخول على هذا الهاتف",
         "paste": "أو يمكن فتح هذا الرابط:",
         "why": "وصلتك هذه الرسالة لأن هذا العنوان كُتب في صفحات {event} لطلب رابط دخول. إن لم يكن الطلب منك، "
-               "فيمكن تجاهلها: لا يحدث شيء من دون الرابط.",
-        "minutes": {"one": "دقيقة واحدة", "two": "دقيقتين", "few": "{n} دقائق", "many": "{n} دقيقة",
-                    "other": "{n} دقيقة"},
+        "فيمكن تجاهلها: لا يحدث شيء من دون الرابط.",
+        "minutes": {
+            "one": "دقيقة واحدة",
+            "two": "دقيقتين",
+            "few": "{n} دقائق",
+            "many": "{n} دقيقة",
+            "other": "{n} دقيقة",
+        },
     },
 }
 
@@ -61,10 +66,14 @@ def view(lang: str, reader, event_name: str, url: str, minutes: int, phrase, cou
     t = TEXT[lang]
     first = first_name(reader.name)
     return {
-        "lang": lang, "dir": "rtl" if lang in RTL_LANGUAGES else "ltr", "t": SimpleNamespace(**t),
+        "lang": lang,
+        "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+        "t": SimpleNamespace(**t),
         "subject": str(phrase(t["subject"], event=event_name)),
         "hello": phrase(t["hello"], first=first),
-        "intro": phrase(t["intro"].replace("{minutes}", counted(lang, t["minutes"], minutes)), event=event_name),
+        "intro": phrase(
+            t["intro"].replace("{minutes}", counted(lang, t["minutes"], minutes)), event=event_name
+        ),
         "url": url,
         "why": phrase(t["why"], event=event_name),
     }

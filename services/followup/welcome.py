@@ -29,12 +29,12 @@ TEXT = {
         "badge_alt": "Your badge: {name}, short code {code}",
         "open": "Open my page",
         "open_tip": "Best opened on your phone: this link is yours alone and gets your phone ready to scan "
-                    "badges, so please keep it to yourself.",
+        "badges, so please keep it to yourself.",
         "code": "Your short code: {code}",
         "code_tip": "If a camera cannot read your QR code, people can type this code instead.",
         "how": "How meeting people works",
         "how_scan": "When you meet someone, scan their badge with your phone and write a line about what you "
-                    "talked about.",
+        "talked about.",
         "how_after": "After the event, we email you the people you met, with your notes, so following up is easy.",
         "why": "You receive this email because the organizers of {event} registered you for it.",
         "ask_reply": "Questions? Reply to this email.",
@@ -49,7 +49,7 @@ TEXT = {
         "badge_alt": "بطاقتك: {name}، الرمز المختصر {code}",
         "open": "فتح صفحتي",
         "open_tip": "الأنسب فتحه على هاتفك: هذا الرابط لك وحدك، ويجهّز هاتفك لمسح البطاقات، لذا يُستحسن عدم "
-                    "مشاركته مع أحد.",
+        "مشاركته مع أحد.",
         "code": "رمزك المختصر: {code}",
         "code_tip": "إن تعذّر على الكاميرا قراءة رمز QR، يمكن كتابة هذا الرمز بدلًا منه.",
         "how": "كيف يتم التعارف هنا",
@@ -91,12 +91,15 @@ def view(lang: str, reader, event_name: str, contact_email: str, private_url: st
     t = TEXT[lang]
     first = first_name(reader.name)
     return {
-        "lang": lang, "dir": "rtl" if lang in RTL_LANGUAGES else "ltr", "t": SimpleNamespace(**t),
+        "lang": lang,
+        "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+        "t": SimpleNamespace(**t),
         "subject": str(phrase(t["subject"], first=first, event=event_name)),
         "hello": phrase(t["hello"], first=first),
         "intro": phrase(t["intro"], event=event_name),
         "badge_alt": str(phrase(t["badge_alt"], name=reader.name, code=reader.short_code)),
-        "private_url": private_url, "short_code": reader.short_code,
+        "private_url": private_url,
+        "short_code": reader.short_code,
         "code": t["code"].split("{code}")[0],
         "why": phrase(t["why"], event=event_name),
         "ask": t["ask_reply"] if contact_email else phrase(t["ask_organizers"], event=event_name),

@@ -37,7 +37,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     service = MatchService(settings)
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
-    app = service_app(__name__, "match", settings, openapi.document, checks=lambda: database_check(service.engine))
+    app = service_app(
+        __name__, "match", settings, openapi.document, checks=lambda: database_check(service.engine)
+    )
     app.extensions["match"] = service
     app.register_blueprint(api.bp)
     return app

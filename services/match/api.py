@@ -29,10 +29,12 @@ def me() -> handlers.Me:
     if "Authorization" in request.headers or COOKIE not in request.cookies:
         return handlers.identify(s.index, s.signer, bearer_token())
     token = request.cookies[COOKIE]
-    if request.method not in ("GET", "HEAD") and not csrf_matches(s.settings.secret_key, CSRF_SCOPE, token,
-                                                                  request.headers.get("X-CSRF-Token")):
-        raise DomainError("send the page's CSRF token in X-CSRF-Token with the identity cookie", code="csrf",
-                          status=403)
+    if request.method not in ("GET", "HEAD") and not csrf_matches(
+        s.settings.secret_key, CSRF_SCOPE, token, request.headers.get("X-CSRF-Token")
+    ):
+        raise DomainError(
+            "send the page's CSRF token in X-CSRF-Token with the identity cookie", code="csrf", status=403
+        )
     return handlers.identify(s.index, s.signer, token)
 
 
@@ -86,7 +88,7 @@ def accept(request_id: str):
 
 @bp.post("/me/requests/<request_id>/decline")
 def decline(request_id: str):
-    """"Not now": the asker is not told."""
+    """ "Not now": the asker is not told."""
     who = me()
     with service().sessions() as session:
         return requests.answer(session, who, request_id, False, utc_now(), reader_language())
@@ -99,7 +101,9 @@ def best_matches(event_id: str):
     `?top=` (1-5) their best few (the follow-up's people worth meeting)."""
     ids, language, top = request.args.getlist("attendee"), reader_language(), request.args.get("top", "1")
     if not ids or len(ids) > MAX_ATTENDEES or any(not i or len(i) > 64 for i in ids):
-        raise InvalidInput({"attendee": f"one to {MAX_ATTENDEES} attendee ids, as ?attendee=<id>&attendee=<id>"})
+        raise InvalidInput(
+            {"attendee": f"one to {MAX_ATTENDEES} attendee ids, as ?attendee=<id>&attendee=<id>"}
+        )
     if top not in ("1", "2", "3", "4", "5"):
         raise InvalidInput({"top": "a whole number from 1 to 5"})
     s = service()
@@ -112,4 +116,3 @@ def best_matches(event_id: str):
 def conversion(event_id: str):
     with service().sessions() as session:
         return organizers.conversion(session, event_id)
-

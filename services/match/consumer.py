@@ -15,8 +15,14 @@ def main() -> None:
     settings = Settings.from_env()
     service = MatchService(settings)
     migrate(service.engine, MIGRATIONS)
-    consume_forever(settings, service.sessions, GROUP, [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC], TYPES,
-                    applier(service.embedder))
+    consume_forever(
+        settings,
+        service.sessions,
+        GROUP,
+        [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC],
+        TYPES,
+        applier(service.embedder),
+    )
 
 
 if __name__ == "__main__":

@@ -25,11 +25,13 @@ KINDS = (SEEK, GIVE, ABOUT)
 
 def about_text(headline: str, interests) -> str:
     """The one text that says who someone is: their headline, then their interests."""
-    return " · ".join(part for part in (headline.strip(), ", ".join(i.strip() for i in interests if i.strip())) if part)
+    return " · ".join(
+        part for part in (headline.strip(), ", ".join(i.strip() for i in interests if i.strip())) if part
+    )
 
 
 def script_of(text: str) -> str:
-    """"ar" when most letters are Arabic, else "latin": what the language component follows."""
+    """ "ar" when most letters are Arabic, else "latin": what the language component follows."""
     letters = [ch for ch in text if ch.isalpha()]
     arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f")
     return "ar" if letters and arabic * 2 >= len(letters) else "latin"
@@ -68,7 +70,9 @@ def from_bytes(raw: bytes) -> np.ndarray:
     return np.frombuffer(raw, dtype="<f4")
 
 
-def centre_by_script(vectors: np.ndarray, scripts: np.ndarray, present: np.ndarray, minimum: int = 3) -> np.ndarray:
+def centre_by_script(
+    vectors: np.ndarray, scripts: np.ndarray, present: np.ndarray, minimum: int = 3
+) -> np.ndarray:
     """Subtract each script's mean vector (over the present rows of one kind in one event), then
     renormalise. What the texts of one language share is mostly that language; what is left is
     what they say. Groups smaller than `minimum` keep their vectors: their mean would be mostly

@@ -26,12 +26,17 @@ Vectors = dict[str, np.ndarray | None]
 NONE = np.zeros(DIM, np.float32)
 
 
-def build_event_index(people: list[tuple[Profile, Vectors, dict[str, str]]], centre: bool = True) -> EventIndex:
+def build_event_index(
+    people: list[tuple[Profile, Vectors, dict[str, str]]], centre: bool = True
+) -> EventIndex:
     """One event's arrays from (profile, each kind's vector or None, each kind's script)."""
     vectors = {}
     for kind in KINDS:
-        matrix = np.stack([NONE if vs[kind] is None else vs[kind] for _, vs, _ in people]) if people else \
-            np.zeros((0, DIM), np.float32)
+        matrix = (
+            np.stack([NONE if vs[kind] is None else vs[kind] for _, vs, _ in people])
+            if people
+            else np.zeros((0, DIM), np.float32)
+        )
         if centre:
             present = np.array([vs[kind] is not None for _, vs, _ in people], bool)
             matrix = centre_by_script(matrix, np.array([scripts[kind] for _, _, scripts in people]), present)
@@ -40,8 +45,12 @@ def build_event_index(people: list[tuple[Profile, Vectors, dict[str, str]]], cen
 
 
 class ProfileIndex:
-    def __init__(self, session_factory: Callable[[], Session], max_age: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        max_age: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._sessions, self._max_age, self._clock = session_factory, max_age, clock
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
@@ -82,11 +91,14 @@ class ProfileIndex:
             if self._clock() - self._checked_at <= self._max_age:
                 return
             with self._sessions() as session:
-                version, erased = session.execute(sa.select(models.MatchState.version,
-                                                            models.MatchState.erased_version)).one()
+                version, erased = session.execute(
+                    sa.select(models.MatchState.version, models.MatchState.erased_version)
+                ).one()
                 if version != self._version:
                     since = 0 if erased > self._version else self._version
-                    rows = session.scalars(sa.select(models.Profile).where(models.Profile.version > since)).all()
+                    rows = session.scalars(
+                        sa.select(models.Profile).where(models.Profile.version > since)
+                    ).all()
                     self._load(rows, everything=since == 0)
                     self._version = version
             self._checked_at = self._clock()
@@ -101,10 +113,22 @@ class ProfileIndex:
             old = people.get(row.id)
             if old is not None:
                 touched.add(old[0].event_id)
-            profile = Profile(row.id, row.event_id, row.name, row.language, row.company, row.headline,
-                              tuple(row.interests or ()), row.can_help_with, row.looking_for, row.consent_suggest,
-                              row.short_code or "")
-            vectors = {kind: from_bytes(raw) if (raw := getattr(row, f"{kind}_vector")) else None for kind in KINDS}
+            profile = Profile(
+                row.id,
+                row.event_id,
+                row.name,
+                row.language,
+                row.company,
+                row.headline,
+                tuple(row.interests or ()),
+                row.can_help_with,
+                row.looking_for,
+                row.consent_suggest,
+                row.short_code or "",
+            )
+            vectors = {
+                kind: from_bytes(raw) if (raw := getattr(row, f"{kind}_vector")) else None for kind in KINDS
+            }
             people[row.id] = (profile, vectors, {kind: script_of(t) for kind, t in texts_of(row).items()})
             serials[row.id] = row.private_serial
             touched.add(row.event_id)

@@ -63,11 +63,13 @@ class Met(Base):
     __tablename__ = "met"
     attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     other_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
-    met_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # their first scan (None: recorded before 0002)
+    met_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime
+    )  # their first scan (None: recorded before 0002)
 
 
 class Dismissal(Base):
-    """"Not now": `attendee_id` does not want `dismissed_id` suggested again."""
+    """ "Not now": `attendee_id` does not want `dismissed_id` suggested again."""
 
     __tablename__ = "dismissals"
     attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
@@ -76,7 +78,7 @@ class Dismissal(Base):
 
 
 class MeetingRequest(Base):
-    """"I'd like to meet": one per (from, to), whatever is asked again. `status` is pending,
+    """ "I'd like to meet": one per (from, to), whatever is asked again. `status` is pending,
     accepted or declined ("not now", which the asker is never told)."""
 
     __tablename__ = "meeting_requests"

@@ -13,8 +13,14 @@ from services.match.ranking import suggest
 from services.match.reasons import why
 
 
-def best_matches(session: Session, index: ProfileIndex, event_id: str, attendee_ids: list[str],
-                 language: str | None = None, top: int = 1) -> list[dict]:
+def best_matches(
+    session: Session,
+    index: ProfileIndex,
+    event_id: str,
+    attendee_ids: list[str],
+    language: str | None = None,
+    top: int = 1,
+) -> list[dict]:
     """Per attendee, their first `top` suggestions (`matches`, best first; `best_match` the first,
     None when the match service does not know them in this event, or has nobody left for them).
     Reasons are in `language`, else each attendee's own."""
@@ -24,11 +30,21 @@ def best_matches(session: Session, index: ProfileIndex, event_id: str, attendee_
         matches = []
         if event is not None and event.profiles[event.position[attendee_id]].event_id == event_id:
             me = event.profiles[event.position[attendee_id]]
-            matches = [{"attendee_id": s.profile.id, "name": s.profile.name, "headline": s.profile.headline,
-                        "company": s.profile.company, "reason": text, "reason_kind": kind}
-                       for s in suggest(event, attendee_id, left_out(session, attendee_id), top=top)
-                       for kind, text in [why(me, s, language)]]
-        found.append({"attendee_id": attendee_id, "best_match": matches[0] if matches else None, "matches": matches})
+            matches = [
+                {
+                    "attendee_id": s.profile.id,
+                    "name": s.profile.name,
+                    "headline": s.profile.headline,
+                    "company": s.profile.company,
+                    "reason": text,
+                    "reason_kind": kind,
+                }
+                for s in suggest(event, attendee_id, left_out(session, attendee_id), top=top)
+                for kind, text in [why(me, s, language)]
+            ]
+        found.append(
+            {"attendee_id": attendee_id, "best_match": matches[0] if matches else None, "matches": matches}
+        )
     return found
 
 
@@ -45,5 +61,9 @@ FROM pairs""")
 
 def conversion(session: Session, event_id: str) -> dict:
     suggested, met = session.execute(CONVERSION, {"event_id": event_id}).one()
-    return {"event_id": event_id, "suggested_pairs": suggested, "met_after_suggestion": met,
-            "share": round(met / suggested, 4) if suggested else 0}
+    return {
+        "event_id": event_id,
+        "suggested_pairs": suggested,
+        "met_after_suggestion": met,
+        "share": round(met / suggested, 4) if suggested else 0,
+    }

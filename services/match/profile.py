@@ -22,7 +22,7 @@ class Profile:
 
 
 def company_key(company: str) -> str:
-    """"  ACME  Labs" and "acme labs" are one company; "" is nobody's."""
+    """ "  ACME  Labs" and "acme labs" are one company; "" is nobody's."""
     return re.sub(r"\s+", " ", company).strip().casefold()
 
 

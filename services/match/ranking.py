@@ -46,8 +46,15 @@ class EventIndex:
         self.position = {p.id: i for i, p in enumerate(self.profiles)}
         self.present = {kind: np.abs(m).sum(axis=1) > 0 for kind, m in self.vectors.items()}
         companies: dict[str, int] = {}
-        self.company = np.array([companies.setdefault(company_key(p.company), len(companies) + 1)
-                                 if company_key(p.company) else 0 for p in self.profiles], dtype=np.int64)
+        self.company = np.array(
+            [
+                companies.setdefault(company_key(p.company), len(companies) + 1)
+                if company_key(p.company)
+                else 0
+                for p in self.profiles
+            ],
+            dtype=np.int64,
+        )
         self.suggestible = np.array([p.consent_suggest for p in self.profiles], dtype=bool)
         self.interests = [interest_keys(p.interests) for p in self.profiles]
         self.has_interests = np.array([bool(i) for i in self.interests], dtype=bool)
@@ -87,11 +94,16 @@ def shared_interests(index: EventIndex, me: int) -> np.ndarray:
     return np.divide(common, union, out=np.zeros_like(common), where=union > 0)
 
 
-def score_terms(index: EventIndex, me: int, candidates: np.ndarray, standardise: bool = True) -> dict[str, np.ndarray]:
+def score_terms(
+    index: EventIndex, me: int, candidates: np.ndarray, standardise: bool = True
+) -> dict[str, np.ndarray]:
     v, present = index.vectors, index.present
     raw = {"ask": v[GIVE] @ v[SEEK][me], "offer": v[SEEK] @ v[GIVE][me], "about": v[ABOUT] @ v[ABOUT][me]}
-    valid = {"ask": present[GIVE] & present[SEEK][me], "offer": present[SEEK] & present[GIVE][me],
-             "about": present[ABOUT] & present[ABOUT][me]}
+    valid = {
+        "ask": present[GIVE] & present[SEEK][me],
+        "offer": present[SEEK] & present[GIVE][me],
+        "about": present[ABOUT] & present[ABOUT][me],
+    }
     terms = {name: zscore(raw[name], valid[name] & candidates, standardise) for name in raw}
     jaccard = shared_interests(index, me)
     terms["shared"] = zscore(jaccard, candidates & index.has_interests & index.has_interests[me], standardise)
@@ -100,7 +112,13 @@ def score_terms(index: EventIndex, me: int, candidates: np.ndarray, standardise:
 
 def combine(terms: dict[str, np.ndarray], weights: Weights) -> np.ndarray:
     ask, offer = terms["ask"], terms["offer"]
-    return ask + offer + weights.both_gain * np.minimum(ask, offer) + weights.about * terms["about"] + weights.shared * terms["shared"]
+    return (
+        ask
+        + offer
+        + weights.both_gain * np.minimum(ask, offer)
+        + weights.about * terms["about"]
+        + weights.shared * terms["shared"]
+    )
 
 
 def candidates_for(index: EventIndex, me: int, excluded_ids) -> np.ndarray:
@@ -116,8 +134,14 @@ def candidates_for(index: EventIndex, me: int, excluded_ids) -> np.ndarray:
     return allowed
 
 
-def suggest(index: EventIndex, attendee_id: str, excluded_ids=(), weights: Weights = Weights(), top: int = 5,
-            per_company: int = 2) -> list[Suggestion]:
+def suggest(
+    index: EventIndex,
+    attendee_id: str,
+    excluded_ids=(),
+    weights: Weights = Weights(),
+    top: int = 5,
+    per_company: int = 2,
+) -> list[Suggestion]:
     """A's best `top` people in their event, at most `per_company` from one company."""
     me = index.position[attendee_id]
     allowed = candidates_for(index, me, excluded_ids)
@@ -132,8 +156,13 @@ def suggest(index: EventIndex, attendee_id: str, excluded_ids=(), weights: Weigh
         if company and per.get(company, 0) >= per_company:
             continue
         per[company] = per.get(company, 0) + 1
-        chosen.append(Suggestion(index.profiles[position], float(scores[position]),
-                                 {name: float(t[position]) for name, t in terms.items()}))
+        chosen.append(
+            Suggestion(
+                index.profiles[position],
+                float(scores[position]),
+                {name: float(t[position]) for name, t in terms.items()},
+            )
+        )
         if len(chosen) == top:
             break
     return chosen

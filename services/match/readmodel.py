@@ -19,22 +19,44 @@ from services.match.models import Dismissal, Event, MatchState, MeetingRequest, 
 from shared import events as ev
 from shared.envelope import Envelope, parse_iso
 
-TYPES = ("event.created", "event.updated", "attendee.registered", "attendee.updated", "attendee.erased",
-         "scan.recorded", "private_link.renewed", "badge.issued")
-FIELDS = ("event_id", "name", "language", "company", "headline", "can_help_with", "looking_for", "consent_suggest",
-          "short_code")
+TYPES = (
+    "event.created",
+    "event.updated",
+    "attendee.registered",
+    "attendee.updated",
+    "attendee.erased",
+    "scan.recorded",
+    "private_link.renewed",
+    "badge.issued",
+)
+FIELDS = (
+    "event_id",
+    "name",
+    "language",
+    "company",
+    "headline",
+    "can_help_with",
+    "looking_for",
+    "consent_suggest",
+    "short_code",
+)
 
 
 def texts_of(row: Profile) -> dict[str, str]:
     """Each kind's text, as embedded (see services.match.embedding)."""
-    return {SEEK: row.looking_for.strip(), GIVE: row.can_help_with.strip(),
-            ABOUT: about_text(row.headline, row.interests or ())}
+    return {
+        SEEK: row.looking_for.strip(),
+        GIVE: row.can_help_with.strip(),
+        ABOUT: about_text(row.headline, row.interests or ()),
+    }
 
 
 def applier(embedder: Embedder) -> Callable[[Session, ev.Event, Envelope], None]:
     def apply(session: Session, event: ev.Event, envelope: Envelope) -> None:
         if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
-            session.merge(Event(id=event.event_id, language=event.language, meeting_point=event.meeting_point))
+            session.merge(
+                Event(id=event.event_id, language=event.language, meeting_point=event.meeting_point)
+            )
         elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
             save_profile(session, embedder, event)
         elif isinstance(event, ev.AttendeeErased):
@@ -45,6 +67,7 @@ def applier(embedder: Embedder) -> Callable[[Session, ev.Event, Envelope], None]
             renew_private_link(session, event.attendee_id, event.serial)
         elif isinstance(event, ev.BadgeIssued):
             record_badge(session, event)
+
     return apply
 
 
@@ -74,13 +97,22 @@ def erase(session: Session, attendee_id: str) -> None:
     """Everything about the person: profile, vectors, dismissals, meetings, requests and shown
     suggestions, either side."""
     session.execute(sa.delete(Profile).where(Profile.id == attendee_id))
-    session.execute(sa.delete(Dismissal).where(sa.or_(Dismissal.attendee_id == attendee_id,
-                                                      Dismissal.dismissed_id == attendee_id)))
+    session.execute(
+        sa.delete(Dismissal).where(
+            sa.or_(Dismissal.attendee_id == attendee_id, Dismissal.dismissed_id == attendee_id)
+        )
+    )
     session.execute(sa.delete(Met).where(sa.or_(Met.attendee_id == attendee_id, Met.other_id == attendee_id)))
-    session.execute(sa.delete(MeetingRequest).where(sa.or_(MeetingRequest.from_id == attendee_id,
-                                                           MeetingRequest.to_id == attendee_id)))
-    session.execute(sa.delete(SuggestionShown).where(sa.or_(SuggestionShown.attendee_id == attendee_id,
-                                                            SuggestionShown.other_id == attendee_id)))
+    session.execute(
+        sa.delete(MeetingRequest).where(
+            sa.or_(MeetingRequest.from_id == attendee_id, MeetingRequest.to_id == attendee_id)
+        )
+    )
+    session.execute(
+        sa.delete(SuggestionShown).where(
+            sa.or_(SuggestionShown.attendee_id == attendee_id, SuggestionShown.other_id == attendee_id)
+        )
+    )
     version = next_version(session)
     session.execute(sa.update(MatchState).values(erased_version=version))
 
@@ -88,11 +120,17 @@ def erase(session: Session, attendee_id: str) -> None:
 def record_meeting(session: Session, a: str, b: str, met_at: datetime | None = None) -> None:
     """Both directions, so "whom has A met" is one indexed lookup; read per request, so live.
     `met_at` keeps the pair's first scan, whatever order the scans arrive in."""
-    rows = [{"attendee_id": a, "other_id": b, "met_at": met_at}, {"attendee_id": b, "other_id": a, "met_at": met_at}]
+    rows = [
+        {"attendee_id": a, "other_id": b, "met_at": met_at},
+        {"attendee_id": b, "other_id": a, "met_at": met_at},
+    ]
     statement = insert(Met).values(rows)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[Met.attendee_id, Met.other_id],
-        set_={"met_at": sa.func.least(Met.met_at, statement.excluded.met_at)}))
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Met.attendee_id, Met.other_id],
+            set_={"met_at": sa.func.least(Met.met_at, statement.excluded.met_at)},
+        )
+    )
 
 
 def record_badge(session: Session, event: ev.BadgeIssued) -> None:
@@ -104,5 +142,6 @@ def record_badge(session: Session, event: ev.BadgeIssued) -> None:
 
 def next_version(session: Session) -> int:
     """The next change number; the state row stays locked until this transaction commits."""
-    return session.execute(sa.update(MatchState).values(version=MatchState.version + 1)
-                           .returning(MatchState.version)).scalar_one()
+    return session.execute(
+        sa.update(MatchState).values(version=MatchState.version + 1).returning(MatchState.version)
+    ).scalar_one()

@@ -21,7 +21,7 @@ def quote(text: str, language: str, limit: int = QUOTE_LIMIT) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         cut = text[: limit - 1]
-        cut = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut
+        cut = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
         text = cut.rstrip(" ,.،؛;:") + "…"
     opening, closing = QUOTES[language]
     return f"{opening}{text}{closing}"
@@ -44,14 +44,17 @@ def why(me: Profile, suggestion: Suggestion, reader_language: str | None = None)
     they_help = bool(me.looking_for and them.can_help_with) and terms["ask"] >= STRONG
     you_help = bool(them.looking_for and me.can_help_with) and terms["offer"] >= STRONG
     if they_help and you_help:
-        return "both_ways", say["both_ways"].format(theirs=quote(them.can_help_with, language),
-                                                    mine=quote(me.can_help_with, language))
+        return "both_ways", say["both_ways"].format(
+            theirs=quote(them.can_help_with, language), mine=quote(me.can_help_with, language)
+        )
     if they_help:
-        return "they_help", say["they_help"].format(mine=quote(me.looking_for, language),
-                                                    theirs=quote(them.can_help_with, language))
+        return "they_help", say["they_help"].format(
+            mine=quote(me.looking_for, language), theirs=quote(them.can_help_with, language)
+        )
     if you_help:
-        return "you_help", say["you_help"].format(theirs=quote(them.looking_for, language),
-                                                  mine=quote(me.can_help_with, language))
+        return "you_help", say["you_help"].format(
+            theirs=quote(them.looking_for, language), mine=quote(me.can_help_with, language)
+        )
     shared = shared_interests(me, them)
     if shared:
         return "shared", say["shared"].format(interests=say["and"].join(shared[:3]))

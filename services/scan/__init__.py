@@ -66,7 +66,9 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     service = ScanService(settings)
     if run_migrations:
         migrate(service.engine, MIGRATIONS)
-    app = service_app(__name__, "scan", settings, openapi.document, checks=lambda: database_check(service.engine))
+    app = service_app(
+        __name__, "scan", settings, openapi.document, checks=lambda: database_check(service.engine)
+    )
     app.extensions["scan"] = service
     app.register_blueprint(api.bp)
     app.register_blueprint(me_api.bp)

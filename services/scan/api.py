@@ -17,11 +17,25 @@ def service():
 
 
 def scan_json(written, scanned, client_scan_id: str) -> dict:
-    return {"scan_id": written.scan_id, "meeting_id": written.meeting_id, "client_scan_id": client_scan_id,
-            "duplicate": written.duplicate, "mutual": written.mutual, "scanned_at": iso(written.scanned_at),
-            "note": written.note, "tags": list(written.tags),
-            "scanned": {"id": scanned.id, "name": scanned.name, "headline": scanned.headline,
-                        "company": scanned.company, "title": scanned.title} if scanned else None}
+    return {
+        "scan_id": written.scan_id,
+        "meeting_id": written.meeting_id,
+        "client_scan_id": client_scan_id,
+        "duplicate": written.duplicate,
+        "mutual": written.mutual,
+        "scanned_at": iso(written.scanned_at),
+        "note": written.note,
+        "tags": list(written.tags),
+        "scanned": {
+            "id": scanned.id,
+            "name": scanned.name,
+            "headline": scanned.headline,
+            "company": scanned.company,
+            "title": scanned.title,
+        }
+        if scanned
+        else None,
+    }
 
 
 def save_scan(token: str, body: dict) -> tuple[dict, int]:
@@ -44,7 +58,16 @@ def my_scans():
     s = service()
     scanner = handlers.identify_scanner(s.directory, s.signer, bearer_token())
     with s.sessions() as session:
-        return {"scans": [{"client_scan_id": scan.client_scan_id, "meeting_id": scan.meeting_id,
-                           "note": scan.note, "tags": list(scan.tags), "scanned_at": iso(scan.scanned_at),
-                           "scanned": {"id": other.id, "name": other.name, "headline": other.headline}}
-                          for scan, other in handlers.my_meetings(session, scanner)]}
+        return {
+            "scans": [
+                {
+                    "client_scan_id": scan.client_scan_id,
+                    "meeting_id": scan.meeting_id,
+                    "note": scan.note,
+                    "tags": list(scan.tags),
+                    "scanned_at": iso(scan.scanned_at),
+                    "scanned": {"id": other.id, "name": other.name, "headline": other.headline},
+                }
+                for scan, other in handlers.my_meetings(session, scanner)
+            ]
+        }

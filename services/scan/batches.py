@@ -125,20 +125,46 @@ class BatchStore:
             self._connection = self._engine.raw_connection()
             self._connection.driver_connection.autocommit = True  # the statement is its own transaction
         connection = self._connection.driver_connection  # psycopg.Connection
-        batch = json.dumps([{
-            "ord": i, "scanner_id": r.key[0], "client_scan_id": r.key[1], "event_id": r.event_id,
-            "meeting_id": r.meeting_id, "scanned_id": r.scanned_id, "low_id": r.low_id, "high_id": r.high_id,
-            "note": r.note, "tags": r.tags, "scanned_at": r.scanned_at.isoformat(),
-            "received_at": r.received_at.isoformat(), "bus_key": r.bus_key, "alone": r.alone.decode(),
-            "together": r.together.decode()} for i, r in enumerate(rows)])
+        batch = json.dumps(
+            [
+                {
+                    "ord": i,
+                    "scanner_id": r.key[0],
+                    "client_scan_id": r.key[1],
+                    "event_id": r.event_id,
+                    "meeting_id": r.meeting_id,
+                    "scanned_id": r.scanned_id,
+                    "low_id": r.low_id,
+                    "high_id": r.high_id,
+                    "note": r.note,
+                    "tags": r.tags,
+                    "scanned_at": r.scanned_at.isoformat(),
+                    "received_at": r.received_at.isoformat(),
+                    "bus_key": r.bus_key,
+                    "alone": r.alone.decode(),
+                    "together": r.together.decode(),
+                }
+                for i, r in enumerate(rows)
+            ]
+        )
         try:
-            result = connection.execute(SAVE_BATCH, {
-                "batch": batch, "since": now - WINDOW, "per_minute": self._per_minute, "topic": SCANS_TOPIC,
-                "now": now, "space": RATE_LOCKS}).fetchall()
+            result = connection.execute(
+                SAVE_BATCH,
+                {
+                    "batch": batch,
+                    "since": now - WINDOW,
+                    "per_minute": self._per_minute,
+                    "topic": SCANS_TOPIC,
+                    "now": now,
+                    "space": RATE_LOCKS,
+                },
+            ).fetchall()
         except Exception:
             # Whatever broke (the server restarted, the network), start the next batch afresh.
             self._connection.invalidate()
             self._connection = None
             raise
-        return Saved(allowed={rows[o].key for o, _, _ in result},
-                     fresh={rows[o].key: (scan_id, mutual) for o, scan_id, mutual in result if scan_id is not None})
+        return Saved(
+            allowed={rows[o].key for o, _, _ in result},
+            fresh={rows[o].key: (scan_id, mutual) for o, scan_id, mutual in result if scan_id is not None},
+        )

@@ -15,7 +15,9 @@ def main() -> None:
     settings = Settings.from_env()
     service = ScanService(settings)
     migrate(service.engine, MIGRATIONS)
-    consume_forever(settings, service.sessions, GROUP, [EVENTS_TOPIC, ATTENDEES_TOPIC], READ_MODEL_TYPES, apply_event)
+    consume_forever(
+        settings, service.sessions, GROUP, [EVENTS_TOPIC, ATTENDEES_TOPIC], READ_MODEL_TYPES, apply_event
+    )
 
 
 if __name__ == "__main__":

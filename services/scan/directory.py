@@ -41,8 +41,13 @@ class Person:
 
 
 class Directory:
-    def __init__(self, session_factory: Callable[[], Session], max_age: float = 1.0, miss_reload: float = 0.2,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        max_age: float = 1.0,
+        miss_reload: float = 0.2,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._sessions = session_factory
         self._max_age, self._miss_reload, self._clock = max_age, miss_reload, clock
         self._lock = threading.Lock()
@@ -88,29 +93,49 @@ class Directory:
                 return False  # another thread just did it
             with self._sessions() as session:
                 # The number first: rows committed after it are loaded now and again next time.
-                version, erased = session.execute(sa.select(DirectoryState.version,
-                                                            DirectoryState.erased_version)).one()
+                version, erased = session.execute(
+                    sa.select(DirectoryState.version, DirectoryState.erased_version)
+                ).one()
                 changed = version != self._version
                 if changed:
                     since = 0 if erased > self._version else self._version
-                    rows = session.execute(sa.select(
-                        Attendee.id, Attendee.event_id, Attendee.name, Attendee.headline, Attendee.company,
-                        Attendee.title, Attendee.language, Attendee.short_code, Attendee.badge_serial,
-                        Attendee.private_serial).where(
-                        Attendee.version > since)).all()
-                    events = session.execute(sa.select(Event.id, Event.closed_at, Event.starts_at, Event.ends_at,
-                                                       Event.timezone).where(Event.version > since)).all()
+                    rows = session.execute(
+                        sa.select(
+                            Attendee.id,
+                            Attendee.event_id,
+                            Attendee.name,
+                            Attendee.headline,
+                            Attendee.company,
+                            Attendee.title,
+                            Attendee.language,
+                            Attendee.short_code,
+                            Attendee.badge_serial,
+                            Attendee.private_serial,
+                        ).where(Attendee.version > since)
+                    ).all()
+                    events = session.execute(
+                        sa.select(
+                            Event.id, Event.closed_at, Event.starts_at, Event.ends_at, Event.timezone
+                        ).where(Event.version > since)
+                    ).all()
             if changed:
                 closed = {e.id: e.closed_at for e in events}
-                days = {e.id: EventDays(e.starts_at, e.ends_at, e.timezone) if e.starts_at and e.ends_at else None
-                        for e in events}
+                days = {
+                    e.id: EventDays(e.starts_at, e.ends_at, e.timezone) if e.starts_at and e.ends_at else None
+                    for e in events
+                }
                 self._update([Person(*row) for row in rows], closed, days, everything=since == 0)
                 self._version = version
             self._checked_at = self._clock()
             return changed
 
-    def _update(self, people: list[Person], closed: dict[str, datetime | None], days: dict[str, EventDays | None],
-                everything: bool) -> None:
+    def _update(
+        self,
+        people: list[Person],
+        closed: dict[str, datetime | None],
+        days: dict[str, EventDays | None],
+        everything: bool,
+    ) -> None:
         if everything:  # after an erasure: replace the copy, so nobody erased stays in it
             self._people = {p.id: p for p in people}
             self._codes = {(p.event_id, p.short_code): p for p in people}

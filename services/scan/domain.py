@@ -58,10 +58,14 @@ def parse_record_scan(body: dict, now: datetime) -> RecordScan:
         errors["tags"] = f"a list of at most {MAX_TAGS} short tags"
     client_scan_id = body.get("client_scan_id")
     if not isinstance(client_scan_id, str) or not CLIENT_SCAN_ID.match(client_scan_id):
-        errors["client_scan_id"] = "required: 1-64 letters, digits or _.:- chosen by the phone, the same on retries"
+        errors["client_scan_id"] = (
+            "required: 1-64 letters, digits or _.:- chosen by the phone, the same on retries"
+        )
     scanned_at = _moment(body.get("scanned_at"), now, errors)
     if errors:
-        raise ScanError("; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
+        raise ScanError(
+            "; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors
+        )
     return RecordScan(scanned.strip(), note.strip(), tags, client_scan_id, scanned_at)
 
 
@@ -107,18 +111,24 @@ def scan_window(days: EventDays, closed_at: datetime | None, grace: timedelta) -
     """
     try:
         zone = ZoneInfo(days.timezone)
-    except (ValueError, KeyError, OSError):  # the badge service checks it; an odd read model row counts in UTC
+    except (
+        ValueError,
+        KeyError,
+        OSError,
+    ):  # the badge service checks it; an odd read model row counts in UTC
         zone = ZoneInfo("UTC")
     first_day = days.starts_at.astimezone(zone).date() - timedelta(days=1)
     after_last_day = days.ends_at.astimezone(zone).date() + timedelta(days=1)
     earliest = datetime.combine(first_day, time(), zone).astimezone(UTC)
-    latest = max(datetime.combine(after_last_day, time(), zone).astimezone(UTC),
-                 closed_at or days.ends_at) + grace
+    latest = (
+        max(datetime.combine(after_last_day, time(), zone).astimezone(UTC), closed_at or days.ends_at) + grace
+    )
     return earliest, latest
 
 
-def check_scan_time(scanned_at: datetime, days: EventDays | None, closed_at: datetime | None,
-                    grace: timedelta) -> None:
+def check_scan_time(
+    scanned_at: datetime, days: EventDays | None, closed_at: datetime | None, grace: timedelta
+) -> None:
     """ScanError(outside_event_days, 422) naming scanned_at when a scan is dated outside its event's days."""
     if days is None:
         return  # an event learnt before its days were kept: the checks of parse_record_scan hold

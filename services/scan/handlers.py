@@ -40,12 +40,15 @@ def identify_scanner(directory: Directory, signer: TokenSigner, token: str) -> P
     try:
         identity.refuse_replaced(claims, scanner.private_serial)
     except InvalidToken as exc:
-        raise Unauthorized(f"{exc}: open the newest link, or ask for a sign-in link by email",
-                           code=exc.code) from None
+        raise Unauthorized(
+            f"{exc}: open the newest link, or ask for a sign-in link by email", code=exc.code
+        ) from None
     return scanner
 
 
-def badge_holder(directory: Directory, signer: TokenSigner, token: str, event_id: str | None = None) -> Person:
+def badge_holder(
+    directory: Directory, signer: TokenSigner, token: str, event_id: str | None = None
+) -> Person:
     """The attendee whose current badge carries `token`; refuses forged, other-event, revoked ones."""
     try:
         claims = identity.read_token(signer, identity.BADGE, token, event_id=event_id)
@@ -66,7 +69,9 @@ def resolve_scanned(directory: Directory, signer: TokenSigner, scanner: Person, 
     if kind == "short_code":
         scanned = directory.by_short_code(scanner.event_id, value)
         if scanned is None:
-            raise ScanError(f"no attendee of this event has the code {value}", code="unknown_short_code", status=404)
+            raise ScanError(
+                f"no attendee of this event has the code {value}", code="unknown_short_code", status=404
+            )
     else:
         scanned = badge_holder(directory, signer, value, scanner.event_id)
     if scanned.id == scanner.id:
@@ -74,29 +79,52 @@ def resolve_scanned(directory: Directory, signer: TokenSigner, scanner: Person, 
     return scanned
 
 
-def record_scan(directory: Directory, writer: ScanWriter, signer: TokenSigner, scanner: Person, cmd: RecordScan,
-                now: datetime, rules: ScanRules) -> tuple[Written, Person | None]:
+def record_scan(
+    directory: Directory,
+    writer: ScanWriter,
+    signer: TokenSigner,
+    scanner: Person,
+    cmd: RecordScan,
+    now: datetime,
+    rules: ScanRules,
+) -> tuple[Written, Person | None]:
     """Check one scan, then save it through the group-commit writer (or recognise a retry)."""
     scanned = resolve_scanned(directory, signer, scanner, cmd.scanned)
     closed_at = directory.event_closed_at(scanner.event_id)
     if closed_at is not None and now > closed_at + rules.grace:
-        raise ScanError("this event has closed: meetings can no longer be added", code="event_closed", status=409)
+        raise ScanError(
+            "this event has closed: meetings can no longer be added", code="event_closed", status=409
+        )
     # Only the phone's stated time is checked against the event's days: the server's own clock is
     # not in doubt, and a scan received late is the close rule's business above.
     if cmd.scanned_at is not None:
         check_scan_time(cmd.scanned_at, directory.event_days(scanner.event_id), closed_at, rules.grace)
-    written = writer.write(Pending(
-        event_id=scanner.event_id, meeting_id=meeting_id(scanner.event_id, scanner.id, scanned.id),
-        scanner_id=scanner.id, scanned_id=scanned.id, client_scan_id=cmd.client_scan_id, note=cmd.note,
-        tags=cmd.tags, scanned_at=cmd.scanned_at or now, received_at=now))
+    written = writer.write(
+        Pending(
+            event_id=scanner.event_id,
+            meeting_id=meeting_id(scanner.event_id, scanner.id, scanned.id),
+            scanner_id=scanner.id,
+            scanned_id=scanned.id,
+            client_scan_id=cmd.client_scan_id,
+            note=cmd.note,
+            tags=cmd.tags,
+            scanned_at=cmd.scanned_at or now,
+            received_at=now,
+        )
+    )
     # A retry answers with the person of the first scan, which may differ from this request's.
     return written, scanned if written.scanned_id == scanned.id else directory.person(written.scanned_id)
 
 
 def my_meetings(session: Session, scanner: Person, limit: int = 200) -> list[tuple[Scan, Attendee]]:
     """The scanner's own saved scans, newest first, with whom they met."""
-    rows = session.execute(sa.select(Scan, Attendee).join(Attendee, Attendee.id == Scan.scanned_id).where(
-        Scan.scanner_id == scanner.id).order_by(Scan.received_at.desc()).limit(limit))
+    rows = session.execute(
+        sa.select(Scan, Attendee)
+        .join(Attendee, Attendee.id == Scan.scanned_id)
+        .where(Scan.scanner_id == scanner.id)
+        .order_by(Scan.received_at.desc())
+        .limit(limit)
+    )
     return [(scan, attendee) for scan, attendee in rows]
 
 
@@ -109,6 +137,7 @@ def event_timezone(session: Session, event_id: str) -> str:
 
 
 # The read model: rapport.events and rapport.attendees into this service's tables. --------------
+
 
 def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
     """Bring the read model up to date with one bus event (idempotent by construction)."""
@@ -124,8 +153,17 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         session.merge(row)
     elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
         row = session.get(Attendee, event.attendee_id) or Attendee(id=event.attendee_id, badge_serial=1)
-        for name in ("event_id", "name", "headline", "company", "title", "language", "short_code", "email",
-                     "consent_share_contact"):
+        for name in (
+            "event_id",
+            "name",
+            "headline",
+            "company",
+            "title",
+            "language",
+            "short_code",
+            "email",
+            "consent_share_contact",
+        ):
             setattr(row, name, getattr(event, name))
         row.version = next_version(session)
         session.merge(row)
@@ -146,12 +184,21 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
         row.private_serial = max(row.private_serial, event.serial)  # a redelivered older one changes nothing
         row.version = next_version(session)
     elif isinstance(event, ev.AttendeeErased):
-        session.execute(sa.delete(Scan).where(sa.or_(Scan.scanner_id == event.attendee_id,
-                                                     Scan.scanned_id == event.attendee_id)))
-        session.execute(sa.delete(Meeting).where(sa.or_(Meeting.low_id == event.attendee_id,
-                                                        Meeting.high_id == event.attendee_id)))
-        session.execute(sa.delete(PersonNotes).where(sa.or_(PersonNotes.owner_id == event.attendee_id,
-                                                            PersonNotes.about_id == event.attendee_id)))
+        session.execute(
+            sa.delete(Scan).where(
+                sa.or_(Scan.scanner_id == event.attendee_id, Scan.scanned_id == event.attendee_id)
+            )
+        )
+        session.execute(
+            sa.delete(Meeting).where(
+                sa.or_(Meeting.low_id == event.attendee_id, Meeting.high_id == event.attendee_id)
+            )
+        )
+        session.execute(
+            sa.delete(PersonNotes).where(
+                sa.or_(PersonNotes.owner_id == event.attendee_id, PersonNotes.about_id == event.attendee_id)
+            )
+        )
         session.execute(sa.delete(SigninLink).where(SigninLink.attendee_id == event.attendee_id))
         session.execute(sa.delete(Attendee).where(Attendee.id == event.attendee_id))
         version = next_version(session)
@@ -160,9 +207,19 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
 
 def next_version(session: Session) -> int:
     """The next change number of the read model; the state row stays locked until this commits."""
-    return session.execute(sa.update(DirectoryState).values(version=DirectoryState.version + 1)
-                           .returning(DirectoryState.version)).scalar_one()
+    return session.execute(
+        sa.update(DirectoryState).values(version=DirectoryState.version + 1).returning(DirectoryState.version)
+    ).scalar_one()
 
 
-READ_MODEL_TYPES = ("event.created", "event.updated", "event.closed", "attendee.registered", "attendee.updated",
-                    "badge.issued", "badge.revoked", "attendee.erased", "private_link.renewed")
+READ_MODEL_TYPES = (
+    "event.created",
+    "event.updated",
+    "event.closed",
+    "attendee.registered",
+    "attendee.updated",
+    "badge.issued",
+    "badge.revoked",
+    "attendee.erased",
+    "private_link.renewed",
+)

@@ -35,18 +35,32 @@ def requester() -> Person:
         return handlers.identify_scanner(s.directory, s.signer, bearer_token())
     token = request.cookies.get(COOKIE)
     if not token:
-        raise Unauthorized("send Authorization: Bearer <scanner token>, or open your private link on this phone",
-                           code="missing_token")
+        raise Unauthorized(
+            "send Authorization: Bearer <scanner token>, or open your private link on this phone",
+            code="missing_token",
+        )
     if request.method not in ("GET", "HEAD"):
         check_csrf(token, request.headers.get("X-CSRF-Token"))
     return handlers.identify_scanner(s.directory, s.signer, token)
 
 
 def contact_json(c: Contact) -> dict:
-    return {"id": c.id, "name": c.name, "headline": c.headline, "company": c.company, "title": c.title,
-            "met_at": iso(c.met_at), "last_at": iso(c.last_at), "i_scanned": c.i_scanned,
-            "they_scanned": c.they_scanned, "mutual": c.mutual, "saved_you": c.saved_you,
-            "notes": list(c.notes), "tags": list(c.tags), "email": c.email or None}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "headline": c.headline,
+        "company": c.company,
+        "title": c.title,
+        "met_at": iso(c.met_at),
+        "last_at": iso(c.last_at),
+        "i_scanned": c.i_scanned,
+        "they_scanned": c.they_scanned,
+        "mutual": c.mutual,
+        "saved_you": c.saved_you,
+        "notes": list(c.notes),
+        "tags": list(c.tags),
+        "email": c.email or None,
+    }
 
 
 @bp.get("/people")
@@ -72,9 +86,14 @@ def export():
     me = requester()
     with service().sessions() as session:
         found = my_people(session, me)
-        where = Where(handlers.event_name(session, me.event_id), timezone=handlers.event_timezone(session, me.event_id))
-    return Response(vcards(found, where, me.language), mimetype="text/vcard", headers={
-        "Content-Disposition": 'attachment; filename="my-people.vcf"'})
+        where = Where(
+            handlers.event_name(session, me.event_id), timezone=handlers.event_timezone(session, me.event_id)
+        )
+    return Response(
+        vcards(found, where, me.language),
+        mimetype="text/vcard",
+        headers={"Content-Disposition": 'attachment; filename="my-people.vcf"'},
+    )
 
 
 @bp.get("/lookup")
@@ -85,17 +104,34 @@ def lookup():
     me = requester()
     text = request.args.get("scanned", "")
     if not text.strip() or len(text) > 2000:
-        raise ScanError("scanned: the QR text, its URL, or a six-character short code", code="invalid_input",
-                        errors={"scanned": "the QR text, its URL, or a six-character short code"})
+        raise ScanError(
+            "scanned: the QR text, its URL, or a six-character short code",
+            code="invalid_input",
+            errors={"scanned": "the QR text, its URL, or a six-character short code"},
+        )
     s = service()
     if not s.lookups.allow(me.id):
-        raise ScanError("too many lookups in one minute: wait a moment", code="rate_limited", status=429,
-                        retry_after=60)
+        raise ScanError(
+            "too many lookups in one minute: wait a moment", code="rate_limited", status=429, retry_after=60
+        )
     other = handlers.resolve_scanned(s.directory, s.signer, me, text)
     with s.sessions() as session:
         met = [c for c in my_people(session, me, other.id) if c.i_scanned]
         zone = handlers.event_timezone(session, me.event_id)
-    return {"person": {"id": other.id, "name": other.name, "headline": other.headline, "company": other.company,
-                       "title": other.title},
-            "met": {"met_at": iso(met[0].met_at), "clock": clock(met[0].met_at, zone), "notes": list(met[0].notes),
-                    "tags": list(met[0].tags)} if met else None}
+    return {
+        "person": {
+            "id": other.id,
+            "name": other.name,
+            "headline": other.headline,
+            "company": other.company,
+            "title": other.title,
+        },
+        "met": {
+            "met_at": iso(met[0].met_at),
+            "clock": clock(met[0].met_at, zone),
+            "notes": list(met[0].notes),
+            "tags": list(met[0].tags),
+        }
+        if met
+        else None,
+    }

@@ -21,7 +21,9 @@ class Event(Base):
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     language: Mapped[str] = mapped_column(sa.String(2))
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")  # "you met at 11:55", in the event's time
+    timezone: Mapped[str] = mapped_column(
+        sa.String(64), default="UTC"
+    )  # "you met at 11:55", in the event's time
     # The event's days: a scan dated outside them (with a margin, domain.scan_window) is refused.
     starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -33,8 +35,10 @@ class Attendee(Base):
     """Learnt from rapport.attendees: enough to show who was scanned and to refuse stale badges."""
 
     __tablename__ = "attendees"
-    __table_args__ = (sa.Index("ix_attendee_short_code", "event_id", "short_code"),
-                      sa.Index("ix_attendee_email", "email"))
+    __table_args__ = (
+        sa.Index("ix_attendee_short_code", "event_id", "short_code"),
+        sa.Index("ix_attendee_email", "email"),
+    )
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -71,8 +75,11 @@ class Meeting(Base):
     """Two attendees who met, whoever scanned whom; mutual once both have scanned."""
 
     __tablename__ = "meetings"
-    __table_args__ = (sa.UniqueConstraint("event_id", "low_id", "high_id", name="uq_meeting_pair"),
-                      sa.Index("ix_meeting_low", "low_id"), sa.Index("ix_meeting_high", "high_id"))
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "low_id", "high_id", name="uq_meeting_pair"),
+        sa.Index("ix_meeting_low", "low_id"),
+        sa.Index("ix_meeting_high", "high_id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     low_id: Mapped[str] = mapped_column(sa.String(16))
@@ -90,11 +97,12 @@ class Scan(Base):
     """One scan from one phone: what the scanner noted about the person they met."""
 
     __tablename__ = "scans"
-    __table_args__ = (sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_scan_client_id"),
-                      sa.Index("ix_scan_scanner_received", "scanner_id", "received_at"),
-                      sa.Index("ix_scan_scanner_scanned", "scanner_id", "scanned_id"))
-    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True,
-                                    autoincrement=True)
+    __table_args__ = (
+        sa.UniqueConstraint("scanner_id", "client_scan_id", name="uq_scan_client_id"),
+        sa.Index("ix_scan_scanner_received", "scanner_id", "received_at"),
+        sa.Index("ix_scan_scanner_scanned", "scanner_id", "scanned_id"),
+    )
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True, autoincrement=True)
     meeting_id: Mapped[str] = mapped_column(sa.String(32), index=True)
     event_id: Mapped[str] = mapped_column(sa.String(16))
     scanner_id: Mapped[str] = mapped_column(sa.String(16))

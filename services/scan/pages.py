@@ -44,17 +44,28 @@ from shared.web import (
 )
 from shared.web import csrf_token as shared_csrf_token
 
-bp = Blueprint("scan_pages", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/scan")
+bp = Blueprint(
+    "scan_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/scan",
+)
 
 COOKIE, FORM_COOKIE, LANG_COOKIE = "rapport_me", "rapport_form", "rapport_lang"
 COOKIE_AGE = timedelta(days=60)  # the length of a long event season; the token itself does not expire
 # Served from the project's own node_modules (package.json): no copy in the repository, no CDN.
-VENDOR = {"jsQR.js": ("jsqr/dist/jsQR.js", "text/javascript"),
-          "plex-arabic-400.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/400Regular/IBMPlexSansArabic_400Regular.ttf",
-                                  "font/ttf"),
-          "plex-arabic-700.ttf": ("@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf",
-                                  "font/ttf")}
+VENDOR = {
+    "jsQR.js": ("jsqr/dist/jsQR.js", "text/javascript"),
+    "plex-arabic-400.ttf": (
+        "@expo-google-fonts/ibm-plex-sans-arabic/400Regular/IBMPlexSansArabic_400Regular.ttf",
+        "font/ttf",
+    ),
+    "plex-arabic-700.ttf": (
+        "@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf",
+        "font/ttf",
+    ),
+}
 
 
 def service():
@@ -67,8 +78,11 @@ def csrf_token(secret: str, purpose: str = "csrf") -> str:
 
 def check_csrf(secret: str | None, sent: str | None, purpose: str = "csrf") -> None:
     if not csrf_matches(service().settings.secret_key, f"scan/{purpose}", secret, sent):
-        raise DomainError("this form has expired or was not sent from this site: reload the page and try again",
-                          code="csrf", status=403)
+        raise DomainError(
+            "this form has expired or was not sent from this site: reload the page and try again",
+            code="csrf",
+            status=403,
+        )
 
 
 def me():
@@ -90,9 +104,12 @@ def language(viewer=None, event_id: str | None = None) -> str:
     """The viewer's language: `?lang=` (the switch), else the one they switched to before (a cookie),
     else their own (`viewer`, whoever this phone belongs to), else the browser's Accept-Language,
     else the event's. Never the badge owner's: a fresh phone reads the page in its own language."""
-    for chosen in (request.args.get("lang"), request.cookies.get(LANG_COOKIE),
-                   viewer.language if viewer is not None else None,
-                   browser_language()):
+    for chosen in (
+        request.args.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        viewer.language if viewer is not None else None,
+        browser_language(),
+    ):
         if chosen in TEXT:
             return chosen
     if event_id:
@@ -117,8 +134,15 @@ def browser_language() -> str | None:
 def remember_language(response):
     """The switch's choice sticks on this phone, so every later page (and the sign-in link's) keeps it."""
     if request.args.get("lang") in TEXT and request.cookies.get(LANG_COOKIE) != request.args["lang"]:
-        response.set_cookie(LANG_COOKIE, request.args["lang"], max_age=int(COOKIE_AGE.total_seconds()), path="/",
-                            httponly=True, samesite="Lax", secure=secure_cookies(service().settings.public_url))
+        response.set_cookie(
+            LANG_COOKIE,
+            request.args["lang"],
+            max_age=int(COOKIE_AGE.total_seconds()),
+            path="/",
+            httponly=True,
+            samesite="Lax",
+            secure=secure_cookies(service().settings.public_url),
+        )
     return response
 
 
@@ -147,8 +171,15 @@ def local_path(value: str | None) -> str | None:
 
 
 def remember(response, token: str):
-    response.set_cookie(COOKIE, token, max_age=int(COOKIE_AGE.total_seconds()), path="/", httponly=True,
-                        samesite="Lax", secure=secure_cookies(service().settings.public_url))
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(COOKIE_AGE.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(service().settings.public_url),
+    )
     return response
 
 
@@ -158,7 +189,9 @@ def open_private_link(token):
     try:
         identity.read_token(s.signer, identity.PRIVATE, token)
     except InvalidToken:
-        raise NotFound("this private link is not valid; ask the organizers for a new one", code="bad_link") from None
+        raise NotFound(
+            "this private link is not valid; ask the organizers for a new one", code="bad_link"
+        ) from None
     try:
         handlers.identify_scanner(s.directory, s.signer, token)
     except Unauthorized as refused:
@@ -195,8 +228,19 @@ def meet_page(holder, badge_token, token, scanner, status=200, error=None, form=
         if draft:
             form = {**form, "note": draft[0], "tags": list(draft[1])}
         met_clock = clock(met.met_at, handlers.event_timezone(session, scanner.event_id)) if met else ""
-    return page("meet.html", status, holder=holder, badge_token=badge_token, scanner=scanner, error=error, form=form,
-                csrf=csrf_token(token), tags=QUICK_TAGS[g.lang], met=met, met_clock=met_clock)
+    return page(
+        "meet.html",
+        status,
+        holder=holder,
+        badge_token=badge_token,
+        scanner=scanner,
+        error=error,
+        form=form,
+        csrf=csrf_token(token),
+        tags=QUICK_TAGS[g.lang],
+        met=met,
+        met_clock=met_clock,
+    )
 
 
 def form_nonce() -> str:
@@ -207,17 +251,35 @@ def form_nonce() -> str:
 
 def with_form_cookie(body, status):
     response = make_response(body, status)
-    response.set_cookie(FORM_COOKIE, form_nonce(), max_age=3600, path="/", httponly=True, samesite="Lax",
-                        secure=secure_cookies(service().settings.public_url))
+    response.set_cookie(
+        FORM_COOKIE,
+        form_nonce(),
+        max_age=3600,
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(service().settings.public_url),
+    )
     return response
 
 
 def identify_page(holder, badge_token, status=200, error=None, form=None):
     """The badge page for a phone nobody signed in on: the note form, and the email to sign in with."""
     form = {"note": "", "tags": [], "email": "", **(form or {})}
-    return with_form_cookie(*page("meet.html", status, holder=holder, badge_token=badge_token, identify=True,
-                                  error=error, form=form, tags=QUICK_TAGS[g.lang],
-                                  replaced=g.get("replaced", False), csrf=csrf_token(form_nonce(), "identify")))
+    return with_form_cookie(
+        *page(
+            "meet.html",
+            status,
+            holder=holder,
+            badge_token=badge_token,
+            identify=True,
+            error=error,
+            form=form,
+            tags=QUICK_TAGS[g.lang],
+            replaced=g.get("replaced", False),
+            csrf=csrf_token(form_nonce(), "identify"),
+        )
+    )
 
 
 @bp.post("/c/<badge_token>")
@@ -228,16 +290,20 @@ def save_meeting(badge_token):
     if scanner is None:  # the cookie went away since the form was shown
         return identify_page(holder, badge_token)
     check_csrf(token, request.form.get("csrf_token"))
-    form = {"note": request.form.get("note", ""), "tags": request.form.getlist("tag"),
-            "client_scan_id": request.form.get("client_scan_id", ""),
-            "scanned_at": request.form.get("scanned_at") or None}  # when the page was opened: the meeting
+    form = {
+        "note": request.form.get("note", ""),
+        "tags": request.form.getlist("tag"),
+        "client_scan_id": request.form.get("client_scan_id", ""),
+        "scanned_at": request.form.get("scanned_at") or None,
+    }  # when the page was opened: the meeting
     try:
         scan, status = save_scan(token, {"scanned": badge_token, **form})
     except ScanError as err:
         if err.code not in ("invalid_input", "rate_limited"):
             raise  # nothing to fix in the form: the refusal page says why
-        return meet_page(holder, badge_token, token, scanner, err.status,
-                         refusal_text(err.code, err.detail, g.lang), form)
+        return meet_page(
+            holder, badge_token, token, scanner, err.status, refusal_text(err.code, err.detail, g.lang), form
+        )
     return page("saved.html", status, holder=holder, scan=scan)
 
 
@@ -248,6 +314,7 @@ def scanner():
     t = TEXT[g.lang]
     if person is None:
         from services.scan.signinpages import signin_page
+
         return signin_page()
     # After the close: the page says so and points to My people and the follow-up. Within the grace
     # period the scanner still syncs what this phone queued offline; after it there is nothing to scan.
@@ -255,12 +322,22 @@ def scanner():
     people = (url_for(".people_page", lang=request.args.get("lang")), t["closed_link"])
     if closed is not None and utc_now() > closed + service().rules.grace:
         return page("message.html", title=t["closed_title"], text=t["closed_text"], link=people)
-    config = {"csrf": csrf_token(token), "save_url": url_for(".save_json"), "lookup_url": url_for("scan_me.lookup"),
-              "scanner": person.id,
-              "code_alphabet": identity.SHORT_CODE_ALPHABET, "code_length": identity.SHORT_CODE_LENGTH,
-              "text": {key: t[key] for key in SCRIPT_TEXT}}
-    return page("scanner.html", person=person, config=config, tags=QUICK_TAGS[g.lang],
-                closed=people if closed is not None else None)
+    config = {
+        "csrf": csrf_token(token),
+        "save_url": url_for(".save_json"),
+        "lookup_url": url_for("scan_me.lookup"),
+        "scanner": person.id,
+        "code_alphabet": identity.SHORT_CODE_ALPHABET,
+        "code_length": identity.SHORT_CODE_LENGTH,
+        "text": {key: t[key] for key in SCRIPT_TEXT},
+    }
+    return page(
+        "scanner.html",
+        person=person,
+        config=config,
+        tags=QUICK_TAGS[g.lang],
+        closed=people if closed is not None else None,
+    )
 
 
 @bp.post("/scan/save")
@@ -282,14 +359,22 @@ def vendor(name):
 def refused(err: DomainError):
     """A browser gets a page in its reader's language; the scanner's script gets problem+json."""
     headers = {"Retry-After": str(err.extra["retry_after"])} if "retry_after" in err.extra else {}
-    wants_html = request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"]) == "text/html"
+    wants_html = (
+        request.accept_mimetypes.best_match([PROBLEM_JSON, "application/json", "text/html"]) == "text/html"
+    )
     if request.path.startswith("/scan/") or not wants_html:
         return problem(err.status, err.detail, err.code, headers=headers, **err.extra)
     lang = g.lang = g.get("lang") or language()
     if err.code == "replaced":  # a newer private link was made: this phone signs in again by email
         from services.scan.signinpages import signin_page
+
         response = signin_page(err.status, refusal_text(err.code, err.detail, lang))
         return response
-    body, status = page("message.html", err.status, lang=lang, title=TEXT[lang]["error_title"],
-                        text=refusal_text(err.code, err.detail, lang))
+    body, status = page(
+        "message.html",
+        err.status,
+        lang=lang,
+        title=TEXT[lang]["error_title"],
+        text=refusal_text(err.code, err.detail, lang),
+    )
     return body, status, headers

@@ -73,8 +73,10 @@ class EditNotes:
 
 def current_notes(scans: list[ScanNote], edit: Edit | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """My notes (oldest first) and tags about one person, from my scans and my last edit."""
-    later = sorted((s for s in scans if edit is None or s.client_scan_id not in edit.replaces),
-                   key=lambda s: s.scanned_at)
+    later = sorted(
+        (s for s in scans if edit is None or s.client_scan_id not in edit.replaces),
+        key=lambda s: s.scanned_at,
+    )
     notes = (edit.notes if edit else ()) + tuple(s.note for s in later if s.note.strip())
     tags = split_items([*(edit.tags if edit else ()), *(t for s in later for t in s.tags)])
     return notes, tags
@@ -86,18 +88,27 @@ def parse_edit_notes(body: dict) -> EditNotes:
     if not body.keys() & {"notes", "tags"} or body.keys() - {"notes", "tags"}:
         errors["body"] = 'send "notes", "tags" or both, and nothing else'
     notes = body.get("notes")
-    if notes is not None and (not isinstance(notes, list) or len(notes) > MAX_NOTES
-                              or not all(isinstance(n, str) and len(n) <= MAX_NOTE for n in notes)):
-        errors["notes"] = f"a list of at most {MAX_NOTES} texts of at most {MAX_NOTE} characters ([] deletes them)"
+    if notes is not None and (
+        not isinstance(notes, list)
+        or len(notes) > MAX_NOTES
+        or not all(isinstance(n, str) and len(n) <= MAX_NOTE for n in notes)
+    ):
+        errors["notes"] = (
+            f"a list of at most {MAX_NOTES} texts of at most {MAX_NOTE} characters ([] deletes them)"
+        )
     tags = body.get("tags")
     parsed_tags = None
     if tags is not None:
         if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
             parsed_tags = split_items(tags)
         if parsed_tags is None or len(parsed_tags) > MAX_TAGS or any(len(t) > MAX_TAG for t in parsed_tags):
-            errors["tags"] = f"a list of at most {MAX_TAGS} tags of at most {MAX_TAG} characters ([] deletes them)"
+            errors["tags"] = (
+                f"a list of at most {MAX_TAGS} tags of at most {MAX_TAG} characters ([] deletes them)"
+            )
     if errors:
-        raise ScanError("; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors)
+        raise ScanError(
+            "; ".join(f"{k}: {v}" for k, v in errors.items()), code="invalid_input", errors=errors
+        )
     return EditNotes(None if notes is None else tuple(n.strip() for n in notes if n.strip()), parsed_tags)
 
 
@@ -109,11 +120,12 @@ def search(contacts: list[Contact], query: str) -> list[Contact]:
 
     def text(c: Contact) -> str:
         return " ".join([c.name, c.company, c.title, c.headline, *c.notes, *c.tags]).casefold()
+
     return [c for c in contacts if all(w in text(c) for w in words)]
 
 
 def clock(moment: datetime, zone: str, now: datetime | None = None) -> str:
-    """"11:55" in the event's time zone, with the day in front when it was not today."""
+    """ "11:55" in the event's time zone, with the day in front when it was not today."""
     try:
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -29,7 +29,9 @@ from shared.tokens import InvalidToken, TokenSigner
 
 LINK_LIFETIME = timedelta(minutes=30)
 KEEP_USED = timedelta(days=1)  # a used or expired row is kept this long (its draft note is shown once back)
-MAX_EVENTS = 3  # an email registered for several events (no event named) gets a link for each, up to this many
+MAX_EVENTS = (
+    3  # an email registered for several events (no event named) gets a link for each, up to this many
+)
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,29 @@ def parse_email(value: object) -> str:
     """An email address as the read model keeps it (lower case), or ScanError invalid_input."""
     text = value.strip().lower() if isinstance(value, str) else ""
     local, at, domain = text.partition("@")
-    if not at or not local or "." not in domain or len(text) > 254 or any(c.isspace() or c in "<>" for c in text):
-        raise ScanError("email: the address you registered with", code="invalid_input",
-                        errors={"email": "the address you registered with"})
+    if (
+        not at
+        or not local
+        or "." not in domain
+        or len(text) > 254
+        or any(c.isspace() or c in "<>" for c in text)
+    ):
+        raise ScanError(
+            "email: the address you registered with",
+            code="invalid_input",
+            errors={"email": "the address you registered with"},
+        )
     return text
 
 
 def parse_draft(note: object, tags: object) -> tuple[str, tuple[str, ...]]:
     note = note if isinstance(note, str) else ""
     if len(note) > MAX_NOTE:
-        raise ScanError(f"note: at most {MAX_NOTE} characters", code="invalid_input",
-                        errors={"note": f"at most {MAX_NOTE} characters"})
+        raise ScanError(
+            f"note: at most {MAX_NOTE} characters",
+            code="invalid_input",
+            errors={"note": f"at most {MAX_NOTE} characters"},
+        )
     tags = split_items([t for t in tags if isinstance(t, str)]) if isinstance(tags, (list, tuple)) else []
     return note.strip(), tuple(t for t in tags if len(t) <= MAX_TAG)[:MAX_TAGS]
 
@@ -63,21 +77,43 @@ def parse_draft(note: object, tags: object) -> tuple[str, tuple[str, ...]]:
 def ask_for_links(session: Session, cmd: AskForLinks, now: datetime) -> list[SigninLink]:
     """A link (and its signin.requested, in the outbox) for each event `cmd.email` is registered for, the latest first;
     [] if none. Closed events too: after the close My people is still theirs to read."""
-    query = sa.select(Attendee.id, Attendee.event_id).join(Event, Event.id == Attendee.event_id).where(
-        Attendee.email == cmd.email)
+    query = (
+        sa.select(Attendee.id, Attendee.event_id)
+        .join(Event, Event.id == Attendee.event_id)
+        .where(Attendee.email == cmd.email)
+    )
     if cmd.event_id is not None:
         query = query.where(Attendee.event_id == cmd.event_id)
     found = session.execute(query.order_by(Event.version.desc()).limit(MAX_EVENTS)).all()
     # Forget what nobody can open any more (no job to run: asking is what makes rows).
     session.execute(sa.delete(SigninLink).where(SigninLink.expires_at < now - KEEP_USED))
-    links = [SigninLink(id=secrets.token_hex(16), event_id=event_id, attendee_id=attendee_id,
-                        return_to=cmd.return_to, draft_note=cmd.note, draft_tags=list(cmd.tags), created_at=now,
-                        expires_at=now + LINK_LIFETIME) for attendee_id, event_id in found]
+    links = [
+        SigninLink(
+            id=secrets.token_hex(16),
+            event_id=event_id,
+            attendee_id=attendee_id,
+            return_to=cmd.return_to,
+            draft_note=cmd.note,
+            draft_tags=list(cmd.tags),
+            created_at=now,
+            expires_at=now + LINK_LIFETIME,
+        )
+        for attendee_id, event_id in found
+    ]
     session.add_all(links)
     if links:
-        add_to_outbox(session, *(ev.SigninRequested(event_id=link.event_id, attendee_id=link.attendee_id,
-                                                    link_id=link.id, expires_at=iso(link.expires_at))
-                                 for link in links))
+        add_to_outbox(
+            session,
+            *(
+                ev.SigninRequested(
+                    event_id=link.event_id,
+                    attendee_id=link.attendee_id,
+                    link_id=link.id,
+                    expires_at=iso(link.expires_at),
+                )
+                for link in links
+            ),
+        )
     return links
 
 
@@ -95,21 +131,29 @@ def open_link(session: Session, signer: TokenSigner, token: str, now: datetime) 
     One UPDATE claims it (unused and unexpired), so two phones opening it at once cannot both
     sign in. Refusals: bad_link (404), link_used and link_expired (410): the page offers a new one."""
     found = link_id(signer, token)
-    claimed = session.execute(sa.update(SigninLink).where(
-        SigninLink.id == found, SigninLink.used_at.is_(None), SigninLink.expires_at > now)
-        .values(used_at=now).returning(SigninLink.id)).scalar_one_or_none()
+    claimed = session.execute(
+        sa.update(SigninLink)
+        .where(SigninLink.id == found, SigninLink.used_at.is_(None), SigninLink.expires_at > now)
+        .values(used_at=now)
+        .returning(SigninLink.id)
+    ).scalar_one_or_none()
     link = session.get(SigninLink, found)
     if link is None:
         raise ScanError("this sign-in link is not valid", code="bad_link", status=404)
     if claimed is None:
         if link.used_at is not None:
-            raise ScanError("this sign-in link was used already: ask for a new one", code="link_used", status=410)
+            raise ScanError(
+                "this sign-in link was used already: ask for a new one", code="link_used", status=410
+            )
         raise ScanError("this sign-in link has expired: ask for a new one", code="link_expired", status=410)
     attendee = session.get(Attendee, link.attendee_id)
     if attendee is None:
         raise ScanError("this sign-in link is not valid", code="bad_link", status=404)
-    private = identity.issue_token(signer, identity.PRIVATE, identity.TokenClaims(
-        attendee.event_id, attendee.id, attendee.private_serial))
+    private = identity.issue_token(
+        signer,
+        identity.PRIVATE,
+        identity.TokenClaims(attendee.event_id, attendee.id, attendee.private_serial),
+    )
     return link, private
 
 
@@ -121,4 +165,3 @@ def draft_for(session: Session, attendee_id: str, draft: str) -> tuple[str, tupl
     if link is None or link.attendee_id != attendee_id or link.used_at is None:
         return None
     return link.draft_note, tuple(link.draft_tags or ())
-

@@ -33,16 +33,20 @@ from services.scan.signin import AskForLinks, ask_for_links, link_id, open_link,
 from shared.web import json_body
 
 # The same bytes for every asker: nothing in it depends on whether the email is registered.
-ACCEPTED = {"status": "accepted",
-            "detail": "if this email is registered for this event, a sign-in link is on its way to it: it works "
-                      "once, for 30 minutes"}
+ACCEPTED = {
+    "status": "accepted",
+    "detail": "if this email is registered for this event, a sign-in link is on its way to it: it works "
+    "once, for 30 minutes",
+}
 
 
 def event_arg(value: object) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not value.isalnum() or len(value) > 16:
-        raise ScanError("event_id: the event's id", code="invalid_input", errors={"event_id": "the event's id"})
+        raise ScanError(
+            "event_id: the event's id", code="invalid_input", errors={"event_id": "the event's id"}
+        )
     return value.lower()
 
 
@@ -52,8 +56,12 @@ def ask(email: str, event_id: str | None, return_to: str, note: str = "", tags=(
     for throttle, who in ((s.signins_per_client, request.remote_addr or "?"), (s.signins_per_email, email)):
         wait = throttle.wait(who)
         if wait:
-            raise ScanError("too many sign-in links asked for: wait, then ask again", code="rate_limited",
-                            status=429, retry_after=wait)
+            raise ScanError(
+                "too many sign-in links asked for: wait, then ask again",
+                code="rate_limited",
+                status=429,
+                retry_after=wait,
+            )
     with s.sessions() as session:
         ask_for_links(session, AskForLinks(email, event_id, return_to, note, tuple(tags)), s.clock())
         session.commit()
@@ -65,25 +73,52 @@ def signin_api():
     body = json_body()
     email, event_id = parse_email(body.get("email")), event_arg(body.get("event_id"))
     if event_id is None:
-        raise ScanError("event_id: the event's id", code="invalid_input", errors={"event_id": "the event's id"})
+        raise ScanError(
+            "event_id: the event's id", code="invalid_input", errors={"event_id": "the event's id"}
+        )
     back = body.get("next")
     if back is not None and not isinstance(back, str):
-        raise ScanError("next: a path on this site, such as /scan", code="invalid_input",
-                        errors={"next": "a path on this site, such as /scan"})
+        raise ScanError(
+            "next: a path on this site, such as /scan",
+            code="invalid_input",
+            errors={"next": "a path on this site, such as /scan"},
+        )
     ask(email, event_id, local_path(back) or url_for(".scanner"))
     return ACCEPTED, 202
 
 
-def signin_page(status: int = 200, error: str | None = None, event_id: str | None = None,
-                return_to: str | None = None, email: str = ""):
+def signin_page(
+    status: int = 200,
+    error: str | None = None,
+    event_id: str | None = None,
+    return_to: str | None = None,
+    email: str = "",
+):
     """The bare sign-in form (/scan, My people and My QR without an identity, a used or expired link)."""
     t = TEXT[g.lang]
     event_id = event_id or event_arg(request.args.get("event"))
-    return_to = return_to or local_path(request.args.get("next")) or (
-        request.full_path.rstrip("?") if request.method == "GET" and request.path != "/signin" else url_for(".scanner"))
-    return with_form_cookie(*page("signin.html", status, title=t["signin_title"], error=error, event_id=event_id,
-                                  return_to=return_to, email=email, replaced=g.get("replaced", False),
-                                  csrf=csrf_token(form_nonce(), "identify")))
+    return_to = (
+        return_to
+        or local_path(request.args.get("next"))
+        or (
+            request.full_path.rstrip("?")
+            if request.method == "GET" and request.path != "/signin"
+            else url_for(".scanner")
+        )
+    )
+    return with_form_cookie(
+        *page(
+            "signin.html",
+            status,
+            title=t["signin_title"],
+            error=error,
+            event_id=event_id,
+            return_to=return_to,
+            email=email,
+            replaced=g.get("replaced", False),
+            csrf=csrf_token(form_nonce(), "identify"),
+        )
+    )
 
 
 @bp.get("/signin")
@@ -162,4 +197,3 @@ def open_signin_link(token):
     response = remember(redirect(local_path(target) or url_for(".scanner"), 303), private)
     response.delete_cookie(FORM_COOKIE, path="/")
     return response
-

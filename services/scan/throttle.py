@@ -18,8 +18,13 @@ WINDOW = 60.0
 
 
 class Throttle:
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, remember: int = 100_000,
-                 window: float = WINDOW):
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        remember: int = 100_000,
+        window: float = WINDOW,
+    ):
         """`per_minute` requests per `window` seconds (a minute unless told)."""
         self._per_minute, self._clock, self._remember, self._window = per_minute, clock, remember, window
         self._seen: dict[str, deque[float]] = {}

@@ -13,8 +13,15 @@ from shared.vcard import Where, contact_card, met_line, notes_line
 
 
 def vcard(c: Contact, where: Where, reader_language: str) -> str:
-    note = "\n".join(line for line in (met_line(reader_language, where, c.met_at), c.headline,
-                                       notes_line(reader_language, c.notes)) if line)
+    note = "\n".join(
+        line
+        for line in (
+            met_line(reader_language, where, c.met_at),
+            c.headline,
+            notes_line(reader_language, c.notes),
+        )
+        if line
+    )
     return contact_card(c.name, note=note, email=c.email, company=c.company, title=c.title, categories=c.tags)
 
 

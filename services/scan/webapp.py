@@ -21,13 +21,31 @@ BLUE = "#1f5f8b"
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    return current_app.json.response({
-        "name": "Rapport: meet people", "short_name": "Rapport", "start_url": "/scan", "scope": "/",
-        "display": "standalone", "background_color": "#f5f4f0", "theme_color": BLUE,
-        "description": "Scan badges, keep your notes, show your QR: works offline.",
-        "icons": [{"src": url_for(".icon", size=size), "sizes": f"{size}x{size}", "type": "image/png",
-                   "purpose": "any maskable"} for size in ICON_SIZES],
-    }), 200, {"Content-Type": "application/manifest+json"}
+    return (
+        current_app.json.response(
+            {
+                "name": "Rapport: meet people",
+                "short_name": "Rapport",
+                "start_url": "/scan",
+                "scope": "/",
+                "display": "standalone",
+                "background_color": "#f5f4f0",
+                "theme_color": BLUE,
+                "description": "Scan badges, keep your notes, show your QR: works offline.",
+                "icons": [
+                    {
+                        "src": url_for(".icon", size=size),
+                        "sizes": f"{size}x{size}",
+                        "type": "image/png",
+                        "purpose": "any maskable",
+                    }
+                    for size in ICON_SIZES
+                ],
+            }
+        ),
+        200,
+        {"Content-Type": "application/manifest+json"},
+    )
 
 
 @bp.get("/app-icon-<int:size>.png")
@@ -41,8 +59,14 @@ def icon(size: int):
 def icon_png(size: int) -> bytes:
     """A white "R" on the brand's blue, inside the safe zone of a maskable icon (the middle 80%)."""
     image = Image.new("RGB", (size, size), BLUE)
-    font_file = node_modules() / "@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf"
-    font = ImageFont.truetype(str(font_file), int(size * 0.5)) if font_file.is_file() else ImageFont.load_default()
+    font_file = (
+        node_modules() / "@expo-google-fonts/ibm-plex-sans-arabic/700Bold/IBMPlexSansArabic_700Bold.ttf"
+    )
+    font = (
+        ImageFont.truetype(str(font_file), int(size * 0.5))
+        if font_file.is_file()
+        else ImageFont.load_default()
+    )
     ImageDraw.Draw(image).text((size / 2, size / 2), "R", fill="white", font=font, anchor="mm")
     out = BytesIO()
     image.save(out, "PNG", optimize=True)

@@ -51,11 +51,25 @@ def who_to_meet():
     received = [r for r in requests["received"] if r["status"] != "declined"]  # "not now" leaves the page
     done = request.args.get("done") if request.args.get("done") in DONE else None
     about = request.args.get("who", "")
-    named = next((r["person"]["name"] for r in requests["received"] + requests["sent"]
-                  if about in (r["id"], r["person"]["attendee_id"])), None)
-    return page("whotomeet.html", person=person, suggestions=suggestions, received=received, sent=requests["sent"],
-                done=done, named=named, csrf=csrf_token(token),
-                isolate=isolate_quotes)  # reasons quote people's own words, in their own language
+    named = next(
+        (
+            r["person"]["name"]
+            for r in requests["received"] + requests["sent"]
+            if about in (r["id"], r["person"]["attendee_id"])
+        ),
+        None,
+    )
+    return page(
+        "whotomeet.html",
+        person=person,
+        suggestions=suggestions,
+        received=received,
+        sent=requests["sent"],
+        done=done,
+        named=named,
+        csrf=csrf_token(token),
+        isolate=isolate_quotes,
+    )  # reasons quote people's own words, in their own language
 
 
 def back(done: str, who: str):

@@ -63,20 +63,41 @@ class Written:
 
 def prepare(p: Pending) -> Row:
     """The row a store writes for `p`, with its bus message rendered both ways (same message id)."""
-    event = ev.ScanRecorded(event_id=p.event_id, meeting_id=p.meeting_id, scanner=p.scanner_id,
-                            scanned=p.scanned_id, scanned_at=iso(p.scanned_at), client_scan_id=p.client_scan_id,
-                            note=p.note, tags=p.tags, mutual=False)
+    event = ev.ScanRecorded(
+        event_id=p.event_id,
+        meeting_id=p.meeting_id,
+        scanner=p.scanner_id,
+        scanned=p.scanned_id,
+        scanned_at=iso(p.scanned_at),
+        client_scan_id=p.client_scan_id,
+        note=p.note,
+        tags=p.tags,
+        mutual=False,
+    )
     alone = ev.to_envelope(event, occurred_at=iso(p.received_at))
     together = replace(alone, data={**alone.data, "mutual": True})
     low, high = sorted((p.scanner_id, p.scanned_id))
-    return Row(key=(p.scanner_id, p.client_scan_id), event_id=p.event_id, meeting_id=p.meeting_id,
-               scanned_id=p.scanned_id, low_id=low, high_id=high, note=p.note, tags=p.tags, scanned_at=p.scanned_at,
-               received_at=p.received_at, bus_key=event.key(), alone=alone.to_bytes(), together=together.to_bytes())
+    return Row(
+        key=(p.scanner_id, p.client_scan_id),
+        event_id=p.event_id,
+        meeting_id=p.meeting_id,
+        scanned_id=p.scanned_id,
+        low_id=low,
+        high_id=high,
+        note=p.note,
+        tags=p.tags,
+        scanned_at=p.scanned_at,
+        received_at=p.received_at,
+        bus_key=event.key(),
+        alone=alone.to_bytes(),
+        together=together.to_bytes(),
+    )
 
 
 class ScanWriter:
-    def __init__(self, engine: Engine, session_factory: Callable[[], Session], per_minute: int,
-                 max_batch: int = 256):
+    def __init__(
+        self, engine: Engine, session_factory: Callable[[], Session], per_minute: int, max_batch: int = 256
+    ):
         self._sessions = session_factory
         self._store = BatchStore(engine, per_minute)
         self._per_minute = per_minute
@@ -136,13 +157,29 @@ class ScanWriter:
         answered: set[Key] = set()
         for row in batch:
             if row.key not in saved.allowed:
-                outcomes.append(ScanError(f"at most {self._per_minute} scans a minute: try again shortly",
-                                          code="rate_limited", status=429, retry_after=60))
+                outcomes.append(
+                    ScanError(
+                        f"at most {self._per_minute} scans a minute: try again shortly",
+                        code="rate_limited",
+                        status=429,
+                        retry_after=60,
+                    )
+                )
             elif row.key in saved.fresh:
                 scan_id, mutual = saved.fresh[row.key]
                 saved_row = first[row.key]
-                outcomes.append(Written(scan_id, saved_row.meeting_id, saved_row.scanned_id, saved_row.note,
-                                        saved_row.tags, saved_row.scanned_at, mutual, duplicate=row.key in answered))
+                outcomes.append(
+                    Written(
+                        scan_id,
+                        saved_row.meeting_id,
+                        saved_row.scanned_id,
+                        saved_row.note,
+                        saved_row.tags,
+                        saved_row.scanned_at,
+                        mutual,
+                        duplicate=row.key in answered,
+                    )
+                )
                 answered.add(row.key)
             else:
                 outcomes.append(earlier[row.key])
@@ -153,8 +190,25 @@ class ScanWriter:
             return {}
         wanted = set(keys)
         with self._sessions() as session:
-            rows = session.execute(sa.select(Scan, Meeting).join(Meeting, Meeting.id == Scan.meeting_id).where(
-                Scan.scanner_id.in_({k[0] for k in wanted}), Scan.client_scan_id.in_({k[1] for k in wanted}))).all()
-        return {(s.scanner_id, s.client_scan_id): Written(s.id, s.meeting_id, s.scanned_id, s.note, tuple(s.tags),
-                                                          s.scanned_at, m.mutual, duplicate=True)
-                for s, m in rows if (s.scanner_id, s.client_scan_id) in wanted}
+            rows = session.execute(
+                sa.select(Scan, Meeting)
+                .join(Meeting, Meeting.id == Scan.meeting_id)
+                .where(
+                    Scan.scanner_id.in_({k[0] for k in wanted}),
+                    Scan.client_scan_id.in_({k[1] for k in wanted}),
+                )
+            ).all()
+        return {
+            (s.scanner_id, s.client_scan_id): Written(
+                s.id,
+                s.meeting_id,
+                s.scanned_id,
+                s.note,
+                tuple(s.tags),
+                s.scanned_at,
+                m.mutual,
+                duplicate=True,
+            )
+            for s, m in rows
+            if (s.scanner_id, s.client_scan_id) in wanted
+        }

@@ -125,11 +125,11 @@ def bus_from_url(url: str, *, partitions: int = 6) -> Bus:
     if url.startswith("kafka://"):
         from shared.bus.kafka import KafkaBus
 
-        return KafkaBus(url[len("kafka://"):], default_partitions=partitions)
+        return KafkaBus(url[len("kafka://") :], default_partitions=partitions)
     if url.startswith("embedded:"):
         from shared.bus.embedded import EmbeddedBus
 
-        path = url[len("embedded:"):]
+        path = url[len("embedded:") :]
         if path.startswith("//"):
             path = path[2:]
         return EmbeddedBus(path, default_partitions=partitions)

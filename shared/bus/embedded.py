@@ -49,8 +49,14 @@ def _connect(path: str) -> sqlite3.Connection:
 
 
 class EmbeddedBus(Bus):
-    def __init__(self, path: str | Path, *, default_partitions: int = 6,
-                 session_timeout: float = 10.0, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        default_partitions: int = 6,
+        session_timeout: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ):
         self.path = str(path)
         self.url = f"embedded:{self.path}"
         self.default_partitions = default_partitions
@@ -127,12 +133,15 @@ class EmbeddedProducer(Producer):
                 tp = (topic, partition_for(key, partitions[topic], self._round_robin))
                 if tp not in heads:
                     (heads[tp],) = self._conn.execute(
-                        "SELECT next_offset FROM heads WHERE topic = ? AND partition = ?", tp).fetchone()
+                        "SELECT next_offset FROM heads WHERE topic = ? AND partition = ?", tp
+                    ).fetchone()
                 rows.append((*tp, heads[tp], key, value, now_ms))
                 heads[tp] += 1
             self._conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
-            self._conn.executemany("UPDATE heads SET next_offset = ? WHERE topic = ? AND partition = ?",
-                                   [(offset, *tp) for tp, offset in heads.items()])
+            self._conn.executemany(
+                "UPDATE heads SET next_offset = ? WHERE topic = ? AND partition = ?",
+                [(offset, *tp) for tp, offset in heads.items()],
+            )
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
@@ -176,13 +185,15 @@ class EmbeddedConsumer(Consumer):
         # Start at a different partition each time so a busy one cannot starve the others.
         self._next_start = (self._next_start + 1) % len(owned)
         out: list[Record] = []
-        for tp in owned[self._next_start:] + owned[:self._next_start]:
+        for tp in owned[self._next_start :] + owned[: self._next_start]:
             room = max_records - len(out)
             if room <= 0:
                 break
             rows = self._conn.execute(
                 "SELECT offset, key, value, ts FROM records WHERE topic = ? AND partition = ? "
-                "AND offset >= ? ORDER BY offset LIMIT ?", (*tp, self._positions[tp], room)).fetchall()
+                "AND offset >= ? ORDER BY offset LIMIT ?",
+                (*tp, self._positions[tp], room),
+            ).fetchall()
             for offset, key, value, ts in rows:
                 out.append(Record(tp[0], tp[1], offset, key, value, ts))
             if rows:
@@ -197,18 +208,31 @@ class EmbeddedConsumer(Consumer):
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("UPDATE group_members SET heartbeat = ? WHERE grp = ? AND member = ?",
-                         (now, self._group, self._member))
-            conn.execute("DELETE FROM group_members WHERE grp = ? AND heartbeat < ?",
-                         (self._group, now - self._bus.session_timeout))
-            members = [m for (m,) in conn.execute(
-                "SELECT member FROM group_members WHERE grp = ? ORDER BY joined_at, member", (self._group,))]
+            conn.execute(
+                "UPDATE group_members SET heartbeat = ? WHERE grp = ? AND member = ?",
+                (now, self._group, self._member),
+            )
+            conn.execute(
+                "DELETE FROM group_members WHERE grp = ? AND heartbeat < ?",
+                (self._group, now - self._bus.session_timeout),
+            )
+            members = [
+                m
+                for (m,) in conn.execute(
+                    "SELECT member FROM group_members WHERE grp = ? ORDER BY joined_at, member",
+                    (self._group,),
+                )
+            ]
             if self._member not in members:  # we were presumed dead: join again
-                conn.execute("INSERT INTO group_members VALUES (?, ?, ?, ?)", (self._group, self._member, now, now))
+                conn.execute(
+                    "INSERT INTO group_members VALUES (?, ?, ?, ?)", (self._group, self._member, now, now)
+                )
                 members.append(self._member)
             partitions = []
             for topic in self._topics:
-                partitions += [(topic, p) for p in range(_create_topic(conn, topic, self._bus.default_partitions))]
+                partitions += [
+                    (topic, p) for p in range(_create_topic(conn, topic, self._bus.default_partitions))
+                ]
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -221,19 +245,25 @@ class EmbeddedConsumer(Consumer):
             self._positions[tp] = self._committed_or_reset(tp)
 
     def _committed_or_reset(self, tp: TopicPartition) -> int:
-        row = self._conn.execute("SELECT offset FROM group_offsets WHERE grp = ? AND topic = ? AND partition = ?",
-                                 (self._group, *tp)).fetchone()
+        row = self._conn.execute(
+            "SELECT offset FROM group_offsets WHERE grp = ? AND topic = ? AND partition = ?",
+            (self._group, *tp),
+        ).fetchone()
         if row:
             return row[0]
         if self._from_beginning:
             return 0
-        return self._conn.execute("SELECT next_offset FROM heads WHERE topic = ? AND partition = ?", tp).fetchone()[0]
+        return self._conn.execute(
+            "SELECT next_offset FROM heads WHERE topic = ? AND partition = ?", tp
+        ).fetchone()[0]
 
     def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            self._conn.executemany("INSERT OR REPLACE INTO group_offsets VALUES (?, ?, ?, ?)",
-                                   [(self._group, t, p, o) for (t, p), o in offsets.items()])
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO group_offsets VALUES (?, ?, ?, ?)",
+                [(self._group, t, p, o) for (t, p), o in offsets.items()],
+            )
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
@@ -245,6 +275,8 @@ class EmbeddedConsumer(Consumer):
 
     def close(self) -> None:
         try:
-            self._conn.execute("DELETE FROM group_members WHERE grp = ? AND member = ?", (self._group, self._member))
+            self._conn.execute(
+                "DELETE FROM group_members WHERE grp = ? AND member = ?", (self._group, self._member)
+            )
         finally:
             self._conn.close()

@@ -32,8 +32,13 @@ class KafkaBus(Bus):
             existing = set(admin.list_topics())
             # Kept forever: every service's read model is rebuilt by replaying the topics from the
             # start, which Kafka's default 7-day retention would silently cut short.
-            missing = [NewTopic(t, partitions, 1 if len(self.bootstrap) == 1 else 3, topic_configs={"retention.ms": "-1"})
-                       for t in topics if t not in existing]
+            missing = [
+                NewTopic(
+                    t, partitions, 1 if len(self.bootstrap) == 1 else 3, topic_configs={"retention.ms": "-1"}
+                )
+                for t in topics
+                if t not in existing
+            ]
             if missing:
                 try:
                     admin.create_topics(missing)
@@ -107,12 +112,16 @@ class KafkaBusConsumer(Consumer):
 
     def poll(self, timeout: float = 1.0, max_records: int = 500) -> list[Record]:
         batches = self._consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records)
-        return [Record(m.topic, m.partition, m.offset, m.key, m.value, m.timestamp)
-                for messages in batches.values() for m in messages]
+        return [
+            Record(m.topic, m.partition, m.offset, m.key, m.value, m.timestamp)
+            for messages in batches.values()
+            for m in messages
+        ]
 
     def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
-        self._consumer.commit({KafkaTopicPartition(t, p): OffsetAndMetadata(o, "", -1)
-                               for (t, p), o in offsets.items()})
+        self._consumer.commit(
+            {KafkaTopicPartition(t, p): OffsetAndMetadata(o, "", -1) for (t, p), o in offsets.items()}
+        )
 
     def assignment(self) -> set[TopicPartition]:
         return {(tp.topic, tp.partition) for tp in self._consumer.assignment()}

@@ -43,8 +43,12 @@ Handler = Callable[[Event, Envelope], None]
 # OperationalError is what a lost or refused database connection raises (psycopg and sqlite3);
 # DataError, IntegrityError and ProgrammingError are about the statement, so they are failures.
 _OUTAGES: tuple[type[BaseException], ...] = (
-    ConnectionError, TimeoutError, PublishError,
-    sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.DisconnectionError,
+    ConnectionError,
+    TimeoutError,
+    PublishError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.DisconnectionError,
     sqlalchemy.exc.TimeoutError,
 )
 try:
@@ -82,12 +86,20 @@ def dead_letter(record: Record, group: str, reason: str, trace: str | None = Non
         text: str | None = record.value.decode()
     except UnicodeDecodeError:
         text = None
-    return json.dumps({
-        "reason": reason, "traceback": trace, "group": group, "topic": record.topic,
-        "partition": record.partition, "offset": record.offset,
-        "key": record.key.decode(errors="replace") if record.key else None,
-        "value": text, "value_base64": None if text is not None else base64.b64encode(record.value).decode(),
-    }, ensure_ascii=False).encode()
+    return json.dumps(
+        {
+            "reason": reason,
+            "traceback": trace,
+            "group": group,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "key": record.key.decode(errors="replace") if record.key else None,
+            "value": text,
+            "value_base64": None if text is not None else base64.b64encode(record.value).decode(),
+        },
+        ensure_ascii=False,
+    ).encode()
 
 
 class Worker:
@@ -97,11 +109,18 @@ class Worker:
     lasts); `failure_backoff` paces the bounded retries of any other handler error.
     """
 
-    def __init__(self, consumer: Consumer, dead_letters: Producer, group: str,
-                 handlers: Mapping[str, Handler], *, batch_size: int = 200,
-                 retry_backoff: Sequence[float] = (0.1, 0.5, 1, 2, 5),
-                 failure_backoff: Sequence[float] = (0.1, 0.5, 2),
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        consumer: Consumer,
+        dead_letters: Producer,
+        group: str,
+        handlers: Mapping[str, Handler],
+        *,
+        batch_size: int = 200,
+        retry_backoff: Sequence[float] = (0.1, 0.5, 1, 2, 5),
+        failure_backoff: Sequence[float] = (0.1, 0.5, 2),
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.consumer = consumer
         self.dead_letters = dead_letters
         self.group = group
@@ -122,7 +141,9 @@ class Worker:
             failed = self._handle(record)
             if failed is not None:
                 reason, trace = failed
-                log.warning("dead-lettering %s/%s@%s: %s", record.topic, record.partition, record.offset, reason)
+                log.warning(
+                    "dead-lettering %s/%s@%s: %s", record.topic, record.partition, record.offset, reason
+                )
                 letters.append((record.key, dead_letter(record, self.group, reason, trace)))
         if letters:
             self._publish(letters)  # the dead letters are durable before we commit past them
@@ -173,10 +194,16 @@ class Worker:
                     outages = self._pause(outages, f"handling {envelope.type}")
                     continue
                 if failures == len(self.failure_backoff):
-                    return (f"handler failed {failures + 1} times: {type(exc).__name__}: {exc}",
-                            traceback.format_exc())
-                log.exception("handler for %s failed (attempt %d); retrying in %ss",
-                              envelope.type, failures + 1, self.failure_backoff[failures])
+                    return (
+                        f"handler failed {failures + 1} times: {type(exc).__name__}: {exc}",
+                        traceback.format_exc(),
+                    )
+                log.exception(
+                    "handler for %s failed (attempt %d); retrying in %ss",
+                    envelope.type,
+                    failures + 1,
+                    self.failure_backoff[failures],
+                )
                 self.sleep(self.failure_backoff[failures])
                 failures += 1
 

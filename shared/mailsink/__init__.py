@@ -49,8 +49,9 @@ class KeepMessage:
 class MailSink:
     """Both servers over one MailStore. `start()` binds both ports or raises OSError; `stop()` is idempotent."""
 
-    def __init__(self, folder: Path | str, *, bind: str = "127.0.0.1", smtp_port: int = 1025,
-                 http_port: int = 8025):
+    def __init__(
+        self, folder: Path | str, *, bind: str = "127.0.0.1", smtp_port: int = 1025, http_port: int = 8025
+    ):
         self.store = MailStore(folder)
         self.bind, self.smtp_port, self.http_port = bind, smtp_port, http_port
         self._smtp: Controller | None = None
@@ -70,11 +71,17 @@ class MailSink:
         # because werkzeug's own bind answers a taken port with sys.exit(1) instead of OSError.
         family = socket.AF_INET6 if ":" in self.bind else socket.AF_INET
         with socket.create_server((self.bind, self.http_port), family=family) as listener:
-            self._http = make_server(self.bind, self.http_port, create_app(self.store), threaded=True,
-                                     fd=listener.fileno())  # werkzeug serves a duplicate of it
+            self._http = make_server(
+                self.bind, self.http_port, create_app(self.store), threaded=True, fd=listener.fileno()
+            )  # werkzeug serves a duplicate of it
         self.http_port = self._http.port  # the real one when 0 was asked for
-        smtp = Controller(KeepMessage(self.store), hostname=self.bind, port=self.smtp_port,
-                          enable_SMTPUTF8=True, data_size_limit=25 * 2**20)
+        smtp = Controller(
+            KeepMessage(self.store),
+            hostname=self.bind,
+            port=self.smtp_port,
+            enable_SMTPUTF8=True,
+            data_size_limit=25 * 2**20,
+        )
         try:
             smtp.start()
         except BaseException:
@@ -85,8 +92,9 @@ class MailSink:
             raise
         self._smtp = smtp
         # A short poll interval: shutdown() waits up to one interval, and tests restart sinks often.
-        self._http_thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.1},
-                                             name="mailsink-http", daemon=True)
+        self._http_thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.1}, name="mailsink-http", daemon=True
+        )
         self._http_thread.start()
         return self
 
@@ -117,12 +125,17 @@ def _host(bind: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the sink until SIGTERM or SIGINT; exit 1 with a one-line reason if a port is taken."""
-    parser = argparse.ArgumentParser(prog="python -m shared.mailsink", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m shared.mailsink",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--bind", default="127.0.0.1", help="address for both servers (default: %(default)s)")
     parser.add_argument("--smtp-port", type=int, default=1025, help="SMTP port (default: %(default)s)")
     parser.add_argument("--http-port", type=int, default=8025, help="web viewer port (default: %(default)s)")
-    parser.add_argument("--dir", type=Path, default=Path("var/mail"), help="message folder (default: %(default)s)")
+    parser.add_argument(
+        "--dir", type=Path, default=Path("var/mail"), help="message folder (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The inbox polls every few seconds; one log line per poll or SMTP session would bury the
@@ -134,13 +147,20 @@ def main(argv: list[str] | None = None) -> None:
     try:
         sink.start()
     except OSError as err:
-        parser.exit(1, f"mail sink: cannot listen on {args.bind} (SMTP {args.smtp_port}, HTTP {args.http_port}): "
-                       f"{err}\n")
+        parser.exit(
+            1,
+            f"mail sink: cannot listen on {args.bind} (SMTP {args.smtp_port}, HTTP {args.http_port}): "
+            f"{err}\n",
+        )
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    log.info("mail sink: accepting mail at %s, showing it at %s (kept in %s)", sink.smtp_url, sink.http_url,
-             args.dir.resolve())
+    log.info(
+        "mail sink: accepting mail at %s, showing it at %s (kept in %s)",
+        sink.smtp_url,
+        sink.http_url,
+        args.dir.resolve(),
+    )
     try:
         stopping.wait()
     finally:

@@ -25,8 +25,16 @@ MESSAGE_ID = re.compile(r"\d{8}T\d{12}Z-[0-9a-f]{32}")
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _CHARSET = re.compile(r"[a-z0-9._:-]{1,40}")
 _PARSER = BytesParser(policy=email.policy.default)
-_SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "List-Unsubscribe",
-                  "X-Rapport-Campaign")  # which mail this is: welcome, signin, followup, nudge-<days>
+_SHOWN_HEADERS = (
+    "From",
+    "To",
+    "Cc",
+    "Reply-To",
+    "Subject",
+    "Date",
+    "List-Unsubscribe",
+    "X-Rapport-Campaign",
+)  # which mail this is: welcome, signin, followup, nudge-<days>
 
 
 class UnknownMessage(LookupError):
@@ -74,10 +82,21 @@ class MessageView:
     attachments: list[Part]
 
     def as_json(self) -> dict:
-        return {**self.summary.as_json(), "headers": [list(h) for h in self.headers], "html": self.html,
-                "text": self.text, "attachments": [{"index": a.index, "filename": a.filename,
-                                                    "content_type": a.content_type, "size": len(a.data)}
-                                                   for a in self.attachments]}
+        return {
+            **self.summary.as_json(),
+            "headers": [list(h) for h in self.headers],
+            "html": self.html,
+            "text": self.text,
+            "attachments": [
+                {
+                    "index": a.index,
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "size": len(a.data),
+                }
+                for a in self.attachments
+            ],
+        }
 
 
 def _utcnow() -> datetime:
@@ -178,9 +197,15 @@ class MailStore:
         headers = _PARSER.parsebytes(raw, headersonly=True)
         received = datetime.strptime(message_id.split("-")[0], _STAMP).replace(tzinfo=UTC)
         sent = getattr(headers["Date"], "datetime", None)  # None when the header is missing or garbled
-        return Summary(message_id, str(headers["From"] or ""), str(headers["To"] or ""),
-                       str(headers["Subject"] or ""), (sent or received).isoformat(), received.isoformat(),
-                       len(raw))
+        return Summary(
+            message_id,
+            str(headers["From"] or ""),
+            str(headers["To"] or ""),
+            str(headers["Subject"] or ""),
+            (sent or received).isoformat(),
+            received.isoformat(),
+            len(raw),
+        )
 
 
 def _parts(message: EmailMessage) -> list[tuple[EmailMessage, Part]]:

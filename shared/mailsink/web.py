@@ -41,8 +41,12 @@ def create_app(store: MailStore) -> Flask:
 
     @app.get("/messages/<message_id>.eml")
     def raw(message_id: str):
-        return send_file(BytesIO(store.raw(message_id)), mimetype="message/rfc822", as_attachment=True,
-                         download_name=f"{message_id}.eml")
+        return send_file(
+            BytesIO(store.raw(message_id)),
+            mimetype="message/rfc822",
+            as_attachment=True,
+            download_name=f"{message_id}.eml",
+        )
 
     @app.get("/messages/<message_id>/parts/<int:index>")
     def part(message_id: str, index: int):

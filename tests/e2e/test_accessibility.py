@@ -43,13 +43,24 @@ def violations(page, name: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_attendee_pages_have_no_serious_or_critical_accessibility_violations(phone, people, scan_app, browser,
-                                                                           base_url, lang):
+def test_attendee_pages_have_no_serious_or_critical_accessibility_violations(
+    phone, people, scan_app, browser, base_url, lang
+):
     lina, omar = people["lina"], people["omar"]
     client = scan_app.test_client()
-    assert client.post("/v1/scans", headers={"Authorization": f"Bearer {lina.private}"}, json={
-        "scanned": omar.short_code, "note": "his teachers' app", "tags": ["coffee later"],
-        "client_scan_id": uuid.uuid4().hex}).status_code == 201
+    assert (
+        client.post(
+            "/v1/scans",
+            headers={"Authorization": f"Bearer {lina.private}"},
+            json={
+                "scanned": omar.short_code,
+                "note": "his teachers' app",
+                "tags": ["coffee later"],
+                "client_scan_id": uuid.uuid4().hex,
+            },
+        ).status_code
+        == 201
+    )
     page = phone.new_page()
     found: dict[str, list] = {}
 
@@ -122,12 +133,28 @@ def badge_url(settings, new_database):
     app = create_app(replace(settings, badge_database_url=new_database(), admin_token="test-admin-token"))
     admin = {"Authorization": "Bearer test-admin-token"}
     client = app.test_client()
-    event = client.post("/v1/events", headers=admin, json={
-        "name": "Riyadh Design Week", "venue": "JAX", "starts_at": "2026-12-01T09:00:00+03:00",
-        "ends_at": "2026-12-03T18:00:00+03:00", "timezone": "Asia/Riyadh", "language": "ar"}).json
-    attendee = client.post(f"/v1/events/{event['id']}/attendees", headers=admin, json={
-        "name": "ليلى حداد", "email": "layla@example.org", "headline": "أصمم مدارس صديقة للأطفال",
-        "interests": ["تعليم", "تصميم"]}).json
+    event = client.post(
+        "/v1/events",
+        headers=admin,
+        json={
+            "name": "Riyadh Design Week",
+            "venue": "JAX",
+            "starts_at": "2026-12-01T09:00:00+03:00",
+            "ends_at": "2026-12-03T18:00:00+03:00",
+            "timezone": "Asia/Riyadh",
+            "language": "ar",
+        },
+    ).json
+    attendee = client.post(
+        f"/v1/events/{event['id']}/attendees",
+        headers=admin,
+        json={
+            "name": "ليلى حداد",
+            "email": "layla@example.org",
+            "headline": "أصمم مدارس صديقة للأطفال",
+            "interests": ["تعليم", "تصميم"],
+        },
+    ).json
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -150,7 +177,9 @@ def test_the_badge_services_own_page_has_no_serious_or_critical_violations(brows
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_the_follow_up_links_pages_have_no_serious_or_critical_violations(browser, settings, new_database, lang):
+def test_the_follow_up_links_pages_have_no_serious_or_critical_violations(
+    browser, settings, new_database, lang
+):
     """The pages an attendee opens from their follow-up email: unsubscribe, and "followed up"."""
     import threading
     from dataclasses import replace
@@ -161,7 +190,9 @@ def test_the_follow_up_links_pages_have_no_serious_or_critical_violations(browse
     from services.followup import create_app
     from tests.integration.followup.conftest import World
 
-    app = create_app(replace(settings, followup_database_url=new_database(), followup_url="https://followup.example"))
+    app = create_app(
+        replace(settings, followup_database_url=new_database(), followup_url="https://followup.example")
+    )
     service = app.extensions["followup"]
     world = World(service, language=lang)
     reader, contact = world.attendee("Huda", language=lang), world.attendee("Omar")
@@ -173,8 +204,10 @@ def test_the_follow_up_links_pages_have_no_serious_or_critical_violations(browse
     try:
         page = context.new_page()
         found = {}
-        for name, link in (("unsubscribe", service.links.unsubscribe(reader)),
-                           ("followed up", service.links.followed_up(reader, contact))):
+        for name, link in (
+            ("unsubscribe", service.links.unsubscribe(reader)),
+            ("followed up", service.links.followed_up(reader, contact)),
+        ):
             page.goto(link.replace("https://followup.example", f"http://127.0.0.1:{server.server_port}"))
             found[f"follow-up {name}"] = violations(page, f"follow-up {name}")
         assert {name: v for name, v in found.items() if v} == {}

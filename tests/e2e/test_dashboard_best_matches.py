@@ -36,21 +36,30 @@ def dashboard_url(app):
     served.stop()
 
 
-def test_the_live_view_shows_best_matches_and_suggested_pairs_that_met(app, feed, match_app, alice, organizer,
-                                                                      clock, browser, dashboard_url):
+def test_the_live_view_shows_best_matches_and_suggested_pairs_that_met(
+    app, feed, match_app, alice, organizer, clock, browser, dashboard_url
+):
     event = Event(app, feed, match_app)
     grant(app, alice, event.id)
     layla = event.person("ليلى حداد", "ar", looking_for="أبحث عن مستثمر في شركات تقنيات التعليم الناشئة")
     for i, (lang, give, seek) in enumerate(DISTRACTORS):
         event.person(f"Guest {i + 1}", lang, can_help_with=give, looking_for=seek, company=f"Company {i}")
-    sam = event.person("Sam Carter", can_help_with="I invest in early-stage edtech startups", company="Falcon")
+    sam = event.person(
+        "Sam Carter", can_help_with="I invest in early-stage edtech startups", company="Falcon"
+    )
     signer = TokenSigner.from_settings(match_app.extensions["match"].settings)
     for someone in (layla, sam):  # two people opened Who to meet
         token = identity.issue_token(signer, identity.PRIVATE, TokenClaims(event.id, someone, 1))
-        assert match_app.test_client().get("/v1/me/suggestions",
-                                           headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert (
+            match_app.test_client()
+            .get("/v1/me/suggestions", headers={"Authorization": f"Bearer {token}"})
+            .status_code
+            == 200
+        )
     event.scan(sam, layla, utc_now() + timedelta(minutes=1))
-    guests = [p for p in match_app.extensions["match"].index.event_of(layla).profiles if p.name.startswith("Guest")]
+    guests = [
+        p for p in match_app.extensions["match"].index.event_of(layla).profiles if p.name.startswith("Guest")
+    ]
     event.scan(guests[0].id, guests[1].id, utc_now() + timedelta(minutes=1))
 
     huda = organizer("Huda", "ar")

@@ -32,7 +32,11 @@ from tests.e2e import test_scan_pages
 from tests.integration.dashboard.running import BusThreads, Served
 
 # Debian's Chromium, started once for this module, and its screenshots: as the scan pages' tests have them.
-playwright, browser, screenshot = test_scan_pages.playwright, test_scan_pages.browser, test_scan_pages.screenshot
+playwright, browser, screenshot = (
+    test_scan_pages.playwright,
+    test_scan_pages.browser,
+    test_scan_pages.screenshot,
+)
 
 LAPTOP, TABLET = {"width": 1366, "height": 900}, {"width": 820, "height": 1180}
 ADMIN_TOKEN = "test-admin-token"
@@ -50,7 +54,9 @@ class Product(BusThreads):
     """Dashboard, badge and scan, served; relays and consumers running until stop()."""
 
     def __init__(self, settings, new_database):
-        base = replace(settings, **{f"{name}_database_url": new_database() for name in ("badge", "scan", "dashboard")})
+        base = replace(
+            settings, **{f"{name}_database_url": new_database() for name in ("badge", "scan", "dashboard")}
+        )
         self.badge_app, self.scan_app = badge_app(base), scan_app(base)
         self.badge, self.scan = Served(self.badge_app), Served(self.scan_app)
         self.dashboard_app = dashboard_app(replace(base, badge_url=self.badge.url, scan_url=self.scan.url))
@@ -58,12 +64,26 @@ class Product(BusThreads):
         self.bus = bus_from_url(settings.bus_url, partitions=3)
         self.bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 3)
         self.stop_event = threading.Event()
-        self.threads = [self._thread(self._relay, self.badge_app.extensions["badge"].sessions),
-                        self._thread(self._relay, self.scan_app.extensions["scan"].sessions),
-                        self._thread(self._consume, "scan", [EVENTS_TOPIC, ATTENDEES_TOPIC], SCAN_TYPES,
-                                     self.scan_app.extensions["scan"].sessions, scan_apply),
-                        self._thread(self._consume, GROUP, ALL_TOPICS, READ_MODEL_TYPES,
-                                     self.dashboard_app.extensions["dashboard"].sessions, apply_event)]
+        self.threads = [
+            self._thread(self._relay, self.badge_app.extensions["badge"].sessions),
+            self._thread(self._relay, self.scan_app.extensions["scan"].sessions),
+            self._thread(
+                self._consume,
+                "scan",
+                [EVENTS_TOPIC, ATTENDEES_TOPIC],
+                SCAN_TYPES,
+                self.scan_app.extensions["scan"].sessions,
+                scan_apply,
+            ),
+            self._thread(
+                self._consume,
+                GROUP,
+                ALL_TOPICS,
+                READ_MODEL_TYPES,
+                self.dashboard_app.extensions["dashboard"].sessions,
+                apply_event,
+            ),
+        ]
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -74,8 +94,11 @@ class Product(BusThreads):
 
 
 def call(url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -88,8 +111,11 @@ def scan(product: Product, scanner: dict, scanned: dict, client_scan_id: str) ->
     service has not yet heard of them from the bus (a 401 that says so)."""
     deadline = time.monotonic() + 20
     while True:
-        status, answer = call(f"{product.scan.url}/v1/scans", scanner["scanner_token"],
-                              {"scanned": scanned["short_code"], "client_scan_id": client_scan_id})
+        status, answer = call(
+            f"{product.scan.url}/v1/scans",
+            scanner["scanner_token"],
+            {"scanned": scanned["short_code"], "client_scan_id": client_scan_id},
+        )
         if status in (200, 201):
             return answer
         assert status == 401 and answer["code"] == "unknown_scanner" and time.monotonic() < deadline, answer
@@ -104,8 +130,11 @@ def product(settings, new_database):
 
 
 def test_an_organizer_runs_an_event_and_watches_people_meet_live(browser, product, tmp_path):
-    status, _ = call(f"{product.dashboard.url}/v1/organizers", ADMIN_TOKEN, {
-        "email": "noura@example.org", "name": "Noura", "password": "a long organizer passphrase"})
+    status, _ = call(
+        f"{product.dashboard.url}/v1/organizers",
+        ADMIN_TOKEN,
+        {"email": "noura@example.org", "name": "Noura", "password": "a long organizer passphrase"},
+    )
     assert status == 201
     context = browser.new_context(base_url=product.dashboard.url, viewport=LAPTOP)
     page = context.new_page()
@@ -195,10 +224,19 @@ FIND_NODE = """() => {
 
 @pytest.mark.parametrize("viewport", [LAPTOP, {"width": 390, "height": 844}], ids=["laptop", "phone"])
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_a_name_in_the_graph_tooltip_is_shown_as_text_never_as_markup(browser, product, tmp_path, language, viewport):
-    status, _ = call(f"{product.dashboard.url}/v1/organizers", ADMIN_TOKEN, {
-        "email": "noura@example.org", "name": "Noura", "password": "a long organizer passphrase",
-        "language": language})
+def test_a_name_in_the_graph_tooltip_is_shown_as_text_never_as_markup(
+    browser, product, tmp_path, language, viewport
+):
+    status, _ = call(
+        f"{product.dashboard.url}/v1/organizers",
+        ADMIN_TOKEN,
+        {
+            "email": "noura@example.org",
+            "name": "Noura",
+            "password": "a long organizer passphrase",
+            "language": language,
+        },
+    )
     assert status == 201
     context = browser.new_context(base_url=product.dashboard.url, viewport=viewport)
     page = context.new_page()
@@ -212,7 +250,9 @@ def test_a_name_in_the_graph_tooltip_is_shown_as_text_never_as_markup(browser, p
     page.click("#new-event button[type=submit]")
     event_id = page.url.rsplit("/", 1)[1]
     people_csv = tmp_path / "people.csv"
-    people_csv.write_text(f'name,email\n"{HOSTILE.replace(chr(34), chr(34) * 2)}",lina@example.org\n', encoding="utf-8")
+    people_csv.write_text(
+        f'name,email\n"{HOSTILE.replace(chr(34), chr(34) * 2)}",lina@example.org\n', encoding="utf-8"
+    )
     page.goto(f"/events/{event_id}/attendees")
     page.set_input_files("#file", str(people_csv))
     page.click("#import button[type=submit]")

@@ -56,10 +56,18 @@ def build(attendees: int = 50, scans: int = 200, seed: int = 7) -> Scenario:
     ids = [identity.new_attendee_id() for _ in range(attendees)]
     for i, attendee_id in enumerate(ids):
         scenario.people[attendee_id] = ev.AttendeeRegistered(
-            event_id=scenario.event_id, attendee_id=attendee_id, name=f"Guest{i:02d} Person",
-            email=f"guest{i:02d}@example.org", language="ar" if i % 3 == 0 else "en", short_code="ABCDEF",
-            company=f"Company {i}" if i % 2 else "", headline="", interests=tuple(rng.sample(INTERESTS, 2)),
-            consent_followup=i % 5 != 0, consent_share_contact=i % 4 != 0)
+            event_id=scenario.event_id,
+            attendee_id=attendee_id,
+            name=f"Guest{i:02d} Person",
+            email=f"guest{i:02d}@example.org",
+            language="ar" if i % 3 == 0 else "en",
+            short_code="ABCDEF",
+            company=f"Company {i}" if i % 2 else "",
+            headline="",
+            interests=tuple(rng.sample(INTERESTS, 2)),
+            consent_followup=i % 5 != 0,
+            consent_share_contact=i % 4 != 0,
+        )
     started = utc_now() - timedelta(hours=6)
     pairs = [(ids[i], ids[(i + 1) % attendees]) for i in range(attendees)]  # everyone scans someone
     while len(pairs) < scans:
@@ -67,18 +75,36 @@ def build(attendees: int = 50, scans: int = 200, seed: int = 7) -> Scenario:
         pairs.append((a, b))
     for n, (scanner, scanned) in enumerate(pairs):
         low, high = sorted((scanner, scanned))
-        scenario.scans.append(ev.ScanRecorded(
-            event_id=scenario.event_id, meeting_id=f"{low}{high}", scanner=scanner, scanned=scanned,
-            scanned_at=iso(started + timedelta(seconds=40 * n)), client_scan_id=f"scan-{n}",
-            note=f"talked about topic {n}" if n % 3 else "", tags=("coffee later",) if n % 7 == 0 else ()))
+        scenario.scans.append(
+            ev.ScanRecorded(
+                event_id=scenario.event_id,
+                meeting_id=f"{low}{high}",
+                scanner=scanner,
+                scanned=scanned,
+                scanned_at=iso(started + timedelta(seconds=40 * n)),
+                client_scan_id=f"scan-{n}",
+                note=f"talked about topic {n}" if n % 3 else "",
+                tags=("coffee later",) if n % 7 == 0 else (),
+            )
+        )
     return scenario
 
 
 def publish(bus, scenario: Scenario, *, close: bool) -> None:
-    messages = [ev.EventCreated(event_id=scenario.event_id, name="Levant Makers Meetup", venue="Amman",
-                                starts_at=iso(utc_now() - timedelta(hours=7)), ends_at=iso(utc_now()),
-                                timezone="Asia/Amman", language="en", welcome="off"),  # follow-ups only
-                *scenario.people.values(), *scenario.scans]
+    messages = [
+        ev.EventCreated(
+            event_id=scenario.event_id,
+            name="Levant Makers Meetup",
+            venue="Amman",
+            starts_at=iso(utc_now() - timedelta(hours=7)),
+            ends_at=iso(utc_now()),
+            timezone="Asia/Amman",
+            language="en",
+            welcome="off",
+        ),  # follow-ups only
+        *scenario.people.values(),
+        *scenario.scans,
+    ]
     if close:
         messages.append(ev.EventClosed(event_id=scenario.event_id, closed_at=iso(utc_now())))
     with bus.producer() as producer:
@@ -92,21 +118,35 @@ def rig(settings, kafka_broker, postgres_server, tmp_path):
     bus = bus_from_url(kafka_broker.url, partitions=3)
     bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 3)
     database_url = postgres_server.create_database(f"followup_{identity.new_event_id()}")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}, "PYTHONPATH": str(REPO),
-           "RAPPORT_SECRET_KEY": settings.secret_key, "RAPPORT_FOLLOWUP_DATABASE_URL": database_url,
-           "RAPPORT_BUS_URL": kafka_broker.url, "RAPPORT_DATA_DIR": str(tmp_path), "RAPPORT_LOG_LEVEL": "WARNING",
-           "RAPPORT_KAFKA_PARTITIONS": "3", "RAPPORT_FOLLOWUP_URL": "https://followup.example",
-           "RAPPORT_MAIL_FROM": "Levant Makers <hello@levant.example>"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
+        "PYTHONPATH": str(REPO),
+        "RAPPORT_SECRET_KEY": settings.secret_key,
+        "RAPPORT_FOLLOWUP_DATABASE_URL": database_url,
+        "RAPPORT_BUS_URL": kafka_broker.url,
+        "RAPPORT_DATA_DIR": str(tmp_path),
+        "RAPPORT_LOG_LEVEL": "WARNING",
+        "RAPPORT_KAFKA_PARTITIONS": "3",
+        "RAPPORT_FOLLOWUP_URL": "https://followup.example",
+        "RAPPORT_MAIL_FROM": "Levant Makers <hello@levant.example>",
+    }
     procs: list[subprocess.Popen] = []
 
     def start(module: str, *args: str, smtp_url: str = "") -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-m", module, *args], cwd=REPO,
-                                env={**env, "RAPPORT_SMTP_URL": smtp_url or "smtp://127.0.0.1:9"})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            cwd=REPO,
+            env={**env, "RAPPORT_SMTP_URL": smtp_url or "smtp://127.0.0.1:9"},
+        )
         procs.append(proc)
         return proc
 
-    yield bus, database_url, start, replace(settings, followup_database_url=database_url,
-                                            followup_url="https://followup.example")
+    yield (
+        bus,
+        database_url,
+        start,
+        replace(settings, followup_database_url=database_url, followup_url="https://followup.example"),
+    )
     for proc in procs:
         if proc.poll() is None:
             proc.terminate()
@@ -117,8 +157,11 @@ def rig(settings, kafka_broker, postgres_server, tmp_path):
 
 
 def expected_recipients(scenario: Scenario, unsubscribed: set[str] = frozenset()) -> dict[str, str]:
-    return {p.email: p.attendee_id for p in scenario.people.values()
-            if p.consent_followup and p.attendee_id not in unsubscribed}
+    return {
+        p.email: p.attendee_id
+        for p in scenario.people.values()
+        if p.consent_followup and p.attendee_id not in unsubscribed
+    }
 
 
 def section(text: str, heading: str) -> str:
@@ -132,10 +175,17 @@ def check_email(scenario: Scenario, attendee_id: str, message) -> None:
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     reader = scenario.people[attendee_id]
-    headings = ("لقاءات تستحق حديثًا ثانيًا", "لقاءات أخرى") if reader.language == "ar" else (
-        "Worth a second conversation", "Also met")
-    entries = [line[2:].split(" (")[0].split(" · ")[0].strip().strip("\u2068\u2069")
-               for heading in headings for line in section(text, heading).splitlines() if line.startswith("* ")]
+    headings = (
+        ("لقاءات تستحق حديثًا ثانيًا", "لقاءات أخرى")
+        if reader.language == "ar"
+        else ("Worth a second conversation", "Also met")
+    )
+    entries = [
+        line[2:].split(" (")[0].split(" · ")[0].strip().strip("\u2068\u2069")
+        for heading in headings
+        for line in section(text, heading).splitlines()
+        if line.startswith("* ")
+    ]
     listed = set(entries)
     assert len(entries) == len(listed), reader.name  # each person once
     met = scenario.scanned_by(attendee_id)
@@ -169,9 +219,14 @@ def wait_until_every_delivery_is_settled(database_url: str, event_id: str, timeo
     try:
         while True:
             with engine.connect() as connection:
-                states = dict(connection.execute(sa.text(
-                    "SELECT status, count(*) FROM deliveries WHERE event_id = :e GROUP BY status"),
-                    {"e": event_id}).all())
+                states = dict(
+                    connection.execute(
+                        sa.text(
+                            "SELECT status, count(*) FROM deliveries WHERE event_id = :e GROUP BY status"
+                        ),
+                        {"e": event_id},
+                    ).all()
+                )
             if states and not states.keys() & {"queued", "sending"}:
                 return
             assert time.monotonic() < deadline, f"deliveries never settled: {states}"
@@ -215,7 +270,9 @@ def test_a_closed_event_sends_each_consenting_attendee_exactly_one_email(rig):
         start("services.followup.sender", "--idle", "0.2", "--settle", "2", smtp_url=smtp.url)
         expected = expected_recipients(scenario, set(opted_out))
         smtp.wait_for(len(expected), timeout=120)
-        wait_until_every_delivery_is_settled(database_url, scenario.event_id)  # a duplicate would be out by then
+        wait_until_every_delivery_is_settled(
+            database_url, scenario.event_id
+        )  # a duplicate would be out by then
         received = follow_ups(smtp)
     counts = Counter(m.recipients[0] for m in received)
     assert set(counts) == set(expected) and set(counts.values()) == {1}
@@ -230,7 +287,9 @@ def test_sigkill_in_the_middle_of_sending_misses_nobody_and_doubles_nobody(rig):
     expected = expected_recipients(scenario)
     with SmtpSink(delay=0.05) as smtp:  # a slow relay, so the kill lands while mail is in flight
         start("services.followup.consumer")
-        sender = start("services.followup.sender", "--lease", "3", "--idle", "0.2", "--settle", "2", smtp_url=smtp.url)
+        sender = start(
+            "services.followup.sender", "--lease", "3", "--idle", "0.2", "--settle", "2", smtp_url=smtp.url
+        )
         smtp.wait_for(8, timeout=120)
         sender.send_signal(signal.SIGKILL)
         sender.wait(10)
@@ -266,9 +325,15 @@ def test_a_scan_synced_after_the_follow_up_reaches_the_day_7_nudge_through_kafka
         start("services.followup.sender", "--idle", "0.2", "--settle", "1", smtp_url=smtp.url)
         smtp.wait_for(len(expected), timeout=120)
         low, high = sorted((reader.attendee_id, newcomer.attendee_id))
-        late = ev.ScanRecorded(event_id=scenario.event_id, meeting_id=f"{low}{high}", scanner=reader.attendee_id,
-                               scanned=newcomer.attendee_id, scanned_at=iso(utc_now() - timedelta(hours=3)),
-                               client_scan_id="late-1", note="the offline queue finally synced")
+        late = ev.ScanRecorded(
+            event_id=scenario.event_id,
+            meeting_id=f"{low}{high}",
+            scanner=reader.attendee_id,
+            scanned=newcomer.attendee_id,
+            scanned_at=iso(utc_now() - timedelta(hours=3)),
+            client_scan_id="late-1",
+            note="the offline queue finally synced",
+        )
         with bus.producer() as producer:
             producer.send(late.TOPIC, late.key(), to_envelope(late).to_bytes())
             producer.flush()
@@ -281,10 +346,14 @@ def test_a_scan_synced_after_the_follow_up_reaches_the_day_7_nudge_through_kafka
         sent_before = len(smtp.messages)
         with engine.begin() as conn:  # a week passes: move what happened 8 days back, in order
             for table, column in ((Delivery.__table__, "sent_at"), (Note.__table__, "recorded_at")):
-                for row_id, value in conn.execute(sa.select(table.c.id, table.c[column]).where(
-                        table.c[column].is_not(None))).all():
-                    conn.execute(sa.update(table).where(table.c.id == row_id).values(
-                        {column: value - timedelta(days=8)}))
+                for row_id, value in conn.execute(
+                    sa.select(table.c.id, table.c[column]).where(table.c[column].is_not(None))
+                ).all():
+                    conn.execute(
+                        sa.update(table)
+                        .where(table.c.id == row_id)
+                        .values({column: value - timedelta(days=8)})
+                    )
         deadline = time.monotonic() + 60
         while not (nudges := [m for m in smtp.messages[sent_before:] if m.recipients == (reader.email,)]):
             assert time.monotonic() < deadline, "no day-7 nudge reached the reader"

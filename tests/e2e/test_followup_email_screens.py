@@ -24,8 +24,9 @@ SCREENS = {6: 3, 15: 5}
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                     "--disable-dev-shm-usage"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
         yield browser
         browser.close()
 
@@ -37,7 +38,9 @@ def test_the_email_fits_its_phone_screens_with_each_person_once(browser, lang, p
     email = composer().compose(event, digest, "followup")
     page = browser.new_page(viewport=PHONE)
     page.set_content(email.html)
-    height, width = page.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]")
+    height, width = page.evaluate(
+        "[document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"followup-{lang}-{people}-phone.png"), full_page=True)
     names = page.eval_on_selector_all(".n", "els => els.map(e => e.textContent.trim())")
@@ -48,7 +51,8 @@ def test_the_email_fits_its_phone_screens_with_each_person_once(browser, lang, p
     assert direction == ("rtl" if lang == "ar" else "ltr")
     # each person once: one entry (a card or a compact line) per person met
     assert sorted(re.sub(r"\s*(met both ways|لقاء متبادل)$", "", n) for n in names) == sorted(
-        name for name, *_ in PEOPLE[:people - 2] + MET_YOU)
+        name for name, *_ in PEOPLE[: people - 2] + MET_YOU
+    )
 
 
 def test_arabic_message_lines_start_on_the_right(browser):
@@ -60,8 +64,11 @@ def test_arabic_message_lines_start_on_the_right(browser):
     quote = page.locator('blockquote[lang="ar"]').first
     box = quote.bounding_box()
     style = quote.evaluate("q => [getComputedStyle(q).direction, getComputedStyle(q).textAlign]")
-    first_word = page.evaluate("""q => { const r = document.createRange(); const t = q.firstChild;
-        r.setStart(t, 0); r.setEnd(t, 1); return r.getBoundingClientRect().right; }""", quote.element_handle())
+    first_word = page.evaluate(
+        """q => { const r = document.createRange(); const t = q.firstChild;
+        r.setStart(t, 0); r.setEnd(t, 1); return r.getBoundingClientRect().right; }""",
+        quote.element_handle(),
+    )
     page.close()
     assert style[0] == "rtl" and style[1] in ("start", "right")
     assert first_word > box["x"] + box["width"] * 0.8  # the message's first letter is at the right edge

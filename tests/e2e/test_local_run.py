@@ -26,8 +26,12 @@ def get(url: str):
 
 
 def call(method: str, url: str, headers: dict, body: dict):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode(),
-                                     headers={**headers, "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode(),
+        headers={**headers, "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -39,8 +43,14 @@ def start_local_run(data_dir: Path) -> tuple[subprocess.Popen, str]:
     """`python -m services` on `data_dir`, and what it printed up to its banner."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
     env.update(RAPPORT_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO), RAPPORT_WORKERS="1")
-    proc = subprocess.Popen([sys.executable, "-m", "services"], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = []
     deadline = time.monotonic() + 120
     while "Ctrl-C stops everything" not in "".join(output):
@@ -74,7 +84,11 @@ def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp
 
         # The local mail sink keeps what is sent to it for viewing.
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = "rapport@localhost", "lina@example.org", "سعدت بلقائك"
+        message["From"], message["To"], message["Subject"] = (
+            "rapport@localhost",
+            "lina@example.org",
+            "سعدت بلقائك",
+        )
         message.set_content("Great to meet you")
         with smtplib.SMTP("127.0.0.1", 1025, timeout=10) as smtp:
             smtp.send_message(message)
@@ -87,23 +101,47 @@ def test_the_local_run_starts_everything_and_prints_its_urls_and_admin_token(tmp
         # The whole product on embedded defaults: an event, two attendees, one scan, the close,
         # and the follow-up email lands in the mail sink.
         admin = {"Authorization": f"Bearer {token}"}
-        _, event = call("POST", "http://127.0.0.1:8001/v1/events", admin, {
-            "name": "Local Meetup", "starts_at": "2026-11-01T09:00:00Z", "ends_at": "2026-11-01T18:00:00Z"})
-        people = [call("POST", f"http://127.0.0.1:8001/v1/events/{event['id']}/attendees", admin, {
-            "name": name, "email": f"{name.lower()}@example.org", "consent": {"followup": True, "share_contact": True}})[1]
-            for name in ("Huda", "Omar")]
+        _, event = call(
+            "POST",
+            "http://127.0.0.1:8001/v1/events",
+            admin,
+            {"name": "Local Meetup", "starts_at": "2026-11-01T09:00:00Z", "ends_at": "2026-11-01T18:00:00Z"},
+        )
+        people = [
+            call(
+                "POST",
+                f"http://127.0.0.1:8001/v1/events/{event['id']}/attendees",
+                admin,
+                {
+                    "name": name,
+                    "email": f"{name.lower()}@example.org",
+                    "consent": {"followup": True, "share_contact": True},
+                },
+            )[1]
+            for name in ("Huda", "Omar")
+        ]
         scanner = {"Authorization": f"Bearer {people[0]['scanner_token']}"}
         deadline = time.monotonic() + 30
-        while (status := call("POST", "http://127.0.0.1:8002/v1/scans", scanner, {
-                "scanned": people[1]["badge_token"], "note": "open data in Amman", "client_scan_id": "s1"})[0]) >= 400:
+        while (
+            status := call(
+                "POST",
+                "http://127.0.0.1:8002/v1/scans",
+                scanner,
+                {"scanned": people[1]["badge_token"], "note": "open data in Amman", "client_scan_id": "s1"},
+            )[0]
+        ) >= 400:
             assert time.monotonic() < deadline, status  # the scan consumer learns the attendees first
             time.sleep(0.3)
         call("POST", f"http://127.0.0.1:8001/v1/events/{event['id']}/close", admin, {})
         deadline = time.monotonic() + 60
-        while not [m for m in get("http://127.0.0.1:8025/api/messages")[1] if "huda@example.org" in json.dumps(m)]:
+        while not [
+            m for m in get("http://127.0.0.1:8025/api/messages")[1] if "huda@example.org" in json.dumps(m)
+        ]:
             assert time.monotonic() < deadline, "no follow-up email reached the mail sink"
             time.sleep(0.3)
-        [huda] = [m for m in get("http://127.0.0.1:8025/api/messages")[1] if "huda@example.org" in json.dumps(m)]
+        [huda] = [
+            m for m in get("http://127.0.0.1:8025/api/messages")[1] if "huda@example.org" in json.dumps(m)
+        ]
         _, viewed = get(f"http://127.0.0.1:8025/api/messages/{huda['id']}")
         assert "Omar" in json.dumps(viewed, ensure_ascii=False)
         assert "open data in Amman" in json.dumps(viewed, ensure_ascii=False)

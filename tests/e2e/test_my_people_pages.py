@@ -34,19 +34,44 @@ def shot(page, name: str) -> None:
 def another(scan_app, event_id: str, name: str, language: str = "en", **profile) -> Person:
     signer = TokenSigner.from_settings(scan_app.extensions["scan"].settings)
     attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
-    apply(scan_app, ev.AttendeeRegistered(event_id=event_id, attendee_id=attendee_id, name=name, email=f"{code}@x.org",
-                                          language=language, short_code=code, **profile),
-          ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code))
+    apply(
+        scan_app,
+        ev.AttendeeRegistered(
+            event_id=event_id,
+            attendee_id=attendee_id,
+            name=name,
+            email=f"{code}@x.org",
+            language=language,
+            short_code=code,
+            **profile,
+        ),
+        ev.BadgeIssued(
+            event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
+        ),
+    )
     claims = TokenClaims(event_id, attendee_id, 1)
-    return Person(event_id, attendee_id, name, code, identity.issue_token(signer, identity.BADGE, claims),
-                  identity.issue_token(signer, identity.PRIVATE, claims))
+    return Person(
+        event_id,
+        attendee_id,
+        name,
+        code,
+        identity.issue_token(signer, identity.BADGE, claims),
+        identity.issue_token(signer, identity.PRIVATE, claims),
+    )
 
 
-def test_meetings_from_the_badge_page_the_scanner_and_the_api_all_appear_in_my_people(phone, people, scan_app,
-                                                                                      browser, base_url):
+def test_meetings_from_the_badge_page_the_scanner_and_the_api_all_appear_in_my_people(
+    phone, people, scan_app, browser, base_url
+):
     lina, omar, sara = people["lina"], people["omar"], people["sara"]
-    nour = another(scan_app, lina.event_id, "Nour Khalil", headline="Teaching kids to code", company="Byte Club",
-                   consent_share_contact=True)
+    nour = another(
+        scan_app,
+        lina.event_id,
+        "Nour Khalil",
+        headline="Teaching kids to code",
+        company="Byte Club",
+        consent_share_contact=True,
+    )
     page = phone.new_page()
     page.goto(f"/i/{lina.private}?next=/c/{omar.badge}")  # the badge page
     page.fill("#note", "his teachers' app")
@@ -59,9 +84,15 @@ def test_meetings_from_the_badge_page_the_scanner_and_the_api_all_appear_in_my_p
     page.locator("#sheet .chip", has_text="send a link").click()
     page.click("#sheet-save")
     expect(page.locator("#saved li[data-state=saved]")).to_contain_text(sara.name)
-    api = scan_app.test_client().post("/v1/scans", headers={"Authorization": f"Bearer {lina.private}"},
-                                      json={"scanned": nour.short_code, "note": "after-school robotics",
-                                            "client_scan_id": uuid.uuid4().hex})
+    api = scan_app.test_client().post(
+        "/v1/scans",
+        headers={"Authorization": f"Bearer {lina.private}"},
+        json={
+            "scanned": nour.short_code,
+            "note": "after-school robotics",
+            "client_scan_id": uuid.uuid4().hex,
+        },
+    )
     assert api.status_code == 201  # the API, as another app or device would
 
     page.click("nav.mine a[href^='/me/people']")
@@ -83,7 +114,9 @@ def test_meetings_from_the_badge_page_the_scanner_and_the_api_all_appear_in_my_p
     shot(page, "people-edit-en-390")
     omar_card.locator("button[type=submit]:not([name])").click()
     expect(page.locator(".saved")).to_contain_text(omar.name)
-    expect(page.locator(f"#p-{omar.id} blockquote")).to_have_text("his teachers' app: send him the pilot school's contact")
+    expect(page.locator(f"#p-{omar.id} blockquote")).to_have_text(
+        "his teachers' app: send him the pilot school's contact"
+    )
     expect(page.locator(f"#p-{omar.id} .chip")).to_have_text(["intro someone", "follow up"])
 
     page.fill("#q", "robotics")  # filtered as typed, on the phone
@@ -102,15 +135,33 @@ def test_meetings_from_the_badge_page_the_scanner_and_the_api_all_appear_in_my_p
         desktop.close()
 
 
-def test_arabic_my_people_runs_right_to_left_and_shows_who_saved_me(phone, people, scan_app, browser, base_url):
+def test_arabic_my_people_runs_right_to_left_and_shows_who_saved_me(
+    phone, people, scan_app, browser, base_url
+):
     lina, omar = people["lina"], people["omar"]
-    nour = another(scan_app, lina.event_id, "نور خليل", language="ar", headline="أعلّم الأطفال البرمجة",
-                   company="نادي البايت", consent_share_contact=True)
+    nour = another(
+        scan_app,
+        lina.event_id,
+        "نور خليل",
+        language="ar",
+        headline="أعلّم الأطفال البرمجة",
+        company="نادي البايت",
+        consent_share_contact=True,
+    )
     client = scan_app.test_client()
-    for scanner, scanned, note in ((omar, lina, "تحدثنا عن أول عملاء Souk Labs"), (lina, omar, "teachers"),
-                                   (nour, omar, "")):
-        assert client.post("/v1/scans", headers={"Authorization": f"Bearer {scanner.private}"}, json={
-            "scanned": scanned.short_code, "note": note, "client_scan_id": uuid.uuid4().hex}).status_code == 201
+    for scanner, scanned, note in (
+        (omar, lina, "تحدثنا عن أول عملاء Souk Labs"),
+        (lina, omar, "teachers"),
+        (nour, omar, ""),
+    ):
+        assert (
+            client.post(
+                "/v1/scans",
+                headers={"Authorization": f"Bearer {scanner.private}"},
+                json={"scanned": scanned.short_code, "note": note, "client_scan_id": uuid.uuid4().hex},
+            ).status_code
+            == 201
+        )
     page = phone.new_page()
     page.goto(f"/i/{omar.private}?next=/me/people")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -153,6 +204,7 @@ def test_my_qr_is_one_tap_away_and_reads_back_as_my_badge(phone, people, scan_ap
 
 # The scanner that knows who it read ----------------------------------------------------------
 
+
 def test_the_scanner_shows_who_it_read_before_the_note_and_what_i_noted_before(phone, people, scan_app):
     lina, omar = people["lina"], people["omar"]
     page = phone.new_page()
@@ -177,11 +229,15 @@ def test_the_scanner_shows_who_it_read_before_the_note_and_what_i_noted_before(p
     page.goto("/scan")
     page.fill("#code", omar.short_code)
     page.click("#manual button[type=submit]")
-    expect(page.locator("#sheet-met blockquote")).to_have_text(["his teachers' app", "and the pilot school in Irbid"])
+    expect(page.locator("#sheet-met blockquote")).to_have_text(
+        ["his teachers' app", "and the pilot school in Irbid"]
+    )
     expect(page.locator("#sheet-note-label")).to_have_text("Anything to add to your notes?")
 
 
-def test_a_refusal_is_in_the_pages_language_keeps_the_note_and_offers_to_fix_the_code(phone, people, scan_app):
+def test_a_refusal_is_in_the_pages_language_keeps_the_note_and_offers_to_fix_the_code(
+    phone, people, scan_app
+):
     lina, omar = people["lina"], people["omar"]
     page = phone.new_page()
     page.goto(f"/i/{omar.private}?next=/scan")  # Omar reads Arabic

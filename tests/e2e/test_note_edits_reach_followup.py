@@ -59,23 +59,44 @@ def publish(bus, scan_app, events) -> None:
         assert pending(session) == 0
 
 
-def test_the_follow_up_preview_uses_the_note_as_edited_in_my_people(scan_app, settings, new_database, kafka_broker):
-    followup_app = create_followup(replace(settings, followup_database_url=new_database(),
-                                           admin_token="test-admin-token"))
+def test_the_follow_up_preview_uses_the_note_as_edited_in_my_people(
+    scan_app, settings, new_database, kafka_broker
+):
+    followup_app = create_followup(
+        replace(settings, followup_database_url=new_database(), admin_token="test-admin-token")
+    )
     scan = scan_app.extensions["scan"]
     bus = bus_from_url(kafka_broker.url, partitions=3)
     bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 3)
     signer = TokenSigner.from_settings(settings)
 
     event_id, lina, omar = identity.new_event_id(), identity.new_attendee_id(), identity.new_attendee_id()
-    registered = [ev.EventCreated(event_id=event_id, name="Levant Makers", venue="", starts_at="2026-12-01T06:00:00Z",
-                                  ends_at="2026-12-01T15:00:00Z", timezone="Asia/Amman", language="en")]
+    registered = [
+        ev.EventCreated(
+            event_id=event_id,
+            name="Levant Makers",
+            venue="",
+            starts_at="2026-12-01T06:00:00Z",
+            ends_at="2026-12-01T15:00:00Z",
+            timezone="Asia/Amman",
+            language="en",
+        )
+    ]
     for who, name in ((lina, "Lina Haddad"), (omar, "Omar Farouk")):
         code = identity.new_short_code()
-        registered += [ev.AttendeeRegistered(event_id=event_id, attendee_id=who, name=name, email=f"{who}@x.org",
-                                             language="en", short_code=code, consent_followup=True,
-                                             consent_share_contact=True),
-                       ev.BadgeIssued(event_id=event_id, attendee_id=who, token_id=f"{who}.1", short_code=code)]
+        registered += [
+            ev.AttendeeRegistered(
+                event_id=event_id,
+                attendee_id=who,
+                name=name,
+                email=f"{who}@x.org",
+                language="en",
+                short_code=code,
+                consent_followup=True,
+                consent_share_contact=True,
+            ),
+            ev.BadgeIssued(event_id=event_id, attendee_id=who, token_id=f"{who}.1", short_code=code),
+        ]
     with scan.sessions() as session:  # what the scan service's own consumer would have applied
         for event in registered:
             apply_to_scan(session, event, to_envelope(event))
@@ -83,12 +104,19 @@ def test_the_follow_up_preview_uses_the_note_as_edited_in_my_people(scan_app, se
     scan.directory.invalidate()
 
     client = scan_app.test_client()
-    auth = {"Authorization": f"Bearer {identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, lina, 1))}"}
+    auth = {
+        "Authorization": f"Bearer {identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, lina, 1))}"
+    }
     omar_badge = identity.issue_token(signer, identity.BADGE, TokenClaims(event_id, omar, 1))
-    saved = client.post("/v1/scans", headers=auth, json={"scanned": omar_badge, "note": "spices",
-                                                         "client_scan_id": uuid.uuid4().hex})
+    saved = client.post(
+        "/v1/scans",
+        headers=auth,
+        json={"scanned": omar_badge, "note": "spices", "client_scan_id": uuid.uuid4().hex},
+    )
     assert saved.status_code == 201, saved.json
-    edit = client.patch(f"/v1/me/people/{omar}", headers=auth, json={"notes": ["intro to a cold-chain investor"]})
+    edit = client.patch(
+        f"/v1/me/people/{omar}", headers=auth, json={"notes": ["intro to a cold-chain investor"]}
+    )
     assert edit.status_code == 200, edit.json
 
     publish(bus, scan_app, registered)
@@ -96,11 +124,13 @@ def test_the_follow_up_preview_uses_the_note_as_edited_in_my_people(scan_app, se
     assert "intro to a cold-chain investor" in text and "spices" not in text
 
 
-def test_a_note_edited_on_the_my_people_page_changes_the_follow_up_preview(phone, people, scan_app, settings,
-                                                                            new_database, kafka_broker):
+def test_a_note_edited_on_the_my_people_page_changes_the_follow_up_preview(
+    phone, people, scan_app, settings, new_database, kafka_broker
+):
     lina, omar = people["lina"], people["omar"]
-    followup_app = create_followup(replace(settings, followup_database_url=new_database(),
-                                           admin_token="test-admin-token"))
+    followup_app = create_followup(
+        replace(settings, followup_database_url=new_database(), admin_token="test-admin-token")
+    )
     bus = bus_from_url(kafka_broker.url, partitions=3)
     bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 3)
     page = phone.new_page()
@@ -116,12 +146,29 @@ def test_a_note_edited_on_the_my_people_page_changes_the_follow_up_preview(phone
 
     with scan_app.extensions["scan"].sessions() as session:  # who they are, as the badge service announced
         rows = {a.id: a for a in session.scalars(sa.select(Attendee))}
-    registered = [ev.EventCreated(event_id=lina.event_id, name="Riyadh Design Week", venue="",
-                                  starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z",
-                                  timezone="Asia/Riyadh", language="en")]
-    registered += [ev.AttendeeRegistered(event_id=lina.event_id, attendee_id=a.id, name=a.name, email=f"{a.id}@x.org",
-                                         language=a.language, short_code=a.short_code, consent_followup=True)
-                   for a in rows.values()]
+    registered = [
+        ev.EventCreated(
+            event_id=lina.event_id,
+            name="Riyadh Design Week",
+            venue="",
+            starts_at="2026-12-01T06:00:00Z",
+            ends_at="2026-12-03T15:00:00Z",
+            timezone="Asia/Riyadh",
+            language="en",
+        )
+    ]
+    registered += [
+        ev.AttendeeRegistered(
+            event_id=lina.event_id,
+            attendee_id=a.id,
+            name=a.name,
+            email=f"{a.id}@x.org",
+            language=a.language,
+            short_code=a.short_code,
+            consent_followup=True,
+        )
+        for a in rows.values()
+    ]
     publish(bus, scan_app, registered)
     text = preview_once_caught_up(bus, followup_app, lina.event_id, lina.id, "pilot school")
     assert "send him the pilot school's contact in Irbid" in text and "teachers' app" not in text

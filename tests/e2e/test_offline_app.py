@@ -20,14 +20,26 @@ CACHED = """async (urls) => {
 
 def test_the_scanner_my_people_and_my_qr_open_offline_and_the_queue_syncs_later(phone, people, scan_app):
     lina, omar, sara = people["lina"], people["omar"], people["sara"]
-    saved = scan_app.test_client().post("/v1/scans", headers={"Authorization": f"Bearer {lina.private}"}, json={
-        "scanned": omar.short_code, "note": "his teachers' app", "client_scan_id": uuid.uuid4().hex})
+    saved = scan_app.test_client().post(
+        "/v1/scans",
+        headers={"Authorization": f"Bearer {lina.private}"},
+        json={"scanned": omar.short_code, "note": "his teachers' app", "client_scan_id": uuid.uuid4().hex},
+    )
     assert saved.status_code == 201
     page = phone.new_page()
     page.goto(f"/i/{lina.private}")
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(CACHED, arg=["/scan", "/me/people", "/me/qr", "/me/qr.svg", "/static/scan/scanner.js",
-                                        "/static/vendor/jsQR.js"])
+    page.wait_for_function(
+        CACHED,
+        arg=[
+            "/scan",
+            "/me/people",
+            "/me/qr",
+            "/me/qr.svg",
+            "/static/scan/scanner.js",
+            "/static/vendor/jsQR.js",
+        ],
+    )
 
     phone.set_offline(True)
     page.reload()
@@ -54,7 +66,9 @@ def test_the_scanner_my_people_and_my_qr_open_offline_and_the_queue_syncs_later(
     page.click("nav.mine a[href^='/me/qr']")
     expect(page.locator(".myqr .code")).to_have_text(lina.short_code)
     page.wait_for_function("document.querySelector('.myqr .qr').complete")
-    assert page.evaluate("document.querySelector('.myqr .qr').naturalWidth") > 0  # the QR itself, from the cache
+    assert (
+        page.evaluate("document.querySelector('.myqr .qr').naturalWidth") > 0
+    )  # the QR itself, from the cache
     assert saved_scans(scan_app)[-1].scanned_id == omar.id  # nothing left the phone while offline
 
     phone.set_offline(False)

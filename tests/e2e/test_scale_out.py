@@ -54,9 +54,11 @@ from shared.tokens import TokenSigner
 
 REPO = Path(__file__).resolve().parents[2]
 PEOPLE, SCANS, RETRIES, PARTITIONS = 80, 5000, 200, 3
-GROUPS = {"scan": ("services.scan.consumer", [ev.EVENTS_TOPIC, ev.ATTENDEES_TOPIC]),
-          "followup": ("services.followup.consumer", [ev.EVENTS_TOPIC, ev.ATTENDEES_TOPIC, ev.SCANS_TOPIC]),
-          "dashboard": ("services.dashboard.consumer", list(ALL_TOPICS))}
+GROUPS = {
+    "scan": ("services.scan.consumer", [ev.EVENTS_TOPIC, ev.ATTENDEES_TOPIC]),
+    "followup": ("services.followup.consumer", [ev.EVENTS_TOPIC, ev.ATTENDEES_TOPIC, ev.SCANS_TOPIC]),
+    "dashboard": ("services.dashboard.consumer", list(ALL_TOPICS)),
+}
 # Columns a consumer fills from its own counters (change numbers in the order it applied things),
 # not from the messages: two consumers may number the same changes differently.
 ORDER_COUNTERS = {"version", "reset_version", "seq"}
@@ -95,7 +97,9 @@ def skip_to_the_end(bootstrap: str, group: str, topics: list[str]) -> None:
     try:
         parts = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
         consumer.assign(parts)
-        consumer.commit({tp: OffsetAndMetadata(end, "", -1) for tp, end in consumer.end_offsets(parts).items()})
+        consumer.commit(
+            {tp: OffsetAndMetadata(end, "", -1) for tp, end in consumer.end_offsets(parts).items()}
+        )
     finally:
         consumer.close()
 
@@ -112,12 +116,17 @@ def contents(service, tables=None) -> dict[str, list]:
         metadata = sa.MetaData()
         metadata.reflect(conn)
         for name, table in metadata.tables.items():
-            if name in ("alembic_version", "outbox") or (tables and name not in (*tables, "processed_messages")):
+            if name in ("alembic_version", "outbox") or (
+                tables and name not in (*tables, "processed_messages")
+            ):
                 continue
-            columns = [c for c in table.columns if c.name not in ORDER_COUNTERS | APPLY_CLOCK
-                       and not numbered(c)]
-            found[name] = sorted(json.dumps([row[c.name] for c in columns], default=str, sort_keys=True)
-                                 for row in conn.execute(sa.select(*columns)).mappings())
+            columns = [
+                c for c in table.columns if c.name not in ORDER_COUNTERS | APPLY_CLOCK and not numbered(c)
+            ]
+            found[name] = sorted(
+                json.dumps([row[c.name] for c in columns], default=str, sort_keys=True)
+                for row in conn.execute(sa.select(*columns)).mappings()
+            )
     return found
 
 
@@ -140,8 +149,12 @@ class Scanner:
             conn = connections.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connections[port] = conn
             try:
-                conn.request("POST", "/v1/scans", json.dumps(body),
-                             {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+                conn.request(
+                    "POST",
+                    "/v1/scans",
+                    json.dumps(body),
+                    {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                )
                 response = conn.getresponse()
                 return response.status, json.loads(response.read())
             except (ConnectionError, http.client.HTTPException):
@@ -160,7 +173,9 @@ def reference_run(bootstrap: str, event_id: str, scan_ids: set[str], services: d
     deadline = time.monotonic() + 300
     with bus.consumer(f"scale-reference-{secrets.token_hex(4)}", list(ALL_TOPICS)) as consumer:
         while not announced or seen_scans != scan_ids or len(people) < 2 * PEOPLE:
-            assert time.monotonic() < deadline, f"the reference read {len(seen_scans)} of {len(scan_ids)} scans"
+            assert time.monotonic() < deadline, (
+                f"the reference read {len(seen_scans)} of {len(scan_ids)} scans"
+            )
             mine = []
             for record in consumer.poll(timeout=1.0, max_records=2000):
                 try:
@@ -190,16 +205,31 @@ def reference_run(bootstrap: str, event_id: str, scan_ids: set[str], services: d
 @pytest.mark.postgres
 @pytest.mark.timeout(900)
 def test_two_of_every_consumer_and_two_scan_processes_lose_and_double_nothing_when_one_is_killed(
-        settings, kafka_broker, new_database, tmp_path):
+    settings, kafka_broker, new_database, tmp_path
+):
     mark("start")
-    settings = replace(settings, scan_database_url=new_database(), followup_database_url=new_database(),
-                       dashboard_database_url=new_database())
-    live = {"scan": ScanService(settings), "followup": FollowupService(settings),
-            "dashboard": DashboardService(settings)}
-    reference_settings = replace(settings, scan_database_url=new_database(), followup_database_url=new_database(),
-                                 dashboard_database_url=new_database())
-    reference = {"scan": ScanService(reference_settings), "followup": FollowupService(reference_settings),
-                 "dashboard": DashboardService(reference_settings)}
+    settings = replace(
+        settings,
+        scan_database_url=new_database(),
+        followup_database_url=new_database(),
+        dashboard_database_url=new_database(),
+    )
+    live = {
+        "scan": ScanService(settings),
+        "followup": FollowupService(settings),
+        "dashboard": DashboardService(settings),
+    }
+    reference_settings = replace(
+        settings,
+        scan_database_url=new_database(),
+        followup_database_url=new_database(),
+        dashboard_database_url=new_database(),
+    )
+    reference = {
+        "scan": ScanService(reference_settings),
+        "followup": FollowupService(reference_settings),
+        "dashboard": DashboardService(reference_settings),
+    }
     for services in (live, reference):
         migrate(services["scan"].engine, SCAN_MIGRATIONS)
         migrate(services["followup"].engine, FOLLOWUP_MIGRATIONS)
@@ -214,48 +244,88 @@ def test_two_of_every_consumer_and_two_scan_processes_lose_and_double_nothing_wh
     signer = TokenSigner.from_settings(settings)
     event_id, now = identity.new_event_id(), utc_now()
     people = [(identity.new_attendee_id(), identity.new_short_code()) for _ in range(PEOPLE)]
-    tokens = {a: identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, a, 1)) for a, _ in people}
-    story = [ev.EventCreated(event_id=event_id, name="Scale Summit", venue="Hall 3",
-                             starts_at=iso(now - timedelta(hours=1)), ends_at=iso(now + timedelta(hours=8)),
-                             timezone="Asia/Riyadh", language="en", welcome="off")]
+    tokens = {
+        a: identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, a, 1)) for a, _ in people
+    }
+    story = [
+        ev.EventCreated(
+            event_id=event_id,
+            name="Scale Summit",
+            venue="Hall 3",
+            starts_at=iso(now - timedelta(hours=1)),
+            ends_at=iso(now + timedelta(hours=8)),
+            timezone="Asia/Riyadh",
+            language="en",
+            welcome="off",
+        )
+    ]
     for n, (attendee_id, code) in enumerate(people):
-        story += [ev.AttendeeRegistered(event_id=event_id, attendee_id=attendee_id, name=f"Person {n}",
-                                        email=f"p{n}@example.org", language="ar" if n % 2 else "en", short_code=code,
-                                        headline=f"cares about topic {n % 7}", company=f"Co {n % 5}"),
-                  ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1",
-                                 short_code=code)]
+        story += [
+            ev.AttendeeRegistered(
+                event_id=event_id,
+                attendee_id=attendee_id,
+                name=f"Person {n}",
+                email=f"p{n}@example.org",
+                language="ar" if n % 2 else "en",
+                short_code=code,
+                headline=f"cares about topic {n % 7}",
+                company=f"Co {n % 5}",
+            ),
+            ev.BadgeIssued(
+                event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
+            ),
+        ]
     with bus.producer() as producer:
         for event in story:
             producer.send(event.TOPIC, event.key(), to_envelope(event).to_bytes())
         producer.flush()
 
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}, "PYTHONPATH": str(REPO),
-           "RAPPORT_SECRET_KEY": settings.secret_key, "RAPPORT_BUS_URL": kafka_broker.url,
-           "RAPPORT_KAFKA_PARTITIONS": str(PARTITIONS), "RAPPORT_LOG_LEVEL": "WARNING",
-           "RAPPORT_DATA_DIR": str(settings.data_dir), "RAPPORT_SCAN_DATABASE_URL": settings.scan_database_url,
-           "RAPPORT_FOLLOWUP_DATABASE_URL": settings.followup_database_url,
-           "RAPPORT_DASHBOARD_DATABASE_URL": settings.dashboard_database_url,
-           "RAPPORT_SCAN_RATE_LIMIT": "100000", "RAPPORT_WORKERS": "1"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
+        "PYTHONPATH": str(REPO),
+        "RAPPORT_SECRET_KEY": settings.secret_key,
+        "RAPPORT_BUS_URL": kafka_broker.url,
+        "RAPPORT_KAFKA_PARTITIONS": str(PARTITIONS),
+        "RAPPORT_LOG_LEVEL": "WARNING",
+        "RAPPORT_DATA_DIR": str(settings.data_dir),
+        "RAPPORT_SCAN_DATABASE_URL": settings.scan_database_url,
+        "RAPPORT_FOLLOWUP_DATABASE_URL": settings.followup_database_url,
+        "RAPPORT_DASHBOARD_DATABASE_URL": settings.dashboard_database_url,
+        "RAPPORT_SCAN_RATE_LIMIT": "100000",
+        "RAPPORT_WORKERS": "1",
+    }
     ports = [free_port(), free_port()]
-    serve = ("from services.scan import create_app; from shared.config import Settings; from shared.serve import serve;"
-             " s = Settings.from_env(); serve(lambda: create_app(s, run_migrations=False), int(sys.argv[1]), s,"
-             " threads=8)")
+    serve = (
+        "from services.scan import create_app; from shared.config import Settings; from shared.serve import serve;"
+        " s = Settings.from_env(); serve(lambda: create_app(s, run_migrations=False), int(sys.argv[1]), s,"
+        " threads=8)"
+    )
     logs = tmp_path / "logs"
     logs.mkdir()
 
     def start(name: str, *argv: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, *argv], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                                stderr=(logs / f"{name}.log").open("wb"))
+        return subprocess.Popen(
+            [sys.executable, *argv],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / f"{name}.log").open("wb"),
+        )
 
-    consumers = {group: [start(f"{group}{i}", "-m", module) for i in range(2)]
-                 for group, (module, _) in GROUPS.items()}
-    processes = [*(p for pair in consumers.values() for p in pair),
-                 *(start(f"web{i}", "-c", f"import sys; {serve}", str(port)) for i, port in enumerate(ports)),
-                 start("relay", "-m", "services.scan.relay")]
+    consumers = {
+        group: [start(f"{group}{i}", "-m", module) for i in range(2)] for group, (module, _) in GROUPS.items()
+    }
+    processes = [
+        *(p for pair in consumers.values() for p in pair),
+        *(start(f"web{i}", "-c", f"import sys; {serve}", str(port)) for i, port in enumerate(ports)),
+        start("relay", "-m", "services.scan.relay"),
+    ]
     try:
         scan, followup, dashboard = live["scan"], live["followup"], live["dashboard"]
-        wait_for(lambda: count(scan, "SELECT count(*) FROM attendees WHERE event_id = :e", e=event_id) == PEOPLE,
-                 "the scan consumers to learn every attendee")
+        wait_for(
+            lambda: count(scan, "SELECT count(*) FROM attendees WHERE event_id = :e", e=event_id) == PEOPLE,
+            "the scan consumers to learn every attendee",
+        )
         for port in ports:
             wait_for(lambda port=port: healthy(port), f"the scan web process on {port}")
 
@@ -267,32 +337,57 @@ def test_two_of_every_consumer_and_two_scan_processes_lose_and_double_nothing_wh
 
         def send(i: int) -> int:
             a, b = pairs[i]
-            status, body = scanner.post(i, tokens[a], {"scanned": codes[b], "client_scan_id": f"s{i}",
-                                                       "note": f"talked about {i % 13}", "tags": [f"t{i % 3}"]})
+            status, body = scanner.post(
+                i,
+                tokens[a],
+                {
+                    "scanned": codes[b],
+                    "client_scan_id": f"s{i}",
+                    "note": f"talked about {i % 13}",
+                    "tags": [f"t{i % 3}"],
+                },
+            )
             assert status == 201, body
             return status
 
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(send, range(SCANS // 2)))
             # Mid-stream: both kinds of scan readers are applying scans when one of each dies.
-            wait_for(lambda: count(dashboard, "SELECT count(*) FROM meetings WHERE event_id = :e", e=event_id) > 0
-                     and count(followup, "SELECT count(*) FROM notes") > 0, "the consumers to apply scans")
+            wait_for(
+                lambda: (
+                    count(dashboard, "SELECT count(*) FROM meetings WHERE event_id = :e", e=event_id) > 0
+                    and count(followup, "SELECT count(*) FROM notes") > 0
+                ),
+                "the consumers to apply scans",
+            )
             for group in ("followup", "dashboard"):
                 consumers[group][0].send_signal(signal.SIGKILL)
             list(pool.map(send, range(SCANS // 2, SCANS)))
             mark("every scan answered 201")
             # Retries of saved scans, to the other web process: answered as duplicates, saved once.
             retried = rng.sample(range(SCANS), RETRIES)
-            statuses = list(pool.map(lambda i: scanner.post(i + 1, tokens[pairs[i][0]], {
-                "scanned": codes[pairs[i][1]], "client_scan_id": f"s{i}"}), retried))
+            statuses = list(
+                pool.map(
+                    lambda i: scanner.post(
+                        i + 1, tokens[pairs[i][0]], {"scanned": codes[pairs[i][1]], "client_scan_id": f"s{i}"}
+                    ),
+                    retried,
+                )
+            )
         assert {(status, body["duplicate"]) for status, body in statuses} == {(200, True)}
         for group in ("followup", "dashboard"):
             assert consumers[group][0].wait(10) == -signal.SIGKILL
 
         meetings = {frozenset(pair) for pair in pairs}
-        wait_for(lambda: count(followup, "SELECT count(*) FROM notes") == SCANS
-                 and count(dashboard, "SELECT count(*) FROM meetings WHERE event_id = :e", e=event_id) == len(meetings),
-                 "the surviving consumers to apply every scan", seconds=300)
+        wait_for(
+            lambda: (
+                count(followup, "SELECT count(*) FROM notes") == SCANS
+                and count(dashboard, "SELECT count(*) FROM meetings WHERE event_id = :e", e=event_id)
+                == len(meetings)
+            ),
+            "the surviving consumers to apply every scan",
+            seconds=300,
+        )
     finally:
         for process in processes:
             if process.poll() is None:
@@ -311,10 +406,16 @@ def test_two_of_every_consumer_and_two_scan_processes_lose_and_double_nothing_wh
         notes = conn.execute(sa.text("SELECT client_scan_id, scanner_id FROM notes")).all()
     assert sorted(notes) == sorted((cid, a) for cid, (a, _) in sent.items())
 
-    reference_run(kafka_broker.bootstrap, event_id, set(sent), {
-        "scan": (reference["scan"], SCAN_TYPES, scan_apply),
-        "followup": (reference["followup"], FOLLOWUP_TYPES, followup_apply),
-        "dashboard": (reference["dashboard"], DASHBOARD_TYPES, dashboard_apply)})
+    reference_run(
+        kafka_broker.bootstrap,
+        event_id,
+        set(sent),
+        {
+            "scan": (reference["scan"], SCAN_TYPES, scan_apply),
+            "followup": (reference["followup"], FOLLOWUP_TYPES, followup_apply),
+            "dashboard": (reference["dashboard"], DASHBOARD_TYPES, dashboard_apply),
+        },
+    )
     mark("the single consumer's run")
     for name in ("scan", "followup", "dashboard"):
         tables = SCAN_READ_MODEL if name == "scan" else None

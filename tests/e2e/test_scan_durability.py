@@ -39,10 +39,16 @@ SCANS, PEOPLE, CLIENTS = 5000, 110, 16
 
 
 def environment(settings, database_url: str, bus_url: str) -> dict:
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}, "PYTHONPATH": str(REPO),
-            "RAPPORT_SECRET_KEY": settings.secret_key, "RAPPORT_SCAN_DATABASE_URL": database_url,
-            "RAPPORT_BUS_URL": bus_url, "RAPPORT_SCAN_RATE_LIMIT": "100000", "RAPPORT_DATA_DIR": str(settings.data_dir),
-            "RAPPORT_LOG_LEVEL": "WARNING"}
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
+        "PYTHONPATH": str(REPO),
+        "RAPPORT_SECRET_KEY": settings.secret_key,
+        "RAPPORT_SCAN_DATABASE_URL": database_url,
+        "RAPPORT_BUS_URL": bus_url,
+        "RAPPORT_SCAN_RATE_LIMIT": "100000",
+        "RAPPORT_DATA_DIR": str(settings.data_dir),
+        "RAPPORT_LOG_LEVEL": "WARNING",
+    }
 
 
 def seed(service: ScanService, event_id: str) -> list[tuple[str, str]]:
@@ -52,14 +58,27 @@ def seed(service: ScanService, event_id: str) -> list[tuple[str, str]]:
     with service.sessions() as session:
         for i in range(PEOPLE):
             attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
-            for event in (ev.AttendeeRegistered(event_id=event_id, attendee_id=attendee_id, name=f"Guest {i}",
-                                                email=f"g{i}@example.org", language="en", short_code=code),
-                          ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1",
-                                         short_code=code)):
+            for event in (
+                ev.AttendeeRegistered(
+                    event_id=event_id,
+                    attendee_id=attendee_id,
+                    name=f"Guest {i}",
+                    email=f"g{i}@example.org",
+                    language="en",
+                    short_code=code,
+                ),
+                ev.BadgeIssued(
+                    event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
+                ),
+            ):
                 apply_event(session, event, to_envelope(event))
-            people.append((attendee_id, identity.issue_token(signer, identity.PRIVATE,
-                                                             TokenClaims(event_id, attendee_id, 1)),
-                           identity.issue_token(signer, identity.BADGE, TokenClaims(event_id, attendee_id, 1))))
+            people.append(
+                (
+                    attendee_id,
+                    identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, attendee_id, 1)),
+                    identity.issue_token(signer, identity.BADGE, TokenClaims(event_id, attendee_id, 1)),
+                )
+            )
         session.commit()
     return people
 
@@ -76,8 +95,24 @@ def test_every_accepted_scan_reaches_the_topic_through_a_broker_outage(settings,
 
     env = environment(settings, database_url, broker.url)
     port = free_port()
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "8", "-b",
-                            f"127.0.0.1:{port}", "services.scan:create_app(run_migrations=False)"], cwd=REPO, env=env)
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "8",
+            "-b",
+            f"127.0.0.1:{port}",
+            "services.scan:create_app(run_migrations=False)",
+        ],
+        cwd=REPO,
+        env=env,
+    )
     relay = subprocess.Popen([sys.executable, "-m", "services.scan.relay"], cwd=REPO, env=env)
     accepted: list[str] = []
     lock = threading.Lock()

@@ -35,8 +35,15 @@ from shared.tokens import TokenSigner
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844}
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 READ_QUEUE = """() => new Promise((resolve, reject) => {
@@ -78,23 +85,64 @@ def apply(app, *events) -> None:
 def people(scan_app) -> dict[str, Person]:
     signer = TokenSigner.from_settings(scan_app.extensions["scan"].settings)
     event_id = identity.new_event_id()
-    apply(scan_app, ev.EventCreated(event_id=event_id, name="Riyadh Design Week", venue="", language="en",
-                                    starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z",
-                                    timezone="Asia/Riyadh"))
-    cast = {"lina": ("Lina Haddad", "en", "Helping new brands find their first customers", "Souk Labs", "Founder"),
-            "omar": ("عمر الفاروق", "ar", "أبني أدوات تساعد المعلمين على متابعة طلابهم", "مدرسة المستقبل", "مهندس"),
-            "sara": ("Sara Nasser", "en", "Making supply chains visible", "Dhow Logistics", "Analyst")}
+    apply(
+        scan_app,
+        ev.EventCreated(
+            event_id=event_id,
+            name="Riyadh Design Week",
+            venue="",
+            language="en",
+            starts_at="2026-12-01T06:00:00Z",
+            ends_at="2026-12-03T15:00:00Z",
+            timezone="Asia/Riyadh",
+        ),
+    )
+    cast = {
+        "lina": (
+            "Lina Haddad",
+            "en",
+            "Helping new brands find their first customers",
+            "Souk Labs",
+            "Founder",
+        ),
+        "omar": (
+            "عمر الفاروق",
+            "ar",
+            "أبني أدوات تساعد المعلمين على متابعة طلابهم",
+            "مدرسة المستقبل",
+            "مهندس",
+        ),
+        "sara": ("Sara Nasser", "en", "Making supply chains visible", "Dhow Logistics", "Analyst"),
+    }
     found = {}
     for key, (name, language, headline, company, title) in cast.items():
         attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
-        apply(scan_app,
-              ev.AttendeeRegistered(event_id=event_id, attendee_id=attendee_id, name=name, email=f"{key}@example.org",
-                                    language=language, short_code=code, headline=headline, company=company,
-                                    title=title),
-              ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code))
+        apply(
+            scan_app,
+            ev.AttendeeRegistered(
+                event_id=event_id,
+                attendee_id=attendee_id,
+                name=name,
+                email=f"{key}@example.org",
+                language=language,
+                short_code=code,
+                headline=headline,
+                company=company,
+                title=title,
+            ),
+            ev.BadgeIssued(
+                event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
+            ),
+        )
         claims = TokenClaims(event_id, attendee_id, 1)
-        found[key] = Person(event_id, attendee_id, name, code, identity.issue_token(signer, identity.BADGE, claims),
-                            identity.issue_token(signer, identity.PRIVATE, claims))
+        found[key] = Person(
+            event_id,
+            attendee_id,
+            name,
+            code,
+            identity.issue_token(signer, identity.BADGE, claims),
+            identity.issue_token(signer, identity.PRIVATE, claims),
+        )
     return found
 
 
@@ -134,8 +182,9 @@ def browser(playwright):
 
 @pytest.fixture
 def phone(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        base_url=base_url, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     yield context
     context.close()
 
@@ -147,6 +196,7 @@ def screenshot(page, name: str) -> None:
 
 
 # The QR landing page --------------------------------------------------------------------------
+
 
 def test_the_landing_page_saves_a_meeting_once_however_often_it_is_sent(phone, people, scan_app):
     lina, omar = people["lina"], people["omar"]
@@ -179,7 +229,9 @@ def test_without_an_identity_the_page_asks_only_for_the_email_to_sign_in_with(ph
     page.goto(f"/c/{omar.badge}")  # a fresh phone in English meets Omar, who reads Arabic
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text(omar.name)
-    expect(page.locator("#signin input:not([type=hidden]), #signin textarea")).to_have_count(7)  # note, 5 tags, email
+    expect(page.locator("#signin input:not([type=hidden]), #signin textarea")).to_have_count(
+        7
+    )  # note, 5 tags, email
     expect(page.locator("#email")).to_have_attribute("type", "email")
     expect(page.locator("#private_link, #short_code")).to_have_count(0)
     assert not [c for c in phone.cookies() if c["name"] == "rapport_me"]
@@ -187,6 +239,7 @@ def test_without_an_identity_the_page_asks_only_for_the_email_to_sign_in_with(ph
 
 
 # The scanner ----------------------------------------------------------------------------------
+
 
 def test_the_scanner_queues_scans_offline_and_sends_them_when_back_online(phone, people, scan_app):
     lina, omar, sara = people["lina"], people["omar"], people["sara"]
@@ -196,8 +249,10 @@ def test_the_scanner_queues_scans_offline_and_sends_them_when_back_online(phone,
     expect(page.locator("#camera-status")).to_contain_text("No camera")  # headless: typing still works
     phone.set_offline(True)
     expect(page.locator("#net")).to_have_attribute("data-online", "false")
-    for _person, typed, note in ((omar, omar.short_code, "his teachers' app"),
-                                (sara, f"{sara.short_code[:3]} {sara.short_code[3:].lower()}", "shipping data")):
+    for _person, typed, note in (
+        (omar, omar.short_code, "his teachers' app"),
+        (sara, f"{sara.short_code[:3]} {sara.short_code[3:].lower()}", "shipping data"),
+    ):
         page.fill("#code", typed)
         page.click("#manual button[type=submit]")
         expect(page.locator("#sheet")).to_be_visible()
@@ -211,7 +266,9 @@ def test_the_scanner_queues_scans_offline_and_sends_them_when_back_online(phone,
     queue = {item["note"]: item for item in page.evaluate(READ_QUEUE)}
     assert set(queue) == {"his teachers' app", "shipping data"}
     assert {item["state"] for item in queue.values()} == {"queued"}
-    assert queue["shipping data"]["scanned"] == sara.short_code and queue["shipping data"]["tags"] == ["send a link"]
+    assert queue["shipping data"]["scanned"] == sara.short_code and queue["shipping data"]["tags"] == [
+        "send a link"
+    ]
     time.sleep(4.5)  # longer than the sync loop's period: nothing leaks out while offline
     assert saved_scans(scan_app) == []
 
@@ -262,17 +319,25 @@ def badge_video(path: Path, text: str) -> Path:
     code = qrcode.make(text, box_size=6, border=4).get_image().convert("L")
     frame.paste(code, ((width - code.width) // 2, (height - code.height) // 2))
     chroma = bytes([128]) * (width * height // 2)  # both 4:2:0 colour planes, neutral: a grey picture
-    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
-                     + (b"FRAME\n" + frame.tobytes() + chroma) * 5)
+    path.write_bytes(
+        f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
+        + (b"FRAME\n" + frame.tobytes() + chroma) * 5
+    )
     return path
 
 
 def test_the_camera_reads_a_badge_qr_and_saves_the_meeting(playwright, people, scan_app, base_url, tmp_path):
     lina, omar = people["lina"], people["omar"]
     video = badge_video(tmp_path / "badge.y4m", f"http://localhost:8002/c/{omar.badge}")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-        *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
     try:
         context = browser.new_context(base_url=base_url, viewport=PHONE, permissions=["camera"])
         page = context.new_page()
@@ -293,6 +358,7 @@ def test_the_camera_reads_a_badge_qr_and_saves_the_meeting(playwright, people, s
 
 
 # Arabic ---------------------------------------------------------------------------------------
+
 
 def test_arabic_pages_run_right_to_left(phone, people, scan_app):
     lina, omar = people["lina"], people["omar"]
@@ -318,7 +384,9 @@ def test_arabic_pages_run_right_to_left(phone, people, scan_app):
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("h1")).to_have_text("امسح بطاقة")
     expect(page.locator("#camera-status")).to_contain_text("لا تتوفر كاميرا")
-    page.fill("#code", lina.short_code.translate(str.maketrans("23456789", "٢٣٤٥٦٧٨٩")))  # an Arabic keyboard's digits
+    page.fill(
+        "#code", lina.short_code.translate(str.maketrans("23456789", "٢٣٤٥٦٧٨٩"))
+    )  # an Arabic keyboard's digits
     page.click("#manual button[type=submit]")
     page.fill("#sheet-note", "مرة أخرى، عن التسويق")
     screenshot(page, "scan-scanner-sheet-ar")
@@ -329,6 +397,7 @@ def test_arabic_pages_run_right_to_left(phone, people, scan_app):
 
 # The pages' edges, through Flask's test client ------------------------------------------------
 
+
 @pytest.fixture
 def client(scan_app):
     return scan_app.test_client()
@@ -336,12 +405,18 @@ def client(scan_app):
 
 def forged_badge(people) -> str:
     other = TokenSigner("another key, not ours, 32 chars!")
-    return identity.issue_token(other, identity.BADGE, TokenClaims(identity.new_event_id(), people["omar"].id, 1))
+    return identity.issue_token(
+        other, identity.BADGE, TokenClaims(identity.new_event_id(), people["omar"].id, 1)
+    )
 
 
 @pytest.mark.parametrize("which", ["garbage", "forged", "a private token"])
 def test_a_bad_badge_link_is_a_404_page_for_a_browser_and_a_problem_for_a_client(client, people, which):
-    token = {"garbage": "NOTATOKEN", "forged": forged_badge(people), "a private token": people["omar"].private}[which]
+    token = {
+        "garbage": "NOTATOKEN",
+        "forged": forged_badge(people),
+        "a private token": people["omar"].private,
+    }[which]
     page = client.get(f"/c/{token}", headers=HTML)
     assert page.status_code == 404 and page.mimetype == "text/html"
     assert "not a Rapport badge" in page.text
@@ -352,15 +427,21 @@ def test_a_bad_badge_link_is_a_404_page_for_a_browser_and_a_problem_for_a_client
 
 def test_a_replaced_badge_is_gone(client, people, scan_app):
     omar = people["omar"]
-    apply(scan_app, ev.BadgeIssued(event_id=omar.event_id, attendee_id=omar.id, token_id=f"{omar.id}.2",
-                                   short_code=omar.short_code))
+    apply(
+        scan_app,
+        ev.BadgeIssued(
+            event_id=omar.event_id, attendee_id=omar.id, token_id=f"{omar.id}.2", short_code=omar.short_code
+        ),
+    )
     page = client.get(f"/c/{omar.badge}", headers=HTML)
     assert page.status_code == 410 and "replaced by a newer one" in page.text
 
 
 def test_a_bad_private_link_is_a_404_page_and_sets_no_cookie(client, people):
     page = client.get(f"/i/{people['omar'].badge}", headers=HTML)  # a badge token is not a private link
-    assert page.status_code == 404 and page.mimetype == "text/html" and "private link is not valid" in page.text
+    assert (
+        page.status_code == 404 and page.mimetype == "text/html" and "private link is not valid" in page.text
+    )
     assert "Set-Cookie" not in page.headers
 
 
@@ -368,8 +449,14 @@ def test_the_private_link_sets_a_long_lived_httponly_cookie(client, people):
     answer = client.get(f"/i/{people['lina'].private}", base_url="https://scan.example.org")
     assert answer.status_code == 303 and answer.headers["Location"] == "/scan"
     cookie = answer.headers["Set-Cookie"]
-    for part in (f"rapport_me={people['lina'].private}", "Max-Age=5184000", "HttpOnly", "Path=/", "SameSite=Lax",
-                 "Secure"):
+    for part in (
+        f"rapport_me={people['lina'].private}",
+        "Max-Age=5184000",
+        "HttpOnly",
+        "Path=/",
+        "SameSite=Lax",
+        "Secure",
+    ):
         assert part in cookie
     assert "Secure" not in client.get(f"/i/{people['lina'].private}").headers["Set-Cookie"]  # plain http
 
@@ -382,10 +469,18 @@ def test_cookies_are_secure_behind_a_tls_proxy_when_the_public_url_is_https(scan
     assert answer.status_code == 303 and "Secure" in answer.headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize("next_, location", [
-    ("/c/ABC?lang=ar", "/c/ABC?lang=ar"), ("https://evil.example/c/x", "/scan"), ("//evil.example/c/x", "/scan"),
-    ("/\\evil.example", "/scan"), ("javascript:alert(1)", "/scan"), ("c/x", "/scan"), ("/c/x\r\nX: y", "/scan"),
-])
+@pytest.mark.parametrize(
+    "next_, location",
+    [
+        ("/c/ABC?lang=ar", "/c/ABC?lang=ar"),
+        ("https://evil.example/c/x", "/scan"),
+        ("//evil.example/c/x", "/scan"),
+        ("/\\evil.example", "/scan"),
+        ("javascript:alert(1)", "/scan"),
+        ("c/x", "/scan"),
+        ("/c/x\r\nX: y", "/scan"),
+    ],
+)
 def test_next_must_be_a_path_on_this_site(client, people, next_, location):
     answer = client.get(f"/i/{people['lina'].private}", query_string={"next": next_})
     assert answer.status_code == 303 and answer.headers["Location"] == location
@@ -406,7 +501,9 @@ def test_cookie_authenticated_posts_need_their_csrf_token(client, people, scan_a
         assert answer.status_code == 403 and answer.mimetype == "application/problem+json"
         assert answer.json["code"] == "csrf"
     assert saved_scans(scan_app) == []
-    assert client.post(f"/c/{omar.badge}", data={**fields, "csrf_token": csrf}, headers=HTML).status_code == 201
+    assert (
+        client.post(f"/c/{omar.badge}", data={**fields, "csrf_token": csrf}, headers=HTML).status_code == 201
+    )
     assert client.post("/scan/save", json=body, headers={"X-CSRF-Token": csrf}).status_code == 201
     client.delete_cookie("rapport_me")
     assert client.post("/scan/save", json=body, headers={"X-CSRF-Token": csrf}).json["code"] == "no_identity"
@@ -418,13 +515,19 @@ def test_the_public_badge_alone_never_identifies_anyone(client, people):
     csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form).group(1)
     # What his badge shows (its link, its token, his short code) signs nobody in: only the email's link does.
     for email in (f"http://localhost:8002/c/{omar.badge}", omar.badge, omar.short_code):
-        answer = client.post(f"/c/{omar.badge}/signin?lang=en", headers=HTML, data={"csrf_token": csrf, "email": email})
+        answer = client.post(
+            f"/c/{omar.badge}/signin?lang=en", headers=HTML, data={"csrf_token": csrf, "email": email}
+        )
         assert answer.status_code == 422 and "whole email address" in answer.text
         assert "rapport_me=" not in answer.headers.get("Set-Cookie", "")
-    assert client.post(f"/c/{omar.badge}/me", headers=HTML, data={"csrf_token": csrf}).status_code in (404, 405)
+    assert client.post(f"/c/{omar.badge}/me", headers=HTML, data={"csrf_token": csrf}).status_code in (
+        404,
+        405,
+    )
     without_form_cookie = client.application.test_client()
-    answer = without_form_cookie.post(f"/c/{omar.badge}/signin", headers=HTML, data={
-        "csrf_token": csrf, "email": "omar@example.org"})
+    answer = without_form_cookie.post(
+        f"/c/{omar.badge}/signin", headers=HTML, data={"csrf_token": csrf, "email": "omar@example.org"}
+    )
     assert answer.status_code == 403  # the form's own CSRF nonce is a cookie a cross-site post lacks
 
 

@@ -59,9 +59,14 @@ def site(settings, database_url, new_database, smtp_server):
     """The scan service on a port of its own, its public URL that port; its relay, and the follow-up
     service's consumer and sender (the one mail outbox), running on a real bus."""
     port = free_port()
-    base = replace(settings, scan_database_url=database_url, followup_database_url=new_database(),
-                   public_url=f"http://127.0.0.1:{port}", smtp_url=smtp_server.url,
-                   mail_from="Rapport <rapport@example.org>")
+    base = replace(
+        settings,
+        scan_database_url=database_url,
+        followup_database_url=new_database(),
+        public_url=f"http://127.0.0.1:{port}",
+        smtp_url=smtp_server.url,
+        mail_from="Rapport <rapport@example.org>",
+    )
     app, followup = scan_app(base), followup_app(base).extensions["followup"]
     app.extensions["followup"] = followup  # for feed(): the follow-up's read model learns the people too
     server = make_server("127.0.0.1", port, app, threaded=True)
@@ -69,8 +74,14 @@ def site(settings, database_url, new_database, smtp_server):
     bus = bus_from_url(settings.bus_url, partitions=2)
     bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 2)
     stop = threading.Event()
-    sender = Sender(followup.sessions, followup.composer, SmtpSettings.from_url(smtp_server.url), base.mail_from,
-                    settle=timedelta(0), connections=1)
+    sender = Sender(
+        followup.sessions,
+        followup.composer,
+        SmtpSettings.from_url(smtp_server.url),
+        base.mail_from,
+        settle=timedelta(0),
+        connections=1,
+    )
 
     def relay():
         with bus.producer() as producer:
@@ -78,8 +89,13 @@ def site(settings, database_url, new_database, smtp_server):
 
     def consume():
         handler = applied_once(followup.sessions, "followup", readmodel.apply_event)
-        with bus.producer() as dead_letters, bus.consumer("followup", [EVENTS_TOPIC, ATTENDEES_TOPIC]) as consumer:
-            Worker(consumer, dead_letters, "followup", {t: handler for t in readmodel.READ_MODEL_TYPES}).run(stop)
+        with (
+            bus.producer() as dead_letters,
+            bus.consumer("followup", [EVENTS_TOPIC, ATTENDEES_TOPIC]) as consumer,
+        ):
+            Worker(consumer, dead_letters, "followup", {t: handler for t in readmodel.READ_MODEL_TYPES}).run(
+                stop
+            )
 
     def send():  # as `python -m services.followup.sender` does, with its --idle
         while not stop.is_set():
@@ -99,8 +115,10 @@ def site(settings, database_url, new_database, smtp_server):
 
 def feed(app, *events) -> None:
     """Bus events into the scan's and the follow-up's read models, as their consumers apply them."""
-    for sessions, apply in ((app.extensions["scan"].sessions, apply_event),
-                            (app.extensions["followup"].sessions, readmodel.apply_event)):
+    for sessions, apply in (
+        (app.extensions["scan"].sessions, apply_event),
+        (app.extensions["followup"].sessions, readmodel.apply_event),
+    ):
         with sessions() as session:
             for event in events:
                 apply(session, event, to_envelope(event))
@@ -114,20 +132,49 @@ def people(site):
     signer = TokenSigner.from_settings(app.extensions["scan"].settings)
     event_id = identity.new_event_id()
     # welcome "off": the sign-in emails only in the mailbox, no welcome emails
-    feed(app, ev.EventCreated(event_id=event_id, name="Riyadh Design Week", venue="", language="en",
-                              starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z",
-                              timezone="Asia/Riyadh", welcome="off"))
+    feed(
+        app,
+        ev.EventCreated(
+            event_id=event_id,
+            name="Riyadh Design Week",
+            venue="",
+            language="en",
+            starts_at="2026-12-01T06:00:00Z",
+            ends_at="2026-12-03T15:00:00Z",
+            timezone="Asia/Riyadh",
+            welcome="off",
+        ),
+    )
     found = {}
-    for key, name, language, headline in (("lina", "Lina Haddad", "en", "Helping new brands find their first customers"),
-                                          ("omar", "عمر الفاروق", "ar", "أبني أدوات تساعد المعلمين على متابعة طلابهم")):
+    for key, name, language, headline in (
+        ("lina", "Lina Haddad", "en", "Helping new brands find their first customers"),
+        ("omar", "عمر الفاروق", "ar", "أبني أدوات تساعد المعلمين على متابعة طلابهم"),
+    ):
         attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
-        feed(app, ev.AttendeeRegistered(event_id=event_id, attendee_id=attendee_id, name=name, language=language,
-                                        email=f"{key}@example.org", short_code=code, headline=headline),
-             ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code))
+        feed(
+            app,
+            ev.AttendeeRegistered(
+                event_id=event_id,
+                attendee_id=attendee_id,
+                name=name,
+                language=language,
+                email=f"{key}@example.org",
+                short_code=code,
+                headline=headline,
+            ),
+            ev.BadgeIssued(
+                event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
+            ),
+        )
         claims = TokenClaims(event_id, attendee_id, 1)
-        found[key] = {"id": attendee_id, "name": name, "email": f"{key}@example.org", "event_id": event_id,
-                      "badge": identity.issue_token(signer, identity.BADGE, claims),
-                      "private": identity.issue_token(signer, identity.PRIVATE, claims)}
+        found[key] = {
+            "id": attendee_id,
+            "name": name,
+            "email": f"{key}@example.org",
+            "event_id": event_id,
+            "badge": identity.issue_token(signer, identity.BADGE, claims),
+            "private": identity.issue_token(signer, identity.PRIVATE, claims),
+        }
     return found
 
 
@@ -141,7 +188,9 @@ def browser():
 
 
 def phone_in(browser, locale: str):
-    return browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale)
+    return browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale
+    )
 
 
 def shoot(page, name: str) -> None:
@@ -156,24 +205,48 @@ def shoot(page, name: str) -> None:
 
 JOURNEYS = {
     # (locale, who signs in, whose badge, the note, a quick tag, words on the way)
-    "en": ("en-US", "lina", "omar", "His teachers' app: send him our pilot notes", "send a link",
-           {"signin": "Sign in on this phone", "sent": "Check your email", "saved": "Saved", "used": "used already"}),
-    "ar": ("ar", "omar", "lina", "تحدثنا عن أول عملاء Souk Labs، وقهوة بعد الجلسة", "قهوة لاحقًا",
-           {"signin": "سجّل الدخول على هذا الهاتف", "sent": "تفقّد بريدك", "saved": "تم الحفظ",
-            "used": "استُخدم رابط الدخول"}),
+    "en": (
+        "en-US",
+        "lina",
+        "omar",
+        "His teachers' app: send him our pilot notes",
+        "send a link",
+        {
+            "signin": "Sign in on this phone",
+            "sent": "Check your email",
+            "saved": "Saved",
+            "used": "used already",
+        },
+    ),
+    "ar": (
+        "ar",
+        "omar",
+        "lina",
+        "تحدثنا عن أول عملاء Souk Labs، وقهوة بعد الجلسة",
+        "قهوة لاحقًا",
+        {
+            "signin": "سجّل الدخول على هذا الهاتف",
+            "sent": "تفقّد بريدك",
+            "saved": "تم الحفظ",
+            "used": "استُخدم رابط الدخول",
+        },
+    ),
 }
 
 
 @pytest.mark.parametrize("lang", JOURNEYS)
-def test_a_fresh_phone_signs_in_by_email_and_saves_the_meeting_with_its_note(browser, site, people, smtp_server,
-                                                                            lang):
+def test_a_fresh_phone_signs_in_by_email_and_saves_the_meeting_with_its_note(
+    browser, site, people, smtp_server, lang
+):
     app, base = site
     locale, me, them, note, tag, words = JOURNEYS[lang]
     me, them = people[me], people[them]
     context = phone_in(browser, locale)
     page = context.new_page()
     page.goto(f"{base}/c/{them['badge']}")
-    expect(page.locator("html")).to_have_attribute("lang", lang)  # the phone's language, not the badge owner's
+    expect(page.locator("html")).to_have_attribute(
+        "lang", lang
+    )  # the phone's language, not the badge owner's
     expect(page.locator("h1")).to_have_text(them["name"])
     expect(page.locator("#signin h2")).to_have_text(words["signin"])
     page.fill("#note", note)
@@ -259,12 +332,24 @@ def test_the_other_pages_a_newcomer_meets(browser, site, people, lang):
 def test_the_badge_services_own_page_closed_and_replaced(browser, settings, database_url, lang):
     app = badge_app(replace(settings, badge_database_url=database_url))
     client = app.test_client()
-    event = client.post("/v1/events", headers=ADMIN, json={
-        "name": "Riyadh Design Week", "venue": "JAX District", "starts_at": "2026-12-01T09:00:00+03:00",
-        "ends_at": "2026-12-03T18:00:00+03:00", "timezone": "Asia/Riyadh", "language": lang,
-        "followup_at": "2026-12-04T07:00:00Z"}).json
-    lina = client.post(f"/v1/events/{event['id']}/attendees", headers=ADMIN,
-                       json={"name": "ليلى حداد" if lang == "ar" else "Lina Haddad", "email": "lina@example.org"}).json
+    event = client.post(
+        "/v1/events",
+        headers=ADMIN,
+        json={
+            "name": "Riyadh Design Week",
+            "venue": "JAX District",
+            "starts_at": "2026-12-01T09:00:00+03:00",
+            "ends_at": "2026-12-03T18:00:00+03:00",
+            "timezone": "Asia/Riyadh",
+            "language": lang,
+            "followup_at": "2026-12-04T07:00:00Z",
+        },
+    ).json
+    lina = client.post(
+        f"/v1/events/{event['id']}/attendees",
+        headers=ADMIN,
+        json={"name": "ليلى حداد" if lang == "ar" else "Lina Haddad", "email": "lina@example.org"},
+    ).json
     server = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"
     context = phone_in(browser, lang)

@@ -9,9 +9,11 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_scan_pages import PHONE, base_url, browser, people, playwright, scan_app  # noqa: F401
 
-STRICT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-          "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
-          "form-action 'self'; frame-ancestors 'none'")
+STRICT = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 WATCH = """document.addEventListener("securitypolicyviolation", (e) => {
   (window.__blocked ||= []).push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
 });"""
@@ -19,14 +21,27 @@ WATCH = """document.addEventListener("securitypolicyviolation", (e) => {
 
 def test_the_attendee_pages_need_nothing_a_strict_csp_blocks(browser, base_url, people, scan_app):
     lina, omar = people["lina"], people["omar"]
-    assert scan_app.test_client().post("/v1/scans", headers={"Authorization": f"Bearer {lina.private}"}, json={
-        "scanned": omar.short_code, "note": "his teachers' app", "client_scan_id": uuid.uuid4().hex}).status_code == 201
+    assert (
+        scan_app.test_client()
+        .post(
+            "/v1/scans",
+            headers={"Authorization": f"Bearer {lina.private}"},
+            json={
+                "scanned": omar.short_code,
+                "note": "his teachers' app",
+                "client_scan_id": uuid.uuid4().hex,
+            },
+        )
+        .status_code
+        == 201
+    )
     # Requests are routed through the test to add the header; a service worker would bypass that.
     context = browser.new_context(base_url=base_url, viewport=PHONE, service_workers="block")
 
     def with_csp(route):
         response = route.fetch()
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT})
+
     context.route("**/*", with_csp)
     context.add_init_script(WATCH)
     try:

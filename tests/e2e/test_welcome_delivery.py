@@ -24,16 +24,40 @@ from tests.e2e.test_followup_delivery import rig, wait_until_every_delivery_is_s
 
 def registrations(count: int, welcome: str) -> tuple[str, list[ev.Event]]:
     event_id = identity.new_event_id()
-    messages: list[ev.Event] = [ev.EventCreated(
-        event_id=event_id, name="Levant Makers Meetup", venue="Amman", starts_at=iso(utc_now() + timedelta(days=1)),
-        ends_at=iso(utc_now() + timedelta(days=1, hours=8)), timezone="Asia/Amman", language="ar", welcome=welcome)]
+    messages: list[ev.Event] = [
+        ev.EventCreated(
+            event_id=event_id,
+            name="Levant Makers Meetup",
+            venue="Amman",
+            starts_at=iso(utc_now() + timedelta(days=1)),
+            ends_at=iso(utc_now() + timedelta(days=1, hours=8)),
+            timezone="Asia/Amman",
+            language="ar",
+            welcome=welcome,
+        )
+    ]
     for i in range(count):
         attendee_id = identity.new_attendee_id()
-        messages.append(ev.AttendeeRegistered(
-            event_id=event_id, attendee_id=attendee_id, name=f"Guest{i:02d} Person",
-            email=f"guest{i:02d}.{event_id}@example.org", language="ar" if i % 2 else "en", short_code=identity.new_short_code(), consent_followup=i % 3 == 0))
-        messages.append(ev.BadgeIssued(event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1",
-                                       short_code=messages[-1].short_code, serial=1))
+        messages.append(
+            ev.AttendeeRegistered(
+                event_id=event_id,
+                attendee_id=attendee_id,
+                name=f"Guest{i:02d} Person",
+                email=f"guest{i:02d}.{event_id}@example.org",
+                language="ar" if i % 2 else "en",
+                short_code=identity.new_short_code(),
+                consent_followup=i % 3 == 0,
+            )
+        )
+        messages.append(
+            ev.BadgeIssued(
+                event_id=event_id,
+                attendee_id=attendee_id,
+                token_id=f"{attendee_id}.1",
+                short_code=messages[-1].short_code,
+                serial=1,
+            )
+        )
     return event_id, messages
 
 
@@ -49,8 +73,15 @@ def test_sigkill_mid_batch_sends_each_welcome_and_each_signin_exactly_once(rig):
     event_id, messages = registrations(40, "on_registration")
     people = [m for m in messages if isinstance(m, ev.AttendeeRegistered)]
     asked = people[::4]  # a sign-in link each, after their registration on the same partition
-    messages += [ev.SigninRequested(event_id=event_id, attendee_id=m.attendee_id, link_id=secrets.token_hex(16),
-                                    expires_at=iso(utc_now() + timedelta(minutes=30))) for m in asked]
+    messages += [
+        ev.SigninRequested(
+            event_id=event_id,
+            attendee_id=m.attendee_id,
+            link_id=secrets.token_hex(16),
+            expires_at=iso(utc_now() + timedelta(minutes=30)),
+        )
+        for m in asked
+    ]
     publish(bus, messages)
     expected = {m.email for m in people}
     with SmtpSink(delay=0.05) as smtp:  # a slow relay, so the kill lands while mail is in flight
@@ -79,7 +110,9 @@ def test_off_welcomes_nobody_through_kafka(rig):  # noqa: F811
     publish(bus, quiet + loud)
     with SmtpSink() as smtp:
         start("services.followup.consumer")
-        wait_for_attendees(database_url, {quiet_id: 5, loud_id: 2})  # all in the read model before any sender plans
+        wait_for_attendees(
+            database_url, {quiet_id: 5, loud_id: 2}
+        )  # all in the read model before any sender plans
         start("services.followup.sender", "--idle", "0.2", smtp_url=smtp.url)
         wait_for_recipients(smtp, {m.email for m in loud if isinstance(m, ev.AttendeeRegistered)})
         wait_until_every_delivery_is_settled(database_url, loud_id)
@@ -89,11 +122,16 @@ def test_off_welcomes_nobody_through_kafka(rig):  # noqa: F811
     assert not [m.email for m in quiet if isinstance(m, ev.AttendeeRegistered) and m.email in addresses]
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
-        assert connection.scalar(sa.text("SELECT count(*) FROM deliveries WHERE event_id = :e"), {"e": quiet_id}) == 0
+        assert (
+            connection.scalar(sa.text("SELECT count(*) FROM deliveries WHERE event_id = :e"), {"e": quiet_id})
+            == 0
+        )
     engine.dispose()
 
 
-def wait_for_recipients(smtp: SmtpSink, expected: set[str], at_least: int | None = None, timeout: float = 120) -> None:
+def wait_for_recipients(
+    smtp: SmtpSink, expected: set[str], at_least: int | None = None, timeout: float = 120
+) -> None:
     """Until `at_least` (else all) of these addresses have mail."""
     deadline = time.monotonic() + timeout
     while len({m.recipients[0] for m in smtp.messages} & expected) < (at_least or len(expected)):
@@ -108,8 +146,11 @@ def wait_for_attendees(database_url: str, counts: dict[str, int], timeout: float
         while True:
             try:
                 with engine.connect() as connection:
-                    have = dict(connection.execute(sa.text(
-                        "SELECT event_id, count(*) FROM attendees GROUP BY event_id")).all())
+                    have = dict(
+                        connection.execute(
+                            sa.text("SELECT event_id, count(*) FROM attendees GROUP BY event_id")
+                        ).all()
+                    )
                     if all(have.get(event_id, 0) >= n for event_id, n in counts.items()):
                         return
             except sa.exc.ProgrammingError:  # the consumer has not made its tables yet

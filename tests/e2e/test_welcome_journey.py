@@ -35,7 +35,11 @@ from tests.e2e import test_scan_pages
 from tests.e2e.test_accessibility import violations
 from tests.integration.dashboard.running import BusThreads, Served
 
-playwright, browser, screenshot = test_scan_pages.playwright, test_scan_pages.browser, test_scan_pages.screenshot
+playwright, browser, screenshot = (
+    test_scan_pages.playwright,
+    test_scan_pages.browser,
+    test_scan_pages.screenshot,
+)
 PHONE, LAPTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 ADMIN_TOKEN = "test-admin-token"
 CSV = """name,email,company,language
@@ -49,8 +53,11 @@ class Product(BusThreads):
     """Dashboard, badge and follow-up, served; relays, consumers and the sender running until stop()."""
 
     def __init__(self, settings, new_database, smtp: SmtpSink):
-        base = replace(settings, smtp_url=smtp.url, **{f"{name}_database_url": new_database()
-                                                       for name in ("badge", "followup", "dashboard")})
+        base = replace(
+            settings,
+            smtp_url=smtp.url,
+            **{f"{name}_database_url": new_database() for name in ("badge", "followup", "dashboard")},
+        )
         self.badge_app = badge_app(base)
         self.badge = Served(self.badge_app)
         base = replace(base, badge_url=self.badge.url)
@@ -62,15 +69,35 @@ class Product(BusThreads):
         self.bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 2)
         self.stop_event = threading.Event()
         followup = self.followup_app.extensions["followup"]
-        self.sender = Sender(followup.sessions, followup.composer, SmtpSettings.from_url(smtp.url),
-                             "Rapport <rapport@example.org>", settle=timedelta(0), connections=2)
-        self.threads = [self._thread(self._relay, self.badge_app.extensions["badge"].sessions),
-                        self._thread(self._relay, followup.sessions),
-                        self._thread(self._consume, "followup", [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC],
-                                     readmodel.READ_MODEL_TYPES, followup.sessions, readmodel.apply_event),
-                        self._thread(self._consume, GROUP, ALL_TOPICS, READ_MODEL_TYPES,
-                                     self.dashboard_app.extensions["dashboard"].sessions, apply_event),
-                        self._thread(self._send)]
+        self.sender = Sender(
+            followup.sessions,
+            followup.composer,
+            SmtpSettings.from_url(smtp.url),
+            "Rapport <rapport@example.org>",
+            settle=timedelta(0),
+            connections=2,
+        )
+        self.threads = [
+            self._thread(self._relay, self.badge_app.extensions["badge"].sessions),
+            self._thread(self._relay, followup.sessions),
+            self._thread(
+                self._consume,
+                "followup",
+                [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC],
+                readmodel.READ_MODEL_TYPES,
+                followup.sessions,
+                readmodel.apply_event,
+            ),
+            self._thread(
+                self._consume,
+                GROUP,
+                ALL_TOPICS,
+                READ_MODEL_TYPES,
+                self.dashboard_app.extensions["dashboard"].sessions,
+                apply_event,
+            ),
+            self._thread(self._send),
+        ]
 
     def _send(self) -> None:
         while not self.stop_event.is_set():
@@ -103,9 +130,13 @@ def log_in(browser, product, viewport):
     import json
     import urllib.request
 
-    request = urllib.request.Request(f"{product.dashboard.url}/v1/organizers", data=json.dumps({
-        "email": "noura@example.org", "name": "Noura", "password": "a long organizer passphrase"}).encode(),
-        headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{product.dashboard.url}/v1/organizers",
+        data=json.dumps(
+            {"email": "noura@example.org", "name": "Noura", "password": "a long organizer passphrase"}
+        ).encode(),
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=10).close()
     context = browser.new_context(base_url=product.dashboard.url, viewport=viewport)
     page = context.new_page()
@@ -128,13 +159,17 @@ def as_received(mail) -> str:
     return html
 
 
-def test_an_organizer_imports_attendees_each_gets_a_welcome_and_one_is_sent_again(browser, product, smtp, tmp_path):
+def test_an_organizer_imports_attendees_each_gets_a_welcome_and_one_is_sent_again(
+    browser, product, smtp, tmp_path
+):
     context, page = log_in(browser, product, LAPTOP)
     page.fill("#name", "Riyadh Design Week")
     page.fill("#starts_at", "2026-12-01T09:00")
     page.fill("#ends_at", "2026-12-03T18:00")
     page.select_option("#event-language", "en")
-    expect(page.locator("#event-welcome")).to_have_value("on_registration")  # welcomed unless the organizer says
+    expect(page.locator("#event-welcome")).to_have_value(
+        "on_registration"
+    )  # welcomed unless the organizer says
     screenshot(page, "welcome-dashboard-new-event-en-1280")
     page.click("#new-event button[type=submit]")
     expect(page.locator(".event-head h1")).to_have_text("Riyadh Design Week")

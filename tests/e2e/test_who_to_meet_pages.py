@@ -71,9 +71,18 @@ class World:
         self.scan_app, self.match_app, self.match = scan_app, match_app, match_app.extensions["match"]
         self.signer = TokenSigner.from_settings(self.match.settings)
         self.event_id = identity.new_event_id()
-        self.feed(ev.EventCreated(event_id=self.event_id, name="Riyadh Tech Week", venue="", language="ar",
-                                  starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z",
-                                  timezone="Asia/Riyadh", meeting_point=MEETING_POINT))
+        self.feed(
+            ev.EventCreated(
+                event_id=self.event_id,
+                name="Riyadh Tech Week",
+                venue="",
+                language="ar",
+                starts_at="2026-12-01T06:00:00Z",
+                ends_at="2026-12-03T15:00:00Z",
+                timezone="Asia/Riyadh",
+                meeting_point=MEETING_POINT,
+            )
+        )
 
     def feed(self, *events, scan: bool = True) -> None:
         if scan:
@@ -87,13 +96,29 @@ class World:
 
     def person(self, name: str, language: str = "en", **profile) -> Person:
         attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
-        self.feed(ev.AttendeeRegistered(event_id=self.event_id, attendee_id=attendee_id, name=name,
-                                        email=f"{code}@x.org", language=language, short_code=code, **profile),
-                  ev.BadgeIssued(event_id=self.event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1",
-                                 short_code=code))
+        self.feed(
+            ev.AttendeeRegistered(
+                event_id=self.event_id,
+                attendee_id=attendee_id,
+                name=name,
+                email=f"{code}@x.org",
+                language=language,
+                short_code=code,
+                **profile,
+            ),
+            ev.BadgeIssued(
+                event_id=self.event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
+            ),
+        )
         claims = TokenClaims(self.event_id, attendee_id, 1)
-        return Person(self.event_id, attendee_id, name, code, identity.issue_token(self.signer, identity.BADGE, claims),
-                      identity.issue_token(self.signer, identity.PRIVATE, claims))
+        return Person(
+            self.event_id,
+            attendee_id,
+            name,
+            code,
+            identity.issue_token(self.signer, identity.BADGE, claims),
+            identity.issue_token(self.signer, identity.PRIVATE, claims),
+        )
 
     def match_client(self):
         return self.match_app.test_client()
@@ -109,13 +134,22 @@ def world(scan_app, match_app) -> World:
 
 
 def test_a_asks_to_meet_b_b_accepts_and_both_see_the_meeting_point_and_codes(world, phone, browser, base_url):
-    layla = world.person("ليلى حداد", "ar", looking_for="أبحث عن مستثمر في شركات تقنيات التعليم الناشئة",
-                         can_help_with="أساعد في كتابة المحتوى التعليمي بالعربية", headline="أبني منصة تعليمية",
-                         company="منصة درب")
+    layla = world.person(
+        "ليلى حداد",
+        "ar",
+        looking_for="أبحث عن مستثمر في شركات تقنيات التعليم الناشئة",
+        can_help_with="أساعد في كتابة المحتوى التعليمي بالعربية",
+        headline="أبني منصة تعليمية",
+        company="منصة درب",
+    )
     world.crowd()
-    sam = world.person("Sam Carter", can_help_with="I invest in early-stage edtech startups",
-                       looking_for="someone who writes Arabic learning content", headline="Edtech investor",
-                       company="Falcon Ventures")
+    sam = world.person(
+        "Sam Carter",
+        can_help_with="I invest in early-stage edtech startups",
+        looking_for="someone who writes Arabic learning content",
+        headline="Edtech investor",
+        company="Falcon Ventures",
+    )
 
     a = phone.new_page()
     a.goto(f"/i/{layla.private}?next=/me/meet")
@@ -138,8 +172,13 @@ def test_a_asks_to_meet_b_b_accepts_and_both_see_the_meeting_point_and_codes(wor
     expect(waiting.locator(".waiting")).to_be_visible()
     shot(a, "who-to-meet-sent-ar-390")
 
-    b_context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True,
-                                    has_touch=True, device_scale_factor=2)
+    b_context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
         b = b_context.new_page()
         b.goto(f"/i/{sam.private}?next=/me/meet")
@@ -149,7 +188,9 @@ def test_a_asks_to_meet_b_b_accepts_and_both_see_the_meeting_point_and_codes(wor
         expect(request.locator("h3")).to_have_text(layla.name)
         shot(b, "who-to-meet-request-en-390")
         request.locator("button", has_text="Accept").click()
-        expect(b.locator(".saved")).to_contain_text(f"you and \u2068{layla.name}\u2069 can now see where to meet")
+        expect(b.locator(".saved")).to_contain_text(
+            f"you and \u2068{layla.name}\u2069 can now see where to meet"
+        )
         agreed = b.locator("section[aria-labelledby=received-title] .agreed")
         expect(agreed.locator(".point bdi")).to_have_text(MEETING_POINT)
         expect(agreed.locator(".code")).to_have_text(layla.short_code)
@@ -177,10 +218,16 @@ def test_a_asks_to_meet_b_b_accepts_and_both_see_the_meeting_point_and_codes(wor
 def test_not_now_on_a_request_takes_it_off_the_page_and_the_asker_is_not_told(world, phone, match_url):
     omar = world.person("Omar Farouk", looking_for="a mentor in product management", company="Souk Labs")
     world.crowd()
-    hana = world.person("هناء سالم", "ar", can_help_with="أرشد مديري المنتجات الجدد", headline="مديرة منتجات",
-                        company="تقنية الخليج")
-    asked = world.match_client().post("/v1/me/requests", headers={"Authorization": f"Bearer {hana.private}"},
-                                      json={"to": omar.id})  # from Hana's other device, through the API
+    hana = world.person(
+        "هناء سالم",
+        "ar",
+        can_help_with="أرشد مديري المنتجات الجدد",
+        headline="مديرة منتجات",
+        company="تقنية الخليج",
+    )
+    asked = world.match_client().post(
+        "/v1/me/requests", headers={"Authorization": f"Bearer {hana.private}"}, json={"to": omar.id}
+    )  # from Hana's other device, through the API
     assert asked.status_code == 201
     page = phone.new_page()
     page.goto(f"/i/{omar.private}?next=/me/meet")
@@ -203,7 +250,9 @@ def test_offline_the_page_says_who_to_meet_needs_a_connection(world, phone):
     page.goto(f"/i/{me.private}?next=/me/meet")
     expect(page.locator("li.suggestion")).to_have_count(5)
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("""async () => !!(await (await caches.open("rapport-scan-v1")).match("/me/meet"))""")
+    page.wait_for_function(
+        """async () => !!(await (await caches.open("rapport-scan-v1")).match("/me/meet"))"""
+    )
     phone.set_offline(True)
     page.reload()
     expect(page.locator("#meet-offline")).to_be_visible()
@@ -216,8 +265,9 @@ def test_offline_the_page_says_who_to_meet_needs_a_connection(world, phone):
 
 def test_with_the_match_service_down_the_page_says_so(world, phone, match_url, scan_app):
     me = world.person("Rami Saad", "ar")
-    scan_app.extensions["scan"].settings = replace(scan_app.extensions["scan"].settings,
-                                                   match_url=f"http://127.0.0.1:{free_port()}")
+    scan_app.extensions["scan"].settings = replace(
+        scan_app.extensions["scan"].settings, match_url=f"http://127.0.0.1:{free_port()}"
+    )
     page = phone.new_page()
     answer = page.goto(f"/i/{me.private}?next=/me/meet")
     assert answer.status == 503
@@ -230,17 +280,27 @@ def test_with_the_match_service_down_the_page_says_so(world, phone, match_url, s
 def test_who_to_meet_has_no_serious_accessibility_violations_and_44_px_targets(world, phone, match_url, lang):
     from tests.e2e.test_accessibility import small_targets, violations
 
-    me = world.person("Nadia Aziz", lang, looking_for="a designer for my app", can_help_with="I build Flutter apps")
+    me = world.person(
+        "Nadia Aziz", lang, looking_for="a designer for my app", can_help_with="I build Flutter apps"
+    )
     world.crowd()
     asker, agreed = world.person("Karim Odeh"), world.person("سلمى ناصر", "ar")
     client = world.match_client()
     for who in (asker, agreed):
-        assert client.post("/v1/me/requests", headers={"Authorization": f"Bearer {who.private}"},
-                           json={"to": me.id}).status_code == 201
+        assert (
+            client.post(
+                "/v1/me/requests", headers={"Authorization": f"Bearer {who.private}"}, json={"to": me.id}
+            ).status_code
+            == 201
+        )
     request_id = client.get("/v1/me/requests", headers={"Authorization": f"Bearer {me.private}"}).get_json()
     accepted = next(r["id"] for r in request_id["received"] if r["person"]["attendee_id"] == agreed.id)
-    assert client.post(f"/v1/me/requests/{accepted}/accept",
-                       headers={"Authorization": f"Bearer {me.private}"}).status_code == 200
+    assert (
+        client.post(
+            f"/v1/me/requests/{accepted}/accept", headers={"Authorization": f"Bearer {me.private}"}
+        ).status_code
+        == 200
+    )
     page = phone.new_page()
     page.goto(f"/i/{me.private}?next=/me/meet%3Flang%3D{lang}")
     expect(page.locator("section[aria-labelledby=received-title] li.request")).to_have_count(2)
@@ -260,11 +320,16 @@ def test_the_forms_refuse_a_missing_csrf_token_a_bad_id_and_a_refusal_of_the_mat
     assert answer.status_code == 403 and answer.get_json()["code"] == "csrf"
     with scan_app.test_request_context():
         token = csrf_token(me.private)
-    for to, status, code in (("../../v1/me/requests", 422, "invalid_input"), (shy.id, 403, "opted_out"),
-                             (me.id, 422, "self_request")):
+    for to, status, code in (
+        ("../../v1/me/requests", 422, "invalid_input"),
+        (shy.id, 403, "opted_out"),
+        (me.id, 422, "self_request"),
+    ):
         answer = client.post("/me/meet/ask", data={"to": to, "csrf_token": token}, headers=json)
         assert answer.status_code == status and answer.get_json()["code"] == code, answer.get_json()
-    page = client.post("/me/meet/ask", data={"to": shy.id, "csrf_token": token}, headers={"Accept": "text/html"})
+    page = client.post(
+        "/me/meet/ask", data={"to": shy.id, "csrf_token": token}, headers={"Accept": "text/html"}
+    )
     assert page.status_code == 403 and "does not take meeting requests" in page.text
     answer = client.post("/me/meet/requests/nope/accept", data={"csrf_token": token}, headers=json)
     assert answer.status_code == 404 and answer.get_json()["code"] == "unknown_request"

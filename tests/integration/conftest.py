@@ -14,14 +14,16 @@ def migrations(tmp_path):
     folder = tmp_path / "migrations"
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text("from shared.db import run_migrations\nrun_migrations()\n")
-    (folder / "versions" / "0001_initial.py").write_text(textwrap.dedent('''
+    (folder / "versions" / "0001_initial.py").write_text(
+        textwrap.dedent("""
         from alembic import op
         from shared.db import create_shared_tables
         revision, down_revision, branch_labels, depends_on = "0001", None, None, None
         def upgrade():
             create_shared_tables(op)
             op.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(200) NOT NULL)")
-    '''))
+    """)
+    )
     return folder
 
 

@@ -52,29 +52,45 @@ def dead_letter_of(bus: KafkaBus, message_id: str, group: str):
     """Waits for the dead letter `group` wrote for message `message_id`."""
     found: list[dict] = []
     with bus.consumer("reader-" + secrets.token_hex(4), [DEAD_LETTER_TOPIC]) as reader:
+
         def poll():
             for record in reader.poll(timeout=0.5):
                 letter = json.loads(record.value)
-                if letter["group"] == group and letter["value"] and json.loads(letter["value"])["id"] == message_id:
+                if (
+                    letter["group"] == group
+                    and letter["value"]
+                    and json.loads(letter["value"])["id"] == message_id
+                ):
                     found.append(letter)
             return found
+
         return wait_for(poll, f"{group}'s dead letter")[0]
 
 
 @pytest.mark.kafka
 @pytest.mark.postgres
 @pytest.mark.timeout(240)
-@pytest.mark.parametrize("package, group, service_class, url_field, event_model", CONSUMERS,
-                         ids=[c[1] for c in CONSUMERS])
+@pytest.mark.parametrize(
+    "package, group, service_class, url_field, event_model", CONSUMERS, ids=[c[1] for c in CONSUMERS]
+)
 def test_a_type_wrong_message_is_dead_lettered_and_the_consumer_applies_the_next(
-        settings, kafka_broker, postgres_server, package, group, service_class, url_field, event_model):
+    settings, kafka_broker, postgres_server, package, group, service_class, url_field, event_model
+):
     database_url = postgres_server.create_database(f"moves_on_{group}_{secrets.token_hex(4)}")
     service = service_class(replace(settings, **{url_field: database_url}))
-    migrate(service.engine, package.MIGRATIONS)  # before the process does, so the test can look from the start
+    migrate(
+        service.engine, package.MIGRATIONS
+    )  # before the process does, so the test can look from the start
     event_id = "dl" + secrets.token_hex(6)
-    before = EventCreated(event_id=event_id, name="Before the bad one", venue="Hall B",
-                          starts_at="2026-11-28T06:00:00.000Z", ends_at="2026-11-28T16:00:00.000Z",
-                          timezone="UTC", language="en")
+    before = EventCreated(
+        event_id=event_id,
+        name="Before the bad one",
+        venue="Hall B",
+        starts_at="2026-11-28T06:00:00.000Z",
+        ends_at="2026-11-28T16:00:00.000Z",
+        timezone="UTC",
+        language="en",
+    )
     bad = Envelope("event.closed", 1, event_id, {"closed_at": 12345})
     after = EventClosed(event_id=event_id, closed_at=CLOSED_AT)
     bus = KafkaBus(kafka_broker.bootstrap, default_partitions=3)
@@ -83,12 +99,19 @@ def test_a_type_wrong_message_is_dead_lettered_and_the_consumer_applies_the_next
         for value in (to_envelope(before).to_bytes(), bad.to_bytes(), to_envelope(after).to_bytes()):
             producer.send(before.TOPIC, event_id, value)
 
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}, "PYTHONPATH": str(REPO),
-           "RAPPORT_SECRET_KEY": settings.secret_key, "RAPPORT_" + url_field.upper(): database_url,
-           "RAPPORT_BUS_URL": kafka_broker.url, "RAPPORT_KAFKA_PARTITIONS": "3", "RAPPORT_LOG_LEVEL": "ERROR",
-           "RAPPORT_DATA_DIR": str(settings.data_dir)}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
+        "PYTHONPATH": str(REPO),
+        "RAPPORT_SECRET_KEY": settings.secret_key,
+        "RAPPORT_" + url_field.upper(): database_url,
+        "RAPPORT_BUS_URL": kafka_broker.url,
+        "RAPPORT_KAFKA_PARTITIONS": "3",
+        "RAPPORT_LOG_LEVEL": "ERROR",
+        "RAPPORT_DATA_DIR": str(settings.data_dir),
+    }
     consumer = subprocess.Popen([sys.executable, "-m", f"{package.__name__}.consumer"], cwd=REPO, env=env)
     try:
+
         def applied():
             with service.sessions() as session:
                 event = session.get(event_model, event_id)

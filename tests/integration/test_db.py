@@ -9,7 +9,9 @@ from shared.db import UnitOfWork, first_time, make_engine, migrate, session_fact
 
 def test_migrations_create_the_schema_and_can_run_again(engine, migrations):
     migrate(engine, migrations)  # already at head: a no-op, not an error
-    assert {"processed_messages", "outbox", "notes", "alembic_version"} <= set(inspect(engine).get_table_names())
+    assert {"processed_messages", "outbox", "notes", "alembic_version"} <= set(
+        inspect(engine).get_table_names()
+    )
 
 
 def test_a_message_is_applied_once_per_group(engine):

@@ -33,10 +33,15 @@ ARABIC_TO = "ليلى <ليلى@example.org>"  # a non-ASCII mailbox: only deliv
 
 def english() -> EmailMessage:
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = "rapport@localhost", "omar@example.org", ENGLISH_SUBJECT
+    message["From"], message["To"], message["Subject"] = (
+        "rapport@localhost",
+        "omar@example.org",
+        ENGLISH_SUBJECT,
+    )
     message.set_content("Hi Omar, thanks for the chat about <coffee>.")
-    message.add_alternative('<p onclick="steal()">Hi <b>Omar</b>, "quoted" & more</p><script>steal()</script>',
-                            subtype="html")
+    message.add_alternative(
+        '<p onclick="steal()">Hi <b>Omar</b>, "quoted" & more</p><script>steal()</script>', subtype="html"
+    )
     message.add_attachment(VCARD, subtype="vcard", filename="lina.vcf")
     return message
 
@@ -100,7 +105,9 @@ def test_each_message_is_kept_as_a_file_and_listed_newest_first_with_decoded_hea
     messages = listed(sink)
     assert [m["subject"] for m in messages] == [ARABIC_SUBJECT, ENGLISH_SUBJECT]
     assert messages[0]["to"] == ARABIC_TO and messages[1]["from"] == "rapport@localhost"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{m['id']}.eml" for m in messages)  # no temp files
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{m['id']}.eml" for m in messages
+    )  # no temp files
     for m in messages:
         assert re.fullmatch(r"\d{8}T\d{12}Z-[0-9a-f]{32}", m["id"])
         assert m["size"] == (folder / f"{m['id']}.eml").stat().st_size
@@ -113,7 +120,7 @@ def test_the_inbox_page_shows_arabic_subjects_right_to_left_and_escapes_what_sen
     assert f'<td dir="auto"><a href="/messages/{both["arabic"]}">{ARABIC_SUBJECT}</a></td>' in page
     assert "Great to meet you, &lt;Lina&gt; &amp; co" in page and "<Lina>" not in page
     assert page.index(ARABIC_SUBJECT) < page.index("Great to meet you")  # newest first
-    assert "http-equiv=\"refresh\"" in page and 'fetch("/api/messages"' in page  # refreshes itself
+    assert 'http-equiv="refresh"' in page and 'fetch("/api/messages"' in page  # refreshes itself
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # no CDN, no external assets
 
 
@@ -161,24 +168,38 @@ def test_the_json_api_gives_one_message_with_its_parts(sink, both):
     assert status == 200 and message["subject"] == ENGLISH_SUBJECT
     assert message["text"].startswith("Hi Omar") and message["html"].startswith('<p onclick="steal()">')
     assert [(a["filename"], a["content_type"]) for a in message["attachments"]] == [
-        ("lina.vcf", "text/vcard; charset=utf-8")]
+        ("lina.vcf", "text/vcard; charset=utf-8")
+    ]
 
 
 MISSING = "20250101T000000000000Z-" + "0" * 32
 
 
-@pytest.mark.parametrize("path", [
-    "/messages/..%2Fx", "/messages/..%2F..%2Fsecret", "/messages/..", "/messages/../secret.eml",
-    "/messages/%2E%2E%2Fsecret.eml", f"/messages/{MISSING}", f"/messages/{MISSING}.eml",
-    f"/messages/{MISSING}/parts/0", "/api/messages/..%2Fx", "/api/messages/..", f"/api/messages/{MISSING}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/messages/..%2Fx",
+        "/messages/..%2F..%2Fsecret",
+        "/messages/..",
+        "/messages/../secret.eml",
+        "/messages/%2E%2E%2Fsecret.eml",
+        f"/messages/{MISSING}",
+        f"/messages/{MISSING}.eml",
+        f"/messages/{MISSING}/parts/0",
+        "/api/messages/..%2Fx",
+        "/api/messages/..",
+        f"/api/messages/{MISSING}",
+    ],
+)
 def test_unknown_and_crafted_ids_are_404_problems(sink, both, folder, path):
     (folder.parent / "secret.eml").write_text("Subject: not yours\n\nsecret")  # what traversal would reach
     status, headers, body = get(sink, path)
     assert status == 404 and b"not yours" not in body
     assert headers["content-type"] == "application/problem+json"
     problem = json.loads(body)
-    assert problem["status"] == 404 and problem["detail"] and problem["code"] in ("unknown_message", "not_found")
+    assert (
+        problem["status"] == 404 and problem["detail"] and problem["code"] in ("unknown_message", "not_found")
+    )
 
 
 def test_a_part_past_the_last_is_a_404_problem_with_a_code(sink, both):
@@ -187,8 +208,19 @@ def test_a_part_past_the_last_is_a_404_problem_with_a_code(sink, both):
     assert json.loads(body)["code"] == "unknown_message"
 
 
-@pytest.mark.parametrize("crafted", ["..", "../secret", "/etc/passwd", ".hidden", f"{MISSING}/../{MISSING}",
-                                     f"../mail/{MISSING}", MISSING.upper(), ""])
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "..",
+        "../secret",
+        "/etc/passwd",
+        ".hidden",
+        f"{MISSING}/../{MISSING}",
+        f"../mail/{MISSING}",
+        MISSING.upper(),
+        "",
+    ],
+)
 def test_the_store_opens_only_names_it_could_have_made(folder, crafted):
     (folder.parent / "secret.eml").parent.mkdir(parents=True, exist_ok=True)
     (folder.parent / "secret.eml").write_text("Subject: not yours\n\nsecret")
@@ -218,11 +250,29 @@ def test_delete_clears_every_message(sink, both, folder):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_the_command_serves_both_and_stops_cleanly_on_a_signal(tmp_path, signum):
     smtp_port, http_port = free_port(), free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "shared.mailsink", "--smtp-port", str(smtp_port),
-                             "--http-port", str(http_port), "--dir", str(tmp_path / "mail"), "--bind", "127.0.0.1"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "shared.mailsink",
+            "--smtp-port",
+            str(smtp_port),
+            "--http-port",
+            str(http_port),
+            "--dir",
+            str(tmp_path / "mail"),
+            "--bind",
+            "127.0.0.1",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        assert wait_for_port(http_port, 15) and wait_for_port(smtp_port, 15), "the sink did not start listening"
+        assert wait_for_port(http_port, 15) and wait_for_port(smtp_port, 15), (
+            "the sink did not start listening"
+        )
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as smtp:
             smtp.send_message(arabic())
         assert len(list((tmp_path / "mail").glob("*.eml"))) == 1  # 250 is only said once it is a file
@@ -239,6 +289,15 @@ def test_the_command_serves_both_and_stops_cleanly_on_a_signal(tmp_path, signum)
 def test_a_taken_port_is_a_one_line_error_not_a_traceback(tmp_path, capsys):
     with MailSink(tmp_path / "first", smtp_port=free_port(), http_port=0) as taken:
         with pytest.raises(SystemExit) as exited:
-            main(["--http-port", str(taken.http_port), "--smtp-port", str(free_port()), "--dir", str(tmp_path / "b")])
+            main(
+                [
+                    "--http-port",
+                    str(taken.http_port),
+                    "--smtp-port",
+                    str(free_port()),
+                    "--dir",
+                    str(tmp_path / "b"),
+                ]
+            )
     assert exited.value.code == 1
     assert "cannot listen on 127.0.0.1 (SMTP" in capsys.readouterr().err

@@ -42,11 +42,15 @@ def test_every_route_is_documented_with_its_path_parameters(service, settings, n
         if operation is None:
             missing.append(f"{method.upper()} {path}")
             continue
-        declared = {p["name"] for p in paths[path].get("parameters", []) + operation.get("parameters", [])
-                    if p["in"] == "path"}
+        declared = {
+            p["name"]
+            for p in paths[path].get("parameters", []) + operation.get("parameters", [])
+            if p["in"] == "path"
+        }
         if declared != arguments:
-            unparameterised.append(f"{method.upper()} {path}: declares {sorted(declared)}, "
-                                   f"route has {sorted(arguments)}")
+            unparameterised.append(
+                f"{method.upper()} {path}: declares {sorted(declared)}, route has {sorted(arguments)}"
+            )
     assert not missing, f"routes of {service} missing from its OpenAPI document: {missing}"
     assert not unparameterised, f"path parameters of {service} not as routed: {unparameterised}"
 
@@ -57,14 +61,20 @@ def test_every_documented_operation_is_routed(service, settings, new_database):
     app = build_app(service, settings, new_database())
     routed = {(method, path) for method, path, _ in documented_operations(app)}
     paths = app.test_client().get("/openapi.json").json["paths"]
-    stale = [f"{method.upper()} {path}" for path, item in paths.items() for method in item
-             if method != "parameters" and (method, path) not in routed]
+    stale = [
+        f"{method.upper()} {path}"
+        for path, item in paths.items()
+        for method in item
+        if method != "parameters" and (method, path) not in routed
+    ]
     assert not stale, f"documented but not routed in {service}: {stale}"
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("service", SERVICES)
-def test_every_answer_with_a_body_documents_its_media_type_and_json_its_schema(service, settings, new_database):
+def test_every_answer_with_a_body_documents_its_media_type_and_json_its_schema(
+    service, settings, new_database
+):
     paths = build_app(service, settings, new_database()).test_client().get("/openapi.json").json["paths"]
     vague = []
     for path, item in paths.items():
@@ -73,6 +83,8 @@ def test_every_answer_with_a_body_documents_its_media_type_and_json_its_schema(s
                 if not status.startswith("2") or status == "204":
                     continue
                 content = answer.get("content")
-                if not content or ("application/json" in content and "schema" not in content["application/json"]):
+                if not content or (
+                    "application/json" in content and "schema" not in content["application/json"]
+                ):
                     vague.append(f"{method.upper()} {path} {status}")
     assert not vague, f"answers of {service} without a media type or JSON schema: {vague}"

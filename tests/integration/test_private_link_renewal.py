@@ -27,15 +27,23 @@ from shared.outbox import relay_once
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 HTML = {"Accept": "text/html", "Accept-Language": "en"}
-EVENT = {"name": "Riyadh Design Week", "venue": "JAX District", "starts_at": "2026-12-01T09:00:00+03:00",
-         "ends_at": "2026-12-03T18:00:00+03:00", "timezone": "Asia/Riyadh", "language": "en"}
+EVENT = {
+    "name": "Riyadh Design Week",
+    "venue": "JAX District",
+    "starts_at": "2026-12-01T09:00:00+03:00",
+    "ends_at": "2026-12-03T18:00:00+03:00",
+    "timezone": "Asia/Riyadh",
+    "language": "en",
+}
 
 
 @pytest.fixture
 def apps(settings, new_database):
-    return {"badge": badge_app(replace(settings, badge_database_url=new_database())),
-            "scan": scan_app(replace(settings, scan_database_url=new_database())),
-            "match": match_app(replace(settings, match_database_url=new_database()))}
+    return {
+        "badge": badge_app(replace(settings, badge_database_url=new_database())),
+        "scan": scan_app(replace(settings, scan_database_url=new_database())),
+        "match": match_app(replace(settings, match_database_url=new_database())),
+    }
 
 
 @pytest.fixture
@@ -50,16 +58,22 @@ def deliver(apps, tmp_path):
             while relay_once(apps["badge"].extensions["badge"].sessions, producer):
                 pass
         # Each consumer's own dispatch: the types it subscribes to, applied once per message id.
-        for group, service, types, apply in (("scan", scan, SCAN_TYPES, apply_event),
-                                             ("match", match, MATCH_TYPES, to_match)):
+        for group, service, types, apply in (
+            ("scan", scan, SCAN_TYPES, apply_event),
+            ("match", match, MATCH_TYPES, to_match),
+        ):
             handler = applied_once(service.sessions, group, apply)
-            with bus.producer() as dead_letters, bus.consumer(group, ["rapport.events", "rapport.attendees"]) as c:
+            with (
+                bus.producer() as dead_letters,
+                bus.consumer(group, ["rapport.events", "rapport.attendees"]) as c,
+            ):
                 worker = Worker(c, dead_letters, group, {event_type: handler for event_type in types})
                 while worker.run_once(timeout=0.2):
                     pass
                 assert worker.dead_lettered == 0
         scan.directory.invalidate()
         match.index.invalidate()
+
     return deliver
 
 
@@ -72,26 +86,42 @@ def private(apps, token: str) -> dict:
     return {
         "badge /me": badge.get(f"/me/{token}", headers=HTML).status_code,
         "scan bearer": (lambda r: (r.status_code, r.json.get("code")))(
-            scan.get("/v1/me/people", headers={**bearer, "Accept": "application/json"})),
-        "scan cookie": "signed in" if 'aria-label="Your pages"' in people_page.text else (
-            "replaced" if "replaced by a newer one" in people_page.text else "other"),
+            scan.get("/v1/me/people", headers={**bearer, "Accept": "application/json"})
+        ),
+        "scan cookie": "signed in"
+        if 'aria-label="Your pages"' in people_page.text
+        else ("replaced" if "replaced by a newer one" in people_page.text else "other"),
         "scan /i/": apps["scan"].test_client().get(f"/i/{token}", headers=HTML).status_code,
         "match bearer": (lambda r: (r.status_code, r.json.get("code")))(
-            match.get("/v1/me/suggestions", headers=bearer)),
+            match.get("/v1/me/suggestions", headers=bearer)
+        ),
     }
 
 
-WORKS = {"badge /me": 200, "scan bearer": (200, None), "scan cookie": "signed in", "scan /i/": 303,
-         "match bearer": (200, None)}
-REFUSED = {"badge /me": 410, "scan bearer": (401, "replaced"), "scan cookie": "replaced", "scan /i/": 410,
-           "match bearer": (401, "replaced")}
+WORKS = {
+    "badge /me": 200,
+    "scan bearer": (200, None),
+    "scan cookie": "signed in",
+    "scan /i/": 303,
+    "match bearer": (200, None),
+}
+REFUSED = {
+    "badge /me": 410,
+    "scan bearer": (401, "replaced"),
+    "scan cookie": "replaced",
+    "scan /i/": 410,
+    "match bearer": (401, "replaced"),
+}
 
 
 def test_a_new_private_link_refuses_the_old_link_token_and_cookie_in_every_service(apps, deliver):
     badge = apps["badge"].test_client()
     event = badge.post("/v1/events", json=EVENT, headers=ADMIN).json
-    lina = badge.post(f"/v1/events/{event['id']}/attendees", json={"name": "Lina Haddad", "email": "lina@x.org"},
-                      headers=ADMIN).json
+    lina = badge.post(
+        f"/v1/events/{event['id']}/attendees",
+        json={"name": "Lina Haddad", "email": "lina@x.org"},
+        headers=ADMIN,
+    ).json
     deliver()
     old = lina["scanner_token"]
     assert private(apps, old) == WORKS
@@ -114,8 +144,9 @@ def test_a_new_private_link_refuses_the_old_link_token_and_cookie_in_every_servi
 def test_a_reissued_badge_renews_the_private_link_too(apps, deliver):
     badge = apps["badge"].test_client()
     event = badge.post("/v1/events", json=EVENT, headers=ADMIN).json
-    omar = badge.post(f"/v1/events/{event['id']}/attendees", json={"name": "عمر", "email": "omar@x.org"},
-                      headers=ADMIN).json
+    omar = badge.post(
+        f"/v1/events/{event['id']}/attendees", json={"name": "عمر", "email": "omar@x.org"}, headers=ADMIN
+    ).json
     reissued = badge.post(f"/v1/attendees/{omar['id']}/reissue", headers=ADMIN).json
     deliver()
     assert private(apps, omar["scanner_token"]) == REFUSED

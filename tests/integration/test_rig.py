@@ -28,8 +28,13 @@ ARABIC = "لقاء جديد مع ليلى في الجناح ٣"
 
 def read_from_start(broker: KafkaBroker, topic: str, count: int) -> list[bytes]:
     """The first `count` values of `topic`, read by a consumer group never seen before."""
-    consumer = KafkaConsumer(topic, bootstrap_servers=broker.bootstrap, group_id=f"rig-{uuid.uuid4().hex[:8]}",
-                             auto_offset_reset="earliest", consumer_timeout_ms=30_000)
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=broker.bootstrap,
+        group_id=f"rig-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=30_000,
+    )
     try:
         return [record.value for _, record in zip(range(count), consumer)]  # range first: no extra wait
     finally:
@@ -91,14 +96,20 @@ def test_postgres_runs_from_a_checkout_the_server_account_cannot_enter(tmp_path,
     with PostgresServer(tmp_path / "pg") as server:
         engine = sa.create_engine(server.create_database("closed_check"))
         with engine.connect() as conn:
-            assert conn.execute(sa.text("select current_setting('server_version_num')::int")).scalar() >= 140000
+            assert (
+                conn.execute(sa.text("select current_setting('server_version_num')::int")).scalar() >= 140000
+            )
         engine.dispose()
 
 
 def test_postgres_creates_fresh_databases_that_round_trip_arabic_text_and_survive_a_restart(tmp_path):
     with PostgresServer(tmp_path / "pg") as server:
         url = server.create_database("rig_check")
-        assert url == f"postgresql+psycopg://postgres@127.0.0.1:{server.port}/rig_check" == server.url("rig_check")
+        assert (
+            url
+            == f"postgresql+psycopg://postgres@127.0.0.1:{server.port}/rig_check"
+            == server.url("rig_check")
+        )
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             assert conn.execute(sa.text("select 1")).scalar() == 1

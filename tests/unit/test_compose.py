@@ -25,21 +25,34 @@ DESIGN_PORTS = {"dashboard": 8000, "badge": 8001, "scan": 8002, "followup": 8003
 INFRASTRUCTURE = ("kafka", "postgres", "mail")
 # The bus processes written so far, besides the web services (the follow-up sender and the
 # follow-up and dashboard consumers join this list, and docker-compose.yml, with their issues).
-WORKER_MODULES = {"services.badge.relay", "services.scan.relay", "services.scan.consumer", "services.followup.consumer",
-                  "services.followup.sender", "services.followup.relay", "services.dashboard.consumer",
-                  "services.match.consumer"}
+WORKER_MODULES = {
+    "services.badge.relay",
+    "services.scan.relay",
+    "services.scan.consumer",
+    "services.followup.consumer",
+    "services.followup.sender",
+    "services.followup.relay",
+    "services.dashboard.consumer",
+    "services.match.consumer",
+}
 # Stand-ins for what the deployer puts in .env (compose refuses to start without them).
-DOTENV = {"POSTGRES_PASSWORD": "pg-password-for-tests", "RAPPORT_SECRET_KEY": "k" * 32,
-          "RAPPORT_ADMIN_TOKEN": "rap_admin_for_tests"}
+DOTENV = {
+    "POSTGRES_PASSWORD": "pg-password-for-tests",
+    "RAPPORT_SECRET_KEY": "k" * 32,
+    "RAPPORT_ADMIN_TOKEN": "rap_admin_for_tests",
+}
 
 
 # --- compose's variable substitution --------------------------------------------------------
+
 
 class MissingVariable(KeyError):
     """A ${VAR:?message} whose variable is unset: compose stops with the message."""
 
 
-_VARIABLE = re.compile(r"\$(?:(?P<dollar>\$)|\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|(?P<bare>\w+))")
+_VARIABLE = re.compile(
+    r"\$(?:(?P<dollar>\$)|\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|(?P<bare>\w+))"
+)
 
 
 def interpolate(value, env: dict[str, str]):
@@ -68,7 +81,9 @@ def interpolate(value, env: dict[str, str]):
 
 def test_the_interpolation_helper_behaves_like_compose():
     env = {"SET": "value", "EMPTY": ""}
-    assert interpolate("${SET:-d} ${EMPTY:-d} ${EMPTY-d} ${UNSET-d} $SET $$SET", env) == "value d  d value $SET"
+    assert (
+        interpolate("${SET:-d} ${EMPTY:-d} ${EMPTY-d} ${UNSET-d} $SET $$SET", env) == "value d  d value $SET"
+    )
     assert interpolate({"k": ["${SET:?needed}", 3]}, env) == {"k": ["value", 3]}
     with pytest.raises(MissingVariable, match="EMPTY: set it"):
         interpolate("${EMPTY:?set it}", env)
@@ -92,7 +107,9 @@ def _builds_the_dockerfile(service: dict) -> bool:
 
 
 RAPPORT_IMAGES = {s.get("image") for s in SERVICES.values() if _builds_the_dockerfile(s)}
-RAPPORT = {name: s for name, s in SERVICES.items() if _builds_the_dockerfile(s) or s.get("image") in RAPPORT_IMAGES}
+RAPPORT = {
+    name: s for name, s in SERVICES.items() if _builds_the_dockerfile(s) or s.get("image") in RAPPORT_IMAGES
+}
 
 
 def environment(service: dict) -> dict[str, str]:
@@ -124,11 +141,15 @@ def owner(process: str) -> str:
 def dockerfile_instructions() -> list[tuple[str, str]]:
     text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
     lines = (line.strip() for line in text.splitlines())
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines
-            if line and not line.startswith("#")]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
 
 
 # --- compose: its parts ---------------------------------------------------------------------
+
 
 def test_the_file_parses_into_services():
     assert isinstance(RAW, dict) and isinstance(RAW.get("services"), dict)
@@ -174,6 +195,7 @@ def test_no_image_is_pulled_from_a_named_registry_host():
 
 # --- compose: environment -------------------------------------------------------------------
 
+
 def test_every_required_variable_is_named_in_the_header_and_compose_refuses_to_start_without_it():
     required = set(re.findall(r"\$\{(\w+):?\?", COMPOSE_TEXT))
     assert required == set(DOTENV), "DOTENV above lists what .env must hold"
@@ -209,8 +231,10 @@ def test_a_process_gets_its_own_services_database_only(name):
 
 
 def test_internal_addresses_name_compose_services_and_kafkas_advertised_listener():
-    advertised = {listener.split("://", 1)[1]
-                  for listener in SERVICES["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"].split(",")}
+    advertised = {
+        listener.split("://", 1)[1]
+        for listener in SERVICES["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    }
     for name, service in RAPPORT.items():
         env = environment(service)
         assert set(env["RAPPORT_BUS_URL"].removeprefix("kafka://").split(",")) <= advertised, name
@@ -235,11 +259,14 @@ def test_services_call_each_other_inside_the_network():
         assert urlsplit(env["RAPPORT_SCAN_URL"]).hostname == "scan"
         assert urlsplit(env["RAPPORT_MATCH_URL"]).hostname == "match"
         if owner(name) == "dashboard":
-            assert (urlsplit(env["RAPPORT_BADGE_URL"]).hostname, urlsplit(env["RAPPORT_FOLLOWUP_URL"]).hostname) == (
-                "badge", "followup")
+            assert (
+                urlsplit(env["RAPPORT_BADGE_URL"]).hostname,
+                urlsplit(env["RAPPORT_FOLLOWUP_URL"]).hostname,
+            ) == ("badge", "followup")
 
 
 # --- compose: web services ------------------------------------------------------------------
+
 
 def published_ports(service: dict) -> dict[int, int | None]:
     """{container port: host port} from compose's short ("[ip:]host:container[/proto]") or
@@ -258,8 +285,12 @@ def published_ports(service: dict) -> dict[int, int | None]:
 def test_each_web_service_listens_on_its_design_port(name, port):
     assert published_ports(SERVICES[name]).get(port) == port, f"{name} publishes {port}:{port}"
     assert f"0.0.0.0:{port}" in shell_words(SERVICES[name])
-    exposed = {word for instruction, args in dockerfile_instructions() if instruction == "EXPOSE"
-               for word in args.split()}
+    exposed = {
+        word
+        for instruction, args in dockerfile_instructions()
+        if instruction == "EXPOSE"
+        for word in args.split()
+    }
     assert str(port) in exposed
 
 
@@ -292,16 +323,23 @@ def test_each_process_runs_a_module_that_exists(module):
 
 # --- compose: databases and start order -----------------------------------------------------
 
+
 def test_each_web_service_has_its_own_database_which_the_mounted_init_script_creates():
     mounts = [v.split(":") for v in SERVICES["postgres"]["volumes"] if isinstance(v, str)]
-    scripts = [ROOT / source for source, target, *_ in mounts if target.startswith("/docker-entrypoint-initdb.d/")]
+    scripts = [
+        ROOT / source for source, target, *_ in mounts if target.startswith("/docker-entrypoint-initdb.d/")
+    ]
     assert scripts and all(script.is_file() for script in scripts)
-    created = {db for script in scripts for db in re.findall(r"CREATE DATABASE\s+(\w+)", script.read_text(), re.I)}
+    created = {
+        db for script in scripts for db in re.findall(r"CREATE DATABASE\s+(\w+)", script.read_text(), re.I)
+    }
     databases = {}
     for name in DESIGN_PORTS:
         url = urlsplit(environment(SERVICES[name])[f"RAPPORT_{name.upper()}_DATABASE_URL"])
-        assert (url.username, url.password) == (SERVICES["postgres"]["environment"]["POSTGRES_USER"],
-                                                SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"])
+        assert (url.username, url.password) == (
+            SERVICES["postgres"]["environment"]["POSTGRES_USER"],
+            SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"],
+        )
         databases[name] = url.path.lstrip("/")
     assert len(set(databases.values())) == len(DESIGN_PORTS), databases
     assert set(databases.values()) <= created
@@ -314,10 +352,13 @@ def test_every_dependency_exists_and_can_report_the_condition_waited_for():
         for target, how in depends.items():
             assert target in SERVICES, f"{name} depends on missing {target}"
             if (how or {}).get("condition") == "service_healthy":
-                assert "healthcheck" in SERVICES[target], f"{name} waits for {target} to be healthy: it has no check"
+                assert "healthcheck" in SERVICES[target], (
+                    f"{name} waits for {target} to be healthy: it has no check"
+                )
 
 
 # --- the image -----------------------------------------------------------------------------
+
 
 def test_the_dockerfile_names_no_registry_host():
     text = DOCKERFILE.read_text()
@@ -338,7 +379,9 @@ def test_the_image_runs_python_311_slim_as_a_non_root_user_listening_on_all_inte
     env = " ".join(args for instruction, args in instructions if instruction == "ENV")
     assert "RAPPORT_BIND=0.0.0.0" in env
     assert set(re.findall(r"\b(RAPPORT_\w+)=", env)) <= SETTING_NAMES
-    assert not re.search(r"apt-get install[^&]*\bfonts-", " ".join(args for i, args in instructions if i == "RUN"))
+    assert not re.search(
+        r"apt-get install[^&]*\bfonts-", " ".join(args for i, args in instructions if i == "RUN")
+    )
 
 
 def _dockerignore_excludes(path: str, patterns: list[str]) -> bool:
@@ -356,17 +399,29 @@ def _dockerignore_excludes(path: str, patterns: list[str]) -> bool:
 
 
 def test_the_build_context_has_what_the_dockerfile_copies_and_no_secrets():
-    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
-    for kept_out in (".env", ".git/config", ".venv/bin/python", "node_modules/jsqr/package.json",
-                     "var/bus.sqlite3", "services/scan/__pycache__/api.cpython-311.pyc"):
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for kept_out in (
+        ".env",
+        ".git/config",
+        ".venv/bin/python",
+        "node_modules/jsqr/package.json",
+        "var/bus.sqlite3",
+        "services/scan/__pycache__/api.cpython-311.pyc",
+    ):
         assert _dockerignore_excludes(kept_out, patterns), kept_out
     for instruction, args in dockerfile_instructions():
         if instruction == "COPY" and "--from=" not in args:
             for source in args.split()[:-1]:
                 path = ROOT / source
                 assert path.exists(), source
-                files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()
-                                                        and "__pycache__" not in p.parts]
+                files = (
+                    [path]
+                    if path.is_file()
+                    else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+                )
                 for file in files:
                     assert not _dockerignore_excludes(str(file.relative_to(ROOT)), patterns), file

@@ -14,9 +14,15 @@ def test_lan_puts_the_network_address_in_every_link_a_phone_follows_and_keeps_lo
     env = {**KEY, **lan_environment("192.168.1.20", KEY)}
     settings = Settings.from_env(env)
     assert settings.bind.split(",") == ["127.0.0.1", "192.168.1.20"]
-    assert settings.public_url == "http://192.168.1.20:8002" and unreachable_by_phones(settings.public_url) is None
+    assert (
+        settings.public_url == "http://192.168.1.20:8002"
+        and unreachable_by_phones(settings.public_url) is None
+    )
     assert {settings.badge_url, settings.dashboard_url, settings.followup_url} == {
-        "http://192.168.1.20:8001", "http://192.168.1.20:8000", "http://192.168.1.20:8003"}
+        "http://192.168.1.20:8001",
+        "http://192.168.1.20:8000",
+        "http://192.168.1.20:8003",
+    }
     assert settings.scan_url == "http://localhost:8002"  # service-to-service calls stay on loopback
 
 

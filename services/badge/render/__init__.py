@@ -16,4 +16,13 @@ from services.badge.render.pdf import render_pdf
 from services.badge.render.png import render_image, render_png
 from services.badge.render.qr import qr_matrix, qr_version
 
-__all__ = ["BadgeCard", "LAYOUTS", "Layout", "qr_matrix", "qr_version", "render_image", "render_pdf", "render_png"]
+__all__ = [
+    "BadgeCard",
+    "LAYOUTS",
+    "Layout",
+    "qr_matrix",
+    "qr_version",
+    "render_image",
+    "render_pdf",
+    "render_png",
+]

@@ -83,7 +83,9 @@ def _levels(types: list[str], rtl: bool) -> list[int]:
         elif t[i] == "EN" and strong == "AL":
             t[i] = "AN"
     for i in range(1, n - 1):  # W4: one separator between two numbers of a kind joins them
-        if t[i - 1] == t[i + 1] and (t[i] == "CS" and t[i - 1] in ("EN", "AN") or t[i] == "ES" and t[i - 1] == "EN"):
+        if t[i - 1] == t[i + 1] and (
+            t[i] == "CS" and t[i - 1] in ("EN", "AN") or t[i] == "ES" and t[i - 1] == "EN"
+        ):
             t[i] = t[i - 1]
     for i in range(n):  # W5: terminators (%, $) next to European numbers are numbers
         if t[i] == "ET":
@@ -111,8 +113,12 @@ def _levels(types: list[str], rtl: bool) -> list[int]:
             i = j
         else:
             i += 1
-    levels = [base + (1 if k == "R" else 2 if k in ("AN", "EN") else 0) if base == 0
-              else base + (1 if k in ("L", "EN", "AN") else 0) for k in t]  # I1, I2
+    levels = [
+        base + (1 if k == "R" else 2 if k in ("AN", "EN") else 0)
+        if base == 0
+        else base + (1 if k in ("L", "EN", "AN") else 0)
+        for k in t
+    ]  # I1, I2
     for i in range(n - 1, -1, -1):  # L1: trailing whitespace goes back to the paragraph level
         if types[i] != "WS":
             break
@@ -122,5 +128,7 @@ def _levels(types: list[str], rtl: bool) -> list[int]:
 
 def _fpdf2_levels(text: str, rtl: bool) -> list[int]:
     base = TextDirection.RTL if rtl else TextDirection.LTR
-    chars = BidiParagraph(text, base_direction=base, preserve_bn_chars=True).get_characters_with_embedding_level()
+    chars = BidiParagraph(
+        text, base_direction=base, preserve_bn_chars=True
+    ).get_characters_with_embedding_level()
     return [char.embedding_level for char in chars]

@@ -30,12 +30,23 @@ class _Column:
         self.x, self.y, self.w, self.align, self.scale, self.limit = x, y, w, align, scale, limit
         self.items: list[Text] = []
 
-    def add(self, text: str, weight: str, max_pt: float, min_pt: float, lines: int, color, gap: float = 0,
-            breaks=None) -> None:
+    def add(
+        self,
+        text: str,
+        weight: str,
+        max_pt: float,
+        min_pt: float,
+        lines: int,
+        color,
+        gap: float = 0,
+        breaks=None,
+    ) -> None:
         if not text.strip():
             return
         fitted = fit(text, weight, self.w / PT, max_pt * self.scale, min_pt * self.scale, lines, breaks)
-        item = Text(self.x, self.y + gap * self.scale, self.w, fitted, weight, self.align, color, is_rtl(text))
+        item = Text(
+            self.x, self.y + gap * self.scale, self.w, fitted, weight, self.align, color, is_rtl(text)
+        )
         if item.bottom <= self.limit or not self.items:
             self.items.append(item)
             self.y = item.bottom
@@ -54,8 +65,14 @@ def front(card: BadgeCard, w: float, h: float) -> list:
         size = min(0.44 * w, h - band - code_h - margin / 2)
         qr = Qr(margin / 2 if card.rtl else w - size - margin / 2, band + margin / 2, size, matrix)
         text_w = w - size - 2 * margin
-        column = _Column(w - margin - text_w if card.rtl else margin, band + margin, text_w, _align(card), scale,
-                         h - margin)
+        column = _Column(
+            w - margin - text_w if card.rtl else margin,
+            band + margin,
+            text_w,
+            _align(card),
+            scale,
+            h - margin,
+        )
         code_x, code_w, sizes = qr.x, size, LANDSCAPE
     details = " · ".join(p for p in (card.title, card.company) if p)
     column.add(card.name, "bold", *sizes["name"], INK)
@@ -63,7 +80,9 @@ def front(card: BadgeCard, w: float, h: float) -> list:
     column.add(details, "regular", *sizes["details"], GREY, gap=1.5)
     column.add(_interests(card.interests), "bold", *sizes["interests"], ACCENT, gap=1.5)
     code = f"{card.short_code[:3]} {card.short_code[3:]}"  # read out and typed in two halves
-    code_item = _centered(code, "bold", qr.y + qr.size, code_h, code_x, code_w, code_h / PT / 1.3, 7 * scale, INK)
+    code_item = _centered(
+        code, "bold", qr.y + qr.size, code_h, code_x, code_w, code_h / PT / 1.3, 7 * scale, INK
+    )
     return items + column.items + [qr, code_item]
 
 
@@ -74,8 +93,14 @@ def back(card: BadgeCard, w: float, h: float) -> list:
     matrix = _profile_qr(card.profile_url)
     size = (0.3 * w if portrait else 0.36 * h) if matrix else 0
     text_w = w - 2 * margin - (0 if portrait else size)
-    column = _Column(w - margin - text_w if card.rtl else margin, band + margin, text_w, _align(card), scale,
-                     h - margin - (size if portrait else 0))
+    column = _Column(
+        w - margin - text_w if card.rtl else margin,
+        band + margin,
+        text_w,
+        _align(card),
+        scale,
+        h - margin - (size if portrait else 0),
+    )
     column.add(BACK_HEADING["ar" if card.rtl else "en"], "bold", 12, 8, 1, ACCENT)
     column.add(card.headline or card.name, "bold", 22, 11, 4, INK, gap=2)
     column.add(card.name, "regular", 13, 8, 1, GREY, gap=3)
@@ -115,8 +140,17 @@ def _profile_qr(url: str) -> Matrix | None:
         return None
 
 
-def _centered(text: str, weight: str, top: float, height: float, x: float, width: float, max_pt: float,
-              min_pt: float, color) -> Text:
+def _centered(
+    text: str,
+    weight: str,
+    top: float,
+    height: float,
+    x: float,
+    width: float,
+    max_pt: float,
+    min_pt: float,
+    color,
+) -> Text:
     """One line centred in the band [x, x + width] x [top, top + height], inset by 6%."""
     inset = 0.06 * width
     fitted = fit(text, weight, (width - 2 * inset) / PT, max_pt, min_pt, 1)

@@ -15,8 +15,10 @@ import uharfbuzz as hb
 from PIL import ImageFont, features
 
 PACKAGE = "@expo-google-fonts/ibm-plex-sans-arabic"
-FILES = {"regular": "400Regular/IBMPlexSansArabic_400Regular.ttf",
-         "bold": "700Bold/IBMPlexSansArabic_700Bold.ttf"}
+FILES = {
+    "regular": "400Regular/IBMPlexSansArabic_400Regular.ttf",
+    "bold": "700Bold/IBMPlexSansArabic_700Bold.ttf",
+}
 
 
 class FontsMissing(FileNotFoundError):
@@ -41,8 +43,10 @@ def font_dir() -> Path:
 def font_path(weight: str) -> str:
     path = font_dir() / FILES[weight]
     if not path.is_file():
-        raise FontsMissing(f"badge font {path} is missing: run ./rapport up (or npm ci in the repository), "
-                           f"which installs the fonts with npm")
+        raise FontsMissing(
+            f"badge font {path} is missing: run ./rapport up (or npm ci in the repository), "
+            f"which installs the fonts with npm"
+        )
     return str(path)
 
 
@@ -52,7 +56,9 @@ def pil_font(weight: str, size_px: float) -> ImageFont.FreeTypeFont:
     mixed lines follow the Unicode bidi algorithm. Without raqm Arabic would print as isolated
     letters in the wrong order, so its absence is an error, not a fallback."""
     if not features.check("raqm"):
-        raise RuntimeError("Pillow was built without raqm (libraqm, FriBiDi, HarfBuzz): badges need it for Arabic")
+        raise RuntimeError(
+            "Pillow was built without raqm (libraqm, FriBiDi, HarfBuzz): badges need it for Arabic"
+        )
     return ImageFont.truetype(font_path(weight), size_px, layout_engine=ImageFont.Layout.RAQM)
 
 

@@ -50,19 +50,60 @@ def _grid(page, card, columns, rows, left=None, top=None, pitch=None) -> tuple[t
     return tuple((left + c * pitch_x, top + r * pitch_y) for r in range(rows) for c in range(columns))
 
 
-LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (
-    Layout("a4-a6", A4, (105, 148), _grid(A4, (105, 148), 2, 2), 2,
-           description="4 A6 badges (105x148 mm) on A4, for A6 badge holders"),
-    Layout("a4-a7", A4, (105, 74), _grid(A4, (105, 74), 2, 4), 2,
-           description="8 A7 badges (105x74 mm, landscape) on A4"),
-    Layout("letter", LETTER, (LETTER[0] / 2, LETTER[1] / 2), _grid(LETTER, (LETTER[0] / 2, LETTER[1] / 2), 2, 2), 2,
-           description="4 quarter-Letter badges (4.25x5.5 in) on US Letter"),
-    # Avery 5395 name badge labels: 8 labels of 3-3/8 x 2-1/3 in, 2 across and 4 down, pitch
-    # 3.75 x 2.5 in from a 0.6875 in left and 0.59375 in top margin. Die-cut: no crop marks.
-    Layout("avery-5395", LETTER, (3.375 * INCH, 7 / 3 * INCH),
-           _grid(LETTER, (3.375 * INCH, 7 / 3 * INCH), 2, 4, left=0.6875 * INCH, top=0.59375 * INCH,
-                 pitch=(3.75 * INCH, 2.5 * INCH)), 2, crop_marks=False,
-           description="Avery 5395 adhesive name badge labels (8 per US Letter sheet)"),
-    Layout("single-a6", (105, 148), (105, 148), ((0, 0),), 1, crop_marks=False,
-           description="one A6 badge per page, for a badge printer"),
-)}
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout
+    for layout in (
+        Layout(
+            "a4-a6",
+            A4,
+            (105, 148),
+            _grid(A4, (105, 148), 2, 2),
+            2,
+            description="4 A6 badges (105x148 mm) on A4, for A6 badge holders",
+        ),
+        Layout(
+            "a4-a7",
+            A4,
+            (105, 74),
+            _grid(A4, (105, 74), 2, 4),
+            2,
+            description="8 A7 badges (105x74 mm, landscape) on A4",
+        ),
+        Layout(
+            "letter",
+            LETTER,
+            (LETTER[0] / 2, LETTER[1] / 2),
+            _grid(LETTER, (LETTER[0] / 2, LETTER[1] / 2), 2, 2),
+            2,
+            description="4 quarter-Letter badges (4.25x5.5 in) on US Letter",
+        ),
+        # Avery 5395 name badge labels: 8 labels of 3-3/8 x 2-1/3 in, 2 across and 4 down, pitch
+        # 3.75 x 2.5 in from a 0.6875 in left and 0.59375 in top margin. Die-cut: no crop marks.
+        Layout(
+            "avery-5395",
+            LETTER,
+            (3.375 * INCH, 7 / 3 * INCH),
+            _grid(
+                LETTER,
+                (3.375 * INCH, 7 / 3 * INCH),
+                2,
+                4,
+                left=0.6875 * INCH,
+                top=0.59375 * INCH,
+                pitch=(3.75 * INCH, 2.5 * INCH),
+            ),
+            2,
+            crop_marks=False,
+            description="Avery 5395 adhesive name badge labels (8 per US Letter sheet)",
+        ),
+        Layout(
+            "single-a6",
+            (105, 148),
+            (105, 148),
+            ((0, 0),),
+            1,
+            crop_marks=False,
+            description="one A6 badge per page, for a badge printer",
+        ),
+    )
+}

@@ -16,8 +16,14 @@ MIN_PARALLEL_SHEETS = 40
 _done = None  # in a worker: the shared count of badges drawn, for the parent's progress reports
 
 
-def render_pdf(cards: Iterable[BadgeCard], *, layout: str = "a4-a6", double_sided: bool = False,
-               progress: Callable[[int], None] | None = None, workers: int = 1) -> bytes:
+def render_pdf(
+    cards: Iterable[BadgeCard],
+    *,
+    layout: str = "a4-a6",
+    double_sided: bool = False,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+) -> bytes:
     """Print sheets for `cards` in `layout` (a key of LAYOUTS), in order, each front sheet followed
     by its back sheet if double_sided. `progress(n)` is called, in this process, each time n more
     badges are drawn (the calls add up to len(cards)). With workers > 1, contiguous slices of
@@ -53,12 +59,13 @@ def render_pdf(cards: Iterable[BadgeCard], *, layout: str = "a4-a6", double_side
     return _join(parts)
 
 
-def _render(cards: Sequence[BadgeCard], layout_name: str, double_sided: bool,
-            progress: Callable[[int], None] | None) -> bytes:
+def _render(
+    cards: Sequence[BadgeCard], layout_name: str, double_sided: bool, progress: Callable[[int], None] | None
+) -> bytes:
     layout = LAYOUTS[layout_name]
     sheets = Sheets(layout)
     for start in range(0, len(cards), layout.per_page):
-        sheet = cards[start:start + layout.per_page]
+        sheet = cards[start : start + layout.per_page]
         sheets.add_sheet(sheet, "front")
         if double_sided:
             sheets.add_sheet(sheet, "back")

@@ -20,8 +20,9 @@ _INK = bytes.maketrans(b"\x00\x01", b"\xff\x00")  # a dark module (1) is black i
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
-def render_image(card: BadgeCard, dpi: int = 300, size_mm: tuple[float, float] = A6,
-                 side: str = "front") -> Image.Image:
+def render_image(
+    card: BadgeCard, dpi: int = 300, size_mm: tuple[float, float] = A6, side: str = "front"
+) -> Image.Image:
     """The badge (its "front" or "back") as an RGB Pillow image of size_mm at dpi."""
     px = dpi / 25.4
     w, h = size_mm
@@ -29,8 +30,15 @@ def render_image(card: BadgeCard, dpi: int = 300, size_mm: tuple[float, float] =
     draw = ImageDraw.Draw(image)
     for item in design.front(card, w, h) if side == "front" else design.back(card, w, h):
         if isinstance(item, Box):
-            draw.rectangle([round(item.x * px), round(item.y * px), round((item.x + item.w) * px) - 1,
-                            round((item.y + item.h) * px) - 1], fill=item.color)
+            draw.rectangle(
+                [
+                    round(item.x * px),
+                    round(item.y * px),
+                    round((item.x + item.w) * px) - 1,
+                    round((item.y + item.h) * px) - 1,
+                ],
+                fill=item.color,
+            )
         elif isinstance(item, Text):
             for xy, line, font, options in text_lines(item, px):
                 draw.text(xy, line, font=font, fill=item.color, **options)
@@ -67,7 +75,9 @@ def palette() -> Image.Image:
     return image
 
 
-def text_lines(item: Text, px: float) -> Iterator[tuple[tuple[float, float], str, ImageFont.FreeTypeFont, dict]]:
+def text_lines(
+    item: Text, px: float
+) -> Iterator[tuple[tuple[float, float], str, ImageFont.FreeTypeFont, dict]]:
     """Where and how each line of `item` is drawn: (anchor point in pixels, line, font, options
     for ImageDraw.text). Each line takes its paragraph's direction, Arabic lines ask for Arabic
     language forms, and the anchor aligns the laid-out line to the column."""

@@ -47,8 +47,10 @@ def qr_matrix(prefix: str, token: str = "") -> Matrix:
         blocks, data_words, _ = _BLOCKS_M[version]
         if bits <= blocks * data_words * 8:
             return _place(version, _codewords(version, value, bits))
-    raise ValueError(f"a badge URL of {len(raw) + len(token)} bytes does not fit a version {MAX_VERSION} "
-                     f"QR code at level M: use a shorter RAPPORT_PUBLIC_URL")
+    raise ValueError(
+        f"a badge URL of {len(raw) + len(token)} bytes does not fit a version {MAX_VERSION} "
+        f"QR code at level M: use a shorter RAPPORT_PUBLIC_URL"
+    )
 
 
 def qr_version(matrix: Matrix) -> int:
@@ -59,7 +61,10 @@ def _segments(raw: bytes, token: str) -> tuple[int, int]:
     """The data bits as one integer and its bit length: mode, count and data of each segment
     (count fields of 8 and 9 bits, right for versions 1-9)."""
     value, bits = 0b0100, 4
-    value, bits = (value << 8 | len(raw)) << 8 * len(raw) | int.from_bytes(raw, "big"), bits + 8 + 8 * len(raw)
+    value, bits = (
+        (value << 8 | len(raw)) << 8 * len(raw) | int.from_bytes(raw, "big"),
+        bits + 8 + 8 * len(raw),
+    )
     if token:
         value, bits = (value << 4 | 0b0010) << 9 | len(token), bits + 13
         for i in range(0, len(token) - 1, 2):
@@ -78,10 +83,12 @@ def _codewords(version: int, value: int, bits: int) -> list[int]:
     value, bits = value << (-bits % 8), bits + (-bits % 8)
     data = list(value.to_bytes(bits // 8, "big"))
     data += [0xEC, 0x11] * ((capacity // 8 - len(data)) // 2 + 1)
-    data = data[:capacity // 8]
-    split = [data[b * data_words:(b + 1) * data_words] for b in range(blocks)]
+    data = data[: capacity // 8]
+    split = [data[b * data_words : (b + 1) * data_words] for b in range(blocks)]
     ec = [_reed_solomon(block, ec_words) for block in split]
-    return [block[i] for i in range(data_words) for block in split] + [e[i] for i in range(ec_words) for e in ec]
+    return [block[i] for i in range(data_words) for block in split] + [
+        e[i] for i in range(ec_words) for e in ec
+    ]
 
 
 def _place(version: int, codewords: list[int]) -> Matrix:
@@ -90,7 +97,7 @@ def _place(version: int, codewords: list[int]) -> Matrix:
     # then each module picks its bit (or its fixed light/dark value, the two last) in one C call.
     bits = (int.from_bytes(bytes(codewords), "big") << (length - 8 * len(codewords))) ^ mask
     flat = bytes(pick(format(bits, f"0{length}b").encode() + b"01")).translate(_BINARY)
-    return tuple(flat[r * n:(r + 1) * n] for r in range(n))
+    return tuple(flat[r * n : (r + 1) * n] for r in range(n))
 
 
 _BINARY = bytes.maketrans(b"01", b"\x00\x01")
@@ -142,8 +149,10 @@ def _products(ec_words: int) -> list[int]:
     gen = [1]
     for i in range(ec_words):  # multiply by (x + a^i)
         gen = [a ^ (_EXP[_LOG[b] + i] if b else 0) for a, b in zip(gen + [0], [0] + gen)]
-    return [int.from_bytes(bytes(_EXP[_LOG[f] + _LOG[g]] if f and g else 0 for g in gen[1:]), "big")
-            for f in range(256)]
+    return [
+        int.from_bytes(bytes(_EXP[_LOG[f] + _LOG[g]] if f and g else 0 for g in gen[1:]), "big")
+        for f in range(256)
+    ]
 
 
 def _reed_solomon(data: list[int], ec_words: int) -> list[int]:

@@ -55,8 +55,10 @@ def _shape_run(run: str, rtl: bool, weight: str) -> list[Glyph]:
         # extractors read glyphs in drawing order and reverse right-to-left runs character by
         # character, which puts them back in logical order.
         span = {start: text[::-1] for start, text in span.items()}
-    return [Glyph(info.codepoint, pos.x_advance, pos.x_offset, pos.y_offset, span.pop(info.cluster, ""))
-            for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
+    return [
+        Glyph(info.codepoint, pos.x_advance, pos.x_offset, pos.y_offset, span.pop(info.cluster, ""))
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
+    ]
 
 
 def _shape(text: str, weight: str, rtl: bool | None = None) -> Shaped:
@@ -74,8 +76,11 @@ shape = lru_cache(maxsize=4096)(_shape)
 @lru_cache(maxsize=65536)
 def _word_advance(word: str, weight: str) -> int:
     """A word's shaped width (font units): its runs' advances, in any order."""
-    return sum(sum(p.x_advance for p in _buffer(run, rtl, weight).glyph_positions)
-               for run, rtl in bidi_runs(word, is_rtl(word)) if run)
+    return sum(
+        sum(p.x_advance for p in _buffer(run, rtl, weight).glyph_positions)
+        for run, rtl in bidi_runs(word, is_rtl(word))
+        if run
+    )
 
 
 def text_width(text: str, weight: str) -> float:

@@ -58,8 +58,10 @@ class Sheets:
     def _draw(self, item, ox: float, oy: float) -> str:
         k, page_h = self.k, self.layout.page[1]
         if isinstance(item, Box):
-            return (f"q {_rgb(item.color)} rg {(ox + item.x) * k:.2f} {(page_h - oy - item.y - item.h) * k:.2f} "
-                    f"{item.w * k:.2f} {item.h * k:.2f} re f Q")
+            return (
+                f"q {_rgb(item.color)} rg {(ox + item.x) * k:.2f} {(page_h - oy - item.y - item.h) * k:.2f} "
+                f"{item.w * k:.2f} {item.h * k:.2f} re f Q"
+            )
         if isinstance(item, Qr):
             m = item.module
             x0, y0 = ox + item.x + QUIET_ZONE * m, oy + item.y + QUIET_ZONE * m
@@ -77,12 +79,19 @@ class Sheets:
             if len(self._runs) > 20_000:
                 self._runs.clear()
             shaped = shape(line, item.weight, item.rtl)
-            self._runs[key] = shaped.advance / upem(item.weight) * size * PT, self._glyphs(item.weight, shaped, size)
+            self._runs[key] = (
+                shaped.advance / upem(item.weight) * size * PT,
+                self._glyphs(item.weight, shaped, size),
+            )
         width, glyphs = self._runs[key]
-        x = {"left": item.x, "right": item.x + item.w - width, "center": item.x + (item.w - width) / 2}[item.align]
+        x = {"left": item.x, "right": item.x + item.w - width, "center": item.x + (item.w - width) / 2}[
+            item.align
+        ]
         tf = self.pdf._set_font_for_page(self.fonts[item.weight], size, wrap_in_text_object=False)  # noqa: SLF001
-        return (f"q {_rgb(item.color)} rg BT {tf} {(ox + x) * self.k:.2f} "
-                f"{(self.layout.page[1] - oy - item.baseline(index)) * self.k:.2f} Td {glyphs} ET Q")
+        return (
+            f"q {_rgb(item.color)} rg BT {tf} {(ox + x) * self.k:.2f} "
+            f"{(self.layout.page[1] - oy - item.baseline(index)) * self.k:.2f} Td {glyphs} ET Q"
+        )
 
     def _glyphs(self, weight: str, shaped: Shaped, size: float) -> str:
         """The glyph run as TJ arrays: each glyph by its subset code, small differences between
@@ -123,16 +132,23 @@ class Sheets:
             font = self.fonts[weight]
             name = font.ttfont.getGlyphName(gid)
             width = round(font.scale * font.ttfont["hmtx"].metrics[name][0])
-            glyph = font.subset.get_glyph(glyph=gid, unicode=tuple(map(ord, text)), glyph_name=name,
-                                          glyph_width=width) if gid else None
+            glyph = (
+                font.subset.get_glyph(
+                    glyph=gid, unicode=tuple(map(ord, text)), glyph_name=name, glyph_width=width
+                )
+                if gid
+                else None
+            )
             code = font.subset.pick_glyph(glyph)
             self._codes[key] = None if code is None else (f"{code:04X}", width)
         return self._codes[key]
 
     def _crop_marks(self) -> str:
         k, page_h = self.k, self.layout.page[1]
-        path = " ".join(f"{x1 * k:.2f} {(page_h - y1) * k:.2f} m {x2 * k:.2f} {(page_h - y2) * k:.2f} l"
-                        for x1, y1, x2, y2 in self.layout.crop_mark_lines())
+        path = " ".join(
+            f"{x1 * k:.2f} {(page_h - y1) * k:.2f} m {x2 * k:.2f} {(page_h - y2) * k:.2f} l"
+            for x1, y1, x2, y2 in self.layout.crop_mark_lines()
+        )
         return f"q 0.47 G {0.15 * k:.2f} w {path} S Q"  # hairlines in mid grey
 
 
@@ -154,7 +170,9 @@ def _qr_path(matrix: Matrix) -> str:
 def _run_ops(n: int) -> list[dict[tuple[int, int], str]]:
     # Every possible run's operator, made once: formatting hundreds of runs a badge was the
     # largest cost of a print sheet.
-    return [{(c, e): f"{c} {r} {e - c} 1 re" for c in range(n) for e in range(c + 1, n + 1)} for r in range(n)]
+    return [
+        {(c, e): f"{c} {r} {e - c} 1 re" for c in range(n) for e in range(c + 1, n + 1)} for r in range(n)
+    ]
 
 
 def _rgb(color: tuple[int, int, int]) -> str:

@@ -29,8 +29,15 @@ class Fitted:
         return max((text_width(line, weight) for line in self.lines), default=0.0) * self.size
 
 
-def fit(text: str, weight: str, max_width: float, max_size: float, min_size: float, max_lines: int = 1,
-        breaks: re.Pattern | None = None) -> Fitted:
+def fit(
+    text: str,
+    weight: str,
+    max_width: float,
+    max_size: float,
+    min_size: float,
+    max_lines: int = 1,
+    breaks: re.Pattern | None = None,
+) -> Fitted:
     """The largest size (<= max_size) on the fewest lines (<= max_lines) at which `text` fits
     `max_width` (in pt); below min_size it is cut with an ellipsis instead. Every line of the
     result is at most max_width wide at the returned size. Lines break at spaces and where
@@ -67,7 +74,9 @@ def _join(pieces: list[str], glue: list[str], start: int, end: int) -> str:
     return "".join(pieces[i] + (glue[i] if i < end - 1 else "") for i in range(start, end))
 
 
-def _balanced(widths: list[float], glue: list[str], space: float, parts: int) -> tuple[list[tuple[int, int]], float]:
+def _balanced(
+    widths: list[float], glue: list[str], space: float, parts: int
+) -> tuple[list[tuple[int, int]], float]:
     """Split pieces into `parts` lines so that the widest line is as narrow as possible (exact;
     a name or headline has a few dozen pieces at most)."""
     n = len(widths)

@@ -10,8 +10,14 @@ from shared.envelope import Envelope
 from shared.outbox import relay_once
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
-EVENT = {"name": "Riyadh Design Week", "venue": "JAX District", "starts_at": "2026-12-01T09:00:00+03:00",
-         "ends_at": "2026-12-03T18:00:00+03:00", "timezone": "Asia/Riyadh", "language": "ar"}
+EVENT = {
+    "name": "Riyadh Design Week",
+    "venue": "JAX District",
+    "starts_at": "2026-12-01T09:00:00+03:00",
+    "ends_at": "2026-12-03T18:00:00+03:00",
+    "timezone": "Asia/Riyadh",
+    "language": "ar",
+}
 
 
 @pytest.fixture
@@ -41,6 +47,7 @@ def register(client, event):
         response = client.post(f"/v1/events/{event['id']}/attendees", json=doc, headers=ADMIN)
         assert response.status_code == 201, response.json
         return response.json
+
     return register
 
 
@@ -53,7 +60,9 @@ def published(app, tmp_path):
         with bus.producer() as producer:
             while relay_once(app.extensions["badge"].sessions, producer):
                 pass
-        with bus.consumer(f"reader-{len(published.seen)}", ["rapport.events", "rapport.attendees"]) as consumer:
+        with bus.consumer(
+            f"reader-{len(published.seen)}", ["rapport.events", "rapport.attendees"]
+        ) as consumer:
             records = []
             while batch := consumer.poll(timeout=0.2):
                 records += batch

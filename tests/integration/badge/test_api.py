@@ -16,36 +16,57 @@ def test_an_event_is_created_and_announced(client, event, published):
     assert event["status"] == "open" and event["timezone"] == "Asia/Riyadh"
     assert client.get(f"/v1/events/{event['id']}", headers=ADMIN).json["name"] == EVENT["name"]
     [message] = published()
-    assert (message.type, message.event_id, message.data["name"]) == ("event.created", event["id"], EVENT["name"])
+    assert (message.type, message.event_id, message.data["name"]) == (
+        "event.created",
+        event["id"],
+        EVENT["name"],
+    )
 
 
 def test_a_registered_attendee_gets_a_public_badge_and_a_private_token(client, event, register, published):
-    lina = register(name="ليلى حداد", headline="أساعد المقاهي الصغيرة على البيع عبر الإنترنت",
-                    interests=["قهوة", "design"], consent={"followup": True, "share_contact": False})
+    lina = register(
+        name="ليلى حداد",
+        headline="أساعد المقاهي الصغيرة على البيع عبر الإنترنت",
+        interests=["قهوة", "design"],
+        consent={"followup": True, "share_contact": False},
+    )
     assert lina["badge_url"].endswith("/c/" + lina["badge_token"])
-    assert lina["scanner_token"] != lina["badge_token"] and lina["private_url"].endswith(lina["scanner_token"])
+    assert lina["scanner_token"] != lina["badge_token"] and lina["private_url"].endswith(
+        lina["scanner_token"]
+    )
     assert len(lina["short_code"]) == 6 and lina["language"] == "ar"  # the event's language by default
-    assert lina["consent"] == {"followup": True, "share_contact": False, "suggest": True}  # suggest: on by default
+    assert lina["consent"] == {
+        "followup": True,
+        "share_contact": False,
+        "suggest": True,
+    }  # suggest: on by default
     types = Counter(m.type for m in published())
     assert types == {"event.created": 1, "attendee.registered": 1, "badge.issued": 1}
-    verified = client.post(f"/v1/events/{event['id']}/badges/verify", json={"token": lina["badge_url"]},
-                           headers=ADMIN)
+    verified = client.post(
+        f"/v1/events/{event['id']}/badges/verify", json={"token": lina["badge_url"]}, headers=ADMIN
+    )
     assert verified.status_code == 200 and verified.json["id"] == lina["id"]
 
 
 def test_the_same_email_twice_in_one_event_is_a_conflict(client, event, register):
     first = register(email="omar@example.org")
-    again = client.post(f"/v1/events/{event['id']}/attendees", json={"name": "Omar", "email": "OMAR@example.org"},
-                        headers=ADMIN)
+    again = client.post(
+        f"/v1/events/{event['id']}/attendees",
+        json={"name": "Omar", "email": "OMAR@example.org"},
+        headers=ADMIN,
+    )
     assert again.status_code == 409 and again.mimetype == PROBLEM
     assert again.json["code"] == "duplicate_email" and again.json["attendee_id"] == first["id"]
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"email": "x@example.org"}, 422, "invalid_input"),
-    ({"name": "X", "email": "nope"}, 422, "invalid_input"),
-    ("not json at all", 415, "unsupported_media_type"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"email": "x@example.org"}, 422, "invalid_input"),
+        ({"name": "X", "email": "nope"}, 422, "invalid_input"),
+        ("not json at all", 415, "unsupported_media_type"),
+    ],
+)
 def test_bad_attendee_input_says_what_to_fix(client, event, body, status, code):
     kwargs = {"json": body} if isinstance(body, dict) else {"data": body}
     response = client.post(f"/v1/events/{event['id']}/attendees", headers=ADMIN, **kwargs)
@@ -54,13 +75,22 @@ def test_bad_attendee_input_says_what_to_fix(client, event, body, status, code):
 
 
 def test_malformed_json_is_a_400(client, event):
-    response = client.post(f"/v1/events/{event['id']}/attendees", data="{broken",
-                           headers={**ADMIN, "Content-Type": "application/json"})
+    response = client.post(
+        f"/v1/events/{event['id']}/attendees",
+        data="{broken",
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
     assert response.status_code == 400 and response.mimetype == PROBLEM
 
 
-@pytest.mark.parametrize("headers, code", [({}, "missing_token"), ({"Authorization": "Bearer guess"}, "bad_token"),
-                                           ({"Authorization": "Basic dGVzdA=="}, "missing_token")])
+@pytest.mark.parametrize(
+    "headers, code",
+    [
+        ({}, "missing_token"),
+        ({"Authorization": "Bearer guess"}, "bad_token"),
+        ({"Authorization": "Basic dGVzdA=="}, "missing_token"),
+    ],
+)
 def test_organizer_endpoints_need_the_organizer_token(client, headers, code):
     response = client.post("/v1/events", json=EVENT, headers=headers)
     assert response.status_code == 401 and response.json["code"] == code
@@ -94,9 +124,10 @@ def test_forged_tampered_and_other_event_badges_are_refused(client, event, regis
     verify = f"/v1/events/{event['id']}/badges/verify"
     token = lina["badge_token"]
     tampered = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
-    for candidate, code in [(tampered, {"bad_signature", "malformed"}), ("ABCDEFGH" * 6, {"bad_signature",
-                                                                                          "malformed",
-                                                                                          "unknown_version"})]:
+    for candidate, code in [
+        (tampered, {"bad_signature", "malformed"}),
+        ("ABCDEFGH" * 6, {"bad_signature", "malformed", "unknown_version"}),
+    ]:
         refused = client.post(verify, json={"token": candidate}, headers=ADMIN)
         assert refused.status_code == 422 and refused.json["code"] in code
     elsewhere = client.post(f"/v1/events/{other['id']}/badges/verify", json={"token": token}, headers=ADMIN)
@@ -107,8 +138,9 @@ def test_closing_an_event_announces_it_and_stops_registration(client, event, pub
     closed = client.post(f"/v1/events/{event['id']}/close", headers=ADMIN)
     assert closed.json["status"] == "closed"
     assert client.post(f"/v1/events/{event['id']}/close", headers=ADMIN).status_code == 200  # idempotent
-    late = client.post(f"/v1/events/{event['id']}/attendees", json={"name": "Late", "email": "l@example.org"},
-                       headers=ADMIN)
+    late = client.post(
+        f"/v1/events/{event['id']}/attendees", json={"name": "Late", "email": "l@example.org"}, headers=ADMIN
+    )
     assert late.status_code == 409 and late.json["code"] == "event_closed"
     assert Counter(m.type for m in published())["event.closed"] == 1
 
@@ -142,21 +174,31 @@ def test_an_event_update_is_validated_and_announced(client, event, published):
 
 
 def test_what_an_attendee_gives_and_seeks_is_saved_and_announced(client, register, published):
-    sara = register(looking_for="مستثمر في مرحلة التأسيس لتطبيق تعليمي",
-                    can_help_with="pricing a first SaaS product", consent={"suggest": False})
-    assert (sara["looking_for"], sara["can_help_with"]) == ("مستثمر في مرحلة التأسيس لتطبيق تعليمي",
-                                                            "pricing a first SaaS product")
+    sara = register(
+        looking_for="مستثمر في مرحلة التأسيس لتطبيق تعليمي",
+        can_help_with="pricing a first SaaS product",
+        consent={"suggest": False},
+    )
+    assert (sara["looking_for"], sara["can_help_with"]) == (
+        "مستثمر في مرحلة التأسيس لتطبيق تعليمي",
+        "pricing a first SaaS product",
+    )
     assert sara["consent"]["suggest"] is False
     [registered] = [m for m in published() if m.type == "attendee.registered"]
-    assert registered.data["looking_for"] == sara["looking_for"] and registered.data["consent_suggest"] is False
+    assert (
+        registered.data["looking_for"] == sara["looking_for"] and registered.data["consent_suggest"] is False
+    )
     client.patch(f"/v1/attendees/{sara['id']}", json={"consent": {"suggest": True}}, headers=ADMIN)
     [updated] = [m for m in published() if m.type == "attendee.updated"]
     assert updated.data["consent_suggest"] is True and updated.data["can_help_with"] == sara["can_help_with"]
 
 
 def test_give_and_seek_longer_than_200_characters_are_refused_with_the_field_named(client, event):
-    response = client.post(f"/v1/events/{event['id']}/attendees", headers=ADMIN, json={
-        "name": "Omar", "email": "omar@example.org", "looking_for": "x" * 201, "can_help_with": 5})
+    response = client.post(
+        f"/v1/events/{event['id']}/attendees",
+        headers=ADMIN,
+        json={"name": "Omar", "email": "omar@example.org", "looking_for": "x" * 201, "can_help_with": 5},
+    )
     assert response.status_code == 422 and response.mimetype == PROBLEM
     assert set(response.json["errors"]) == {"looking_for", "can_help_with"}
 
@@ -177,8 +219,11 @@ def test_badges_for_a_public_url_phones_reach_print_at_once(settings, database_u
 
     from services.badge import create_app
 
-    client = create_app(replace(settings, badge_database_url=database_url,
-                                public_url="https://meet.example.org")).test_client()
+    client = create_app(
+        replace(settings, badge_database_url=database_url, public_url="https://meet.example.org")
+    ).test_client()
     event = client.post("/v1/events", json=EVENT, headers=ADMIN).json
-    client.post(f"/v1/events/{event['id']}/attendees", json={"name": "Lina", "email": "l@example.org"}, headers=ADMIN)
+    client.post(
+        f"/v1/events/{event['id']}/attendees", json={"name": "Lina", "email": "l@example.org"}, headers=ADMIN
+    )
     assert client.get(f"/v1/events/{event['id']}/badges.pdf", headers=ADMIN).status_code == 200

@@ -12,15 +12,20 @@ PROBLEM = "application/problem+json"
 
 
 def refused(response, status: int = 422):
-    assert (response.status_code, response.mimetype) == (status, PROBLEM), response.get_data(as_text=True)[:300]
+    assert (response.status_code, response.mimetype) == (status, PROBLEM), response.get_data(as_text=True)[
+        :300
+    ]
     return response.json
 
 
-@pytest.mark.parametrize("field, value", [
-    ("starts_at", "0001-01-01T00:00:00+14:00"),  # no UTC instant: it would be in year 0
-    ("ends_at", "9999-12-31T23:00:00-14:00"),  # in UTC, year 10000
-    ("starts_at", "0001-01-02T00:00:00+00:00"),  # a real instant, but no event's
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("starts_at", "0001-01-01T00:00:00+14:00"),  # no UTC instant: it would be in year 0
+        ("ends_at", "9999-12-31T23:00:00-14:00"),  # in UTC, year 10000
+        ("starts_at", "0001-01-02T00:00:00+00:00"),  # a real instant, but no event's
+    ],
+)
 def test_an_event_date_outside_any_event_is_refused(client, field, value):
     doc = refused(client.post("/v1/events", json={**EVENT, field: value}, headers=ADMIN))
     assert doc["errors"][field] == "must fall in the years 2000 to 2999"
@@ -42,8 +47,11 @@ def test_json_nested_990_deep_is_refused(client):
 @pytest.mark.parametrize("field", ["name", "company", "headline"])
 def test_a_lone_surrogate_in_a_name_is_refused_naming_the_field(client, event, field):
     body = f'{{"name": "Lina", "email": "lina@example.org", "{field}": "Lina \\ud800"}}'
-    doc = refused(client.post(f"/v1/events/{event['id']}/attendees", data=body, content_type="application/json",
-                              headers=ADMIN))
+    doc = refused(
+        client.post(
+            f"/v1/events/{event['id']}/attendees", data=body, content_type="application/json", headers=ADMIN
+        )
+    )
     assert "lone surrogate" in doc["errors"][field]
 
 
@@ -60,23 +68,37 @@ def test_attendee_text_fields_refuse_control_characters_and_direction_overrides(
 def test_event_name_and_venue_refuse_control_characters_and_direction_overrides(client, event, field, bad):
     answer = refused(client.post("/v1/events", json={**EVENT, field: f"Design{bad}Week"}, headers=ADMIN))
     assert f"U+{ord(bad):04X}" in answer["errors"][field]
-    answer = refused(client.patch(f"/v1/events/{event['id']}", json={field: f"Design{bad}Week"}, headers=ADMIN))
+    answer = refused(
+        client.patch(f"/v1/events/{event['id']}", json={field: f"Design{bad}Week"}, headers=ADMIN)
+    )
     assert f"U+{ord(bad):04X}" in answer["errors"][field]
 
 
 def test_a_csv_row_with_a_direction_override_is_rejected_with_its_reason_and_the_others_land(client, event):
     csv = "name,email,company\nLina Haddad,lina@example.org,Souk Labs\nOmar \u202eRAMO,omar@example.org,\n"
-    answer = client.post(f"/v1/events/{event['id']}/attendees/import", data=csv.encode(), content_type="text/csv",
-                         headers=ADMIN)
+    answer = client.post(
+        f"/v1/events/{event['id']}/attendees/import",
+        data=csv.encode(),
+        content_type="text/csv",
+        headers=ADMIN,
+    )
     assert answer.status_code == 200, answer.json
     assert answer.json["created"] == 1
-    assert answer.json["rejected"] == [{"line": 3, "reason": "name: must not hold the direction control U+202E"}]
+    assert answer.json["rejected"] == [
+        {"line": 3, "reason": "name: must not hold the direction control U+202E"}
+    ]
 
 
 def test_a_csv_field_over_131072_characters_is_refused_naming_its_line(client, event):
-    csv = "name,email\nLina Haddad,lina@example.org\n\"" + "x" * 140_000 + "\",omar@example.org\n"
-    doc = refused(client.post(f"/v1/events/{event['id']}/attendees/import", data=csv.encode(),
-                              content_type="text/csv", headers=ADMIN))
+    csv = 'name,email\nLina Haddad,lina@example.org\n"' + "x" * 140_000 + '",omar@example.org\n'
+    doc = refused(
+        client.post(
+            f"/v1/events/{event['id']}/attendees/import",
+            data=csv.encode(),
+            content_type="text/csv",
+            headers=ADMIN,
+        )
+    )
     assert doc["errors"]["file"] == "cannot be read from line 3: field larger than field limit (131072)"
 
 
@@ -115,8 +137,13 @@ def post_chunked(url: str, path: str, chunks, content_type: str = "text/csv") ->
 
     conn = http.client.HTTPConnection(urlsplit(url).hostname, urlsplit(url).port, timeout=30)
     try:
-        conn.request("POST", path, body=chunks, encode_chunked=True,  # no Content-Length: Transfer-Encoding
-                     headers={"Content-Type": content_type, **ADMIN})
+        conn.request(
+            "POST",
+            path,
+            body=chunks,
+            encode_chunked=True,  # no Content-Length: Transfer-Encoding
+            headers={"Content-Type": content_type, **ADMIN},
+        )
         answer = conn.getresponse()
         return answer.status, json.loads(answer.read())
     finally:

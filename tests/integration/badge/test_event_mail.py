@@ -13,10 +13,15 @@ def test_the_contact_address_and_follow_up_time_are_kept_and_announced(client, p
     created = client.post("/v1/events", json=body, headers=ADMIN)
     assert created.status_code == 201, created.json
     event = created.json
-    assert (event["contact_email"], event["followup_at"]) == ("team@summit.example", "2026-12-04T07:00:00.000Z")
+    assert (event["contact_email"], event["followup_at"]) == (
+        "team@summit.example",
+        "2026-12-04T07:00:00.000Z",
+    )
     [message] = published()
-    assert (message.data["contact_email"], message.data["followup_at"]) == ("team@summit.example",
-                                                                            "2026-12-04T07:00:00.000Z")
+    assert (message.data["contact_email"], message.data["followup_at"]) == (
+        "team@summit.example",
+        "2026-12-04T07:00:00.000Z",
+    )
     changed = client.patch(f"/v1/events/{event['id']}", json={"followup_at": ""}, headers=ADMIN).json
     assert changed["followup_at"] is None and changed["contact_email"] == "team@summit.example"
     [update] = [m for m in published() if m.type == "event.updated"]
@@ -27,10 +32,16 @@ def test_without_them_an_event_has_no_reply_to_and_the_default_time(client, even
     assert (event["contact_email"], event["followup_at"]) == ("", None)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("contact_email", "team@summit.example\r\nBcc: x@example.org"), ("contact_email", "not an address"),
-    ("contact_email", 7), ("followup_at", "tomorrow morning"), ("followup_at", "2026-12-04T10:00:00"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("contact_email", "team@summit.example\r\nBcc: x@example.org"),
+        ("contact_email", "not an address"),
+        ("contact_email", 7),
+        ("followup_at", "tomorrow morning"),
+        ("followup_at", "2026-12-04T10:00:00"),
+    ],
+)
 def test_a_bad_contact_address_or_time_is_a_422_naming_the_field(client, event, field, value):
     answer = client.patch(f"/v1/events/{event['id']}", json={field: value}, headers=ADMIN)
     assert answer.status_code == 422 and field in answer.json["errors"]
@@ -63,12 +74,17 @@ def test_the_registration_tells_which_issue_of_the_tokens_is_current(client, pub
     assert [m.data["serial"] for m in issued] == [1, 2]
 
 
-@pytest.mark.parametrize("doc, field", [
-    ({"welcome": "sometimes"}, "welcome"), ({"welcome": ["off"]}, "welcome"),
-    ({"welcome": "scheduled"}, "welcome_at"), ({"welcome": "scheduled", "welcome_at": "soon"}, "welcome_at"),
-    ({"welcome": "scheduled", "welcome_at": "2026-12-01T09:00:00"}, "welcome_at"),
-    ({"welcome": "scheduled", "welcome_at": "0001-01-01T00:00:00+14:00"}, "welcome_at"),
-])
+@pytest.mark.parametrize(
+    "doc, field",
+    [
+        ({"welcome": "sometimes"}, "welcome"),
+        ({"welcome": ["off"]}, "welcome"),
+        ({"welcome": "scheduled"}, "welcome_at"),
+        ({"welcome": "scheduled", "welcome_at": "soon"}, "welcome_at"),
+        ({"welcome": "scheduled", "welcome_at": "2026-12-01T09:00:00"}, "welcome_at"),
+        ({"welcome": "scheduled", "welcome_at": "0001-01-01T00:00:00+14:00"}, "welcome_at"),
+    ],
+)
 def test_a_bad_welcome_setting_is_a_422_naming_the_field(client, event, doc, field):
     answer = client.patch(f"/v1/events/{event['id']}", json=doc, headers=ADMIN)
     assert answer.status_code == 422 and field in answer.json["errors"], answer.json

@@ -33,7 +33,9 @@ def main(url: str, group: str, topic: str, db: str, batch_size: str, delay: str)
 
     bus = bus_from_url(url)
     with bus.producer() as dead_letters, bus.consumer(group, [topic]) as consumer:
-        Worker(consumer, dead_letters, group, {"event.closed": handle}, batch_size=int(batch_size)).run(threading.Event())
+        Worker(consumer, dead_letters, group, {"event.closed": handle}, batch_size=int(batch_size)).run(
+            threading.Event()
+        )
 
 
 if __name__ == "__main__":

@@ -131,8 +131,16 @@ class BusContract:
             for i in range(total):
                 producer.send(topic, f"e{i % 31}", closed(f"e{i}"))
         results = tmp_path / "handled.sqlite3"
-        command = [sys.executable, str(Path(__file__).with_name("consumer_proc.py")), bus.url, "crash", topic,
-                   str(results), str(batch), "0.002"]
+        command = [
+            sys.executable,
+            str(Path(__file__).with_name("consumer_proc.py")),
+            bus.url,
+            "crash",
+            topic,
+            str(results),
+            str(batch),
+            "0.002",
+        ]
         env = {**os.environ, "PYTHONPATH": str(REPO)}
 
         def counts() -> tuple[int, int]:
@@ -140,8 +148,10 @@ class BusContract:
                 return 0, 0
             with sqlite3.connect(results, timeout=30) as conn:
                 try:
-                    return (conn.execute("SELECT count(*) FROM handled").fetchone()[0],
-                            conn.execute("SELECT count(*) FROM deliveries").fetchone()[0])
+                    return (
+                        conn.execute("SELECT count(*) FROM handled").fetchone()[0],
+                        conn.execute("SELECT count(*) FROM deliveries").fetchone()[0],
+                    )
                 except sqlite3.OperationalError:  # tables not created yet
                     return 0, 0
 
@@ -173,8 +183,19 @@ class BusContract:
     def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_rest_are_handled(self, bus, topic):
         bad = [
             (b"{not json", "not JSON"),
-            (json.dumps({"id": "x1", "type": "meteor.struck", "version": 1, "occurred_at": "2026-11-28T10:00:00Z",
-                         "event_id": "e", "data": {}}).encode(), "unknown type"),
+            (
+                json.dumps(
+                    {
+                        "id": "x1",
+                        "type": "meteor.struck",
+                        "version": 1,
+                        "occurred_at": "2026-11-28T10:00:00Z",
+                        "event_id": "e",
+                        "data": {},
+                    }
+                ).encode(),
+                "unknown type",
+            ),
             (Envelope("event.closed", 99, "e", {"closed_at": "2026-11-28T10:00:00Z"}).to_bytes(), "newer"),
             (Envelope("event.closed", 1, "e", {}).to_bytes(), "lacks field 'closed_at'"),
             (closed("refused-by-handler"), "rejected by handler"),
@@ -205,8 +226,11 @@ class BusContract:
             deadline = time.monotonic() + 60
             while len(letters) < len(bad):
                 assert time.monotonic() < deadline, f"dead letters: {letters}"
-                letters += [json.loads(r.value) for r in reader.poll(timeout=0.5)
-                            if json.loads(r.value)["topic"] == topic]
+                letters += [
+                    json.loads(r.value)
+                    for r in reader.poll(timeout=0.5)
+                    if json.loads(r.value)["topic"] == topic
+                ]
         letters.sort(key=lambda letter: letter["offset"])
         for letter, (value, reason) in zip(letters, bad):
             assert letter["group"] == "poison"

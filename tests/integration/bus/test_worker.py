@@ -20,7 +20,9 @@ def bus(tmp_path):
     bus = EmbeddedBus(tmp_path / "bus.sqlite3", default_partitions=1)
     with bus.producer() as producer:
         for name in ("first", "second"):
-            producer.send("rapport.events", "k", encode(EventClosed(event_id=name, closed_at="2026-11-28T18:00:00Z")))
+            producer.send(
+                "rapport.events", "k", encode(EventClosed(event_id=name, closed_at="2026-11-28T18:00:00Z"))
+            )
     return bus
 
 
@@ -33,8 +35,9 @@ def test_a_failing_handler_is_retried_with_backoff_and_never_skipped(bus):
             raise ConnectionError("database restarting")
 
     with bus.producer() as dead, bus.consumer("g", ["rapport.events"]) as consumer:
-        worker = Worker(consumer, dead, "g", {"event.closed": flaky}, sleep=pauses.append,
-                        retry_backoff=(0.1, 0.5))
+        worker = Worker(
+            consumer, dead, "g", {"event.closed": flaky}, sleep=pauses.append, retry_backoff=(0.1, 0.5)
+        )
         while worker.handled < 2:
             worker.run_once(timeout=0.5)
     assert calls == ["first", "first", "first", "second"]
@@ -60,8 +63,9 @@ def test_a_handler_error_that_is_no_outage_is_retried_a_bounded_number_of_times_
             raise KeyError("no such attendee")
 
     with bus.producer() as dead, bus.consumer("g", ["rapport.events"]) as consumer:
-        worker = Worker(consumer, dead, "g", {"event.closed": buggy}, sleep=pauses.append,
-                        failure_backoff=(0.1, 0.5))
+        worker = Worker(
+            consumer, dead, "g", {"event.closed": buggy}, sleep=pauses.append, failure_backoff=(0.1, 0.5)
+        )
         while worker.handled + worker.dead_lettered < 2:
             worker.run_once(timeout=0.5)
     assert calls == ["first", "first", "first", "second"]
@@ -73,10 +77,13 @@ def test_a_handler_error_that_is_no_outage_is_retried_a_bounded_number_of_times_
     assert json.loads(letter["value"])["event_id"] == "first"
 
 
-@pytest.mark.parametrize("outage", [
-    sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused")),
-    PublishError("broker unreachable"),
-])
+@pytest.mark.parametrize(
+    "outage",
+    [
+        sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused")),
+        PublishError("broker unreachable"),
+    ],
+)
 def test_an_outage_pauses_for_as_long_as_it_lasts_and_loses_no_place(bus, outage):
     calls, pauses = [], []
 
@@ -86,8 +93,15 @@ def test_an_outage_pauses_for_as_long_as_it_lasts_and_loses_no_place(bus, outage
             raise outage
 
     with bus.producer() as dead, bus.consumer("g", ["rapport.events"]) as consumer:
-        worker = Worker(consumer, dead, "g", {"event.closed": down_for_a_while}, sleep=pauses.append,
-                        retry_backoff=(0.1, 1), failure_backoff=(0.1,))
+        worker = Worker(
+            consumer,
+            dead,
+            "g",
+            {"event.closed": down_for_a_while},
+            sleep=pauses.append,
+            retry_backoff=(0.1, 1),
+            failure_backoff=(0.1,),
+        )
         while worker.handled < 2:
             worker.run_once(timeout=0.5)
     assert calls == ["first"] * 8 + ["second"]
@@ -98,13 +112,24 @@ def test_an_outage_pauses_for_as_long_as_it_lasts_and_loses_no_place(bus, outage
 def test_a_field_of_the_wrong_type_is_dead_lettered_at_once_and_the_next_is_handled(tmp_path):
     bus = EmbeddedBus(tmp_path / "bus.sqlite3", default_partitions=1)
     with bus.producer() as producer:
-        producer.send("rapport.events", "k", encode(EventClosed(event_id="before", closed_at="2026-11-28T18:00:00Z")))
-        producer.send("rapport.events", "k", Envelope("event.closed", 1, "bad", {"closed_at": 12345}).to_bytes())
-        producer.send("rapport.events", "k", encode(EventClosed(event_id="after", closed_at="2026-11-28T18:00:00Z")))
+        producer.send(
+            "rapport.events", "k", encode(EventClosed(event_id="before", closed_at="2026-11-28T18:00:00Z"))
+        )
+        producer.send(
+            "rapport.events", "k", Envelope("event.closed", 1, "bad", {"closed_at": 12345}).to_bytes()
+        )
+        producer.send(
+            "rapport.events", "k", encode(EventClosed(event_id="after", closed_at="2026-11-28T18:00:00Z"))
+        )
     handled = []
     with bus.producer() as dead, bus.consumer("g", ["rapport.events"]) as consumer:
-        worker = Worker(consumer, dead, "g", {"event.closed": lambda event, _: handled.append(event.event_id)},
-                        sleep=pytest.fail)  # nothing to wait for: decoding again gives the same answer
+        worker = Worker(
+            consumer,
+            dead,
+            "g",
+            {"event.closed": lambda event, _: handled.append(event.event_id)},
+            sleep=pytest.fail,
+        )  # nothing to wait for: decoding again gives the same answer
         while worker.handled + worker.dead_lettered < 3:
             worker.run_once(timeout=0.5)
     assert handled == ["before", "after"]

@@ -58,6 +58,7 @@ def feed(app):
             handle(event, envelope)
             delivered.append(envelope)
         return delivered
+
     return feed
 
 
@@ -67,19 +68,25 @@ def csrf_of(html: str) -> str:
 
 def log_in(client, who: Organizer):
     token = csrf_of(client.get("/login", headers=HTML).text)
-    return client.post("/login", data={"email": who.email, "password": who.password, "csrf_token": token},
-                       headers=HTML)
+    return client.post(
+        "/login", data={"email": who.email, "password": who.password, "csrf_token": token}, headers=HTML
+    )
 
 
 @pytest.fixture
 def organizer(client):
     """Make an organizer with the bootstrap admin token (the first one made is an admin)."""
+
     def organizer(name: str, language: str = "en") -> Organizer:
         email, password = f"{name.lower()}@example.org", f"{name} has a long passphrase"
-        answer = client.post("/v1/organizers", headers=ADMIN, json={"email": email, "name": name,
-                                                                    "password": password, "language": language})
+        answer = client.post(
+            "/v1/organizers",
+            headers=ADMIN,
+            json={"email": email, "name": name, "password": password, "language": language},
+        )
         assert answer.status_code == 201, answer.json
         return Organizer(answer.json["id"], email, password)
+
     return organizer
 
 
@@ -108,8 +115,15 @@ def grant(app, who: Organizer, event_id: str) -> None:
 
 
 def event_created(event_id: str, name: str = "Riyadh Design Week") -> ev.EventCreated:
-    return ev.EventCreated(event_id=event_id, name=name, venue="Jax District", starts_at="2026-12-01T06:00:00Z",
-                           ends_at="2026-12-01T15:00:00Z", timezone="Asia/Riyadh", language="ar")
+    return ev.EventCreated(
+        event_id=event_id,
+        name=name,
+        venue="Jax District",
+        starts_at="2026-12-01T06:00:00Z",
+        ends_at="2026-12-01T15:00:00Z",
+        timezone="Asia/Riyadh",
+        language="ar",
+    )
 
 
 class World:
@@ -122,22 +136,37 @@ class World:
         self.feed(event_created(self.event_id, name))
         return self
 
-    def attendee(self, name: str, interests=(), share_contact: bool = False, attendee_id: str | None = None) -> str:
+    def attendee(
+        self, name: str, interests=(), share_contact: bool = False, attendee_id: str | None = None
+    ) -> str:
         attendee_id = attendee_id or identity.new_attendee_id()
         self.feed(self.registered(attendee_id, name, interests, share_contact))
         return attendee_id
 
     def registered(self, attendee_id: str, name: str, interests=(), share_contact: bool = False):
-        return ev.AttendeeRegistered(event_id=self.event_id, attendee_id=attendee_id, name=name,
-                                     email=f"{attendee_id}@example.org", language="en",
-                                     short_code=identity.new_short_code(), company=f"{name} & Co",
-                                     interests=tuple(interests), consent_followup=True,
-                                     consent_share_contact=share_contact)
+        return ev.AttendeeRegistered(
+            event_id=self.event_id,
+            attendee_id=attendee_id,
+            name=name,
+            email=f"{attendee_id}@example.org",
+            language="en",
+            short_code=identity.new_short_code(),
+            company=f"{name} & Co",
+            interests=tuple(interests),
+            consent_followup=True,
+            consent_share_contact=share_contact,
+        )
 
     def scan(self, scanner: str, scanned: str, at: datetime | str, mutual: bool = False) -> ev.ScanRecorded:
-        return ev.ScanRecorded(event_id=self.event_id, meeting_id=meeting_id(self.event_id, scanner, scanned),
-                               scanner=scanner, scanned=scanned, scanned_at=at if isinstance(at, str) else iso(at),
-                               client_scan_id=identity.new_short_code(), mutual=mutual)
+        return ev.ScanRecorded(
+            event_id=self.event_id,
+            meeting_id=meeting_id(self.event_id, scanner, scanned),
+            scanner=scanner,
+            scanned=scanned,
+            scanned_at=at if isinstance(at, str) else iso(at),
+            client_scan_id=identity.new_short_code(),
+            mutual=mutual,
+        )
 
     def met(self, scanner: str, scanned: str, at: datetime | None = None, mutual: bool = False):
         return self.feed(self.scan(scanner, scanned, at or NOW - timedelta(minutes=5), mutual))
@@ -177,27 +206,40 @@ def a_day_of_meetings(seed: int = 7, people: int = 40, scans: int = 260) -> tupl
     world = World(lambda *_: None)
     interests = ["coffee", "design", "logistics", "AI", "education", "retail"]
     ids = [identity.new_attendee_id() for _ in range(people)]
-    registrations = [world.registered(a, f"Guest {i}", rng.sample(interests, 2), share_contact=i % 3 == 0)
-                     for i, a in enumerate(ids)]
+    registrations = [
+        world.registered(a, f"Guest {i}", rng.sample(interests, 2), share_contact=i % 3 == 0)
+        for i, a in enumerate(ids)
+    ]
     scanned, pairs, mutual = [], set(), set()
     for _ in range(scans):
-        a, b = rng.sample(ids[:people - 5], 2)  # the last five meet nobody
+        a, b = rng.sample(ids[: people - 5], 2)  # the last five meet nobody
         at = NOW - timedelta(minutes=rng.randrange(0, 180), seconds=rng.randrange(60))
         pair = frozenset((a, b))
         both = (b, a) in {(s.scanner, s.scanned) for s in scanned}
-        scanned.append(world.scan(a, b, at, mutual=both and rng.random() < .8))
+        scanned.append(world.scan(a, b, at, mutual=both and rng.random() < 0.8))
         pairs.add(pair)
         if both:
             mutual.add(pair)
     gone = ids[0]
-    story = [event_created(world.event_id), *registrations[:people // 2], *scanned[:scans // 2],
-             *registrations[people // 2:], *scanned[scans // 2:],
-             ev.AttendeeErased(event_id=world.event_id, attendee_id=gone),
-             world.scan(gone, ids[1], NOW - timedelta(minutes=1))]
+    story = [
+        event_created(world.event_id),
+        *registrations[: people // 2],
+        *scanned[: scans // 2],
+        *registrations[people // 2 :],
+        *scanned[scans // 2 :],
+        ev.AttendeeErased(event_id=world.event_id, attendee_id=gone),
+        world.scan(gone, ids[1], NOW - timedelta(minutes=1)),
+    ]
     for who in ids[1:30]:
         story.append(ev.FollowupQueued(event_id=world.event_id, attendee_id=who, campaign="followup"))
-        story.append(ev.FollowupSent(event_id=world.event_id, attendee_id=who, campaign="followup", sent_at=iso(NOW)))
-    story.append(ev.FollowupFollowedUp(event_id=world.event_id, attendee_id=ids[2], campaign="followup", contact=ids[3]))
+        story.append(
+            ev.FollowupSent(event_id=world.event_id, attendee_id=who, campaign="followup", sent_at=iso(NOW))
+        )
+    story.append(
+        ev.FollowupFollowedUp(
+            event_id=world.event_id, attendee_id=ids[2], campaign="followup", contact=ids[3]
+        )
+    )
     kept = {p for p in pairs if gone not in p}
     expected = {"attendees": people - 1, "meetings": len(kept), "mutual_meetings": len(mutual & kept)}
     return world.event_id, story, expected

@@ -45,7 +45,8 @@ def wait_for(check, seconds: float = 90):
 @pytest.mark.postgres
 @pytest.mark.timeout(300)
 def test_the_consumer_process_builds_the_read_model_from_kafka_and_rebuild_replays_it(
-        settings, kafka_broker, postgres_server):
+    settings, kafka_broker, postgres_server
+):
     database_url = postgres_server.create_database("dashboard_consumer")
     service = DashboardService(replace(settings, dashboard_database_url=database_url))
     migrate(service.engine, MIGRATIONS)
@@ -58,22 +59,38 @@ def test_the_consumer_process_builds_the_read_model_from_kafka_and_rebuild_repla
             producer.send(event.TOPIC, event.key(), to_envelope(event).to_bytes())
         producer.flush()
 
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}, "PYTHONPATH": str(REPO),
-           "RAPPORT_SECRET_KEY": settings.secret_key, "RAPPORT_DASHBOARD_DATABASE_URL": database_url,
-           "RAPPORT_BUS_URL": kafka_broker.url, "RAPPORT_KAFKA_PARTITIONS": "3", "RAPPORT_LOG_LEVEL": "WARNING",
-           "RAPPORT_DATA_DIR": str(settings.data_dir)}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
+        "PYTHONPATH": str(REPO),
+        "RAPPORT_SECRET_KEY": settings.secret_key,
+        "RAPPORT_DASHBOARD_DATABASE_URL": database_url,
+        "RAPPORT_BUS_URL": kafka_broker.url,
+        "RAPPORT_KAFKA_PARTITIONS": "3",
+        "RAPPORT_LOG_LEVEL": "WARNING",
+        "RAPPORT_DATA_DIR": str(settings.data_dir),
+    }
     consumer = subprocess.Popen([sys.executable, "-m", "services.dashboard.consumer"], cwd=REPO, env=env)
     try:
         # Each topic's partitions are read on their own: done once the last of every kind has landed.
-        built = wait_for(lambda: (f := figures_of(service, event_id)) and f["name"] and f["followups"]["followed_up"]
-                         and f["followups"]["summary"]["sent"] == 29 and f["meetings"] == expected["meetings"]
-                         and f["attendees"] == expected["attendees"] and f)
+        built = wait_for(
+            lambda: (
+                (f := figures_of(service, event_id))
+                and f["name"]
+                and f["followups"]["followed_up"]
+                and f["followups"]["summary"]["sent"] == 29
+                and f["meetings"] == expected["meetings"]
+                and f["attendees"] == expected["attendees"]
+                and f
+            )
+        )
     finally:
         consumer.send_signal(signal.SIGTERM)
         assert consumer.wait(30) == 0
     assert {key: built[key] for key in expected} == expected
 
-    rebuilt = subprocess.run([sys.executable, "-m", "services.dashboard.rebuild"], cwd=REPO, env=env, timeout=240)
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "services.dashboard.rebuild"], cwd=REPO, env=env, timeout=240
+    )
     assert rebuilt.returncode == 0
     assert figures_of(service, event_id) == built
     service.engine.dispose()

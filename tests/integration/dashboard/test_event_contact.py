@@ -24,8 +24,17 @@ def test_the_creating_organizers_email_is_the_default_contact_address(browser, o
 def test_an_api_caller_may_name_another_contact_address(client, others, alice):
     from tests.integration.dashboard.conftest import token_for
 
-    answer = client.post("/v1/events", headers=token_for(client.application, alice), json={
-        "name": "Gulf Product Summit", "starts_at": "2026-12-01T09:00:00+04:00", "ends_at": "2026-12-01T18:00:00+04:00",
-        "timezone": "Asia/Dubai", "language": "en", "contact_email": "hello@gulfsummit.example"})
+    answer = client.post(
+        "/v1/events",
+        headers=token_for(client.application, alice),
+        json={
+            "name": "Gulf Product Summit",
+            "starts_at": "2026-12-01T09:00:00+04:00",
+            "ends_at": "2026-12-01T18:00:00+04:00",
+            "timezone": "Asia/Dubai",
+            "language": "en",
+            "contact_email": "hello@gulfsummit.example",
+        },
+    )
     assert answer.status_code == 201, answer.json
     assert badge_side(others, f"/events/{answer.json['id']}")["contact_email"] == "hello@gulfsummit.example"

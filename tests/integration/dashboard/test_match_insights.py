@@ -66,9 +66,17 @@ class Event:
     def __init__(self, app, feed, match_app):
         self.feed, self.match = feed, match_app.extensions["match"]
         self.id = identity.new_event_id()
-        self.both(ev.EventCreated(event_id=self.id, name="Riyadh Tech Week", venue="", language="en",
-                                  starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-03T15:00:00Z",
-                                  timezone="Asia/Riyadh"))
+        self.both(
+            ev.EventCreated(
+                event_id=self.id,
+                name="Riyadh Tech Week",
+                venue="",
+                language="en",
+                starts_at="2026-12-01T06:00:00Z",
+                ends_at="2026-12-03T15:00:00Z",
+                timezone="Asia/Riyadh",
+            )
+        )
 
     def both(self, *events) -> None:
         self.feed(*events)
@@ -81,31 +89,55 @@ class Event:
 
     def person(self, name: str, language: str = "en", **profile) -> str:
         attendee_id = identity.new_attendee_id()
-        self.both(ev.AttendeeRegistered(event_id=self.id, attendee_id=attendee_id, name=name,
-                                        email=f"{attendee_id}@x.org", language=language,
-                                        short_code=identity.new_short_code(), **profile))
+        self.both(
+            ev.AttendeeRegistered(
+                event_id=self.id,
+                attendee_id=attendee_id,
+                name=name,
+                email=f"{attendee_id}@x.org",
+                language=language,
+                short_code=identity.new_short_code(),
+                **profile,
+            )
+        )
         return attendee_id
 
     def scan(self, a: str, b: str, when) -> None:
-        self.both(ev.ScanRecorded(event_id=self.id, meeting_id=f"m{a}{b}", scanner=a, scanned=b, scanned_at=iso(when),
-                                  client_scan_id=identity.new_short_code()))
+        self.both(
+            ev.ScanRecorded(
+                event_id=self.id,
+                meeting_id=f"m{a}{b}",
+                scanner=a,
+                scanned=b,
+                scanned_at=iso(when),
+                client_scan_id=identity.new_short_code(),
+            )
+        )
 
 
 def test_people_who_met_nobody_show_their_best_match_and_the_view_counts_suggested_pairs_that_met(
-        app, client, feed, match_app, alice, clock):
+    app, client, feed, match_app, alice, clock
+):
     event = Event(app, feed, match_app)
     grant(app, alice, event.id)
     layla = event.person("Layla", "ar", looking_for="أبحث عن مستثمر في شركات تقنيات التعليم الناشئة")
     for i, (lang, give, seek) in enumerate(DISTRACTORS):
         event.person(f"Guest {i}", lang, can_help_with=give, looking_for=seek, company=f"Company {i}")
-    sam = event.person("Sam Carter", can_help_with="I invest in early-stage edtech startups", company="Falcon")
+    sam = event.person(
+        "Sam Carter", can_help_with="I invest in early-stage edtech startups", company="Falcon"
+    )
     log_in(client, alice)
 
     live = client.get(f"/v1/events/{event.id}/live?since=0").json
     unmet = {p["id"]: p for p in live["unmet"]}
     assert unmet[layla]["best_match"]["attendee_id"] == sam
     assert "I invest in early-stage edtech startups" in unmet[layla]["best_match"]["reason"]
-    assert live["suggestions"] == {"event_id": event.id, "suggested_pairs": 0, "met_after_suggestion": 0, "share": 0}
+    assert live["suggestions"] == {
+        "event_id": event.id,
+        "suggested_pairs": 0,
+        "met_after_suggestion": 0,
+        "share": 0,
+    }
     page = client.get(f"/events/{event.id}", headers=HTML).text
     assert "Best match to introduce: \u2068Sam Carter\u2069" in page and 'id="stat-suggested">0<' in page
 
@@ -115,7 +147,9 @@ def test_people_who_met_nobody_show_their_best_match_and_the_view_counts_suggest
     assert shown.json["suggestions"][0]["attendee_id"] == sam
     event.scan(layla, sam, utc_now() + timedelta(minutes=2))  # they met, after the suggestion
 
-    assert client.get(f"/v1/events/{event.id}/live?since=0").json["suggestions"]["suggested_pairs"] == 0  # kept 15 s
+    assert (
+        client.get(f"/v1/events/{event.id}/live?since=0").json["suggestions"]["suggested_pairs"] == 0
+    )  # kept 15 s
     clock.now += 16
     live = client.get(f"/v1/events/{event.id}/live?since=0").json
     assert (live["suggestions"]["suggested_pairs"], live["suggestions"]["met_after_suggestion"]) == (5, 1)
@@ -124,10 +158,12 @@ def test_people_who_met_nobody_show_their_best_match_and_the_view_counts_suggest
     assert 'id="stat-suggested-met">1<' in page and 'id="stat-suggested">5<' in page
 
 
-def test_without_the_match_service_the_live_view_is_as_before(app, client, feed, match_app, alice,
-                                                              dashboard_settings):
-    app.extensions["dashboard"].match = MatchInsights(Upstream(
-        "match", f"http://127.0.0.1:{free_port()}", dashboard_settings.admin_token))  # nothing listens there
+def test_without_the_match_service_the_live_view_is_as_before(
+    app, client, feed, match_app, alice, dashboard_settings
+):
+    app.extensions["dashboard"].match = MatchInsights(
+        Upstream("match", f"http://127.0.0.1:{free_port()}", dashboard_settings.admin_token)
+    )  # nothing listens there
     event = Event(app, feed, match_app)
     grant(app, alice, event.id)
     event.person("Layla", interests=("edtech",))

@@ -43,22 +43,32 @@ def test_attendees_are_listed_and_found_by_name(browser, world):
         world.attendee(name)
     page = browser.get(f"/events/{world.event_id}/attendees", headers=HTML).text
     assert "(3)" in page and "عمر الفاروق" in page
-    found = browser.get(f"/events/{world.event_id}/attendees", query_string={"q": "haddad"}, headers=HTML).text
+    found = browser.get(
+        f"/events/{world.event_id}/attendees", query_string={"q": "haddad"}, headers=HTML
+    ).text
     assert "Lina Haddad" in found and "Sara Nasser" not in found
-    assert "(0)" in browser.get(f"/events/{world.event_id}/attendees?q=%25", headers=HTML).text  # % is a letter here
+    assert (
+        "(0)" in browser.get(f"/events/{world.event_id}/attendees?q=%25", headers=HTML).text
+    )  # % is a letter here
 
 
 def test_after_the_event_delivery_and_nudges_per_campaign_in_arabic(browser, client, world, feed, alice):
     a, b = world.attendee("A"), world.attendee("B")
-    feed(ev.FollowupSent(event_id=world.event_id, attendee_id=a, campaign="followup", sent_at=iso(NOW)),
-         ev.FollowupFailed(event_id=world.event_id, attendee_id=b, campaign="followup", reason="mailbox full"),
-         ev.FollowupSent(event_id=world.event_id, attendee_id=a, campaign="nudge-7", sent_at=iso(NOW)),
-         ev.FollowupFollowedUp(event_id=world.event_id, attendee_id=a, campaign="nudge-7", contact=b),
-         ev.FollowupUnsubscribed(event_id=world.event_id, attendee_id=b, campaign="all"))
+    feed(
+        ev.FollowupSent(event_id=world.event_id, attendee_id=a, campaign="followup", sent_at=iso(NOW)),
+        ev.FollowupFailed(event_id=world.event_id, attendee_id=b, campaign="followup", reason="mailbox full"),
+        ev.FollowupSent(event_id=world.event_id, attendee_id=a, campaign="nudge-7", sent_at=iso(NOW)),
+        ev.FollowupFollowedUp(event_id=world.event_id, attendee_id=a, campaign="nudge-7", contact=b),
+        ev.FollowupUnsubscribed(event_id=world.event_id, attendee_id=b, campaign="all"),
+    )
     page = browser.get(f"/events/{world.event_id}/after", headers=HTML).text
-    assert "<th scope=\"row\">Follow-up</th><td>0</td><td>0</td><td>1</td><td>1</td>" in page  # queued, deferred, ...
-    assert ("<th scope=\"row\">Nudge, day 7</th><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td>\n"
-            "        <td>1</td><td>1</td>") in page
+    assert (
+        '<th scope="row">Follow-up</th><td>0</td><td>0</td><td>1</td><td>1</td>' in page
+    )  # queued, deferred, ...
+    assert (
+        '<th scope="row">Nudge, day 7</th><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td>\n'
+        "        <td>1</td><td>1</td>"
+    ) in page
     assert "Unsubscribed, no more email to them: 1" in page
     assert f"/v1/events/{world.event_id}/exports/meetings.csv" in page
     from tests.integration.dashboard.conftest import csrf_of
@@ -70,6 +80,8 @@ def test_after_the_event_delivery_and_nudges_per_campaign_in_arabic(browser, cli
 
 def test_the_api_is_documented(client):
     spec = client.get("/openapi.json").json
-    assert {"/v1/events/{event_id}/stats", "/v1/events/{event_id}/live", "/v1/organizers"} <= set(spec["paths"])
+    assert {"/v1/events/{event_id}/stats", "/v1/events/{event_id}/live", "/v1/organizers"} <= set(
+        spec["paths"]
+    )
     assert client.get("/docs").status_code == 200
     assert client.get("/healthz").json["status"] == "ok"

@@ -61,7 +61,9 @@ def test_active_scanners_are_those_who_scanned_in_the_last_ten_minutes(client, w
     assert (figures["scanners"], figures["active_scanners"]) == (2, 1)
 
 
-def test_a_scan_that_arrives_before_the_registrations_is_kept_until_they_arrive(client, world, feed, as_alice):
+def test_a_scan_that_arrives_before_the_registrations_is_kept_until_they_arrive(
+    client, world, feed, as_alice
+):
     early = "aaaaaaaaaa", "bbbbbbbbbb"
     world.met(*early)
     figures = stats(client, world, as_alice)
@@ -95,26 +97,44 @@ def followup(cls, world, attendee_id, campaign="followup", **extra):
 
 def test_follow_up_delivery_and_nudge_outcomes_per_campaign(client, world, feed, as_alice):
     a, b, c, d, e = (world.attendee(n) for n in "ABCDE")
-    feed(*(followup(ev.FollowupQueued, world, who) for who in (a, b, c, d)),
-         followup(ev.FollowupSent, world, a, sent_at=iso(NOW)), followup(ev.FollowupSent, world, b, sent_at=iso(NOW)),
-         followup(ev.FollowupFailed, world, c, reason="mailbox full"),
-         followup(ev.FollowupSkipped, world, e, reason="met nobody"),
-         followup(ev.FollowupDeferred, world, e, "nudge-7", reason="451 try later"),
-         followup(ev.FollowupSent, world, d, sent_at=iso(NOW)),
-         followup(ev.FollowupUnsubscribed, world, d, "all"),
-         followup(ev.FollowupUnsubscribed, world, d, "all"),  # the link clicked twice: one person
-         followup(ev.FollowupQueued, world, a, "nudge-7"), followup(ev.FollowupSent, world, a, "nudge-7", sent_at="x"),
-         followup(ev.FollowupFollowedUp, world, a, "nudge-7", contact=b),
-         followup(ev.FollowupFollowedUp, world, a, "nudge-7", contact=b),  # marked twice: one follow-up
-         followup(ev.FollowupFollowedUp, world, a, "followup", contact=c),
-         followup(ev.FollowupQueued, world, b, "nudge-30"))
-    blank = {"queued": 0, "deferred": 0, "sent": 0, "failed": 0, "skipped": 0, "followed_up": 0,
-             "people_following_up": 0}
+    feed(
+        *(followup(ev.FollowupQueued, world, who) for who in (a, b, c, d)),
+        followup(ev.FollowupSent, world, a, sent_at=iso(NOW)),
+        followup(ev.FollowupSent, world, b, sent_at=iso(NOW)),
+        followup(ev.FollowupFailed, world, c, reason="mailbox full"),
+        followup(ev.FollowupSkipped, world, e, reason="met nobody"),
+        followup(ev.FollowupDeferred, world, e, "nudge-7", reason="451 try later"),
+        followup(ev.FollowupSent, world, d, sent_at=iso(NOW)),
+        followup(ev.FollowupUnsubscribed, world, d, "all"),
+        followup(ev.FollowupUnsubscribed, world, d, "all"),  # the link clicked twice: one person
+        followup(ev.FollowupQueued, world, a, "nudge-7"),
+        followup(ev.FollowupSent, world, a, "nudge-7", sent_at="x"),
+        followup(ev.FollowupFollowedUp, world, a, "nudge-7", contact=b),
+        followup(ev.FollowupFollowedUp, world, a, "nudge-7", contact=b),  # marked twice: one follow-up
+        followup(ev.FollowupFollowedUp, world, a, "followup", contact=c),
+        followup(ev.FollowupQueued, world, b, "nudge-30"),
+    )
+    blank = {
+        "queued": 0,
+        "deferred": 0,
+        "sent": 0,
+        "failed": 0,
+        "skipped": 0,
+        "followed_up": 0,
+        "people_following_up": 0,
+    }
     assert stats(client, world, as_alice)["followups"] == {
         "summary": {"queued": 1, "deferred": 1, "sent": 4, "failed": 1, "skipped": 1, "unsubscribed": 1},
         "followed_up": 2,
         "by_campaign": {
-            "followup": {**blank, "sent": 3, "failed": 1, "skipped": 1, "followed_up": 1, "people_following_up": 1},
+            "followup": {
+                **blank,
+                "sent": 3,
+                "failed": 1,
+                "skipped": 1,
+                "followed_up": 1,
+                "people_following_up": 1,
+            },
             "nudge-7": {**blank, "sent": 1, "deferred": 1, "followed_up": 1, "people_following_up": 1},
             "nudge-30": {**blank, "queued": 1},
         },
@@ -127,11 +147,16 @@ def test_people_who_met_nobody_come_with_someone_who_shares_an_interest(client, 
     sara = world.attendee("Sara", interests=("Logistics",))
     huda = world.attendee("Huda", interests=("Coffee",))
     world.met(omar, huda)
-    unmet = {p["name"]: p for p in client.get(f"/v1/events/{world.event_id}/live?since=0", headers=as_alice)
-             .json["unmet"]}
+    unmet = {
+        p["name"]: p
+        for p in client.get(f"/v1/events/{world.event_id}/live?since=0", headers=as_alice).json["unmet"]
+    }
     assert set(unmet) == {"Lina", "Sara"}
     assert unmet["Lina"]["interests"] == ["Coffee", "Design"]
-    assert unmet["Lina"]["introduce_to"]["name"] in ("Omar", "Huda")  # they share coffee, and are already meeting
+    assert unmet["Lina"]["introduce_to"]["name"] in (
+        "Omar",
+        "Huda",
+    )  # they share coffee, and are already meeting
     assert unmet["Lina"]["introduce_to"]["interest"] == "coffee"
     assert unmet["Sara"]["introduce_to"] is None
     assert lina and sara
@@ -154,10 +179,15 @@ def test_the_live_view_gets_only_what_changed_since_its_last_poll(client, world,
     became_mutual = client.get(url, query_string={"since": quiet["version"]}, headers=as_alice).json
     assert became_mutual["edges"] == [[min(lina, omar), max(lina, omar), True]]
     feed(ev.AttendeeErased(event_id=world.event_id, attendee_id=omar))
-    assert client.get(url, query_string={"since": became_mutual["version"]}, headers=as_alice).json["reload"] is True
+    assert (
+        client.get(url, query_string={"since": became_mutual["version"]}, headers=as_alice).json["reload"]
+        is True
+    )
 
 
-def test_the_graph_shows_the_best_connected_when_the_event_is_large(app, client, world, as_alice, monkeypatch):
+def test_the_graph_shows_the_best_connected_when_the_event_is_large(
+    app, client, world, as_alice, monkeypatch
+):
     from services.dashboard import figures
 
     monkeypatch.setattr(figures, "GRAPH_NODES", 3)  # the 2,000 of a real event, scaled down

@@ -46,10 +46,22 @@ class Others:
     def deliver(self, dashboard_app) -> None:
         """The badge relay, then the dashboard's and the follow-up service's consumers."""
         relay(self.badge_app.extensions["badge"].sessions, self.bus)
-        catch_up(self.bus, GROUP, ALL_TOPICS, READ_MODEL_TYPES, dashboard_app.extensions["dashboard"].sessions,
-                 apply_event)
-        catch_up(self.bus, "followup", [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC], followup_readmodel.READ_MODEL_TYPES,
-                 self.followup_app.extensions["followup"].sessions, followup_readmodel.apply_event)
+        catch_up(
+            self.bus,
+            GROUP,
+            ALL_TOPICS,
+            READ_MODEL_TYPES,
+            dashboard_app.extensions["dashboard"].sessions,
+            apply_event,
+        )
+        catch_up(
+            self.bus,
+            "followup",
+            [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC],
+            followup_readmodel.READ_MODEL_TYPES,
+            self.followup_app.extensions["followup"].sessions,
+            followup_readmodel.apply_event,
+        )
 
     def stop(self) -> None:
         self.badge.stop()
@@ -65,8 +77,12 @@ def others(settings, new_database):
 
 @pytest.fixture
 def dashboard_settings(settings, database_url, others):
-    return replace(settings, dashboard_database_url=database_url, badge_url=others.badge.url,
-                   followup_url=others.followup.url)
+    return replace(
+        settings,
+        dashboard_database_url=database_url,
+        badge_url=others.badge.url,
+        followup_url=others.followup.url,
+    )
 
 
 @pytest.fixture
@@ -78,8 +94,15 @@ def browser(client, alice):
 
 def create_event(browser, **fields) -> tuple[int, str]:
     page = browser.get("/events", headers=HTML).text
-    form = {"name": "Riyadh Design Week", "venue": "Jax District", "starts_at": "2026-12-01T09:00",
-            "ends_at": "2026-12-01T18:00", "timezone": "Asia/Riyadh", "language": "ar", **fields}
+    form = {
+        "name": "Riyadh Design Week",
+        "venue": "Jax District",
+        "starts_at": "2026-12-01T09:00",
+        "ends_at": "2026-12-01T18:00",
+        "timezone": "Asia/Riyadh",
+        "language": "ar",
+        **fields,
+    }
     answer = browser.post("/events", data={**form, "csrf_token": csrf_of(page)}, headers=HTML)
     return answer.status_code, answer.headers.get("Location") or answer.text
 
@@ -88,8 +111,11 @@ def test_an_organizer_creates_an_event_and_sees_it_at_once(browser, others):
     status, location = create_event(browser)
     assert status == 303
     event_id = re.fullmatch(r"/events/(\w+)", location).group(1)
-    badge_side = others.badge_app.test_client().get(f"/v1/events/{event_id}",
-                                                   headers={"Authorization": "Bearer test-admin-token"}).json
+    badge_side = (
+        others.badge_app.test_client()
+        .get(f"/v1/events/{event_id}", headers={"Authorization": "Bearer test-admin-token"})
+        .json
+    )
     assert badge_side["starts_at"] == "2026-12-01T06:00:00.000Z"  # 9:00 in Riyadh
     assert "Riyadh Design Week" in browser.get("/events", headers=HTML).text
     live = browser.get(location, headers=HTML)
@@ -103,12 +129,24 @@ def test_the_event_form_shows_the_badge_services_reason_next_to_the_field(browse
     assert status == 422 and "is not a time zone" in page
 
 
-@pytest.mark.parametrize("starts_at, ends_at, timezone", [
-    ("0001-01-01T00:00", "0001-01-01T09:00", "Pacific/Kiritimati"),  # year 1 at +14:00: before any UTC instant
-    ("9999-12-31T10:00", "9999-12-31T23:00", "Pacific/Pago_Pago"),  # year 9999 at -11:00 ends in year 10000
-])
-def test_an_event_at_the_ends_of_the_calendar_is_refused_next_to_the_field_not_a_503(browser, starts_at, ends_at,
-                                                                                      timezone):
+@pytest.mark.parametrize(
+    "starts_at, ends_at, timezone",
+    [
+        (
+            "0001-01-01T00:00",
+            "0001-01-01T09:00",
+            "Pacific/Kiritimati",
+        ),  # year 1 at +14:00: before any UTC instant
+        (
+            "9999-12-31T10:00",
+            "9999-12-31T23:00",
+            "Pacific/Pago_Pago",
+        ),  # year 9999 at -11:00 ends in year 10000
+    ],
+)
+def test_an_event_at_the_ends_of_the_calendar_is_refused_next_to_the_field_not_a_503(
+    browser, starts_at, ends_at, timezone
+):
     status, page = create_event(browser, starts_at=starts_at, ends_at=ends_at, timezone=timezone)
     assert status == 422 and "must fall in the years 2000 to 2999" in page
 
@@ -122,8 +160,12 @@ def test_importing_a_csv_shows_each_rejected_row_and_the_attendees_arrive(app, b
     _, location = create_event(browser)
     event_id = location.rsplit("/", 1)[1]
     page = browser.get(f"/events/{event_id}/attendees", headers=HTML).text
-    result = browser.post(f"/events/{event_id}/attendees/import", headers=HTML, content_type="multipart/form-data",
-                          data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")})
+    result = browser.post(
+        f"/events/{event_id}/attendees/import",
+        headers=HTML,
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")},
+    )
     assert result.status_code == 200
     assert "3 added, 0 updated, 0 unchanged." in result.text
     rejected = dict(re.findall(r"<tr><td>(\d+)</td><td dir=\"auto\">([^<]+)</td></tr>", result.text))
@@ -139,19 +181,26 @@ def test_badges_print_sheets_and_each_badge_come_from_the_badge_service(app, bro
     _, location = create_event(browser)
     event_id = location.rsplit("/", 1)[1]
     page = browser.get(f"/events/{event_id}/attendees", headers=HTML).text
-    browser.post(f"/events/{event_id}/attendees/import", headers=HTML, content_type="multipart/form-data",
-                 data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")})
+    browser.post(
+        f"/events/{event_id}/attendees/import",
+        headers=HTML,
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")},
+    )
     others.deliver(app)
     # The test settings' public URL is localhost: the page warns, and printing needs "print anyway".
     listing = browser.get(f"/events/{event_id}/attendees", headers=HTML).text
     assert "would open http://localhost:8002, which" in listing and 'name="force"' in listing
     refused = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "a4-a6"}, headers=HTML)
     assert refused.status_code == 409 and "RAPPORT_PUBLIC_URL" in refused.text
-    pdf = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "a4-a6", "sides": "2", "force": "1"})
+    pdf = browser.get(
+        f"/events/{event_id}/badges.pdf", query_string={"layout": "a4-a6", "sides": "2", "force": "1"}
+    )
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert len(pikepdf.open(io.BytesIO(pdf.data)).pages) == 2  # three badges fit one sheet, and its back
-    refused = browser.get(f"/events/{event_id}/badges.pdf", query_string={"layout": "napkin", "force": "1"},
-                          headers=HTML)
+    refused = browser.get(
+        f"/events/{event_id}/badges.pdf", query_string={"layout": "napkin", "force": "1"}, headers=HTML
+    )
     assert refused.status_code == 400 and "layout" in refused.text
 
     listing = browser.get(f"/events/{event_id}/attendees").text
@@ -166,18 +215,30 @@ def test_the_follow_up_email_preview_comes_from_the_follow_up_service_sandboxed(
     _, location = create_event(browser, language="en")
     event_id = location.rsplit("/", 1)[1]
     page = browser.get(f"/events/{event_id}/attendees", headers=HTML).text
-    browser.post(f"/events/{event_id}/attendees/import", headers=HTML, content_type="multipart/form-data",
-                 data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")})
+    browser.post(
+        f"/events/{event_id}/attendees/import",
+        headers=HTML,
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")},
+    )
     others.deliver(app)
     listing = browser.get(f"/events/{event_id}/attendees").text
-    lina, sara = (re.search(rf'/events/{event_id}/attendees/(\w+)" dir="auto">{name}<', listing).group(1)
-                  for name in ("Lina Haddad", "Sara Nasser"))
+    lina, sara = (
+        re.search(rf'/events/{event_id}/attendees/(\w+)" dir="auto">{name}<', listing).group(1)
+        for name in ("Lina Haddad", "Sara Nasser")
+    )
     nothing = browser.get(f"/events/{event_id}/attendees/{lina}/followup", headers=HTML)
     assert nothing.status_code == 404 and "no email would be sent" in nothing.text  # she met nobody yet
 
-    scan = ev.ScanRecorded(event_id=event_id, meeting_id=meeting_id(event_id, lina, sara), scanner=lina,
-                           scanned=sara, scanned_at=iso(utc_now()), client_scan_id="c1",
-                           note="supply chain data for small roasters")
+    scan = ev.ScanRecorded(
+        event_id=event_id,
+        meeting_id=meeting_id(event_id, lina, sara),
+        scanner=lina,
+        scanned=sara,
+        scanned_at=iso(utc_now()),
+        client_scan_id="c1",
+        note="supply chain data for small roasters",
+    )
     with others.bus.producer() as producer:  # as the scan service's relay publishes it
         producer.send(scan.TOPIC, scan.key(), ev.to_envelope(scan).to_bytes())
         producer.flush()
@@ -208,9 +269,17 @@ def test_a_script_creates_an_event_with_an_api_token_and_reads_its_figures(app, 
     from tests.integration.dashboard.conftest import token_for
 
     headers = token_for(app, alice)
-    made = client.post("/v1/events", headers=headers, json={
-        "name": "Gulf Product Summit", "starts_at": "2026-12-05T09:00:00+04:00", "ends_at": "2026-12-05T17:00:00+04:00",
-        "timezone": "Asia/Dubai", "language": "en"})
+    made = client.post(
+        "/v1/events",
+        headers=headers,
+        json={
+            "name": "Gulf Product Summit",
+            "starts_at": "2026-12-05T09:00:00+04:00",
+            "ends_at": "2026-12-05T17:00:00+04:00",
+            "timezone": "Asia/Dubai",
+            "language": "en",
+        },
+    )
     assert made.status_code == 201, made.json
     assert client.get(made.headers["Location"], headers=headers).json["name"] == "Gulf Product Summit"
     refused = client.post("/v1/events", headers=headers, json={"name": "", "starts_at": "soon"})

@@ -19,8 +19,11 @@ def figures_on(database_url: str, settings, story, event_id) -> dict:
     for event in story:
         handle(event, to_envelope(event))
     client = app.test_client()
-    made = client.post("/v1/organizers", headers=ADMIN, json={
-        "email": "lina@example.org", "name": "Lina", "password": "a long enough passphrase"}).json
+    made = client.post(
+        "/v1/organizers",
+        headers=ADMIN,
+        json={"email": "lina@example.org", "name": "Lina", "password": "a long enough passphrase"},
+    ).json
     from tests.integration.dashboard.conftest import Organizer
 
     who = Organizer(made["id"], "lina@example.org", "")

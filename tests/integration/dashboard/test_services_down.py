@@ -25,18 +25,31 @@ def browser(client, alice):
 
 def test_creating_an_event_while_the_badge_service_is_down(browser):
     page = browser.get("/events", headers=HTML).text
-    answer = browser.post("/events", headers=HTML, data={
-        "csrf_token": csrf_of(page), "name": "Riyadh Design Week", "starts_at": "2026-12-01T09:00",
-        "ends_at": "2026-12-01T18:00", "timezone": "Asia/Riyadh", "language": "ar"})
+    answer = browser.post(
+        "/events",
+        headers=HTML,
+        data={
+            "csrf_token": csrf_of(page),
+            "name": "Riyadh Design Week",
+            "starts_at": "2026-12-01T09:00",
+            "ends_at": "2026-12-01T18:00",
+            "timezone": "Asia/Riyadh",
+            "language": "ar",
+        },
+    )
     assert answer.status_code == 503 and answer.mimetype == "text/html"
     assert "the badge service is not answering" in answer.text
 
 
-@pytest.mark.parametrize("path, service", [
-    ("/events/{event}/badges.pdf", "badge"), ("/events/{event}/attendees/{person}/badge.png", "badge"),
-    ("/events/{event}/attendees/{person}/followup", "followup"),
-    ("/events/{event}/attendees/{person}/followup?format=text", "followup"),
-])
+@pytest.mark.parametrize(
+    "path, service",
+    [
+        ("/events/{event}/badges.pdf", "badge"),
+        ("/events/{event}/attendees/{person}/badge.png", "badge"),
+        ("/events/{event}/attendees/{person}/followup", "followup"),
+        ("/events/{event}/attendees/{person}/followup?format=text", "followup"),
+    ],
+)
 def test_what_comes_from_a_service_that_is_down_is_a_clear_refusal(browser, world, path, service):
     person = world.attendee("Lina")
     url = path.format(event=world.event_id, person=person)

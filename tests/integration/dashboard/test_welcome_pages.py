@@ -20,8 +20,12 @@ def imported_event(app, browser, others) -> tuple[str, dict[str, str]]:
     _, location = create_event(browser, language="en")
     event_id = location.rsplit("/", 1)[1]
     page = browser.get(f"/events/{event_id}/attendees", headers=HTML).text
-    browser.post(f"/events/{event_id}/attendees/import", headers=HTML, content_type="multipart/form-data",
-                 data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")})
+    browser.post(
+        f"/events/{event_id}/attendees/import",
+        headers=HTML,
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_of(page), "file": (io.BytesIO(CSV), "people.csv")},
+    )
     others.deliver(app)
     listing = browser.get(f"/events/{event_id}/attendees").text
     ids = dict(re.findall(rf'/events/{event_id}/attendees/(\w+)" dir="auto">([^<]+)<', listing))
@@ -34,7 +38,9 @@ def statuses(listing: str) -> list[str]:
 
 def outcomes_reach_the_dashboard(app, others) -> None:
     relay(others.followup_app.extensions["followup"].sessions, others.bus)
-    catch_up(others.bus, GROUP, ALL_TOPICS, READ_MODEL_TYPES, app.extensions["dashboard"].sessions, apply_event)
+    catch_up(
+        others.bus, GROUP, ALL_TOPICS, READ_MODEL_TYPES, app.extensions["dashboard"].sessions, apply_event
+    )
 
 
 def test_send_to_everyone_not_yet_sent_then_each_shows_queued(app, browser, others):
@@ -47,7 +53,9 @@ def test_send_to_everyone_not_yet_sent_then_each_shows_queued(app, browser, othe
     page = browser.get(sent.headers["Location"], headers=HTML).text
     assert "Welcome emails queued: 3." in page and statuses(page) == ["queued"] * 3
     again = browser.post(f"/events/{event_id}/welcome", data={"csrf_token": csrf_of(page)}, headers=HTML)
-    assert again.headers["Location"].endswith("welcomed=0#welcome")  # nobody is sent a second one by this button
+    assert again.headers["Location"].endswith(
+        "welcomed=0#welcome"
+    )  # nobody is sent a second one by this button
 
 
 def test_resend_to_one_attendee_and_see_their_welcome_email(app, browser, others):
@@ -81,17 +89,25 @@ def test_the_private_links_csv_has_each_persons_own_link(app, browser, others):
     badge = others.badge_app.test_client()
     for row in rows:
         attendee_id = people[row["name"]]
-        own = badge.get(f"/v1/attendees/{attendee_id}", headers={"Authorization": "Bearer test-admin-token"}).json
-        assert (row["email"], row["short_code"], row["private_url"]) == (own["email"], own["short_code"],
-                                                                         own["private_url"])
+        own = badge.get(
+            f"/v1/attendees/{attendee_id}", headers={"Authorization": "Bearer test-admin-token"}
+        ).json
+        assert (row["email"], row["short_code"], row["private_url"]) == (
+            own["email"],
+            own["short_code"],
+            own["private_url"],
+        )
     assert len(rows) == 3
 
 
 def test_an_event_made_with_the_welcome_off_is_off_at_the_badge_service(browser, others):
     status, location = create_event(browser, welcome="off")
     assert status == 303
-    event = others.badge_app.test_client().get(f"/v1/events/{location.rsplit('/', 1)[1]}",
-                                               headers={"Authorization": "Bearer test-admin-token"}).json
+    event = (
+        others.badge_app.test_client()
+        .get(f"/v1/events/{location.rsplit('/', 1)[1]}", headers={"Authorization": "Bearer test-admin-token"})
+        .json
+    )
     assert event["welcome"] == "off"
     status, page = create_event(browser, welcome="sometimes")
     assert status == 422 and "on_registration" in page  # the badge service's reason, next to the field
@@ -100,8 +116,14 @@ def test_an_event_made_with_the_welcome_off_is_off_at_the_badge_service(browser,
 def test_a_scheduled_welcome_takes_its_time_in_the_events_zone(browser, others):
     status, location = create_event(browser, welcome="scheduled", welcome_at="2026-11-30T19:00")
     assert status == 303
-    event = others.badge_app.test_client().get(f"/v1/events/{location.rsplit('/', 1)[1]}",
-                                               headers={"Authorization": "Bearer test-admin-token"}).json
-    assert (event["welcome"], event["welcome_at"]) == ("scheduled", "2026-11-30T16:00:00.000Z")  # 19:00 in Riyadh
+    event = (
+        others.badge_app.test_client()
+        .get(f"/v1/events/{location.rsplit('/', 1)[1]}", headers={"Authorization": "Bearer test-admin-token"})
+        .json
+    )
+    assert (event["welcome"], event["welcome_at"]) == (
+        "scheduled",
+        "2026-11-30T16:00:00.000Z",
+    )  # 19:00 in Riyadh
     status, page = create_event(browser, welcome="scheduled")
     assert status == 422 and "required when welcome is scheduled" in page

@@ -10,8 +10,14 @@ from tests.integration.followup.test_sender import drain, published, small_event
 
 def links(service, reader_id: str, contact_id: str) -> dict[str, str]:
     base = "https://followup.example"
-    return {name: getattr(service.links, name)(*ids).removeprefix(base) for name, ids in
-            (("unsubscribe", (reader_id,)), ("followed_up", (reader_id, contact_id)), ("vcard", (reader_id, contact_id)))}
+    return {
+        name: getattr(service.links, name)(*ids).removeprefix(base)
+        for name, ids in (
+            ("unsubscribe", (reader_id,)),
+            ("followed_up", (reader_id, contact_id)),
+            ("vcard", (reader_id, contact_id)),
+        )
+    }
 
 
 def test_status_counts_every_outcome(world, service, client, make_sender):
@@ -21,23 +27,36 @@ def test_status_counts_every_outcome(world, service, client, make_sender):
     answer = client.get(f"/v1/events/{world.event_id}/followups", headers=ADMIN)
     assert answer.status_code == 200
     body = answer.json
-    assert body["summary"] == {"queued": 0, "sending": 0, "finishing": 0, "sent": 3, "deferred": 0, "unconfirmed": 0,
-                               "failed": 0, "skipped": 0, "unsubscribed": 0}
+    assert body["summary"] == {
+        "queued": 0,
+        "sending": 0,
+        "finishing": 0,
+        "sent": 3,
+        "deferred": 0,
+        "unconfirmed": 0,
+        "failed": 0,
+        "skipped": 0,
+        "unsubscribed": 0,
+    }
     assert {i["attendee_id"] for i in body["items"]} == {people[n] for n in ("Amal", "Bilal", "Chadi")}
     assert all(i["sent_at"] and i["status"] == "sent" for i in body["items"])
     page = client.get(f"/v1/events/{world.event_id}/followups?limit=2", headers=ADMIN).json
-    rest = client.get(f"/v1/events/{world.event_id}/followups?limit=2&after={page['next_after']}", headers=ADMIN).json
+    rest = client.get(
+        f"/v1/events/{world.event_id}/followups?limit=2&after={page['next_after']}", headers=ADMIN
+    ).json
     assert len(page["items"]) == 2 and len(rest["items"]) == 1 and rest["next_after"] is None
 
 
 def test_status_refuses_bad_requests_with_problems(world, client):
     url = f"/v1/events/{world.event_id}/followups"
-    for path, headers, status, code in ((url, {}, 401, "missing_token"),
-                                        (url, {"Authorization": "Bearer nope"}, 401, "bad_token"),
-                                        ("/v1/events/unknown/followups", ADMIN, 404, "unknown_event"),
-                                        (url + "?status=lost", ADMIN, 400, "invalid_input"),
-                                        (url + "?limit=0", ADMIN, 422, "invalid_input"),
-                                        (url + "?campaign=spam", ADMIN, 400, "invalid_input")):
+    for path, headers, status, code in (
+        (url, {}, 401, "missing_token"),
+        (url, {"Authorization": "Bearer nope"}, 401, "bad_token"),
+        ("/v1/events/unknown/followups", ADMIN, 404, "unknown_event"),
+        (url + "?status=lost", ADMIN, 400, "invalid_input"),
+        (url + "?limit=0", ADMIN, 422, "invalid_input"),
+        (url + "?campaign=spam", ADMIN, 400, "invalid_input"),
+    ):
         answer = client.get(path, headers=headers)
         assert (answer.status_code, answer.json["code"]) == (status, code), path
         assert answer.content_type == "application/problem+json"
@@ -64,13 +83,15 @@ def test_unsubscribe_needs_a_click_then_stops_everything(world, service, client,
     people = small_event(world)
     link = links(service, people["Amal"], people["Bilal"])["unsubscribe"]
     page = client.get(link)
-    assert page.status_code == 200 and "<form method=\"post\">" in page.text  # a link scanner changes nothing
+    assert page.status_code == 200 and '<form method="post">' in page.text  # a link scanner changes nothing
     assert client.post(link, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # RFC 8058
     assert client.post(link).status_code == 200  # twice is fine
     world.close()
     assert drain(make_sender()) == {"sent": 2}
     assert all(not m.recipients[0].startswith(people["Amal"]) for m in smtp_server.wait_for(2))
-    assert [e.attendee_id for e in published(service) if e.TYPE == "followup.unsubscribed"] == [people["Amal"]]
+    assert [e.attendee_id for e in published(service) if e.TYPE == "followup.unsubscribed"] == [
+        people["Amal"]
+    ]
     status = client.get(f"/v1/events/{world.event_id}/followups", headers=ADMIN).json
     assert status["summary"]["unsubscribed"] == 1
 
@@ -111,7 +132,7 @@ def test_forged_and_repurposed_links_are_refused(world, service, client):
     good = links(service, people["Amal"], people["Bilal"])
     token = good["unsubscribe"].removeprefix("/u/")
     middle = len(token) // 2  # a character inside the tag (the last one may hold only padding bits)
-    tampered = "/u/" + token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
+    tampered = "/u/" + token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1 :]
     other_purpose = service.signer.sign("badge", people["Amal"].encode())  # signed by us, for another use
     for path in (tampered, "/u/not-a-token", f"/u/{other_purpose}", f"/d/{other_purpose}/{people['Bilal']}"):
         answer = client.post(path)

@@ -48,9 +48,18 @@ class Both:
 
     def __init__(self, world, match_app):
         self.world, self.match = world, match_app.extensions["match"]
-        self.feed(ev.EventCreated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
-                                  starts_at="2026-12-01T06:00:00Z", ends_at="2026-12-01T15:00:00Z",
-                                  timezone="Asia/Dubai", language="en"), followup=False)
+        self.feed(
+            ev.EventCreated(
+                event_id=world.event_id,
+                name="Gulf Product Summit",
+                venue="Dubai",
+                starts_at="2026-12-01T06:00:00Z",
+                ends_at="2026-12-01T15:00:00Z",
+                timezone="Asia/Dubai",
+                language="en",
+            ),
+            followup=False,
+        )
 
     def feed(self, *events, followup: bool = True) -> None:
         if followup:
@@ -64,10 +73,19 @@ class Both:
 
     def person(self, name: str, language: str = "en", share: bool = True, **profile) -> str:
         attendee_id = identity.new_attendee_id()
-        self.feed(ev.AttendeeRegistered(event_id=self.world.event_id, attendee_id=attendee_id, name=name,
-                                        email=f"{attendee_id}@example.org", language=language,
-                                        short_code=identity.new_short_code(), consent_followup=True,
-                                        consent_share_contact=share, **profile))
+        self.feed(
+            ev.AttendeeRegistered(
+                event_id=self.world.event_id,
+                attendee_id=attendee_id,
+                name=name,
+                email=f"{attendee_id}@example.org",
+                language=language,
+                short_code=identity.new_short_code(),
+                consent_followup=True,
+                consent_share_contact=share,
+                **profile,
+            )
+        )
         return attendee_id
 
 
@@ -84,15 +102,22 @@ def event(world, match_app):
         both.person(f"Guest {i + 1}", lang, can_help_with=give, looking_for=seek, company=f"Company {i}")
     both.person("Gardener", interests=("gardening",), can_help_with="I grow tomatoes on my balcony")
     both.person("Shy Investor", share=False, can_help_with="I invest in early-stage edtech startups")
-    both.sam = both.person("Sam Carter", can_help_with="I invest in early-stage edtech startups",
-                           looking_for="someone who writes Arabic learning content", company="Falcon Ventures")
+    both.sam = both.person(
+        "Sam Carter",
+        can_help_with="I invest in early-stage edtech startups",
+        looking_for="someone who writes Arabic learning content",
+        company="Falcon Ventures",
+    )
     return both
 
 
 def test_who_met_nobody_gets_their_best_matches_with_why(service, world, event, match_url):
-    reader = event.person("Layla Haddad", interests=("gardening",),
-                          looking_for="an investor for my edtech startup",
-                          can_help_with="I write Arabic learning content")
+    reader = event.person(
+        "Layla Haddad",
+        interests=("gardening",),
+        looking_for="an investor for my edtech startup",
+        can_help_with="I write Arabic learning content",
+    )
     email = followup(service, world, reader, BestMatches(Upstream("match", match_url, "test-admin-token")))
     assert "what you are looking for and what they can help with fit" in email.text
     people = email.text.split("a good way to start.")[1]
@@ -104,30 +129,45 @@ def test_who_met_nobody_gets_their_best_matches_with_why(service, world, event, 
     assert "Sam Carter" in visible_text(email.html)
 
     arabic = event.person("ليلى حداد", "ar", looking_for="أبحث عن مستثمر لشركتي الناشئة في تقنيات التعليم")
-    arabic_email = followup(service, world, arabic, BestMatches(Upstream("match", match_url, "test-admin-token")))
-    assert "يلتقي ما تبحث عنه" in arabic_email.text and "«I invest in early-stage edtech startups»" in arabic_email.text
+    arabic_email = followup(
+        service, world, arabic, BestMatches(Upstream("match", match_url, "test-admin-token"))
+    )
+    assert (
+        "يلتقي ما تبحث عنه" in arabic_email.text
+        and "«I invest in early-stage edtech startups»" in arabic_email.text
+    )
     screenshots({"en": email.html, "ar": arabic_email.html})
 
 
 def test_without_the_match_service_the_follow_up_guesses_from_shared_interests(service, world, event):
-    reader = event.person("Layla Haddad", interests=("gardening",), looking_for="an investor for my edtech startup")
+    reader = event.person(
+        "Layla Haddad", interests=("gardening",), looking_for="an investor for my edtech startup"
+    )
     down = BestMatches(Upstream("match", f"http://127.0.0.1:{free_port()}", "test-admin-token"))
     email = followup(service, world, reader, down)
-    assert "share your interests" in email.text and "Gardener" in email.text and "Sam Carter" not in email.text
+    assert (
+        "share your interests" in email.text and "Gardener" in email.text and "Sam Carter" not in email.text
+    )
 
 
 def screenshots(emails: dict[str, str]) -> None:
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
         try:
             for lang, html in emails.items():
                 for width in (390, 1280):
                     page = browser.new_page(viewport={"width": width, "height": 844})
                     page.set_content(html)
-                    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
-                    page.screenshot(path=str(SHOTS / f"followup-best-matches-{lang}-{width}.png"), full_page=True)
+                    assert (
+                        page.evaluate("document.documentElement.scrollWidth") <= width
+                    )  # no sideways scroll
+                    page.screenshot(
+                        path=str(SHOTS / f"followup-best-matches-{lang}-{width}.png"), full_page=True
+                    )
                     page.close()
         finally:
             browser.close()

@@ -23,8 +23,10 @@ def visible_text(html: str) -> str:
 
 def test_names_exactly_the_people_met_with_the_readers_own_notes(world, service):
     me = world.attendee("Huda Salem", interests=["fintech", "design"])
-    met = [world.attendee(n, interests=i) for n, i in (("Omar Khalil", ["Fintech"]), ("Lina Haddad", []),
-                                                       ("Youssef Amrani", []))]
+    met = [
+        world.attendee(n, interests=i)
+        for n, i in (("Omar Khalil", ["Fintech"]), ("Lina Haddad", []), ("Youssef Amrani", []))
+    ]
     stranger = world.attendee("Karim Nasser")
     world.scan(me, met[0], note="open banking APIs in Morocco", tags=["coffee later"])
     world.scan(me, met[1])
@@ -112,7 +114,9 @@ def test_no_empty_placeholders_when_fields_are_missing(world, service):
     email = compose(service, world, me)
     for text in (email.text, visible_text(email.html)):
         assert "{" not in text and "None" not in text and "“”" not in text and '""' not in text
-    assert "* Omar\n  A message you could send:" in email.text  # no empty role, headline or notes lines between
+    assert (
+        "* Omar\n  A message you could send:" in email.text
+    )  # no empty role, headline or notes lines between
 
 
 def test_wording_varies_between_attendees(world, service):
@@ -137,11 +141,18 @@ def test_arabic_email_is_right_to_left_and_decodes(world, service, smtp_server):
     assert '<html lang="ar" dir="rtl">' in email.html
     with service.sessions() as session:
         reader = person(session.get(Attendee, me))
-    mime = to_mime(email, reader, "فريق القمة <team@example.org>", message_id("followup", me, "team@example.org"),
-                   campaign="followup")
+    mime = to_mime(
+        email,
+        reader,
+        "فريق القمة <team@example.org>",
+        message_id("followup", me, "team@example.org"),
+        campaign="followup",
+    )
     import smtplib
 
-    with smtplib.SMTP(smtp_server.url.split("//")[1].split(":")[0], int(smtp_server.url.rsplit(":", 1)[1])) as smtp:
+    with smtplib.SMTP(
+        smtp_server.url.split("//")[1].split(":")[0], int(smtp_server.url.rsplit(":", 1)[1])
+    ) as smtp:
         smtp.sendmail("team@example.org", [reader.email], mime)
     [received] = smtp_server.wait_for(1)
     message = received.message
@@ -172,14 +183,20 @@ def test_a_compact_line_opens_the_suggested_message_ready_to_send(world, service
     assert "private thought" not in body and body.endswith("Best,\nHuda")
 
 
-def test_someone_who_did_not_share_is_reached_through_the_organizers_only_if_a_reply_reaches_them(world, service):
+def test_someone_who_did_not_share_is_reached_through_the_organizers_only_if_a_reply_reaches_them(
+    world, service
+):
     me, private = world.attendee("Huda Salem"), world.attendee("Lina Haddad", share=False)
     world.scan(me, private, note="her bakery app")
     with service.sessions() as session:
         digest = load_digests(session, [session.get(Attendee, me)])[me]
-    with_contact = service.composer.compose(EventInfo(world.event_id, "Gulf Product Summit", "team@gps.example"),
-                                            digest, "followup")
+    with_contact = service.composer.compose(
+        EventInfo(world.event_id, "Gulf Product Summit", "team@gps.example"), digest, "followup"
+    )
     without = service.composer.compose(EventInfo(world.event_id, "Gulf Product Summit"), digest, "followup")
     for email in (with_contact, without):
-        assert "A message you could send" not in email.text and "Lina Haddad did not share contact details" in email.text
+        assert (
+            "A message you could send" not in email.text
+            and "Lina Haddad did not share contact details" in email.text
+        )
     assert "reply to this email" in with_contact.text and "reply to this email" not in without.text

@@ -66,12 +66,17 @@ def sent_events(service):
 def later(service, reader, minutes: int = 5):
     """Move the deferred row's next try into the past (the backoff has passed)."""
     with service.sessions() as session:
-        session.execute(sa.update(Delivery).where(Delivery.attendee_id == reader).values(
-            due_at=utc_now() - timedelta(minutes=minutes)))
+        session.execute(
+            sa.update(Delivery)
+            .where(Delivery.attendee_id == reader)
+            .values(due_at=utc_now() - timedelta(minutes=minutes))
+        )
         session.commit()
 
 
-def test_a_4xx_after_the_dot_is_deferred_not_sent_then_sent_once_accepted(world, service, server, make_sender):
+def test_a_4xx_after_the_dot_is_deferred_not_sent_then_sent_once_accepted(
+    world, service, server, make_sender
+):
     reader = one_email(world)
     server.reply = "451 4.3.0 queue full, try later"
     sender = make_sender(server.url)
@@ -126,11 +131,14 @@ def test_a_sender_that_lost_its_lease_finishes_nothing(world, service, server):
         return held
 
     transport = SmtpTransport(SmtpSettings.from_url(server.url))
-    [outcome] = send_together([transport], [("rapport@example.org", "huda@example.org", b"Subject: x\r\n\r\nx\r\n")],
-                              commit)
+    [outcome] = send_together(
+        [transport], [("rapport@example.org", "huda@example.org", b"Subject: x\r\n\r\nx\r\n")], commit
+    )
     transport.close()
     assert isinstance(outcome, NotSent) and server.received == []
-    assert deliveries(service)[(theirs.attendee_id, "followup")].status == "sending"  # still the other sender's
+    assert (
+        deliveries(service)[(theirs.attendee_id, "followup")].status == "sending"
+    )  # still the other sender's
 
 
 def test_a_sender_killed_between_the_dot_and_the_answer_leaves_it_unconfirmed(world, service):

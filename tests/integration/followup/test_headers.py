@@ -16,13 +16,34 @@ from shared.smtp import SmtpRefused, SmtpSettings, SmtpTransport
 from tests.integration.followup.test_sender import drain
 
 INJECTION = "\r\nBcc: victim@example.net\r\nX-Injected: yes\n\r"
-EXPECTED = {"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Language", "X-Rapport-Campaign",
-            "List-Unsubscribe", "List-Unsubscribe-Post", "Auto-Submitted", "Content-Type"}
+EXPECTED = {
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "MIME-Version",
+    "Content-Language",
+    "X-Rapport-Campaign",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+    "Auto-Submitted",
+    "Content-Type",
+}
 
 
 def rename_event(world, name: str, venue: str) -> None:
-    world.apply(ev.EventUpdated(event_id=world.event_id, name=name, venue=venue, starts_at=iso(world.started),
-                                ends_at=iso(world.started), timezone="Asia/Dubai", language="en"))
+    world.apply(
+        ev.EventUpdated(
+            event_id=world.event_id,
+            name=name,
+            venue=venue,
+            starts_at=iso(world.started),
+            ends_at=iso(world.started),
+            timezone="Asia/Dubai",
+            language="en",
+        )
+    )
 
 
 def assert_clean(received) -> None:
@@ -48,15 +69,22 @@ def test_line_breaks_in_event_venue_and_names_never_become_headers(world, servic
     received = smtp_server.wait_for(2)
     for mail in received:
         assert_clean(mail)
-        assert mail.message["From"].addresses[0].display_name == "Gulf Summit Bcc: victim@example.net X-Injected: yes 2026"
+        assert (
+            mail.message["From"].addresses[0].display_name
+            == "Gulf Summit Bcc: victim@example.net X-Injected: yes 2026"
+        )
         assert mail.message["X-Rapport-Campaign"] == "followup"
         assert "\n" not in mail.message["Subject"] and "Gulf Summit Bcc" in mail.message["Subject"]
     to_names = {m.message["To"].addresses[0].display_name for m in received}
-    assert to_names == {"Huda Bcc: victim@example.net X-Injected: yes Salem",
-                        "Omar Bcc: victim@example.net X-Injected: yes Khalil"}
+    assert to_names == {
+        "Huda Bcc: victim@example.net X-Injected: yes Salem",
+        "Omar Bcc: victim@example.net X-Injected: yes Khalil",
+    }
 
 
-def test_a_nudge_subject_with_an_injected_name_and_an_arabic_event_stays_one_header(world, service, smtp_server):
+def test_a_nudge_subject_with_an_injected_name_and_an_arabic_event_stays_one_header(
+    world, service, smtp_server
+):
     rename_event(world, f"ملتقى{INJECTION}الرياض", "")
     reader = world.attendee("Huda Salem", language="ar")
     other = world.attendee(f"Omar\u2028Khalil{INJECTION}")
@@ -67,8 +95,14 @@ def test_a_nudge_subject_with_an_injected_name_and_an_arabic_event_stays_one_hea
         me = person(row)
     event = EventInfo(world.event_id, f"ملتقى{INJECTION}الرياض", contact_email="team@example.org")
     composed = service.composer.compose(event, digest, "nudge-7")
-    data = to_mime(composed, me, "Rapport <rapport@example.org>", message_id("nudge-7", reader, "rapport@example.org"),
-                   campaign="nudge-7", event=event)
+    data = to_mime(
+        composed,
+        me,
+        "Rapport <rapport@example.org>",
+        message_id("nudge-7", reader, "rapport@example.org"),
+        campaign="nudge-7",
+        event=event,
+    )
     transport = SmtpTransport(SmtpSettings.from_url(smtp_server.url))
     transport.send("rapport@example.org", me.email, data, lambda: None)
     transport.close()
@@ -80,7 +114,9 @@ def test_a_nudge_subject_with_an_injected_name_and_an_arabic_event_stays_one_hea
     assert mail.message["X-Rapport-Campaign"] == "nudge-7"
 
 
-def test_an_address_with_a_line_break_is_refused_and_nothing_is_sent(world, service, smtp_server, make_sender):
+def test_an_address_with_a_line_break_is_refused_and_nothing_is_sent(
+    world, service, smtp_server, make_sender
+):
     bad = world.attendee("Lina Haddad", email="lina@example.org\r\nRCPT TO:<victim@example.net>")
     good = world.attendee("Huda Salem")
     world.scan(bad, good)
@@ -97,17 +133,30 @@ def test_an_address_with_a_line_break_is_refused_and_nothing_is_sent(world, serv
 def test_the_envelope_refuses_a_line_break_even_when_asked_directly(smtp_server):
     transport = SmtpTransport(SmtpSettings.from_url(smtp_server.url))
     with pytest.raises(SmtpRefused, match="not a usable address") as refused:
-        transport.send("rapport@example.org", "a@example.org\r\nRCPT TO:<victim@example.net>",
-                       b"Subject: x\r\n\r\nbody\r\n", lambda: None)
+        transport.send(
+            "rapport@example.org",
+            "a@example.org\r\nRCPT TO:<victim@example.net>",
+            b"Subject: x\r\n\r\nbody\r\n",
+            lambda: None,
+        )
     transport.close()
     assert refused.value.permanent
     assert smtp_server.messages == []
 
 
 def test_from_is_the_event_and_replies_go_to_its_contact_address(world, service, smtp_server, make_sender):
-    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
-                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
-                                language="en", contact_email="hello@gulfsummit.example"))
+    world.apply(
+        ev.EventUpdated(
+            event_id=world.event_id,
+            name="Gulf Product Summit",
+            venue="Dubai",
+            starts_at=iso(world.started),
+            ends_at=iso(world.started),
+            timezone="Asia/Dubai",
+            language="en",
+            contact_email="hello@gulfsummit.example",
+        )
+    )
     reader, other = world.attendee("Huda Salem"), world.attendee("Omar Khalil")
     world.scan(reader, other)
     world.close()

@@ -24,7 +24,10 @@ def days_pass(service, days: int) -> None:
 
 def test_a_meeting_synced_after_the_follow_up_is_in_the_day_7_nudge(world, service, smtp_server, make_sender):
     huda = world.attendee("Huda Salem")
-    omar, layla = world.attendee("Omar Khalil"), world.attendee("Layla Haddad", headline="Coffee shops online")
+    omar, layla = (
+        world.attendee("Omar Khalil"),
+        world.attendee("Layla Haddad", headline="Coffee shops online"),
+    )
     world.scan(huda, omar, note="open banking")
     world.close()
     sender = make_sender(nudge_days=(7, 30))
@@ -50,7 +53,9 @@ def test_a_meeting_synced_after_the_follow_up_is_in_the_day_7_nudge(world, servi
     assert "You also met" not in text and "Layla Haddad" in text
 
 
-def test_a_meeting_known_before_the_follow_up_is_not_told_twice_as_late(world, service, smtp_server, make_sender):
+def test_a_meeting_known_before_the_follow_up_is_not_told_twice_as_late(
+    world, service, smtp_server, make_sender
+):
     huda, omar = world.attendee("Huda Salem"), world.attendee("Omar Khalil")
     world.scan(huda, omar)
     world.close()

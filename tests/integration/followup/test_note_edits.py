@@ -11,21 +11,36 @@ from tests.integration.followup.conftest import ADMIN
 
 
 def edited(world, scan: ev.ScanRecorded, revision: int, notes=(), tags=(), replaces=None) -> ev.NotesEdited:
-    return ev.NotesEdited(event_id=world.event_id, meeting_id=scan.meeting_id, scanner=scan.scanner,
-                          scanned=scan.scanned, revision=revision, edited_at=iso(utc_now()), notes=tuple(notes),
-                          tags=tuple(tags), replaces=tuple([scan.client_scan_id] if replaces is None else replaces))
+    return ev.NotesEdited(
+        event_id=world.event_id,
+        meeting_id=scan.meeting_id,
+        scanner=scan.scanner,
+        scanned=scan.scanned,
+        revision=revision,
+        edited_at=iso(utc_now()),
+        notes=tuple(notes),
+        tags=tuple(tags),
+        replaces=tuple([scan.client_scan_id] if replaces is None else replaces),
+    )
 
 
 def preview(client, world, reader) -> dict:
-    answer = client.get(f"/v1/events/{world.event_id}/attendees/{reader}/followup/preview?format=text", headers=ADMIN)
+    answer = client.get(
+        f"/v1/events/{world.event_id}/attendees/{reader}/followup/preview?format=text", headers=ADMIN
+    )
     assert answer.status_code == 200, answer.json
     return answer.text
 
 
 def notes_of(service, scanner) -> list[tuple[str, list]]:
     with service.sessions() as session:
-        return [(n.note, n.tags) for n in session.scalars(sa.select(Note).where(Note.scanner_id == scanner)
-                                                          .order_by(Note.scanned_at, Note.id)) if n.note or n.tags]
+        return [
+            (n.note, n.tags)
+            for n in session.scalars(
+                sa.select(Note).where(Note.scanner_id == scanner).order_by(Note.scanned_at, Note.id)
+            )
+            if n.note or n.tags
+        ]
 
 
 def test_the_follow_up_uses_the_latest_note(world, client):
@@ -40,7 +55,10 @@ def test_the_follow_up_uses_the_latest_note(world, client):
 def test_an_edit_replayed_or_overtaken_by_a_newer_one_changes_nothing(world, service):
     huda, omar = world.attendee("Huda"), world.attendee("Omar")
     scan = world.scan(huda, omar, note="first words", tags=["hiring"])
-    first, second = edited(world, scan, 1, notes=["one"]), edited(world, scan, 2, notes=["two", "three"], tags=["tea"])
+    first, second = (
+        edited(world, scan, 1, notes=["one"]),
+        edited(world, scan, 2, notes=["two", "three"], tags=["tea"]),
+    )
     world.apply(first, second, first, second)
     world.apply(scan)  # the scan itself again, as a replay of the topic from the start would bring it
     assert notes_of(service, huda) == [("two", ["tea"]), ("three", [])]

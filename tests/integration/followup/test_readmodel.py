@@ -44,8 +44,17 @@ def test_consent_follows_the_latest_update(world, service):
     a = world.attendee("Amal", consent=True)
     with service.sessions() as session:
         row = session.get(Attendee, a)
-    world.apply(ev.AttendeeUpdated(event_id=world.event_id, attendee_id=a, name=row.name, email=row.email,
-                                   language="ar", short_code="ABCDEF", consent_followup=False))
+    world.apply(
+        ev.AttendeeUpdated(
+            event_id=world.event_id,
+            attendee_id=a,
+            name=row.name,
+            email=row.email,
+            language="ar",
+            short_code="ABCDEF",
+            consent_followup=False,
+        )
+    )
     with service.sessions() as session:
         row = session.get(Attendee, a)
         assert (row.consent_followup, row.language) == (False, "ar")
@@ -65,8 +74,15 @@ def test_erasure_removes_the_person_and_a_late_scan_does_not_bring_them_back(wor
         meetings = session.scalars(sa.select(Meeting)).all()
         assert [(m.low_id, m.high_id) for m in meetings] == [tuple(sorted((b, c)))]
         assert session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0
-    registered_again = ev.AttendeeRegistered(event_id=world.event_id, attendee_id=a, name="Amal", email="a@x.org",
-                                             language="en", short_code="ABCDEF", consent_followup=True)
+    registered_again = ev.AttendeeRegistered(
+        event_id=world.event_id,
+        attendee_id=a,
+        name="Amal",
+        email="a@x.org",
+        language="en",
+        short_code="ABCDEF",
+        consent_followup=True,
+    )
     world.apply(registered_again)  # a replay of rapport.attendees from the start
     with service.sessions() as session:
         assert session.get(Attendee, a) is None

@@ -39,7 +39,9 @@ def published(service) -> list:
 
 
 def small_event(world):
-    people = {name: world.attendee(name, consent=name != "Nadia") for name in ("Amal", "Bilal", "Chadi", "Nadia")}
+    people = {
+        name: world.attendee(name, consent=name != "Nadia") for name in ("Amal", "Bilal", "Chadi", "Nadia")
+    }
     world.scan(people["Amal"], people["Bilal"], note="Amal about Bilal")
     world.scan(people["Bilal"], people["Amal"], note="Bilal about Amal")
     world.scan(people["Chadi"], people["Nadia"], note="Chadi about Nadia")
@@ -47,8 +49,9 @@ def small_event(world):
     return people
 
 
-def test_each_consenting_attendee_gets_exactly_one_email_about_the_people_they_met(world, service, smtp_server,
-                                                                                  make_sender):
+def test_each_consenting_attendee_gets_exactly_one_email_about_the_people_they_met(
+    world, service, smtp_server, make_sender
+):
     people = small_event(world)
     sender = make_sender()
     assert drain(sender) == {}  # the event is still open: nothing goes out
@@ -86,8 +89,9 @@ def test_the_follow_up_waits_for_the_configured_delay(world, service, smtp_serve
     assert drain(make_sender(delay=timedelta(minutes=29))) == {"sent": 3}
 
 
-def test_planning_waits_for_the_read_model_to_settle_and_still_catches_late_attendees(world, service, smtp_server,
-                                                                                     make_sender):
+def test_planning_waits_for_the_read_model_to_settle_and_still_catches_late_attendees(
+    world, service, smtp_server, make_sender
+):
     """The consumer reads events, attendees and scans independently: the close can arrive first."""
     people = small_event(world)
     world.close()
@@ -108,12 +112,22 @@ def test_consent_is_checked_again_at_send_time(world, service, smtp_server, make
     sender = make_sender()
     with service.sessions() as session:  # plan only
         from services.followup import delivery
+
         delivery.plan(session, utc_now(), timedelta(0), (), settle=timedelta(0))
         session.commit()
     with service.sessions() as session:
         bilal = session.get(Attendee, people["Bilal"])
-    world.apply(ev.AttendeeUpdated(event_id=world.event_id, attendee_id=bilal.id, name=bilal.name, email=bilal.email,
-                                   language="en", short_code="ABCDEF", consent_followup=False))
+    world.apply(
+        ev.AttendeeUpdated(
+            event_id=world.event_id,
+            attendee_id=bilal.id,
+            name=bilal.name,
+            email=bilal.email,
+            language="en",
+            short_code="ABCDEF",
+            consent_followup=False,
+        )
+    )
     assert drain(sender) == {"sent": 2, "skipped": 1}
     assert deliveries(service)[(people["Bilal"], "followup")].last_error == "no consent"
     assert all(not m.recipients[0].startswith(people["Bilal"]) for m in smtp_server.wait_for(2))
@@ -165,8 +179,9 @@ def refusing_smtp():
     controller.stop()
 
 
-def test_refusals_are_recorded_with_their_reason_and_retried_only_when_temporary(world, service, refusing_smtp,
-                                                                                make_sender):
+def test_refusals_are_recorded_with_their_reason_and_retried_only_when_temporary(
+    world, service, refusing_smtp, make_sender
+):
     gone = world.attendee("Gone", email="gone@example.org")
     busy = world.attendee("Busy", email="busy@example.org")
     fine = world.attendee("Fine", email="fine@example.org")
@@ -222,8 +237,15 @@ def test_starttls_and_auth_from_the_url(tmp_path):
         return AuthResult(success=auth_data.login == b"mailer" and auth_data.password == b"s3cret:/@")
 
     handler = Keeping()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=context,
-                            require_starttls=True, auth_required=True, authenticator=authenticator)
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=context,
+        require_starttls=True,
+        auth_required=True,
+        authenticator=authenticator,
+    )
     controller.start()
     try:
         base = f"smtp://mailer:s3cret%3A%2F%40@127.0.0.1:{controller.port}?starttls=1"
@@ -238,8 +260,9 @@ def test_starttls_and_auth_from_the_url(tmp_path):
         controller.stop()
 
 
-def test_without_the_delay_override_the_follow_up_waits_for_the_morning_after(world, service, smtp_server,
-                                                                              make_sender):
+def test_without_the_delay_override_the_follow_up_waits_for_the_morning_after(
+    world, service, smtp_server, make_sender
+):
     from services.followup.schedule import followup_time
 
     small_event(world)
@@ -248,6 +271,7 @@ def test_without_the_delay_override_the_follow_up_waits_for_the_morning_after(wo
     assert drain(sender) == {}
     with service.sessions() as session:
         from services.followup.models import Event
+
         event = session.get(Event, world.event_id)
         due = followup_time(event.closed_at, event.timezone, event.followup_at)
         assert due > utc_now()
@@ -261,14 +285,31 @@ def test_an_organizers_follow_up_time_is_kept(world, service, smtp_server, make_
     from shared.envelope import iso
 
     small_event(world)
-    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
-                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
-                                language="en", followup_at=iso(utc_now() + timedelta(hours=2))))
+    world.apply(
+        ev.EventUpdated(
+            event_id=world.event_id,
+            name="Gulf Product Summit",
+            venue="Dubai",
+            starts_at=iso(world.started),
+            ends_at=iso(world.started),
+            timezone="Asia/Dubai",
+            language="en",
+            followup_at=iso(utc_now() + timedelta(hours=2)),
+        )
+    )
     world.close(ago=timedelta(days=2))  # the default morning has long passed; the chosen time has not
     sender = make_sender(delay=None)
     assert drain(sender) == {}
-    world.apply(ev.EventUpdated(event_id=world.event_id, name="Gulf Product Summit", venue="Dubai",
-                                starts_at=iso(world.started), ends_at=iso(world.started), timezone="Asia/Dubai",
-                                language="en", followup_at=iso(utc_now() - timedelta(minutes=1))))
+    world.apply(
+        ev.EventUpdated(
+            event_id=world.event_id,
+            name="Gulf Product Summit",
+            venue="Dubai",
+            starts_at=iso(world.started),
+            ends_at=iso(world.started),
+            timezone="Asia/Dubai",
+            language="en",
+            followup_at=iso(utc_now() - timedelta(minutes=1)),
+        )
+    )
     assert drain(sender) == {"sent": 3}
-

@@ -25,14 +25,22 @@ from tests.integration.followup.test_sender import drain, published
 LINK = re.compile(r"https?://[^\s\"<>]+/s/([A-Z2-7]+)")
 
 
-def request(world: World, attendee_id: str, expires_in: timedelta = timedelta(minutes=30)) -> ev.SigninRequested:
-    return ev.SigninRequested(event_id=world.event_id, attendee_id=attendee_id, link_id=secrets.token_hex(16),
-                              expires_at=iso(utc_now() + expires_in))
+def request(
+    world: World, attendee_id: str, expires_in: timedelta = timedelta(minutes=30)
+) -> ev.SigninRequested:
+    return ev.SigninRequested(
+        event_id=world.event_id,
+        attendee_id=attendee_id,
+        link_id=secrets.token_hex(16),
+        expires_at=iso(utc_now() + expires_in),
+    )
 
 
 def signins(service) -> list[Delivery]:
     with service.sessions() as session:
-        return list(session.scalars(sa.select(Delivery).where(Delivery.campaign == "signin").order_by(Delivery.id)))
+        return list(
+            session.scalars(sa.select(Delivery).where(Delivery.campaign == "signin").order_by(Delivery.id))
+        )
 
 
 def bodies(message) -> tuple[str, str]:
@@ -135,16 +143,22 @@ def test_an_erased_person_gets_no_sign_in_email(service, smtp_server, make_sende
     assert smtp_server.messages == []
 
 
-def test_the_organizers_status_lists_sign_in_emails_under_their_campaign(service, client, smtp_server, make_sender):
+def test_the_organizers_status_lists_sign_in_emails_under_their_campaign(
+    service, client, smtp_server, make_sender
+):
     world = World(service)
     lina = world.attendee("Lina Haddad")
     world.apply(request(world, lina), request(world, lina, expires_in=timedelta(seconds=-1)))
     assert drain(make_sender()) == {"sent": 1, "skipped": 1}
     answer = client.get(f"/v1/events/{world.event_id}/followups?campaign=signin", headers=ADMIN)
     assert answer.status_code == 200
-    assert answer.json["by_campaign"]["signin"]["sent"] == answer.json["by_campaign"]["signin"]["skipped"] == 1
+    assert (
+        answer.json["by_campaign"]["signin"]["sent"] == answer.json["by_campaign"]["signin"]["skipped"] == 1
+    )
     assert sorted(item["status"] for item in answer.json["items"]) == ["sent", "skipped"]
-    assert client.get(f"/v1/events/{world.event_id}/followups?campaign=signup", headers=ADMIN).status_code == 400
+    assert (
+        client.get(f"/v1/events/{world.event_id}/followups?campaign=signup", headers=ADMIN).status_code == 400
+    )
 
 
 def test_a_sign_in_email_goes_before_follow_ups_queued_earlier(service, smtp_server):

@@ -45,14 +45,24 @@ def apply(app):
                 handle(session, event, to_envelope(event))
             session.commit()
         service.index.invalidate()
+
     return apply
 
 
 @pytest.fixture
 def event_id(apply) -> str:
     event_id = identity.new_event_id()
-    apply(ev.EventCreated(event_id=event_id, name="Riyadh Tech Week", venue="", starts_at="2026-12-01T06:00:00Z",
-                          ends_at="2026-12-03T15:00:00Z", timezone="Asia/Riyadh", language="ar"))
+    apply(
+        ev.EventCreated(
+            event_id=event_id,
+            name="Riyadh Tech Week",
+            venue="",
+            starts_at="2026-12-01T06:00:00Z",
+            ends_at="2026-12-03T15:00:00Z",
+            timezone="Asia/Riyadh",
+            language="ar",
+        )
+    )
     return event_id
 
 
@@ -63,8 +73,21 @@ def person(app, apply, event_id):
     def person(name: str, *, event: str | None = None, language: str = "en", **profile) -> Person:
         event = event or event_id
         attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
-        apply(ev.AttendeeRegistered(event_id=event, attendee_id=attendee_id, name=name, email=f"{attendee_id}@x.org",
-                                    language=language, short_code=code, **profile))
-        return Person(attendee_id, identity.issue_token(signer, identity.PRIVATE, TokenClaims(event, attendee_id, 1)),
-                      code)
+        apply(
+            ev.AttendeeRegistered(
+                event_id=event,
+                attendee_id=attendee_id,
+                name=name,
+                email=f"{attendee_id}@x.org",
+                language=language,
+                short_code=code,
+                **profile,
+            )
+        )
+        return Person(
+            attendee_id,
+            identity.issue_token(signer, identity.PRIVATE, TokenClaims(event, attendee_id, 1)),
+            code,
+        )
+
     return person

@@ -35,10 +35,18 @@ def test_every_subscribed_type_is_a_known_event_type():
 def test_a_redelivered_message_changes_nothing_and_an_edit_embeds_only_what_changed(app):
     service, embedder = app.extensions["match"], CountingEmbedder()
     handle = applied_once(service.sessions, "match", applier(embedder))
-    registered = ev.AttendeeRegistered(event_id=identity.new_event_id(), attendee_id=identity.new_attendee_id(),
-                                       name="Rana", email="r@example.org", language="ar", short_code="ABCDEF",
-                                       headline="أصمم تطبيقات التعليم", interests=("تعليم",),
-                                       can_help_with="تصميم تجربة المستخدم", looking_for="مستثمر")
+    registered = ev.AttendeeRegistered(
+        event_id=identity.new_event_id(),
+        attendee_id=identity.new_attendee_id(),
+        name="Rana",
+        email="r@example.org",
+        language="ar",
+        short_code="ABCDEF",
+        headline="أصمم تطبيقات التعليم",
+        interests=("تعليم",),
+        can_help_with="تصميم تجربة المستخدم",
+        looking_for="مستثمر",
+    )
     envelope = to_envelope(registered)
     handle(registered, envelope)
     handle(registered, envelope)  # at-least-once: the same message again
@@ -57,11 +65,21 @@ def test_a_redelivered_message_changes_nothing_and_an_edit_embeds_only_what_chan
 def test_a_scan_is_a_meeting_both_ways_once(app):
     service = app.extensions["match"]
     handle = applied_once(service.sessions, "match", applier(service.embedder))
-    scan = ev.ScanRecorded(event_id="e", meeting_id="m", scanner="aaaa", scanned="bbbb",
-                           scanned_at="2026-12-01T10:00:00Z", client_scan_id="p:1")
+    scan = ev.ScanRecorded(
+        event_id="e",
+        meeting_id="m",
+        scanner="aaaa",
+        scanned="bbbb",
+        scanned_at="2026-12-01T10:00:00Z",
+        client_scan_id="p:1",
+    )
     handle(scan, to_envelope(scan))
-    again = ev.ScanRecorded(**{**scan.__dict__, "scanner": "bbbb", "scanned": "aaaa", "client_scan_id": "p:2"})
+    again = ev.ScanRecorded(
+        **{**scan.__dict__, "scanner": "bbbb", "scanned": "aaaa", "client_scan_id": "p:2"}
+    )
     handle(again, to_envelope(again))
     with service.sessions() as session:
-        assert sorted(session.execute(sa.select(Met.attendee_id, Met.other_id)).all()) == [("aaaa", "bbbb"),
-                                                                                           ("bbbb", "aaaa")]
+        assert sorted(session.execute(sa.select(Met.attendee_id, Met.other_id)).all()) == [
+            ("aaaa", "bbbb"),
+            ("bbbb", "aaaa"),
+        ]

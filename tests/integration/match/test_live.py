@@ -37,23 +37,40 @@ def wait_for(check, seconds: float = 120):
 @pytest.mark.kafka
 @pytest.mark.postgres
 @pytest.mark.timeout(300)
-def test_a_scan_through_kafka_removes_the_pair_from_each_others_suggestions(settings, kafka_broker, new_database):
+def test_a_scan_through_kafka_removes_the_pair_from_each_others_suggestions(
+    settings, kafka_broker, new_database
+):
     database_url = new_database()
     app = create_app(replace(settings, match_database_url=database_url))
     client, signer = app.test_client(), TokenSigner.from_settings(settings)
     event_id = identity.new_event_id()
 
     def registered(name: str, language: str = "en", **profile) -> ev.AttendeeRegistered:
-        return ev.AttendeeRegistered(event_id=event_id, attendee_id=identity.new_attendee_id(), name=name,
-                                     email="x@example.org", language=language, short_code=identity.new_short_code(),
-                                     **profile)
+        return ev.AttendeeRegistered(
+            event_id=event_id,
+            attendee_id=identity.new_attendee_id(),
+            name=name,
+            email="x@example.org",
+            language=language,
+            short_code=identity.new_short_code(),
+            **profile,
+        )
 
-    seeker = registered("Layla", "ar", looking_for="أبحث عن مستثمر في شركات تقنيات التعليم الناشئة",
-                        can_help_with="أساعد في كتابة المحتوى التعليمي بالعربية")
-    giver = registered("Sam", can_help_with="I invest in early-stage edtech startups",
-                       looking_for="someone who writes Arabic learning content")
-    crowd = [registered(f"d{i}", lang, can_help_with=give, looking_for=seek)
-             for i, (lang, give, seek) in enumerate(DISTRACTORS)]
+    seeker = registered(
+        "Layla",
+        "ar",
+        looking_for="أبحث عن مستثمر في شركات تقنيات التعليم الناشئة",
+        can_help_with="أساعد في كتابة المحتوى التعليمي بالعربية",
+    )
+    giver = registered(
+        "Sam",
+        can_help_with="I invest in early-stage edtech startups",
+        looking_for="someone who writes Arabic learning content",
+    )
+    crowd = [
+        registered(f"d{i}", lang, can_help_with=give, looking_for=seek)
+        for i, (lang, give, seek) in enumerate(DISTRACTORS)
+    ]
     bus = KafkaBus(kafka_broker.bootstrap, default_partitions=3)
     bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 3)
 
@@ -68,18 +85,44 @@ def test_a_scan_through_kafka_removes_the_pair_from_each_others_suggestions(sett
         response = client.get("/v1/me/suggestions", headers={"Authorization": f"Bearer {token}"})
         return [s["name"] for s in response.get_json()["suggestions"]] if response.status_code == 200 else []
 
-    publish(ev.EventCreated(event_id=event_id, name="Live", venue="", starts_at="2026-12-01T06:00:00Z",
-                            ends_at="2026-12-01T15:00:00Z", timezone="UTC", language="ar"), seeker, giver, *crowd)
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}, "PYTHONPATH": str(REPO),
-           "RAPPORT_SECRET_KEY": settings.secret_key, "RAPPORT_MATCH_DATABASE_URL": database_url,
-           "RAPPORT_BUS_URL": kafka_broker.url, "RAPPORT_KAFKA_PARTITIONS": "3", "RAPPORT_LOG_LEVEL": "WARNING",
-           "RAPPORT_DATA_DIR": str(settings.data_dir), "OMP_NUM_THREADS": "1"}
+    publish(
+        ev.EventCreated(
+            event_id=event_id,
+            name="Live",
+            venue="",
+            starts_at="2026-12-01T06:00:00Z",
+            ends_at="2026-12-01T15:00:00Z",
+            timezone="UTC",
+            language="ar",
+        ),
+        seeker,
+        giver,
+        *crowd,
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
+        "PYTHONPATH": str(REPO),
+        "RAPPORT_SECRET_KEY": settings.secret_key,
+        "RAPPORT_MATCH_DATABASE_URL": database_url,
+        "RAPPORT_BUS_URL": kafka_broker.url,
+        "RAPPORT_KAFKA_PARTITIONS": "3",
+        "RAPPORT_LOG_LEVEL": "WARNING",
+        "RAPPORT_DATA_DIR": str(settings.data_dir),
+        "OMP_NUM_THREADS": "1",
+    }
     consumer = subprocess.Popen([sys.executable, "-m", "services.match.consumer"], cwd=REPO, env=env)
     try:
         wait_for(lambda: len(names(seeker)) == 5 and names(seeker)[0] == "Sam" and "Layla" in names(giver))
-        publish(ev.ScanRecorded(event_id=event_id, meeting_id="live-1", scanner=giver.attendee_id,
-                                scanned=seeker.attendee_id, scanned_at="2026-12-01T10:00:00Z",
-                                client_scan_id="phone:1"))
+        publish(
+            ev.ScanRecorded(
+                event_id=event_id,
+                meeting_id="live-1",
+                scanner=giver.attendee_id,
+                scanned=seeker.attendee_id,
+                scanned_at="2026-12-01T10:00:00Z",
+                client_scan_id="phone:1",
+            )
+        )
         wait_for(lambda: "Sam" not in names(seeker) and "Layla" not in names(giver), seconds=60)
     finally:
         consumer.send_signal(signal.SIGTERM)

@@ -27,8 +27,10 @@ def names(response) -> list[str]:
 
 
 def crowd(person):
-    return [person(f"d{i}", language=lang, can_help_with=give, looking_for=seek)
-            for i, (lang, give, seek) in enumerate(DISTRACTORS)]
+    return [
+        person(f"d{i}", language=lang, can_help_with=give, looking_for=seek)
+        for i, (lang, give, seek) in enumerate(DISTRACTORS)
+    ]
 
 
 def test_an_arabic_looking_for_finds_the_english_can_help_with_that_answers_it(client, person):
@@ -42,9 +44,13 @@ def test_an_arabic_looking_for_finds_the_english_can_help_with_that_answers_it(c
 
 
 def test_a_two_sided_fit_ranks_above_a_one_sided_one(client, person):
-    me = person("Omar", can_help_with="I build mobile apps in Flutter", looking_for="funding for my fintech startup")
+    me = person(
+        "Omar", can_help_with="I build mobile apps in Flutter", looking_for="funding for my fintech startup"
+    )
     crowd(person)
-    person("One", can_help_with="I invest in fintech startups", looking_for="a partner for a real-estate fund")
+    person(
+        "One", can_help_with="I invest in fintech startups", looking_for="a partner for a real-estate fund"
+    )
     person("Two", can_help_with="I invest in fintech startups", looking_for="a developer for our mobile app")
     ranked = names(client.get("/v1/me/suggestions", headers=me.auth()))
     assert ranked[0] == "Two"  # and One below it, or not in the five at all
@@ -60,8 +66,16 @@ def test_leaves_out_who_i_met_my_company_who_i_dismissed_and_who_opted_out(clien
     other_event = person("Elsewhere", event=identity.new_event_id(), **giver)
     person("Fresh", **giver)
     crowd(person)
-    apply(ev.ScanRecorded(event_id=event_id, meeting_id="m1", scanner=met.id, scanned=me.id,
-                          scanned_at="2026-12-01T10:00:00Z", client_scan_id="p:1"))
+    apply(
+        ev.ScanRecorded(
+            event_id=event_id,
+            meeting_id="m1",
+            scanner=met.id,
+            scanned=me.id,
+            scanned_at="2026-12-01T10:00:00Z",
+            client_scan_id="p:1",
+        )
+    )
     assert client.post(f"/v1/me/suggestions/{dismissed.id}/dismiss", headers=me.auth()).status_code == 200
     assert client.post(f"/v1/me/suggestions/{dismissed.id}/dismiss", headers=me.auth()).status_code == 200
     ranked = names(client.get("/v1/me/suggestions", headers=me.auth()))
@@ -75,8 +89,17 @@ def test_a_profile_edit_re_ranks(client, person, apply, event_id):
     crowd(person)
     changing = person("Changing", can_help_with="I roast coffee")
     assert names(client.get("/v1/me/suggestions", headers=me.auth()))[0] != "Changing"
-    apply(ev.AttendeeUpdated(event_id=event_id, attendee_id=changing.id, name="Changing", email="c@x.org",
-                             language="en", short_code="ABCDEF", can_help_with="I mentor new product managers"))
+    apply(
+        ev.AttendeeUpdated(
+            event_id=event_id,
+            attendee_id=changing.id,
+            name="Changing",
+            email="c@x.org",
+            language="en",
+            short_code="ABCDEF",
+            can_help_with="I mentor new product managers",
+        )
+    )
     assert names(client.get("/v1/me/suggestions", headers=me.auth()))[0] == "Changing"
 
 
@@ -89,17 +112,26 @@ def test_an_erasure_removes_the_person_everywhere(app, client, person, apply, ev
     assert "Gone" not in names(client.get("/v1/me/suggestions", headers=me.auth()))
     with app.extensions["match"].engine.connect() as conn:
         from sqlalchemy import text
+
         for table, column in (("profiles", "id"), ("dismissals", "dismissed_id"), ("met", "other_id")):
-            assert conn.execute(text(f"SELECT count(*) FROM {table} WHERE {column} = :id"), {"id": gone.id}).scalar() == 0
+            assert (
+                conn.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE {column} = :id"), {"id": gone.id}
+                ).scalar()
+                == 0
+            )
 
 
-@pytest.mark.parametrize("headers, path, method, status, code", [
-    ({}, "/v1/me/suggestions", "get", 401, "missing_token"),
-    ({"Authorization": "Bearer nonsense"}, "/v1/me/suggestions", "get", 401, "bad_token"),
-    (None, "/v1/me/suggestions?lang=fr", "get", 422, "invalid_input"),
-    (None, "/v1/me/suggestions/nobody/dismiss", "post", 404, "unknown_attendee"),
-    (None, "/v1/me/nothing", "get", 404, "not_found"),
-])
+@pytest.mark.parametrize(
+    "headers, path, method, status, code",
+    [
+        ({}, "/v1/me/suggestions", "get", 401, "missing_token"),
+        ({"Authorization": "Bearer nonsense"}, "/v1/me/suggestions", "get", 401, "bad_token"),
+        (None, "/v1/me/suggestions?lang=fr", "get", 422, "invalid_input"),
+        (None, "/v1/me/suggestions/nobody/dismiss", "post", 404, "unknown_attendee"),
+        (None, "/v1/me/nothing", "get", 404, "not_found"),
+    ],
+)
 def test_every_bad_input_is_a_problem(client, person, headers, path, method, status, code):
     me = person("Asker", looking_for="anything")
     response = getattr(client, method)(path, headers=me.auth() if headers is None else headers)

@@ -7,12 +7,16 @@ import pytest
 PROBLEM = "application/problem+json"
 
 
-@pytest.mark.parametrize("scanned_at", ["0001-01-01T00:00:00+14:00", "0001-01-01T12:00:00+00:00",
-                                        "1999-12-31T23:00:00Z"])
+@pytest.mark.parametrize(
+    "scanned_at", ["0001-01-01T00:00:00+14:00", "0001-01-01T12:00:00+00:00", "1999-12-31T23:00:00Z"]
+)
 def test_a_scan_dated_before_any_event_is_refused(client, person, scanned_at):
     lina, omar = person("Lina"), person("Omar")
-    answer = client.post("/v1/scans", headers=lina.auth(),
-                         json={"scanned": omar.short_code, "client_scan_id": "p:1", "scanned_at": scanned_at})
+    answer = client.post(
+        "/v1/scans",
+        headers=lina.auth(),
+        json={"scanned": omar.short_code, "client_scan_id": "p:1", "scanned_at": scanned_at},
+    )
     assert (answer.status_code, answer.mimetype) == (422, PROBLEM)
     assert answer.json["errors"] == {"scanned_at": "is before 2000: check the phone's clock"}
 

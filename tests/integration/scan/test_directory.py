@@ -20,8 +20,14 @@ class Clock:
 
 
 def registered(attendee_id: str, code: str, name: str = "Lina") -> ev.AttendeeRegistered:
-    return ev.AttendeeRegistered(event_id="ev1", attendee_id=attendee_id, name=name, email=f"{attendee_id}@x.org",
-                                 language="ar", short_code=code)
+    return ev.AttendeeRegistered(
+        event_id="ev1",
+        attendee_id=attendee_id,
+        name=name,
+        email=f"{attendee_id}@x.org",
+        language="ar",
+        short_code=code,
+    )
 
 
 def test_the_copy_follows_every_kind_of_change_and_reads_only_what_changed(app):
@@ -34,9 +40,19 @@ def test_the_copy_follows_every_kind_of_change_and_reads_only_what_changed(app):
                 apply_event(session, event, to_envelope(event))
             session.commit()
 
-    consume(ev.EventCreated(event_id="ev1", name="Summit", venue="", starts_at="2026-11-28T06:00:00Z",
-                            ends_at="2026-11-28T15:00:00Z", timezone="UTC", language="en"),
-            registered("a1", "K7P2QX"), registered("a2", "M9QRST", "Omar"))
+    consume(
+        ev.EventCreated(
+            event_id="ev1",
+            name="Summit",
+            venue="",
+            starts_at="2026-11-28T06:00:00Z",
+            ends_at="2026-11-28T15:00:00Z",
+            timezone="UTC",
+            language="en",
+        ),
+        registered("a1", "K7P2QX"),
+        registered("a2", "M9QRST", "Omar"),
+    )
     clock = Clock()
     directory = Directory(sessions, max_age=1.0, miss_reload=0.2, clock=clock)
     assert directory.person("a1").name == "Lina"
@@ -46,8 +62,9 @@ def test_the_copy_follows_every_kind_of_change_and_reads_only_what_changed(app):
 
     def record(conn, cursor, statement, parameters, *rest) -> None:
         if "attendees.version >" in statement:
-            attendee_reads.append(parameters[0] if isinstance(parameters, (tuple, list)) else
-                                  next(iter(parameters.values())))
+            attendee_reads.append(
+                parameters[0] if isinstance(parameters, (tuple, list)) else next(iter(parameters.values()))
+            )
 
     sa.event.listen(engine, "after_cursor_execute", record)
 
@@ -55,11 +72,19 @@ def test_the_copy_follows_every_kind_of_change_and_reads_only_what_changed(app):
     assert directory.person("a2").name == "Omar"
     assert attendee_reads == []
 
-    consume(ev.AttendeeUpdated(event_id="ev1", attendee_id="a1", name="Lina H.", email="a1@x.org", language="ar",
-                               short_code="K7P2QX"),
-            ev.BadgeRevoked(event_id="ev1", attendee_id="a2", token_id="a2.1"),
-            ev.BadgeIssued(event_id="ev1", attendee_id="a2", token_id="a2.2", short_code="Z8XY34"),
-            ev.EventClosed(event_id="ev1", closed_at="2026-11-28T16:00:00Z"))
+    consume(
+        ev.AttendeeUpdated(
+            event_id="ev1",
+            attendee_id="a1",
+            name="Lina H.",
+            email="a1@x.org",
+            language="ar",
+            short_code="K7P2QX",
+        ),
+        ev.BadgeRevoked(event_id="ev1", attendee_id="a2", token_id="a2.1"),
+        ev.BadgeIssued(event_id="ev1", attendee_id="a2", token_id="a2.2", short_code="Z8XY34"),
+        ev.EventClosed(event_id="ev1", closed_at="2026-11-28T16:00:00Z"),
+    )
     assert directory.person("a1").name == "Lina"  # younger than max_age: the copy as it was
     clock.now += 1.5
     assert directory.person("a1").name == "Lina H."

@@ -17,8 +17,11 @@ OUTSIDE = "is {} this event's days: check the phone's clock"
 
 
 def scan(client, scanner, scanned, client_scan_id, scanned_at):
-    return client.post("/v1/scans", headers=scanner.auth(), json={
-        "scanned": scanned.short_code, "client_scan_id": client_scan_id, "scanned_at": scanned_at})
+    return client.post(
+        "/v1/scans",
+        headers=scanner.auth(),
+        json={"scanned": scanned.short_code, "client_scan_id": client_scan_id, "scanned_at": scanned_at},
+    )
 
 
 def my_scans(client, scanner) -> list[str]:
@@ -28,8 +31,17 @@ def my_scans(client, scanner) -> list[str]:
 def test_a_scan_the_evening_before_the_first_day_counts_and_one_before_that_is_refused(client, apply, person):
     # It opens 2026-12-01 09:00 in Riyadh (+03:00): its window opens 2026-11-30 00:00 there.
     event_id = identity.new_event_id()
-    apply(ev.EventCreated(event_id=event_id, name="Winter Summit", venue="", starts_at="2026-12-01T06:00:00Z",
-                          ends_at="2026-12-03T15:00:00Z", timezone="Asia/Riyadh", language="en"))
+    apply(
+        ev.EventCreated(
+            event_id=event_id,
+            name="Winter Summit",
+            venue="",
+            starts_at="2026-12-01T06:00:00Z",
+            ends_at="2026-12-03T15:00:00Z",
+            timezone="Asia/Riyadh",
+            language="en",
+        )
+    )
     lina, omar = person("Lina", event=event_id), person("Omar", event=event_id)
     assert scan(client, lina, omar, "eve", "2026-11-30T00:00:00+03:00").status_code == 201
     refused = scan(client, lina, omar, "early", "2026-11-29T23:59:00+03:00")
@@ -41,8 +53,17 @@ def test_a_scan_the_evening_before_the_first_day_counts_and_one_before_that_is_r
 
 def past_event(apply, closed_at: str | None = None) -> str:
     event_id = identity.new_event_id()
-    apply(ev.EventCreated(event_id=event_id, name="Autumn Summit", venue="", starts_at="2026-11-20T06:00:00Z",
-                          ends_at="2026-11-21T15:00:00Z", timezone="Asia/Riyadh", language="en"))
+    apply(
+        ev.EventCreated(
+            event_id=event_id,
+            name="Autumn Summit",
+            venue="",
+            starts_at="2026-11-20T06:00:00Z",
+            ends_at="2026-11-21T15:00:00Z",
+            timezone="Asia/Riyadh",
+            language="en",
+        )
+    )
     if closed_at:
         apply(ev.EventClosed(event_id=event_id, closed_at=closed_at))
     return event_id
@@ -70,13 +91,24 @@ def test_a_scan_without_a_time_is_dated_now_and_not_checked_against_the_days(cli
     # The server's clock is not in doubt: a late scan without a stated time is the close rule's business.
     event_id = past_event(apply)
     lina, omar = person("Lina", event=event_id), person("Omar", event=event_id)
-    answer = client.post("/v1/scans", headers=lina.auth(), json={"scanned": omar.short_code, "client_scan_id": "now"})
+    answer = client.post(
+        "/v1/scans", headers=lina.auth(), json={"scanned": omar.short_code, "client_scan_id": "now"}
+    )
     assert answer.status_code == 201
 
 
 def test_an_update_moving_the_event_moves_its_window(client, apply, person, event_id):
     lina, omar = person("Lina"), person("Omar")
     assert scan(client, lina, omar, "before-move", "2026-11-25T12:00:00Z").status_code == 422
-    apply(ev.EventUpdated(event_id=event_id, name="Riyadh Design Week", venue="", starts_at="2026-11-25T06:00:00Z",
-                          ends_at="2026-12-03T15:00:00Z", timezone="Asia/Riyadh", language="ar"))
+    apply(
+        ev.EventUpdated(
+            event_id=event_id,
+            name="Riyadh Design Week",
+            venue="",
+            starts_at="2026-11-25T06:00:00Z",
+            ends_at="2026-12-03T15:00:00Z",
+            timezone="Asia/Riyadh",
+            language="ar",
+        )
+    )
     assert scan(client, lina, omar, "after-move", "2026-11-25T12:00:00Z").status_code == 201

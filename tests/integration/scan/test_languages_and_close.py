@@ -16,10 +16,18 @@ def lang_of(html: str) -> str:
     return html.split('<html lang="', 1)[1][:2]
 
 
-@pytest.mark.parametrize("accept, expected", [("ar-SA,en;q=0.5", "ar"), ("en-US,en;q=0.9", "en"),
-                                              ("fr-FR,fr;q=0.9", "ar"),  # neither: the event's (Arabic)
-                                              ("", "ar")])
-def test_a_fresh_phone_reads_the_badge_page_in_its_own_language_not_the_owners(client, person, accept, expected):
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("ar-SA,en;q=0.5", "ar"),
+        ("en-US,en;q=0.9", "en"),
+        ("fr-FR,fr;q=0.9", "ar"),  # neither: the event's (Arabic)
+        ("", "ar"),
+    ],
+)
+def test_a_fresh_phone_reads_the_badge_page_in_its_own_language_not_the_owners(
+    client, person, accept, expected
+):
     omar = person("Omar")  # his language is English; the event's is Arabic
     page = client.get(f"/c/{omar.badge}", headers={"Accept": "text/html", "Accept-Language": accept})
     assert page.status_code == 200 and lang_of(page.text) == expected
@@ -27,13 +35,24 @@ def test_a_fresh_phone_reads_the_badge_page_in_its_own_language_not_the_owners(c
 
 def test_the_viewers_own_language_comes_before_the_browsers(client, person, apply, event_id):
     lina, omar = person("Lina"), person("Omar")
-    apply(ev.AttendeeUpdated(event_id=event_id, attendee_id=omar.id, name="Omar", email=f"{omar.id}@x.org",
-                             language="ar", short_code=omar.short_code))
+    apply(
+        ev.AttendeeUpdated(
+            event_id=event_id,
+            attendee_id=omar.id,
+            name="Omar",
+            email=f"{omar.id}@x.org",
+            language="ar",
+            short_code=omar.short_code,
+        )
+    )
     client.set_cookie(COOKIE, lina.private)  # Lina reads English on a phone set to Arabic
     arabic_phone = {"Accept": "text/html", "Accept-Language": "ar"}
     assert lang_of(client.get(f"/c/{omar.badge}", headers=arabic_phone).text) == "en"
     client.set_cookie(COOKIE, omar.private)
-    assert lang_of(client.get("/me/people", headers={"Accept": "text/html", "Accept-Language": "en"}).text) == "ar"
+    assert (
+        lang_of(client.get("/me/people", headers={"Accept": "text/html", "Accept-Language": "en"}).text)
+        == "ar"
+    )
 
 
 def test_every_page_has_a_language_switch_and_the_choice_sticks(client, person):
@@ -52,7 +71,9 @@ def test_every_page_has_a_language_switch_and_the_choice_sticks(client, person):
     assert lang_of(client.get("/scan?lang=en", headers=english).text) == "en"
 
 
-def test_after_the_close_the_scanner_points_to_my_people_and_the_follow_up(app, client, person, apply, event_id):
+def test_after_the_close_the_scanner_points_to_my_people_and_the_follow_up(
+    app, client, person, apply, event_id
+):
     lina = person("Lina")
     client.set_cookie(COOKIE, lina.private)
     english = {"Accept": "text/html", "Accept-Language": "en"}

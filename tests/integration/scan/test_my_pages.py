@@ -28,8 +28,13 @@ def test_without_the_identity_cookie_the_pages_ask_for_the_email_to_sign_in_with
 
 def test_without_the_identity_cookie_my_qr_image_and_who_to_meet_ask_for_the_email_too(client):
     """Found by the fuzz run: these answered 500 (no language chosen yet; a page text that is gone)."""
-    for method, path in (("GET", "/me/qr.svg"), ("GET", "/me/meet"), ("POST", "/me/meet/ask"),
-                         ("POST", "/me/meet/dismiss"), ("POST", "/me/meet/requests/r1/accept")):
+    for method, path in (
+        ("GET", "/me/qr.svg"),
+        ("GET", "/me/meet"),
+        ("POST", "/me/meet/ask"),
+        ("POST", "/me/meet/dismiss"),
+        ("POST", "/me/meet/requests/r1/accept"),
+    ):
         for language, words in (("en", "Email me a sign-in link"), ("ar", 'lang="ar"')):
             answer = client.open(path, method=method, headers={**HTML, "Accept-Language": language})
             assert answer.status_code == 200 and words in answer.text, (method, path, language)
@@ -55,8 +60,11 @@ def test_an_edit_by_form_changes_my_notes_and_tags_and_delete_clears_them(client
     scan(client, lina, omar.badge, note="design sytems")
     client.set_cookie(COOKIE, lina.private)
     token = csrf(client.get("/me/people", headers=HTML).text)
-    saved = client.post(f"/me/people/{omar.id}", headers=HTML, data={
-        "csrf_token": token, "note": ["design systems", "coffee on Thursday"], "tags": "قهوة، تصميم"})
+    saved = client.post(
+        f"/me/people/{omar.id}",
+        headers=HTML,
+        data={"csrf_token": token, "note": ["design systems", "coffee on Thursday"], "tags": "قهوة، تصميم"},
+    )
     assert saved.status_code == 303 and saved.location.startswith(f"/me/people?edited={omar.id}")
     [entry] = client.get("/v1/me/people").json["people"]
     assert entry["notes"] == ["design systems", "coffee on Thursday"] and entry["tags"] == ["قهوة", "تصميم"]
@@ -72,11 +80,14 @@ def test_a_form_edit_is_refused_without_its_csrf_token_or_for_someone_i_did_not_
     client.set_cookie(COOKIE, lina.private)
     token = csrf(client.get("/me/people", headers=HTML).text)
     assert client.post(f"/me/people/{omar.id}", headers=HTML, data={"note": "x"}).status_code == 403
-    refused = client.post(f"/me/people/{sara.id}?lang=ar", headers=HTML, data={"csrf_token": token, "note": "x"})
+    refused = client.post(
+        f"/me/people/{sara.id}?lang=ar", headers=HTML, data={"csrf_token": token, "note": "x"}
+    )
     assert refused.status_code == 404 and "هذا الشخص ليس ممن قابلتهم" in refused.text
     # The switch's choice sticks on this phone (a cookie) until switched back.
-    too_many = client.post(f"/me/people/{omar.id}?lang=en", headers=HTML,
-                           data={"csrf_token": token, "tags": "a,b,c,d,e,f,g,h,i"})
+    too_many = client.post(
+        f"/me/people/{omar.id}?lang=en", headers=HTML, data={"csrf_token": token, "tags": "a,b,c,d,e,f,g,h,i"}
+    )
     assert too_many.status_code == 422 and "at most 8 tags" in too_many.text
 
 
@@ -86,7 +97,11 @@ def test_my_qr_shows_my_name_and_short_code_and_serves_my_badge_qr(client, perso
     page = client.get("/me/qr", headers=HTML).text
     assert "Lina" in page and lina.short_code in page and f'src="/me/qr.svg?of={lina.id}.1"' in page
     svg = client.get(f"/me/qr.svg?of={lina.id}.1")
-    assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<svg") and "private" in svg.headers["Cache-Control"]
+    assert (
+        svg.mimetype == "image/svg+xml"
+        and svg.data.startswith(b"<svg")
+        and "private" in svg.headers["Cache-Control"]
+    )
 
 
 def test_the_offline_app_has_a_manifest_icons_and_a_root_scoped_service_worker(client):

@@ -35,10 +35,23 @@ def edits(app) -> list[dict]:
 
 def test_my_people_lists_everyone_i_scanned_newest_first_with_my_notes_and_tags(client, person):
     lina, omar, sara = person("Lina"), person("Omar", company="Souk Labs"), person("Sara")
-    scan(client, lina, omar.badge, note="design systems", tags=["coffee later"], scanned_at="2026-11-28T09:00:00Z")
+    scan(
+        client,
+        lina,
+        omar.badge,
+        note="design systems",
+        tags=["coffee later"],
+        scanned_at="2026-11-28T09:00:00Z",
+    )
     scan(client, lina, sara.short_code, note="supply chains", scanned_at="2026-11-28T10:00:00Z")
-    scan(client, lina, omar.short_code, note="his daughter's school", tags=["send a link"],
-         scanned_at="2026-11-28T11:00:00Z")
+    scan(
+        client,
+        lina,
+        omar.short_code,
+        note="his daughter's school",
+        tags=["send a link"],
+        scanned_at="2026-11-28T11:00:00Z",
+    )
     listed = people(client, lina)
     assert [p["name"] for p in listed] == ["Omar", "Sara"]
     assert listed[0]["notes"] == ["design systems", "his daughter's school"]
@@ -71,24 +84,35 @@ def test_they_saved_you_only_for_people_who_agree_to_share_and_their_email_only_
 def test_editing_my_notes_and_tags_replaces_them_and_queues_the_edit_for_the_bus(app, client, person):
     lina, omar = person("Lina"), person("Omar")
     first = scan(client, lina, omar.badge, note="design sytems", tags=["coffee later"])
-    answer = client.patch(f"/v1/me/people/{omar.id}", headers=lina.auth(),
-                          json={"notes": ["design systems, and a coffee on Thursday"], "tags": ["قهوة، تصميم; Hiring"]})
+    answer = client.patch(
+        f"/v1/me/people/{omar.id}",
+        headers=lina.auth(),
+        json={"notes": ["design systems, and a coffee on Thursday"], "tags": ["قهوة، تصميم; Hiring"]},
+    )
     assert answer.status_code == 200, answer.json
     assert answer.json["notes"] == ["design systems, and a coffee on Thursday"]
     assert answer.json["tags"] == ["قهوة", "تصميم", "Hiring"]
     assert people(client, lina)[0]["notes"] == ["design systems, and a coffee on Thursday"]
     [message] = edits(app)
-    assert message["data"] == {"meeting_id": first["meeting_id"], "scanner": lina.id, "scanned": omar.id,
-                               "revision": 1, "edited_at": message["data"]["edited_at"],
-                               "notes": ["design systems, and a coffee on Thursday"],
-                               "tags": ["قهوة", "تصميم", "Hiring"], "replaces": [first["client_scan_id"]]}
+    assert message["data"] == {
+        "meeting_id": first["meeting_id"],
+        "scanner": lina.id,
+        "scanned": omar.id,
+        "revision": 1,
+        "edited_at": message["data"]["edited_at"],
+        "notes": ["design systems, and a coffee on Thursday"],
+        "tags": ["قهوة", "تصميم", "Hiring"],
+        "replaces": [first["client_scan_id"]],
+    }
 
 
 def test_a_partial_edit_keeps_the_rest_and_a_later_scan_adds_its_note_after_the_edit(app, client, person):
     lina, omar = person("Lina"), person("Omar")
     scan(client, lina, omar.badge, note="design systems", tags=["coffee later"])
     assert client.patch(f"/v1/me/people/{omar.id}", headers=lina.auth(), json={"tags": []}).status_code == 200
-    assert client.patch(f"/v1/me/people/{omar.id}", headers=lina.auth(), json={"notes": []}).status_code == 200
+    assert (
+        client.patch(f"/v1/me/people/{omar.id}", headers=lina.auth(), json={"notes": []}).status_code == 200
+    )
     scan(client, lina, omar.short_code, note="met again at lunch", tags=["hiring"])
     [entry] = people(client, lina)
     assert entry["notes"] == ["met again at lunch"] and entry["tags"] == ["hiring"]
@@ -101,8 +125,14 @@ def test_search_finds_people_by_name_company_note_or_tag(client, person):
     omar, sara = person("Omar", company="Souk Labs"), person("Sara Nasser")
     scan(client, lina, omar.badge, note="roasts coffee at home", tags=["intro someone"])
     scan(client, lina, sara.badge, note="ships spices")
-    for query, expected in [("souk", ["Omar"]), ("ROASTS", ["Omar"]), ("intro", ["Omar"]), ("nasser", ["Sara Nasser"]),
-                            ("spices sara", ["Sara Nasser"]), ("nobody", [])]:
+    for query, expected in [
+        ("souk", ["Omar"]),
+        ("ROASTS", ["Omar"]),
+        ("intro", ["Omar"]),
+        ("nasser", ["Sara Nasser"]),
+        ("spices sara", ["Sara Nasser"]),
+        ("nobody", []),
+    ]:
         assert [p["name"] for p in people(client, lina, q=query)] == expected, query
 
 
@@ -119,15 +149,22 @@ def test_someone_i_did_not_meet_or_of_another_event_is_refused(client, person):
 def test_bad_edits_and_missing_identity_are_refused_with_problem_json(client, person):
     lina, omar = person("Lina"), person("Omar")
     scan(client, lina, omar.badge)
-    for body, field in [({}, "body"), ({"notes": "one"}, "notes"), ({"tags": [1]}, "tags"),
-                        ({"tags": ["x" * 41]}, "tags"), ({"notes": ["x"], "extra": 1}, "body"),
-                        ({"tags": [f"t{i}" for i in range(9)]}, "tags")]:
+    for body, field in [
+        ({}, "body"),
+        ({"notes": "one"}, "notes"),
+        ({"tags": [1]}, "tags"),
+        ({"tags": ["x" * 41]}, "tags"),
+        ({"notes": ["x"], "extra": 1}, "body"),
+        ({"tags": [f"t{i}" for i in range(9)]}, "tags"),
+    ]:
         answer = client.patch(f"/v1/me/people/{omar.id}", headers=lina.auth(), json=body)
         assert answer.status_code == 422 and answer.content_type == PROBLEM, body
         assert field in answer.json["errors"], body
     assert client.get("/v1/me/people").status_code == 401
     assert client.get("/v1/me/people", headers={"Authorization": "Bearer nonsense"}).status_code == 401
-    answer = client.patch(f"/v1/me/people/{omar.id}", headers=lina.auth(), data="x", content_type="text/plain")
+    answer = client.patch(
+        f"/v1/me/people/{omar.id}", headers=lina.auth(), data="x", content_type="text/plain"
+    )
     assert answer.status_code == 415 and answer.content_type == PROBLEM
 
 
@@ -153,7 +190,9 @@ def test_the_export_is_one_vcf_with_an_email_only_where_the_person_agreed(client
     assert answer.status_code == 200 and answer.mimetype == "text/vcard"
     cards = {card.fn.value: card for card in vobject.readComponents(answer.get_data(as_text=True))}
     assert set(cards) == {"Omar Farouk", "Sara Nasser"}
-    assert cards["Omar Farouk"].email.value == f"{omar.id}@x.org" and cards["Omar Farouk"].org.value == ["Souk Labs"]
+    assert cards["Omar Farouk"].email.value == f"{omar.id}@x.org" and cards["Omar Farouk"].org.value == [
+        "Souk Labs"
+    ]
     assert "design systems" in cards["Omar Farouk"].note.value
     assert "email" not in cards["Sara Nasser"].contents
     # Filed under the family name, as the follow-up email's card files them.
@@ -164,8 +203,12 @@ def test_the_export_notes_where_we_met_in_the_readers_language(client, person):
     layla, omar = person("ليلى حداد", language="ar"), person("Omar Farouk")
     scan(client, layla, omar.badge, note="تصميم الأنظمة", scanned_at="2026-11-28T08:55:00Z")
     scan(client, omar, layla.badge, note="design systems", scanned_at="2026-11-28T09:00:00Z")
-    mine = next(vobject.readComponents(client.get("/v1/me/people.vcf", headers=layla.auth()).get_data(as_text=True)))
-    theirs = next(vobject.readComponents(client.get("/v1/me/people.vcf", headers=omar.auth()).get_data(as_text=True)))
+    mine = next(
+        vobject.readComponents(client.get("/v1/me/people.vcf", headers=layla.auth()).get_data(as_text=True))
+    )
+    theirs = next(
+        vobject.readComponents(client.get("/v1/me/people.vcf", headers=omar.auth()).get_data(as_text=True))
+    )
     assert mine.note.value.startswith("التقيتما في") and "28 نوفمبر 2026" in mine.note.value
     assert "ملاحظاتك: تصميم الأنظمة" in mine.note.value
     assert theirs.note.value.startswith("Met at") and "Your notes: design systems" in theirs.note.value
@@ -174,13 +217,26 @@ def test_the_export_notes_where_we_met_in_the_readers_language(client, person):
 
 def test_lookup_names_whom_a_qr_or_code_belongs_to_and_what_i_noted_before(client, person):
     lina, omar = person("Lina"), person("Omar", company="Souk Labs")
-    answer = client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": omar.short_code.lower()})
+    answer = client.get(
+        "/v1/me/lookup", headers=lina.auth(), query_string={"scanned": omar.short_code.lower()}
+    )
     assert answer.status_code == 200, answer.json
-    assert answer.json == {"person": {"id": omar.id, "name": "Omar", "headline": "Omar cares about coffee",
-                                      "company": "Souk Labs", "title": ""}, "met": None}
+    assert answer.json == {
+        "person": {
+            "id": omar.id,
+            "name": "Omar",
+            "headline": "Omar cares about coffee",
+            "company": "Souk Labs",
+            "title": "",
+        },
+        "met": None,
+    }
     scan(client, lina, omar.badge, note="design systems", tags=["hiring"], scanned_at="2026-11-28T08:55:00Z")
-    met = client.get("/v1/me/lookup", headers=lina.auth(),
-                     query_string={"scanned": f"https://meet.example.org/c/{omar.badge}"}).json["met"]
+    met = client.get(
+        "/v1/me/lookup",
+        headers=lina.auth(),
+        query_string={"scanned": f"https://meet.example.org/c/{omar.badge}"},
+    ).json["met"]
     assert met["notes"] == ["design systems"] and met["tags"] == ["hiring"]
     assert met["clock"] == "28/11 11:55"  # in the event's time zone (Asia/Riyadh), with the day: not today
 
@@ -188,23 +244,36 @@ def test_lookup_names_whom_a_qr_or_code_belongs_to_and_what_i_noted_before(clien
 def test_lookup_refuses_as_a_scan_would_with_problem_json(client, person):
     lina = person("Lina")
     elsewhere = person("Elsewhere", event="zzzzzzzz")
-    for scanned, status, code in [(lina.short_code, 422, "self_scan"), ("ZZZZZZ", 404, "unknown_short_code"),
-                                  ("hello there", 422, "unreadable"), (elsewhere.badge, 422, "other_event"),
-                                  ("", 422, "invalid_input")]:
+    for scanned, status, code in [
+        (lina.short_code, 422, "self_scan"),
+        ("ZZZZZZ", 404, "unknown_short_code"),
+        ("hello there", 422, "unreadable"),
+        (elsewhere.badge, 422, "other_event"),
+        ("", 422, "invalid_input"),
+    ]:
         answer = client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": scanned})
-        assert (answer.status_code, answer.content_type, answer.json["code"]) == (status, PROBLEM, code), scanned
+        assert (answer.status_code, answer.content_type, answer.json["code"]) == (status, PROBLEM, code), (
+            scanned
+        )
     assert client.get("/v1/me/lookup?scanned=ZZZZZZ").status_code == 401
 
 
 def test_lookups_are_limited_per_attendee(app, client, person):
     lina, omar = person("Lina"), person("Omar")
     limit = 2 * app.extensions["scan"].settings.scan_rate_limit
-    answers = [client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": omar.short_code})
-               for _ in range(limit + 1)]
+    answers = [
+        client.get("/v1/me/lookup", headers=lina.auth(), query_string={"scanned": omar.short_code})
+        for _ in range(limit + 1)
+    ]
     assert {a.status_code for a in answers[:limit]} == {200}
     assert answers[-1].status_code == 429 and answers[-1].json["code"] == "rate_limited"
     assert answers[-1].headers["Retry-After"] == "60"
-    assert client.get("/v1/me/lookup", headers=omar.auth(), query_string={"scanned": lina.short_code}).status_code == 200
+    assert (
+        client.get(
+            "/v1/me/lookup", headers=omar.auth(), query_string={"scanned": lina.short_code}
+        ).status_code
+        == 200
+    )
 
 
 def test_an_erased_attendee_leaves_my_people_with_my_notes_about_them(app, client, person, apply):

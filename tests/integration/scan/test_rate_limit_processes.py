@@ -20,7 +20,9 @@ def write_rounds(settings, side: str, start, answers) -> None:
 
     writer = create_app(settings, run_migrations=False).extensions["scan"].writer
     for round_ in range(ROUNDS):
-        batch = [pending("ev1", f"scanner{round_}", f"{side}-guest{i}", f"{side}:{i}") for i in range(PER_PROCESS)]
+        batch = [
+            pending("ev1", f"scanner{round_}", f"{side}-guest{i}", f"{side}:{i}") for i in range(PER_PROCESS)
+        ]
         start.wait()
         answers.put((round_, sum(not isinstance(a, Exception) for a in writer.write_together(batch))))
 
@@ -29,7 +31,9 @@ def test_two_processes_writing_at_once_never_let_a_scanner_past_the_limit(app, s
     settings = replace(settings, scan_database_url=database_url, scan_rate_limit=LIMIT)
     context = multiprocessing.get_context("spawn")  # fresh interpreters: no pool or thread crosses a fork
     start, answers = context.Barrier(2, timeout=120), context.Queue()
-    workers = [context.Process(target=write_rounds, args=(settings, side, start, answers)) for side in ("a", "b")]
+    workers = [
+        context.Process(target=write_rounds, args=(settings, side, start, answers)) for side in ("a", "b")
+    ]
     for worker in workers:
         worker.start()
     accepted = [answers.get(timeout=120) for _ in range(2 * ROUNDS)]
@@ -37,7 +41,9 @@ def test_two_processes_writing_at_once_never_let_a_scanner_past_the_limit(app, s
         worker.join(timeout=60)
         assert worker.exitcode == 0
     with app.extensions["scan"].sessions() as session:
-        saved = dict(session.execute(sa.select(Scan.scanner_id, sa.func.count()).group_by(Scan.scanner_id)).all())
+        saved = dict(
+            session.execute(sa.select(Scan.scanner_id, sa.func.count()).group_by(Scan.scanner_id)).all()
+        )
     assert saved == {f"scanner{r}": LIMIT for r in range(ROUNDS)}
     per_round = {r: 0 for r in range(ROUNDS)}
     for round_, n in accepted:

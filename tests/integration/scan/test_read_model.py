@@ -17,15 +17,36 @@ def test_the_read_model_follows_the_topics_and_a_replay_changes_nothing(app, tmp
     sessions = app.extensions["scan"].sessions
     bus = EmbeddedBus(tmp_path / "bus.sqlite3")
     messages = [
-        ev.EventCreated(event_id="ev1", name="Summit", venue="", starts_at="2026-11-28T06:00:00Z",
-                        ends_at="2026-11-28T15:00:00Z", timezone="UTC", language="en"),
-        ev.AttendeeRegistered(event_id="ev1", attendee_id="a1", name="Lina", email="l@x.org", language="ar",
-                              short_code="K7P2QX", headline="coffee"),
+        ev.EventCreated(
+            event_id="ev1",
+            name="Summit",
+            venue="",
+            starts_at="2026-11-28T06:00:00Z",
+            ends_at="2026-11-28T15:00:00Z",
+            timezone="UTC",
+            language="en",
+        ),
+        ev.AttendeeRegistered(
+            event_id="ev1",
+            attendee_id="a1",
+            name="Lina",
+            email="l@x.org",
+            language="ar",
+            short_code="K7P2QX",
+            headline="coffee",
+        ),
         ev.BadgeIssued(event_id="ev1", attendee_id="a1", token_id="a1.1", short_code="K7P2QX"),
         ev.BadgeRevoked(event_id="ev1", attendee_id="a1", token_id="a1.1"),
         ev.BadgeIssued(event_id="ev1", attendee_id="a1", token_id="a1.2", short_code="M9QRST"),
-        ev.AttendeeUpdated(event_id="ev1", attendee_id="a1", name="Lina H.", email="l@x.org", language="ar",
-                           short_code="M9QRST", headline="specialty coffee"),
+        ev.AttendeeUpdated(
+            event_id="ev1",
+            attendee_id="a1",
+            name="Lina H.",
+            email="l@x.org",
+            language="ar",
+            short_code="M9QRST",
+            headline="specialty coffee",
+        ),
         ev.EventClosed(event_id="ev1", closed_at="2026-11-28T16:00:00Z"),
     ]
     with bus.producer() as producer:

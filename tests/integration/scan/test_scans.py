@@ -27,11 +27,19 @@ def queued(app) -> list[dict]:
 
 def test_a_scan_records_a_meeting_and_queues_it_for_the_bus(app, client, person):
     lina, omar = person("Lina"), person("Omar")
-    answer = scan(client, lina, f"https://meet.example.org/c/{omar.badge}", note="talked about سلاسل الإمداد",
-                  tags=["coffee later"], scanned_at="2026-11-28T10:15:00+03:00")
+    answer = scan(
+        client,
+        lina,
+        f"https://meet.example.org/c/{omar.badge}",
+        note="talked about سلاسل الإمداد",
+        tags=["coffee later"],
+        scanned_at="2026-11-28T10:15:00+03:00",
+    )
     assert answer.status_code == 201, answer.json
     assert answer.json["duplicate"] is False and answer.json["mutual"] is False
-    assert answer.json["scanned"]["name"] == "Omar" and answer.json["scanned_at"] == "2026-11-28T07:15:00.000Z"
+    assert (
+        answer.json["scanned"]["name"] == "Omar" and answer.json["scanned_at"] == "2026-11-28T07:15:00.000Z"
+    )
     [message] = queued(app)
     assert message["type"] == "scan.recorded" and message["data"]["meeting_id"] == answer.json["meeting_id"]
     assert message["data"]["note"] == "talked about سلاسل الإمداد" and message["data"]["scanner"] == lina.id
@@ -53,7 +61,10 @@ def test_the_same_pair_scanned_again_merges_into_one_meeting_and_keeps_both_note
     assert first.json["meeting_id"] == second.json["meeting_id"]
     with app.extensions["scan"].sessions() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 1
-        assert sorted(session.scalars(sa.select(Scan.note))) == ["and his daughter's school", "design systems"]
+        assert sorted(session.scalars(sa.select(Scan.note))) == [
+            "and his daughter's school",
+            "design systems",
+        ]
 
 
 def test_when_the_other_person_scans_back_the_meeting_is_mutual(app, client, person):
@@ -65,11 +76,19 @@ def test_when_the_other_person_scans_back_the_meeting_is_mutual(app, client, per
     assert len({m["data"]["meeting_id"] for m in queued(app)}) == 1
 
 
-@pytest.mark.parametrize("case, status, code", [
-    ("self", 422, "self_scan"), ("other_event", 422, "other_event"), ("revoked", 410, "revoked"),
-    ("forged", 422, "forged"), ("unknown_code", 404, "unknown_short_code"), ("gibberish", 422, "unreadable"),
-    ("no_client_id", 422, "invalid_input"), ("future", 422, "invalid_input"),
-])
+@pytest.mark.parametrize(
+    "case, status, code",
+    [
+        ("self", 422, "self_scan"),
+        ("other_event", 422, "other_event"),
+        ("revoked", 410, "revoked"),
+        ("forged", 422, "forged"),
+        ("unknown_code", 404, "unknown_short_code"),
+        ("gibberish", 422, "unreadable"),
+        ("no_client_id", 422, "invalid_input"),
+        ("future", 422, "invalid_input"),
+    ],
+)
 def test_refusals_say_why_with_a_code(client, person, apply, event_id, case, status, code):
     from shared import identity
 
@@ -77,8 +96,12 @@ def test_refusals_say_why_with_a_code(client, person, apply, event_id, case, sta
     elsewhere = person("Sara", event=identity.new_event_id())
     forged = omar.badge[:-4] + ("AAAA" if omar.badge[-4:] != "AAAA" else "BBBB")
     bodies = {
-        "self": {"scanned": lina.badge}, "other_event": {"scanned": elsewhere.badge}, "revoked": {"scanned": omar.badge},
-        "forged": {"scanned": forged}, "unknown_code": {"scanned": "ZZZ-ZZZ"}, "gibberish": {"scanned": "hello!"},
+        "self": {"scanned": lina.badge},
+        "other_event": {"scanned": elsewhere.badge},
+        "revoked": {"scanned": omar.badge},
+        "forged": {"scanned": forged},
+        "unknown_code": {"scanned": "ZZZ-ZZZ"},
+        "gibberish": {"scanned": "hello!"},
         "no_client_id": {"scanned": omar.badge, "client_scan_id": None},
         "future": {"scanned": omar.badge, "scanned_at": "2099-01-01T00:00:00Z"},
     }
@@ -91,8 +114,9 @@ def test_refusals_say_why_with_a_code(client, person, apply, event_id, case, sta
     assert answer.json["code"] == code and answer.json["detail"]
 
 
-@pytest.mark.parametrize("headers, code", [({}, "missing_token"), ({"Authorization": "Bearer nonsense"},
-                                                                    "bad_scanner_token")])
+@pytest.mark.parametrize(
+    "headers, code", [({}, "missing_token"), ({"Authorization": "Bearer nonsense"}, "bad_scanner_token")]
+)
 def test_a_missing_or_bad_scanner_token_is_a_401(client, person, headers, code):
     omar = person("Omar")
     answer = client.post("/v1/scans", json={"scanned": omar.badge, "client_scan_id": "x"}, headers=headers)
@@ -101,12 +125,17 @@ def test_a_missing_or_bad_scanner_token_is_a_401(client, person, headers, code):
 
 def test_a_public_badge_token_is_not_a_scanner_token(client, person):
     lina, omar = person("Lina"), person("Omar")
-    answer = client.post("/v1/scans", json={"scanned": omar.badge, "client_scan_id": "x"},
-                         headers={"Authorization": f"Bearer {lina.badge}"})
+    answer = client.post(
+        "/v1/scans",
+        json={"scanned": omar.badge, "client_scan_id": "x"},
+        headers={"Authorization": f"Bearer {lina.badge}"},
+    )
     assert answer.status_code == 401
 
 
-def test_scans_count_during_the_grace_period_then_the_event_refuses_them(app, client, person, apply, event_id):
+def test_scans_count_during_the_grace_period_then_the_event_refuses_them(
+    app, client, person, apply, event_id
+):
     from datetime import timedelta
 
     from shared.envelope import iso, utc_now
@@ -156,9 +185,15 @@ def test_a_retried_saved_scan_gets_its_duplicate_answer_even_while_rate_limited(
     lina = person("Lina")
     others = [person(f"Guest {i}") for i in range(21)]
     first = scan(client, lina, others[0].short_code, client_scan_id="phone-1:0")
-    assert [scan(client, lina, o.short_code, client_scan_id=f"phone-1:{i}").status_code
-            for i, o in enumerate(others[1:20], start=1)] == [201] * 19
+    assert [
+        scan(client, lina, o.short_code, client_scan_id=f"phone-1:{i}").status_code
+        for i, o in enumerate(others[1:20], start=1)
+    ] == [201] * 19
     assert scan(client, lina, others[20].short_code, client_scan_id="phone-1:20").status_code == 429
     again = scan(client, lina, others[0].short_code, client_scan_id="phone-1:0")  # its answer was lost
-    assert (again.status_code, again.json["duplicate"], again.json["scan_id"]) == (200, True, first.json["scan_id"])
+    assert (again.status_code, again.json["duplicate"], again.json["scan_id"]) == (
+        200,
+        True,
+        first.json["scan_id"],
+    )
     assert len(queued(app)) == 20  # saved once, nothing new

@@ -27,8 +27,11 @@ HTML = {"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.8"}
 
 
 def ask(client, email, event_id, address="10.0.0.1", **extra):
-    return client.post("/v1/signin", json={"email": email, "event_id": event_id, **extra},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/v1/signin",
+        json={"email": email, "event_id": event_id, **extra},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def links(app) -> list[SigninLink]:
@@ -38,13 +41,18 @@ def links(app) -> list[SigninLink]:
 
 def outbox_rows(app) -> list:
     with app.extensions["scan"].sessions() as session:
-        return session.execute(sa.select(outbox.c.topic, outbox.c.key, outbox.c.value).order_by(outbox.c.id)).all()
+        return session.execute(
+            sa.select(outbox.c.topic, outbox.c.key, outbox.c.value).order_by(outbox.c.id)
+        ).all()
 
 
 def requests(app) -> list[ev.SigninRequested]:
     """The signin.requested messages waiting in the scan outbox for the relay."""
-    return [ev.from_envelope(Envelope.from_bytes(row.value)) for row in outbox_rows(app)
-            if Envelope.from_bytes(row.value).type == "signin.requested"]
+    return [
+        ev.from_envelope(Envelope.from_bytes(row.value))
+        for row in outbox_rows(app)
+        if Envelope.from_bytes(row.value).type == "signin.requested"
+    ]
 
 
 def emailed_path(app) -> str:
@@ -61,18 +69,33 @@ def test_known_and_unknown_emails_get_byte_identical_answers(client, app, person
     assert [r.attendee_id for r in requests(app)] == [lina.id]  # and one email asked of the mailer
 
 
-def test_a_request_queues_signin_requested_naming_the_link_not_opening_it(client, app, person, event_id, apply):
+def test_a_request_queues_signin_requested_naming_the_link_not_opening_it(
+    client, app, person, event_id, apply
+):
     omar = person("عمر الفاروق")
-    apply(ev.AttendeeUpdated(event_id=event_id, attendee_id=omar.id, name="عمر الفاروق", email=f"{omar.id}@x.org",
-                             language="ar", short_code=omar.short_code))
-    assert ask(client, f"  {omar.id.upper()}@X.org ", event_id).status_code == 202  # as a phone's keyboard types it
+    apply(
+        ev.AttendeeUpdated(
+            event_id=event_id,
+            attendee_id=omar.id,
+            name="عمر الفاروق",
+            email=f"{omar.id}@x.org",
+            language="ar",
+            short_code=omar.short_code,
+        )
+    )
+    assert (
+        ask(client, f"  {omar.id.upper()}@X.org ", event_id).status_code == 202
+    )  # as a phone's keyboard types it
     [row] = links(app)
     [(topic, key, value)] = outbox_rows(app)  # in the same transaction as the link's row
     assert (topic, key) == (ev.ATTENDEES_TOPIC, omar.id)  # after their attendee.registered, on its partition
     [request] = requests(app)
-    assert request == ev.SigninRequested(event_id=event_id, attendee_id=omar.id, link_id=row.id,
-                                         expires_at=request.expires_at)
-    assert timedelta(0) <= row.expires_at - parse_iso(request.expires_at) < timedelta(milliseconds=1)  # ms on the wire
+    assert request == ev.SigninRequested(
+        event_id=event_id, attendee_id=omar.id, link_id=row.id, expires_at=request.expires_at
+    )
+    assert (
+        timedelta(0) <= row.expires_at - parse_iso(request.expires_at) < timedelta(milliseconds=1)
+    )  # ms on the wire
     # Nothing that opens the link is on the bus or in the table: only its id, which is not a token.
     path = emailed_path(app)
     token = path.rsplit("/", 1)[1]
@@ -127,20 +150,31 @@ def test_asking_is_rate_limited_per_email_and_per_client_address(client, app, pe
     assert ask(client, "nobody@x.org", event_id).status_code == 429
     s = app.extensions["scan"]
     per_client = s.signins_per_client._per_minute
-    answers = [ask(client, f"p{i}@x.org", event_id, address="10.9.9.9").status_code for i in range(per_client + 1)]
+    answers = [
+        ask(client, f"p{i}@x.org", event_id, address="10.9.9.9").status_code for i in range(per_client + 1)
+    ]
     assert answers[:per_client] == [202] * per_client and answers[-1] == 429
     assert len(links(app)) == len(requests(app)) == SIGNINS_PER_EMAIL
 
 
-@pytest.mark.parametrize("body, field", [({"event_id": "x"}, "email"), ({"email": "no-at-sign", "event_id": "x"},
-                                                                       "email"),
-                                         ({"email": "a@b.org"}, "event_id"),
-                                         ({"email": "a@b.org", "event_id": "../etc"}, "event_id"),
-                                         ({"email": "a@b.org", "event_id": "abcd2345", "next": {"a": 1}}, "next"),
-                                         ({"email": "a@b.org", "event_id": "abcd2345", "next": ["/scan"]}, "next")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"event_id": "x"}, "email"),
+        ({"email": "no-at-sign", "event_id": "x"}, "email"),
+        ({"email": "a@b.org"}, "event_id"),
+        ({"email": "a@b.org", "event_id": "../etc"}, "event_id"),
+        ({"email": "a@b.org", "event_id": "abcd2345", "next": {"a": 1}}, "next"),
+        ({"email": "a@b.org", "event_id": "abcd2345", "next": ["/scan"]}, "next"),
+    ],
+)
 def test_bad_input_says_which_field(client, body, field):
     answer = client.post("/v1/signin", json=body)
-    assert answer.status_code == 422 and answer.json["code"] == "invalid_input" and field in answer.json["errors"]
+    assert (
+        answer.status_code == 422
+        and answer.json["code"] == "invalid_input"
+        and field in answer.json["errors"]
+    )
 
 
 def test_the_badge_page_keeps_the_note_through_the_sign_in(client, app, person, event_id):
@@ -148,8 +182,16 @@ def test_the_badge_page_keeps_the_note_through_the_sign_in(client, app, person, 
     page = client.get(f"/c/{omar.badge}", headers=HTML)
     assert 'id="signin"' in page.text and 'name="email"' in page.text and "private_link" not in page.text
     csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text).group(1)
-    sent = client.post(f"/c/{omar.badge}/signin", headers=HTML, data={
-        "csrf_token": csrf, "email": f"{lina.id}@x.org", "note": "roasts coffee at home", "tag": "coffee later"})
+    sent = client.post(
+        f"/c/{omar.badge}/signin",
+        headers=HTML,
+        data={
+            "csrf_token": csrf,
+            "email": f"{lina.id}@x.org",
+            "note": "roasts coffee at home",
+            "tag": "coffee later",
+        },
+    )
     assert sent.status_code == 200 and "Check your email" in sent.text and "Your note is kept" in sent.text
     [request] = requests(app)
     assert "roasts coffee" not in repr(request)  # the kept note stays here, with the link
@@ -188,35 +230,65 @@ def test_cookies_of_a_sign_in_are_secure_behind_https(settings, database_url, pe
     assert client.get_cookie(COOKIE).secure
 
 
-def test_an_email_registered_for_several_events_asks_for_a_link_for_each(client, app, person, event_id, apply):
+def test_an_email_registered_for_several_events_asks_for_a_link_for_each(
+    client, app, person, event_id, apply
+):
     """The bare /scan form names no event: one link, and one message, per event of that address."""
     other = identity.new_event_id()
-    apply(ev.EventCreated(event_id=other, name="Jeddah Food Forum", venue="", starts_at="2026-12-05T06:00:00Z",
-                          ends_at="2026-12-06T15:00:00Z", timezone="Asia/Riyadh", language="en"))
+    apply(
+        ev.EventCreated(
+            event_id=other,
+            name="Jeddah Food Forum",
+            venue="",
+            starts_at="2026-12-05T06:00:00Z",
+            ends_at="2026-12-06T15:00:00Z",
+            timezone="Asia/Riyadh",
+            language="en",
+        )
+    )
     lina, again = person("Lina"), person("Lina", event=other)
-    apply(ev.AttendeeUpdated(event_id=other, attendee_id=again.id, name="Lina", email=f"{lina.id}@x.org",
-                             language="en", short_code=again.short_code))
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/signin", headers=HTML).text).group(1)
+    apply(
+        ev.AttendeeUpdated(
+            event_id=other,
+            attendee_id=again.id,
+            name="Lina",
+            email=f"{lina.id}@x.org",
+            language="en",
+            short_code=again.short_code,
+        )
+    )
+    csrf = re.search(
+        r'name="csrf_token" value="([0-9a-f]+)"', client.get("/signin", headers=HTML).text
+    ).group(1)
     client.post("/signin", headers=HTML, data={"csrf_token": csrf, "email": f"{lina.id}@x.org"})
     assert {(r.event_id, r.attendee_id) for r in requests(app)} == {(event_id, lina.id), (other, again.id)}
     assert {r.link_id for r in requests(app)} == {link.id for link in links(app)}
 
 
-def test_after_the_close_an_attendee_can_still_sign_in_to_read_my_people(client, app, person, event_id, apply):
+def test_after_the_close_an_attendee_can_still_sign_in_to_read_my_people(
+    client, app, person, event_id, apply
+):
     lina = person("Lina")
     apply(ev.EventClosed(event_id=event_id, closed_at="2026-12-03T15:00:00Z"))
     assert ask(client, f"{lina.id}@x.org", event_id).status_code == 202
     assert [link.attendee_id for link in links(app)] == [lina.id]
 
 
-def test_the_forms_answer_the_same_page_for_known_and_unknown_emails_and_say_when_to_ask_again(client, person):
+def test_the_forms_answer_the_same_page_for_known_and_unknown_emails_and_say_when_to_ask_again(
+    client, person
+):
     lina, omar = person("Lina"), person("Omar")
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"',
-                     client.get(f"/c/{omar.badge}", headers=HTML).text).group(1)
+    csrf = re.search(
+        r'name="csrf_token" value="([0-9a-f]+)"', client.get(f"/c/{omar.badge}", headers=HTML).text
+    ).group(1)
 
     def send(email: str):
-        return client.post(f"/c/{omar.badge}/signin", headers=HTML, data={"csrf_token": csrf, "email": email},
-                           environ_base={"REMOTE_ADDR": "10.1.1.1"})
+        return client.post(
+            f"/c/{omar.badge}/signin",
+            headers=HTML,
+            data={"csrf_token": csrf, "email": email},
+            environ_base={"REMOTE_ADDR": "10.1.1.1"},
+        )
 
     known, unknown = send(f"{lina.id}@x.org"), send("zzzzzzzzzz@x.org")  # addresses of the same length
     assert known.status_code == unknown.status_code == 200

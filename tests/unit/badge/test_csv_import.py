@@ -5,16 +5,19 @@ from services.badge.domain import BadgeError, InvalidInput
 
 
 def test_rows_carry_the_line_they_start_on_even_after_a_quoted_line_break():
-    text = ('name,email,headline\n'
-            'Lina,lina@example.org,"designs calm\nspaces"\n'
-            'Omar,omar@example.org,plain\n')
+    text = 'name,email,headline\nLina,lina@example.org,"designs calm\nspaces"\nOmar,omar@example.org,plain\n'
     assert [line for line, _ in read_rows(text)] == [2, 4]
 
 
 def test_a_bom_and_arabic_column_names_are_understood():
     raw = "\ufeffالاسم,البريد الإلكتروني,الاهتمامات,موافقة المتابعة\nليلى,layla@example.org,تصميم; قهوة,نعم\n"
     [(line, row)] = list(read_rows(decode_upload(raw.encode())))
-    assert row == {"name": "ليلى", "email": "layla@example.org", "interests": "تصميم; قهوة", "consent_followup": True}
+    assert row == {
+        "name": "ليلى",
+        "email": "layla@example.org",
+        "interests": "تصميم; قهوة",
+        "consent_followup": True,
+    }
 
 
 def test_semicolon_separated_exports_are_sniffed():

@@ -38,18 +38,38 @@ TOKEN = "AEBAGBAFAYDQQCIKBMGA2DQPCAIREEYUCULBOGAZDINRYHI6D4"  # 50 base32 charac
 
 def card(name: str = "Lina Haddad", language: str = "en", token: str = TOKEN, **fields) -> BadgeCard:
     fields.setdefault("event_name", "Riyadh Design Week")
-    return BadgeCard(name=name, language=language, qr_prefix=PREFIX, token=token, short_code="K7P2QX",
-                     profile_url=PREFIX + token, **fields)
+    return BadgeCard(
+        name=name,
+        language=language,
+        qr_prefix=PREFIX,
+        token=token,
+        short_code="K7P2QX",
+        profile_url=PREFIX + token,
+        **fields,
+    )
 
 
-LATIN = card(headline="Helping small roasters sell online", company="Qahwa Labs", title="Founder",
-             interests=("coffee", "retail"))
-ARABIC = card("ليلى عبد الرحمن", "ar", token="B" * 50, headline="أصمم مدارس صديقة للأطفال",
-              company="Studio Nakhla", interests=("تعليم", "design"), event_name="أسبوع الرياض للتصميم")
+LATIN = card(
+    headline="Helping small roasters sell online",
+    company="Qahwa Labs",
+    title="Founder",
+    interests=("coffee", "retail"),
+)
+ARABIC = card(
+    "ليلى عبد الرحمن",
+    "ar",
+    token="B" * 50,
+    headline="أصمم مدارس صديقة للأطفال",
+    company="Studio Nakhla",
+    interests=("تعليم", "design"),
+    event_name="أسبوع الرياض للتصميم",
+)
 MIXED = card("Omar الفاروق", "ar", token="C" * 50, headline="أبني أدوات open source للمطورين")
-LONG_NAMES = ["Maximilian Alexander Christopher von Hohenzollern-Sigmaringen the Third",
-              "عبد الرحمن بن عبد العزيز بن محمد بن سعود آل الشيخ الهاشمي القرشي",
-              "Supercalifragilisticexpialidociousandwolfeschlegelsteinhausenbergerdorff"]
+LONG_NAMES = [
+    "Maximilian Alexander Christopher von Hohenzollern-Sigmaringen the Third",
+    "عبد الرحمن بن عبد العزيز بن محمد بن سعود آل الشيخ الهاشمي القرشي",
+    "Supercalifragilisticexpialidociousandwolfeschlegelsteinhausenbergerdorff",
+]
 
 
 def decoded(image: Image.Image) -> list:
@@ -78,14 +98,15 @@ def test_a_badge_url_is_a_version_5_code_at_level_m_with_the_token_in_alphanumer
 def test_the_fast_encoder_makes_exactly_the_code_qrcode_makes():
     rng = random.Random(5)
     for _ in range(60):
-        token = base64.b32encode(rng.randbytes(40)).decode().rstrip("=")[:rng.randint(0, 60)]
+        token = base64.b32encode(rng.randbytes(40)).decode().rstrip("=")[: rng.randint(0, 60)]
         prefix = rng.choice([PREFIX, "https://x.io/", "http://a/"])
         try:
             ours = qr_matrix(prefix, token)
         except ValueError:
             continue
-        reference = qrcode.QRCode(version=qr_version(ours), error_correction=ERROR_CORRECT_M, border=0,
-                                  mask_pattern=MASK)
+        reference = qrcode.QRCode(
+            version=qr_version(ours), error_correction=ERROR_CORRECT_M, border=0, mask_pattern=MASK
+        )
         reference.add_data(QRData(prefix.encode(), mode=MODE_8BIT_BYTE))
         if token:
             reference.add_data(QRData(token, mode=MODE_ALPHA_NUM))
@@ -123,11 +144,16 @@ def test_the_png_keeps_paper_white_and_the_design_colours_exact():
 
 
 @pytest.mark.parametrize("name", LONG_NAMES)
-@pytest.mark.parametrize("size", [(105, 148), (105, 74), (85.725, 59.267), (107.95, 139.7)],
-                         ids=["a6", "a7", "label", "quarter-letter"])
+@pytest.mark.parametrize(
+    "size",
+    [(105, 148), (105, 74), (85.725, 59.267), (107.95, 139.7)],
+    ids=["a6", "a7", "label", "quarter-letter"],
+)
 @pytest.mark.parametrize("side", ["front", "back"])
 def test_no_drawn_line_ever_leaves_its_column(name, size, side):
-    badge = card(name, "ar" if "عبد" in name else "en", headline=name * 2, company=name, interests=(name,) * 5)
+    badge = card(
+        name, "ar" if "عبد" in name else "en", headline=name * 2, company=name, interests=(name,) * 5
+    )
     px = 300 / 25.4
     items = design.front(badge, *size) if side == "front" else design.back(badge, *size)
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
@@ -155,7 +181,9 @@ def test_a_long_name_shrinks_then_wraps_before_it_is_cut():
     assert short.lines == ("Lina",) and short.size == 34
     long = fit("Christopher Alexander Montgomery-Smith", "bold", 200, 34, 18, 2)
     assert len(long.lines) == 2 and "…" not in "".join(long.lines) and long.size >= 18
-    hopeless = fit("Supercalifragilisticexpialidociousandwolfeschlegelsteinhausenbergerdorff", "bold", 200, 34, 18, 2)
+    hopeless = fit(
+        "Supercalifragilisticexpialidociousandwolfeschlegelsteinhausenbergerdorff", "bold", 200, 34, 18, 2
+    )
     assert hopeless.size == 18 and hopeless.lines[-1].endswith("…")
 
 
@@ -187,7 +215,10 @@ def test_mixed_lines_follow_the_bidi_algorithm():
     assert bidi_runs("ليلى عبد الرحمن", True) == [("ليلى عبد الرحمن", True)]
     # An Arabic line: the Latin words keep their order inside it, the line reads right to left.
     assert bidi_runs("أبني أدوات open source للمطورين", True) == [
-        (" للمطورين", True), ("open source", False), ("أبني أدوات ", True)]
+        (" للمطورين", True),
+        ("open source", False),
+        ("أبني أدوات ", True),
+    ]
     assert bidi_runs("Omar الفاروق", False) == [("Omar ", False), ("الفاروق", True)]
     # The second line of a wrapped Arabic headline still reads right to left, Latin first.
     assert bidi_runs("source للمطورين", True) == [(" للمطورين", True), ("source", False)]
@@ -200,8 +231,23 @@ def test_the_back_side_renders_and_scans_too():
 
 
 def test_the_fast_bidi_levels_agree_with_fpdf2s_full_algorithm():
-    pool = [*"abcXY", *"אבג", *"ابتمحد", *"019", *"٠١٢", *"۱۲", *"+-", *"$%#°", *",.:/", "\u064e", "\u0651", "\u0301",
-            " ", "\u00a0", *"!?*·'\"&—“”«»"]
+    pool = [
+        *"abcXY",
+        *"אבג",
+        *"ابتمحد",
+        *"019",
+        *"٠١٢",
+        *"۱۲",
+        *"+-",
+        *"$%#°",
+        *",.:/",
+        "\u064e",
+        "\u0651",
+        "\u0301",
+        " ",
+        "\u00a0",
+        *"!?*·'\"&—“”«»",
+    ]
     rng = random.Random(3)
     for _ in range(3000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 14)))

@@ -16,8 +16,10 @@ from tests.unit.badge.test_render import ARABIC, LATIN, MIXED, card
 
 
 def guests(count: int) -> list:
-    return [card(f"Guest {i}", token=f"{i:04d}".translate(str.maketrans("0123456789", "ABCDEFGHIJ")) * 12 + "QQ")
-            for i in range(count)]
+    return [
+        card(f"Guest {i}", token=f"{i:04d}".translate(str.maketrans("0123456789", "ABCDEFGHIJ")) * 12 + "QQ")
+        for i in range(count)
+    ]
 
 
 def pages(data: bytes) -> list:
@@ -29,17 +31,32 @@ def qr_texts(page, dpi: int = 200) -> set[str]:
     return {result.text for result in zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil())}
 
 
-@pytest.mark.parametrize("layout, count, double_sided, expected", [
-    ("a4-a6", 9, False, 3), ("a4-a6", 9, True, 6), ("a4-a7", 9, False, 2), ("a4-a7", 16, True, 4),
-    ("letter", 5, False, 2), ("avery-5395", 9, False, 2), ("single-a6", 3, True, 6),
-])
+@pytest.mark.parametrize(
+    "layout, count, double_sided, expected",
+    [
+        ("a4-a6", 9, False, 3),
+        ("a4-a6", 9, True, 6),
+        ("a4-a7", 9, False, 2),
+        ("a4-a7", 16, True, 4),
+        ("letter", 5, False, 2),
+        ("avery-5395", 9, False, 2),
+        ("single-a6", 3, True, 6),
+    ],
+)
 def test_print_sheets_hold_the_layouts_number_of_badges(layout, count, double_sided, expected):
     assert len(pages(render_pdf(guests(count), layout=layout, double_sided=double_sided))) == expected
 
 
-@pytest.mark.parametrize("layout, size", [("a4-a6", (595.28, 841.89)), ("a4-a7", (595.28, 841.89)),
-                                          ("letter", (612, 792)), ("avery-5395", (612, 792)),
-                                          ("single-a6", (297.64, 419.53))])
+@pytest.mark.parametrize(
+    "layout, size",
+    [
+        ("a4-a6", (595.28, 841.89)),
+        ("a4-a7", (595.28, 841.89)),
+        ("letter", (612, 792)),
+        ("avery-5395", (612, 792)),
+        ("single-a6", (297.64, 419.53)),
+    ],
+)
 def test_pages_are_the_paper_they_claim(layout, size):
     [page] = pages(render_pdf([LATIN], layout=layout))
     assert page.get_size() == pytest.approx(size, abs=0.01)
@@ -93,7 +110,7 @@ def test_cards_sit_on_the_paper_without_overlapping(name):
     (page_w, page_h), (w, h) = layout.page, layout.card
     for i, (x, y) in enumerate(layout.slots):
         assert -0.01 <= x and x + w <= page_w + 0.01 and -0.01 <= y and y + h <= page_h + 0.01
-        for ox, oy in layout.slots[i + 1:]:
+        for ox, oy in layout.slots[i + 1 :]:
             assert abs(x - ox) >= w - 0.01 or abs(y - oy) >= h - 0.01
 
 

@@ -18,10 +18,15 @@ class FakeMatch:
         if self.down:
             raise Unavailable("the match service is not answering", code="match_unavailable")
         if path.endswith("/conversion"):
-            return Reply(200, "application/json", b'{"suggested_pairs": 4, "met_after_suggestion": 1, "share": 0.25}')
+            return Reply(
+                200, "application/json", b'{"suggested_pairs": 4, "met_after_suggestion": 1, "share": 0.25}'
+            )
         ids = [value for name, value in query if name == "attendee"]
-        body = ", ".join(f'{{"attendee_id": "{i}", "best_match": {{"attendee_id": "b-{i}", "name": "B", '
-                         f'"reason": "why"}}}}' for i in ids)
+        body = ", ".join(
+            f'{{"attendee_id": "{i}", "best_match": {{"attendee_id": "b-{i}", "name": "B", '
+            f'"reason": "why"}}}}'
+            for i in ids
+        )
         return Reply(200, "application/json", f'{{"best_matches": [{body}]}}'.encode())
 
 

@@ -20,5 +20,7 @@ def test_both_languages_have_every_text_with_the_same_placeholders():
 
 def test_the_minutes_said_are_what_is_left_of_the_link_to_the_nearest():
     assert minutes_left(NOW + timedelta(minutes=30), NOW + timedelta(milliseconds=40)) == 30  # sent at once
-    assert minutes_left(NOW + timedelta(minutes=30), NOW + timedelta(minutes=12, seconds=10)) == 18  # after retries
+    assert (
+        minutes_left(NOW + timedelta(minutes=30), NOW + timedelta(minutes=12, seconds=10)) == 18
+    )  # after retries
     assert minutes_left(NOW + timedelta(seconds=20), NOW) == 1  # never "0 minutes"

@@ -21,9 +21,12 @@ def keys(table) -> set:
 @pytest.mark.parametrize("table", [w.TEXT, messages.PARTS, vcard.TEXT], ids=["emails", "messages", "vcards"])
 def test_english_and_arabic_have_the_same_keys(table):
     en, ar = table["en"], table["ar"]
-    plural_keys = {k for k, v in ar.items() if isinstance(v, dict) and "few" in v}  # Arabic has more plural forms
+    plural_keys = {
+        k for k, v in ar.items() if isinstance(v, dict) and "few" in v
+    }  # Arabic has more plural forms
     assert keys({k: v for k, v in en.items() if k not in plural_keys}) == keys(
-        {k: v for k, v in ar.items() if k not in plural_keys})
+        {k: v for k, v in ar.items() if k not in plural_keys}
+    )
     assert plural_keys == {k for k, v in en.items() if isinstance(v, dict) and "other" in v and k in ar}
 
 
@@ -44,9 +47,23 @@ def test_arabic_counts_agree_with_their_number(n, intro, days):
     assert w.days("ar", n) == days
 
 
-@pytest.mark.parametrize("n, category", [(0, "other"), (1, "one"), (2, "two"), (3, "few"), (10, "few"),
-                                         (11, "many"), (99, "many"), (100, "other"), (102, "other"), (103, "few"),
-                                         (111, "many"), (1000, "other")])
+@pytest.mark.parametrize(
+    "n, category",
+    [
+        (0, "other"),
+        (1, "one"),
+        (2, "two"),
+        (3, "few"),
+        (10, "few"),
+        (11, "many"),
+        (99, "many"),
+        (100, "other"),
+        (102, "other"),
+        (103, "few"),
+        (111, "many"),
+        (1000, "other"),
+    ],
+)
 def test_arabic_plural_categories(n, category):
     assert w.plural_ar(n) == category
 

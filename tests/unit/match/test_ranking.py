@@ -16,12 +16,17 @@ def unit(*axes: float) -> np.ndarray:
 
 
 def index_of(people: list[tuple[Profile, dict[str, np.ndarray]]]) -> EventIndex:
-    vectors = {kind: np.stack([vs.get(kind, np.zeros(DIM, np.float32)) for _, vs in people]) for kind in (SEEK, GIVE, ABOUT)}
+    vectors = {
+        kind: np.stack([vs.get(kind, np.zeros(DIM, np.float32)) for _, vs in people])
+        for kind in (SEEK, GIVE, ABOUT)
+    }
     return EventIndex([p for p, _ in people], vectors)
 
 
 def person(pid: str, company: str = "", consent: bool = True, interests=()) -> Profile:
-    return Profile(pid, "ev1", pid.title(), company=company, consent_suggest=consent, interests=tuple(interests))
+    return Profile(
+        pid, "ev1", pid.title(), company=company, consent_suggest=consent, interests=tuple(interests)
+    )
 
 
 FUNDING, HIRING, DESIGN = unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)
@@ -42,10 +47,13 @@ def test_a_two_sided_fit_ranks_above_a_one_sided_one():
 
 def test_leaves_out_me_my_company_the_excluded_and_those_who_opted_out():
     me = (person("me", company="Acme Labs"), {SEEK: FUNDING})
-    others = [(person("colleague", company="  acme   LABS "), {GIVE: FUNDING}),
-              (person("shy", consent=False), {GIVE: FUNDING}),
-              (person("met"), {GIVE: FUNDING}), (person("dismissed"), {GIVE: FUNDING}),
-              (person("ok"), {GIVE: unit(1, 0.5, 0)})]
+    others = [
+        (person("colleague", company="  acme   LABS "), {GIVE: FUNDING}),
+        (person("shy", consent=False), {GIVE: FUNDING}),
+        (person("met"), {GIVE: FUNDING}),
+        (person("dismissed"), {GIVE: FUNDING}),
+        (person("ok"), {GIVE: unit(1, 0.5, 0)}),
+    ]
     ranked = [s.profile.id for s in suggest(index_of([me, *others, *crowd()]), "me", {"met", "dismissed"})]
     assert ranked[0] == "ok"
     assert not {"me", "colleague", "shy", "met", "dismissed"} & set(ranked)
@@ -78,7 +86,9 @@ def test_shared_interests_count_when_the_texts_say_nothing():
 def test_centring_removes_what_one_script_shares():
     rng = np.random.default_rng(0)
     arabic = rng.normal(size=DIM).astype(np.float32) * 3
-    rows = np.stack([arabic + rng.normal(size=DIM) for _ in range(10)] + [rng.normal(size=DIM) for _ in range(10)])
+    rows = np.stack(
+        [arabic + rng.normal(size=DIM) for _ in range(10)] + [rng.normal(size=DIM) for _ in range(10)]
+    )
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     scripts = np.array(["ar"] * 10 + ["latin"] * 10)
     centred = centre_by_script(rows.astype(np.float32), scripts, np.ones(20, bool))
@@ -91,8 +101,10 @@ def test_shared_interests_match_a_plain_jaccard():
 
     rng = np.random.default_rng(4)
     topics = ["coffee", "ux", "chess", "ai", "قهوة", "تعليم"]
-    people = [(person(f"p{i}", interests=list(rng.choice(topics, rng.integers(0, 4), replace=False))), {})
-              for i in range(30)]
+    people = [
+        (person(f"p{i}", interests=list(rng.choice(topics, rng.integers(0, 4), replace=False))), {})
+        for i in range(30)
+    ]
     index = index_of(people)
     for me in range(30):
         mine = index.interests[me]

@@ -11,10 +11,24 @@ from services.match.ranking import Suggestion
 from services.match.reasons import QUOTE_LIMIT, quote, reason
 from services.match.texts import TEXTS
 
-ME = Profile("me", "ev", "Layla", language="ar", looking_for="مستثمر في تقنيات التعليم",
-             can_help_with="I can help with Arabic UX writing", interests=("Coffee", "EdTech"))
-THEM = Profile("them", "ev", "Sam", can_help_with="I invest in early-stage edtech startups in the Gulf region and beyond",
-               looking_for="a designer", interests=("edtech", "Chess"), headline="Angel investor")
+ME = Profile(
+    "me",
+    "ev",
+    "Layla",
+    language="ar",
+    looking_for="مستثمر في تقنيات التعليم",
+    can_help_with="I can help with Arabic UX writing",
+    interests=("Coffee", "EdTech"),
+)
+THEM = Profile(
+    "them",
+    "ev",
+    "Sam",
+    can_help_with="I invest in early-stage edtech startups in the Gulf region and beyond",
+    looking_for="a designer",
+    interests=("edtech", "Chess"),
+    headline="Angel investor",
+)
 
 
 def test_both_languages_have_the_same_texts_and_placeholders():

@@ -12,8 +12,11 @@ def at(hour: int) -> datetime:
     return datetime(2026, 12, 1, hour, tzinfo=UTC)
 
 
-SCANS = [ScanNote("b", "second", ("Hiring",), at(11)), ScanNote("a", "first", ("coffee later",), at(10)),
-         ScanNote("c", "", ("hiring",), at(12))]
+SCANS = [
+    ScanNote("b", "second", ("Hiring",), at(11)),
+    ScanNote("a", "first", ("coffee later",), at(10)),
+    ScanNote("c", "", ("hiring",), at(12)),
+]
 
 
 def test_without_an_edit_the_notes_are_the_scans_oldest_first_and_tags_once_each():
@@ -32,9 +35,17 @@ def test_an_edit_command_splits_tags_on_every_separator_and_drops_empty_notes():
     assert parse_edit_notes({"tags": []}).notes is None
 
 
-@pytest.mark.parametrize("body, field", [({}, "body"), ({"note": "x"}, "body"), ({"notes": [2]}, "notes"),
-                                         ({"notes": ["x" * 2001]}, "notes"), ({"tags": "a"}, "tags"),
-                                         ({"tags": ["a,b,c,d,e,f,g,h,i"]}, "tags")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "body"),
+        ({"note": "x"}, "body"),
+        ({"notes": [2]}, "notes"),
+        ({"notes": ["x" * 2001]}, "notes"),
+        ({"tags": "a"}, "tags"),
+        ({"tags": ["a,b,c,d,e,f,g,h,i"]}, "tags"),
+    ],
+)
 def test_a_bad_edit_is_refused_with_the_field_that_is_wrong(body, field):
     with pytest.raises(ScanError) as refused:
         parse_edit_notes(body)
@@ -42,8 +53,19 @@ def test_a_bad_edit_is_refused_with_the_field_that_is_wrong(body, field):
 
 
 def test_search_needs_every_word_somewhere_in_name_company_notes_or_tags():
-    omar = Contact("1", "Omar Farouk", "builds tools", "Souk Labs", "", True, False, at(10), at(10),
-                   ("roasts coffee",), ("intro",))
+    omar = Contact(
+        "1",
+        "Omar Farouk",
+        "builds tools",
+        "Souk Labs",
+        "",
+        True,
+        False,
+        at(10),
+        at(10),
+        ("roasts coffee",),
+        ("intro",),
+    )
     lina = Contact("2", "Lina", "", "", "", True, True, at(9), at(9))
     assert search([omar, lina], "souk COFFEE") == [omar]
     assert search([omar, lina], "  ") == [omar, lina]

@@ -19,8 +19,17 @@ from shared.events import (
     to_envelope,
 )
 
-SCAN = ScanRecorded(event_id="ev1", meeting_id="m1", scanner="a1", scanned="a2", scanned_at="2026-11-28T10:00:00.000Z",
-                    client_scan_id="c1", note="talked about دمج التصميم", tags=("coffee later",), mutual=True)
+SCAN = ScanRecorded(
+    event_id="ev1",
+    meeting_id="m1",
+    scanner="a1",
+    scanned="a2",
+    scanned_at="2026-11-28T10:00:00.000Z",
+    client_scan_id="c1",
+    note="talked about دمج التصميم",
+    tags=("coffee later",),
+    mutual=True,
+)
 
 
 def test_an_event_survives_the_round_trip_through_its_envelope():
@@ -47,8 +56,14 @@ def test_a_scan_is_keyed_by_the_pair_whoever_scanned_whom():
 
 
 def test_attendee_events_are_keyed_by_attendee():
-    registered = AttendeeRegistered(event_id="ev1", attendee_id="att9", name="Lina", email="l@example.org",
-                                    language="ar", short_code="K7P2QX")
+    registered = AttendeeRegistered(
+        event_id="ev1",
+        attendee_id="att9",
+        name="Lina",
+        email="l@example.org",
+        language="ar",
+        short_code="K7P2QX",
+    )
     assert registered.key() == "att9"
 
 
@@ -64,10 +79,15 @@ def test_fields_added_by_a_newer_writer_are_ignored():
     assert from_envelope(grown) == EventClosed(event_id="ev1", closed_at="2026-11-28T18:00:00.000Z")
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (b"\xff\xfe", "not JSON"), (b"[]", "not a JSON object"), (b'{"id": "x"}', "lacks"),
-    (b'{"id":"x","type":"t","version":"1","occurred_at":"o","event_id":"e","data":{}}', "integer"),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b"\xff\xfe", "not JSON"),
+        (b"[]", "not a JSON object"),
+        (b'{"id": "x"}', "lacks"),
+        (b'{"id":"x","type":"t","version":"1","occurred_at":"o","event_id":"e","data":{}}', "integer"),
+    ],
+)
 def test_unreadable_bytes_say_why(raw, reason):
     with pytest.raises(DecodeError, match=reason):
         decode(raw)
@@ -84,24 +104,33 @@ def closed_with(data: dict) -> Envelope:
     return Envelope("event.closed", 1, "ev1", data)
 
 
-@pytest.mark.parametrize("data, reason", [
-    ({"closed_at": 12345}, "'closed_at' must be a timestamp string, not int"),
-    ({"closed_at": "yesterday"}, "'closed_at' is not an ISO 8601 timestamp"),
-    ({"closed_at": "2026-11-28T18:00:00"}, "'closed_at' is not an ISO 8601 timestamp"),  # no timezone
-    ({"closed_at": "0001-01-01T00:00:00+14:00"}, "'closed_at' is not an ISO 8601 timestamp"),  # before year 1 in UTC
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        ({"closed_at": 12345}, "'closed_at' must be a timestamp string, not int"),
+        ({"closed_at": "yesterday"}, "'closed_at' is not an ISO 8601 timestamp"),
+        ({"closed_at": "2026-11-28T18:00:00"}, "'closed_at' is not an ISO 8601 timestamp"),  # no timezone
+        (
+            {"closed_at": "0001-01-01T00:00:00+14:00"},
+            "'closed_at' is not an ISO 8601 timestamp",
+        ),  # before year 1 in UTC
+    ],
+)
 def test_a_field_of_the_wrong_type_is_refused_with_its_name(data, reason):
     with pytest.raises(DecodeError, match=reason):
         from_envelope(closed_with(data))
 
 
-@pytest.mark.parametrize("field, value, reason", [
-    ("note", None, "'note' must be str, not NoneType"),
-    ("mutual", "yes", "'mutual' must be bool, not str"),
-    ("tags", "coffee", "'tags' must be an array, not str"),
-    ("tags", ["coffee", 7], "'tags' item must be str, not int"),
-    ("scanner", {"id": "a1"}, "'scanner' must be str, not dict"),
-])
+@pytest.mark.parametrize(
+    "field, value, reason",
+    [
+        ("note", None, "'note' must be str, not NoneType"),
+        ("mutual", "yes", "'mutual' must be bool, not str"),
+        ("tags", "coffee", "'tags' must be an array, not str"),
+        ("tags", ["coffee", 7], "'tags' item must be str, not int"),
+        ("scanner", {"id": "a1"}, "'scanner' must be str, not dict"),
+    ],
+)
 def test_every_field_is_checked_against_its_event_type(field, value, reason):
     envelope = to_envelope(SCAN)
     with pytest.raises(DecodeError, match=reason):

@@ -13,7 +13,10 @@ def claims(event_id=None, serial=1):
 
 def test_a_badge_token_names_its_event_attendee_and_issue():
     issued = claims(serial=3)
-    assert identity.read_token(SIGNER, identity.BADGE, identity.issue_token(SIGNER, identity.BADGE, issued)) == issued
+    assert (
+        identity.read_token(SIGNER, identity.BADGE, identity.issue_token(SIGNER, identity.BADGE, issued))
+        == issued
+    )
 
 
 def test_a_badge_token_is_refused_in_another_event():

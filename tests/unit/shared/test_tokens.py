@@ -62,10 +62,16 @@ def test_new_tokens_are_signed_with_the_current_key():
         TokenSigner("old-key-0123456789abcdef").verify("badge", token)
 
 
-@pytest.mark.parametrize("token, code", [
-    ("", "malformed"), ("!!!", "malformed"), ("AE", "malformed"), ("A" * 5000, "malformed"),
-    (encode_text(b"\x02" + bytes(30)), "unknown_version"),
-])
+@pytest.mark.parametrize(
+    "token, code",
+    [
+        ("", "malformed"),
+        ("!!!", "malformed"),
+        ("AE", "malformed"),
+        ("A" * 5000, "malformed"),
+        (encode_text(b"\x02" + bytes(30)), "unknown_version"),
+    ],
+)
 def test_malformed_tokens_are_refused_with_a_code(signer, token, code):
     with pytest.raises(InvalidToken) as refused:
         signer.verify("badge", token)

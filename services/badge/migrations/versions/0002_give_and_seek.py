@@ -2,6 +2,7 @@
 
 Revision ID: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +15,9 @@ depends_on = None
 def upgrade():
     op.add_column("attendees", sa.Column("can_help_with", sa.String(200), nullable=False, server_default=""))
     op.add_column("attendees", sa.Column("looking_for", sa.String(200), nullable=False, server_default=""))
-    op.add_column("attendees", sa.Column("consent_suggest", sa.Boolean, nullable=False, server_default=sa.true()))
+    op.add_column(
+        "attendees", sa.Column("consent_suggest", sa.Boolean, nullable=False, server_default=sa.true())
+    )
 
 
 def downgrade():

@@ -3,6 +3,7 @@
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +15,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("events") as batch:
-        batch.add_column(sa.Column("welcome", sa.String(16), nullable=False, server_default="on_registration"))
+        batch.add_column(
+            sa.Column("welcome", sa.String(16), nullable=False, server_default="on_registration")
+        )
         batch.add_column(sa.Column("welcome_at", sa.DateTime(timezone=True)))
 
 

@@ -3,6 +3,7 @@ sessions, API tokens and event access, and the shared outbox and dedupe tables.
 
 Revision ID: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -144,7 +145,20 @@ def upgrade():
 
 
 def downgrade():
-    for table in ("api_tokens", "login_sessions", "event_access", "organizers", "erased_attendees", "followed_up",
-                  "followups", "meeting_buckets", "meetings", "attendee_interests", "attendees", "events",
-                  "processed_messages", "outbox"):
+    for table in (
+        "api_tokens",
+        "login_sessions",
+        "event_access",
+        "organizers",
+        "erased_attendees",
+        "followed_up",
+        "followups",
+        "meeting_buckets",
+        "meetings",
+        "attendee_interests",
+        "attendees",
+        "events",
+        "processed_messages",
+        "outbox",
+    ):
         op.drop_table(table)

@@ -6,6 +6,7 @@ email is an organizer's; grants can be revoked. Each event's earliest grant was 
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -37,7 +38,12 @@ def upgrade():
 def downgrade():
     op.create_table(
         "event_access",
-        sa.Column("organizer_id", sa.String(16), sa.ForeignKey("organizers.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            "organizer_id",
+            sa.String(16),
+            sa.ForeignKey("organizers.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("event_id", sa.String(16), primary_key=True),
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
     )

@@ -2,6 +2,7 @@
 
 Revision ID: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -98,6 +99,15 @@ def upgrade():
 
 
 def downgrade():
-    for table in ("deliveries", "erased", "followed_up", "notes", "meetings", "attendees", "events",
-                  "processed_messages", "outbox"):
+    for table in (
+        "deliveries",
+        "erased",
+        "followed_up",
+        "notes",
+        "meetings",
+        "attendees",
+        "events",
+        "processed_messages",
+        "outbox",
+    ):
         op.drop_table(table)

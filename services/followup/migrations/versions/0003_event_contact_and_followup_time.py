@@ -5,6 +5,7 @@ wordings (an organizer's subject, opening and signature per event and language).
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 

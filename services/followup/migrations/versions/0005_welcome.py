@@ -4,6 +4,7 @@ numbered resends in the mail outbox (one row per attendee, campaign and resend).
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +16,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("events") as batch:
-        batch.add_column(sa.Column("welcome", sa.String(16), nullable=False, server_default="on_registration"))
+        batch.add_column(
+            sa.Column("welcome", sa.String(16), nullable=False, server_default="on_registration")
+        )
         batch.add_column(sa.Column("welcome_at", sa.DateTime(timezone=True)))
     with op.batch_alter_table("attendees") as batch:
         batch.add_column(sa.Column("short_code", sa.String(12), nullable=False, server_default=""))

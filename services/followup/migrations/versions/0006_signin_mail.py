@@ -4,6 +4,7 @@ campaign) and the time after which a row is not sent any more (the link has expi
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,7 +19,9 @@ def upgrade():
         batch.add_column(sa.Column("link_id", sa.String(32), nullable=False, server_default=""))
         batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True)))
         batch.drop_constraint("uq_delivery_campaign", type_="unique")
-        batch.create_unique_constraint("uq_delivery_campaign", ["attendee_id", "campaign", "resend", "link_id"])
+        batch.create_unique_constraint(
+            "uq_delivery_campaign", ["attendee_id", "campaign", "resend", "link_id"]
+        )
 
 
 def downgrade():

@@ -2,6 +2,7 @@
 
 Revision ID: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,8 +16,11 @@ depends_on = None
 
 def upgrade():
     create_shared_tables(op)
-    op.create_table("events", sa.Column("id", sa.String(16), primary_key=True),
-                    sa.Column("language", sa.String(2), nullable=False))
+    op.create_table(
+        "events",
+        sa.Column("id", sa.String(16), primary_key=True),
+        sa.Column("language", sa.String(2), nullable=False),
+    )
     op.create_table(
         "profiles",
         sa.Column("id", sa.String(16), primary_key=True),
@@ -34,16 +38,25 @@ def upgrade():
         sa.Column("about_vector", sa.LargeBinary),
         sa.Column("version", sa.BigInteger, nullable=False, index=True),
     )
-    op.create_table("match_state", sa.Column("id", sa.Integer, primary_key=True),
-                    sa.Column("version", sa.BigInteger, nullable=False),
-                    sa.Column("erased_version", sa.BigInteger, nullable=False))
+    op.create_table(
+        "match_state",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version", sa.BigInteger, nullable=False),
+        sa.Column("erased_version", sa.BigInteger, nullable=False),
+    )
     op.execute("INSERT INTO match_state (id, version, erased_version) VALUES (1, 0, 0)")
-    op.create_table("met", sa.Column("attendee_id", sa.String(16), primary_key=True),
-                    sa.Column("other_id", sa.String(16), primary_key=True))
+    op.create_table(
+        "met",
+        sa.Column("attendee_id", sa.String(16), primary_key=True),
+        sa.Column("other_id", sa.String(16), primary_key=True),
+    )
     op.create_index("ix_met_other", "met", ["other_id"])
-    op.create_table("dismissals", sa.Column("attendee_id", sa.String(16), primary_key=True),
-                    sa.Column("dismissed_id", sa.String(16), primary_key=True),
-                    sa.Column("dismissed_at", sa.DateTime(timezone=True), nullable=False))
+    op.create_table(
+        "dismissals",
+        sa.Column("attendee_id", sa.String(16), primary_key=True),
+        sa.Column("dismissed_id", sa.String(16), primary_key=True),
+        sa.Column("dismissed_at", sa.DateTime(timezone=True), nullable=False),
+    )
     op.create_index("ix_dismissals_dismissed", "dismissals", ["dismissed_id"])
 
 

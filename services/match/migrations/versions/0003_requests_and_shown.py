@@ -4,6 +4,7 @@ the meeting point an accepted request shows.
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -4,6 +4,7 @@ event's time zone (when two people met, in the event's own time).
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,7 +21,9 @@ def upgrade():
         batch.add_column(sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"))
     with op.batch_alter_table("attendees") as batch:
         batch.add_column(sa.Column("email", sa.String(254), nullable=False, server_default=""))
-        batch.add_column(sa.Column("consent_share_contact", sa.Boolean, nullable=False, server_default=sa.false()))
+        batch.add_column(
+            sa.Column("consent_share_contact", sa.Boolean, nullable=False, server_default=sa.false())
+        )
     op.create_table(
         "person_notes",
         sa.Column("owner_id", sa.String(16), primary_key=True),
@@ -40,8 +43,11 @@ def upgrade():
 
 
 def downgrade():
-    for name, table in (("ix_meeting_high", "meetings"), ("ix_meeting_low", "meetings"),
-                        ("ix_scan_scanner_scanned", "scans")):
+    for name, table in (
+        ("ix_meeting_high", "meetings"),
+        ("ix_meeting_low", "meetings"),
+        ("ix_scan_scanner_scanned", "scans"),
+    ):
         op.drop_index(name, table_name=table)
     op.drop_table("person_notes")
     with op.batch_alter_table("attendees") as batch:

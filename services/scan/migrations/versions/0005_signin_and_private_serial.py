@@ -4,6 +4,7 @@ serial (a new private link refuses the old one, its scanner token and cookies).
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -6,6 +6,7 @@ are checked as before (not before 2000, not in the future).
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
