@@ -19,6 +19,8 @@ BACK_HEADING = {"en": "What I'm passionate about", "ar": "ما يشغلني"}
 MAX_INTERESTS = 5
 # (largest pt, smallest pt, lines) on an A6 / A7 card; other cards scale them by their size.
 PORTRAIT = {"name": (34, 18, 3), "headline": (14, 9, 3), "details": (11, 7.5, 1), "interests": (10, 7.5, 2)}
+# How far keep() may shrink the name and headline together (times their usual sizes).
+SHRINK_STEPS = (1.0, 0.9, 0.8, 0.7, 0.62, 0.55)
 LANDSCAPE = {"name": (24, 13, 3), "headline": (11, 7, 2), "details": (9, 6.5, 1), "interests": (8, 6.5, 2)}
 
 
@@ -51,6 +53,22 @@ class _Column:
             self.items.append(item)
             self.y = item.bottom
 
+    def keep(self, *paragraphs: tuple) -> None:
+        """Paragraphs the card is for (the name, the headline), each (text, weight, max_pt, min_pt,
+        lines, color, gap): all of them whole, shrunk together until they fit above the limit.
+        Without this a long name pushed the headline past the QR on smaller cards (quarter
+        Letter), and the headline was silently dropped."""
+        wanted = [p for p in paragraphs if p[0].strip()]
+        start_y, before, scale = self.y, list(self.items), self.scale
+        for shrink in SHRINK_STEPS:
+            self.y, self.items, self.scale = start_y, list(before), scale * shrink
+            for text, weight, max_pt, min_pt, lines, color, gap in wanted:
+                self.add(text, weight, max_pt, min_pt, lines, color, gap)
+            drawn = self.items[len(before) :]
+            if len(drawn) == len(wanted) and all(_whole(t, p[0]) for t, p in zip(drawn, wanted)):
+                break
+        self.scale = scale
+
 
 def front(card: BadgeCard, w: float, h: float) -> list:
     """The front of a w x h mm card: name, headline, title and company, interests, QR, code."""
@@ -75,8 +93,10 @@ def front(card: BadgeCard, w: float, h: float) -> list:
         )
         code_x, code_w, sizes = qr.x, size, LANDSCAPE
     details = " · ".join(p for p in (card.title, card.company) if p)
-    column.add(card.name, "bold", *sizes["name"], INK)
-    column.add(card.headline, "regular", *sizes["headline"], INK, gap=2)
+    column.keep(
+        (card.name, "bold", *sizes["name"], INK, 0),
+        (card.headline, "regular", *sizes["headline"], INK, 2),
+    )
     column.add(details, "regular", *sizes["details"], GREY, gap=1.5)
     column.add(_interests(card.interests), "bold", *sizes["interests"], ACCENT, gap=1.5)
     code = f"{card.short_code[:3]} {card.short_code[3:]}"  # read out and typed in two halves
@@ -101,9 +121,11 @@ def back(card: BadgeCard, w: float, h: float) -> list:
         scale,
         h - margin - (size if portrait else 0),
     )
-    column.add(BACK_HEADING["ar" if card.rtl else "en"], "bold", 12, 8, 1, ACCENT)
-    column.add(card.headline or card.name, "bold", 22, 11, 4, INK, gap=2)
-    column.add(card.name, "regular", 13, 8, 1, GREY, gap=3)
+    column.keep(
+        (BACK_HEADING["ar" if card.rtl else "en"], "bold", 12, 8, 1, ACCENT, 0),
+        (card.headline or card.name, "bold", 22, 11, 4, INK, 2),
+        (card.name, "regular", 13, 8, 2, GREY, 3),
+    )
     column.add(card.profile_url, "regular", 8, 5.5, 3, GREY, gap=2, breaks=URL_BREAKS)
     items += column.items
     if matrix:
@@ -120,6 +142,11 @@ def _frame(card: BadgeCard, w: float, h: float) -> tuple[bool, float, float, flo
     event = _centered(card.event_name, "bold", 0, band, 0, w, 12 * scale, 7 * scale, WHITE)
     items = [Box(0, 0, w, band, ACCENT), event]
     return portrait, scale, 0.06 * min(w, h), band, items
+
+
+def _whole(item: Text, text: str) -> bool:
+    """Is all of `text` drawn (not cut short with an ellipsis)?"""
+    return "".join(item.fitted.lines).replace(" ", "") == " ".join(text.split()).replace(" ", "")
 
 
 def _align(card: BadgeCard) -> str:
