@@ -22,13 +22,25 @@
   }
 
   // --- The graph ---------------------------------------------------------------------------
+  // A map the organizer can use: everyone in view (the people who met nobody most of all: they are
+  // the ones to go and find), names that never overlap, and a layout that stays where it settled.
+  // The layout settles in a fixed number of ticks (not seconds: a background tab or a slow laptop
+  // settles the same), then every node is pinned. A new meeting frees only the two people in it
+  // (and a newcomer), so the rest of the map never moves under the organizer's eyes.
   const box = document.getElementById("graph");
-  const nodes = new Map();   // id -> {id, name, meetings}
+  const nodes = new Map();   // id -> {id, name, meetings, x, y, fx, fy}
   const links = new Map();   // "a b" -> {source, target, mutual}, drawn
   const pending = new Map(); // meetings whose people are not (yet) drawn
-  const color = (n) => (n.meetings ? "#1f5f8b" : "#e07b00");
-  const size = (n) => 1 + 2 * Math.sqrt(n.meetings);
+  const placed = new Map();  // id -> [x, y] where it settled: kept across a full reload
+  const ALONE = "#e07b00", MET = "#1f5f8b", RING = "#7a3d00";
+  const SETTLE_TICKS = 300, PADDING = 36, LABEL_PX = 12, MAX_FIT_ZOOM = 2.5, COLLIDE_UP_TO = 800;
+  const color = (n) => (n.meetings ? MET : ALONE);
+  const size = (n) => (n.meetings ? 1 + 2 * Math.sqrt(n.meetings) : 4);  // alone: larger than a first meeting
+  const radius = (n) => Math.sqrt(size(n)) * 4;  // force-graph's nodeRelSize (4) times sqrt(val)
+  const RTL_FIRST = /^[^A-Za-z\u00C0-\u024F]*[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
   let named = new Set();  // the top connectors: their names are always drawn
+  let userMoved = false;  // the organizer zoomed or dragged the view: we stop fitting it for them
+  let drawnLabels = [];   // the last frame's labels, in CSS pixels of the canvas
   // The tooltip takes a string as HTML; an element it appends as is. Names are attendees' own text,
   // so they go in as a text node: "<img onerror=...>" shows as those characters, never as markup.
   const tooltip = (n) => {
@@ -37,6 +49,95 @@
     label.textContent = `${n.name} · ${number.format(n.meetings)}`;
     return label;
   };
+
+  // Everyone is pulled towards the middle, people who met nobody harder: with no link to hold
+  // them, the nodes' repulsion alone would push them out of the picture.
+  let simulated = [];
+  const gravity = (alpha) => {
+    for (const n of simulated) {
+      const k = (n.meetings ? 0.03 : 0.06) * alpha;
+      n.vx -= n.x * k;
+      n.vy -= n.y * k;
+    }
+    if (simulated.length > COLLIDE_UP_TO) return;
+    // And no two dots on top of each other (pairwise: a few hundred people at most are drawn).
+    for (let i = 0; i < simulated.length; i++) {
+      const a = simulated[i];
+      for (let j = i + 1; j < simulated.length; j++) {
+        const b = simulated[j], dx = b.x - a.x, dy = b.y - a.y, room = radius(a) + radius(b) + 6;
+        const d2 = dx * dx + dy * dy;
+        if (d2 >= room * room) continue;
+        const d = Math.sqrt(d2) || 1, push = ((room - d) / d) * 0.35;
+        b.vx += dx * push; b.vy += dy * push;
+        a.vx -= dx * push; a.vy -= dy * push;
+      }
+    }
+  };
+  gravity.initialize = (list) => { simulated = list; };
+
+  function fit() {
+    if (userMoved || !nodes.size) return;
+    graph.zoomToFit(0, PADDING);
+    if (graph.zoom() > MAX_FIT_ZOOM) graph.zoom(MAX_FIT_ZOOM, 0);  // a few people: not giant dots
+  }
+
+  function settled() {
+    for (const n of nodes.values()) {
+      n.fx = n.x;
+      n.fy = n.y;
+      placed.set(n.id, [n.x, n.y]);
+    }
+    fit();
+    box.dataset.settled = "1";
+  }
+
+  function free(id) {
+    const n = nodes.get(id);
+    if (n) { n.fx = undefined; n.fy = undefined; }
+  }
+
+  // Labels, drawn after the nodes in priority order (top connectors, then people who met nobody,
+  // then, zoomed in, everyone), each only where it overlaps no label already drawn. Names are
+  // drawn as canvas text: characters, never markup.
+  function drawLabels(ctx, scale) {
+    const order = [...nodes.values()].filter((n) => n.name && (scale >= 2.5 || named.has(n.id) || !n.meetings));
+    const rank = (n) => (named.has(n.id) ? 0 : n.meetings ? 2 : 1);
+    order.sort((a, b) => rank(a) - rank(b) || b.meetings - a.meetings || (a.id < b.id ? -1 : 1));
+    const taken = [];
+    ctx.save();
+    ctx.font = `${LABEL_PX / scale}px ${FONT}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    const hits = (l, o) => l.x < o.x + o.w && o.x < l.x + l.w && l.y < o.y + o.h && o.y < l.y + l.h;
+    const dots = [...nodes.values()].map((n) => ({x: n.x - radius(n), y: n.y - radius(n), w: 2 * radius(n), h: 2 * radius(n)}));
+    const corner = graph.screen2GraphCoords(0, 0), far = graph.screen2GraphCoords(box.clientWidth, box.clientHeight);
+    const inside = (l) => l.x >= corner.x && l.y >= corner.y && l.x + l.w <= far.x && l.y + l.h <= far.y;
+    // Where it is seen whole, over no other label and no dot.
+    const clear = (l) => inside(l) && !taken.some((o) => hits(l, o)) && !dots.some((o) => hits(l, o));
+    for (const n of order) {
+      const w = ctx.measureText(n.name).width + 4 / scale, h = (LABEL_PX + 3) / scale, r = radius(n) + 1 / scale;
+      // Below the dot, else above it, else beside it on either side.
+      const label = [
+        {x: n.x - w / 2, y: n.y + r, w, h},
+        {x: n.x - w / 2, y: n.y - r - h, w, h},
+        {x: n.x + r, y: n.y - h / 2, w, h},
+        {x: n.x - r - w, y: n.y - h / 2, w, h},
+      ].find(clear);
+      if (!label) continue;
+      taken.push(label);
+      ctx.direction = RTL_FIRST.test(n.name) ? "rtl" : "ltr";
+      ctx.fillStyle = "rgba(251, 250, 247, .85)";  // a halo: readable over links
+      ctx.fillRect(label.x, label.y, label.w, label.h);
+      ctx.fillStyle = n.meetings ? "#1d1d1b" : RING;
+      ctx.fillText(n.name, label.x + label.w / 2, label.y + 1.5 / scale);
+    }
+    ctx.restore();
+    drawnLabels = taken.map((l) => {
+      const a = graph.graph2ScreenCoords(l.x, l.y), b = graph.graph2ScreenCoords(l.x + l.w, l.y + l.h);
+      return {x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y};
+    });
+  }
+
   const graph = ForceGraph()(box)
     .width(box.clientWidth).height(box.clientHeight)
     .nodeLabel(tooltip)
@@ -44,17 +145,38 @@
     .nodeColor(color)
     .nodeCanvasObjectMode(() => "after")
     .nodeCanvasObject((n, ctx, scale) => {
-      if (scale < 2.5 && !named.has(n.id)) return;  // zoom in to read everyone's name
-      ctx.font = `${12 / scale}px ${FONT}`;
-      ctx.textAlign = "center";
-      ctx.fillStyle = "#1d1d1b";
-      ctx.fillText(n.name, n.x, n.y + Math.sqrt(size(n)) * 4 + 12 / scale);
+      if (n.meetings) return;
+      ctx.beginPath();  // a ring as well as the colour: they stand out without colour vision too
+      ctx.arc(n.x, n.y, radius(n) + 1.5 / scale, 0, 2 * Math.PI);
+      ctx.strokeStyle = RING;
+      ctx.lineWidth = 1.5 / scale;
+      ctx.stroke();
     })
+    .onRenderFramePost(drawLabels)
     .linkColor((l) => (l.mutual ? "rgba(43, 106, 47, .75)" : "rgba(110, 110, 110, .35)"))
     .linkWidth((l) => (l.mutual ? 1.5 : 0.6))
-    .cooldownTime(6000)
-    .onNodeClick((n) => { graph.centerAt(n.x, n.y, 400); graph.zoom(4, 400); });
-  new ResizeObserver(() => graph.width(box.clientWidth).height(box.clientHeight)).observe(box);
+    .d3Force("gravity", gravity)
+    .cooldownTicks(SETTLE_TICKS)
+    .cooldownTime(Infinity)
+    .onEngineStop(settled)
+    .onNodeDragEnd((n) => { n.fx = n.x; n.fy = n.y; placed.set(n.id, [n.x, n.y]); })
+    .onNodeClick((n) => { userMoved = true; graph.centerAt(n.x, n.y, 400); graph.zoom(4, 400); });
+  // A person's own gesture on the view (not our fitting): from then on the view is theirs.
+  for (const type of ["wheel", "pointerdown", "touchstart"]) {
+    box.addEventListener(type, () => { userMoved = true; }, {passive: true});
+  }
+  document.getElementById("graph-fit").addEventListener("click", () => { userMoved = false; fit(); });
+  new ResizeObserver(() => { graph.width(box.clientWidth).height(box.clientHeight); fit(); }).observe(box);
+  // What the map shows, in CSS pixels of the page: for the browser tests, and for debugging.
+  box.graphLayout = () => {
+    const rect = box.querySelector("canvas").getBoundingClientRect();
+    const at = (x, y) => { const p = graph.graph2ScreenCoords(x, y); return {x: rect.left + p.x, y: rect.top + p.y}; };
+    const scale = graph.zoom();
+    return {
+      nodes: [...nodes.values()].map((n) => ({id: n.id, meetings: n.meetings, ...at(n.x, n.y), r: radius(n) * scale})),
+      labels: drawnLabels.map((l) => ({x: rect.left + l.x, y: rect.top + l.y, w: l.w, h: l.h})),
+    };
+  };
 
   function putNode([id, name, meetings]) {
     const node = nodes.get(id);
@@ -64,7 +186,8 @@
       return false;
     }
     if (nodes.size >= limit) return false;
-    nodes.set(id, {id, name, meetings});
+    const where = placed.get(id);
+    nodes.set(id, where ? {id, name, meetings, x: where[0], y: where[1], fx: where[0], fy: where[1]} : {id, name, meetings});
     return true;
   }
 
@@ -85,6 +208,8 @@
       if (nodes.has(link.source) && nodes.has(link.target)) {
         links.set(key, link);
         pending.delete(key);
+        free(link.source);  // the two who just met find their place; everyone else stays put
+        free(link.target);
         added = true;
       }
     }
@@ -92,8 +217,10 @@
   }
 
   function draw(structural) {
-    if (structural) graph.graphData({nodes: [...nodes.values()], links: [...links.values()]});
-    else graph.nodeColor(color);  // same data, new sizes and colours: ask for a redraw
+    if (structural) {
+      box.dataset.settled = "0";
+      graph.graphData({nodes: [...nodes.values()], links: [...links.values()]});
+    } else graph.nodeColor(color);  // same data, new sizes and colours: ask for a redraw
     box.dataset.nodes = nodes.size;
     box.dataset.edges = links.size;
     box.dataset.version = version;
@@ -108,6 +235,10 @@
     answer.nodes.forEach(putNode);
     answer.edges.forEach(putLink);
     drawPending();
+    for (const n of nodes.values()) {  // a reload keeps where people were
+      const where = placed.get(n.id);
+      if (where) [n.fx, n.fy] = where;
+    }
     version = answer.version;
     document.getElementById("graph-note").textContent = answer.attendees > answer.nodes.length
       ? t.graph_limited.replace("{shown}", number.format(answer.nodes.length)).replace("{total}", number.format(answer.attendees))
