@@ -111,7 +111,9 @@ def authenticate(session: Session, email: str, password: str) -> Organizer | Non
     return organizer
 
 
-def start_session(session: Session, organizer: Organizer, now: datetime) -> str:
+def start_session(
+    session: Session, organizer: Organizer, now: datetime, user_agent: str = "", address: str = ""
+) -> str:
     """A new login; returns the cookie's secret. The organizer's expired logins go."""
     session.execute(
         sa.delete(LoginSession).where(
@@ -121,7 +123,13 @@ def start_session(session: Session, organizer: Organizer, now: datetime) -> str:
     secret = secrets.token_urlsafe(32)
     session.add(
         LoginSession(
-            id=digest(secret), organizer_id=organizer.id, created_at=now, expires_at=now + SESSION_LIFETIME
+            id=digest(secret),
+            organizer_id=organizer.id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+            user_agent=(user_agent or "")[:300],
+            address=(address or "")[:64],
+            last_seen_at=now,
         )
     )
     return secret
@@ -134,8 +142,64 @@ def session_organizer(session: Session, secret: str, now: datetime) -> Organizer
     return session.get(Organizer, found.organizer_id)
 
 
+def note_seen(session: Session, secret: str, now: datetime) -> None:
+    """When this login was last used, for the sessions page: written at most every LAST_USED_EVERY,
+    so a page's polling does not write on every request. Run in a transaction of its own."""
+    session.execute(
+        sa.update(LoginSession)
+        .where(
+            LoginSession.id == digest(secret),
+            sa.or_(LoginSession.last_seen_at.is_(None), LoginSession.last_seen_at < now - LAST_USED_EVERY),
+        )
+        .values(last_seen_at=now)
+    )
+
+
 def end_session(session: Session, secret: str) -> None:
     session.execute(sa.delete(LoginSession).where(LoginSession.id == digest(secret)))
+
+
+def sessions_of(session: Session, organizer: Organizer, now: datetime) -> list[LoginSession]:
+    """The organizer's live logins, the most recently seen first."""
+    return list(
+        session.scalars(
+            sa.select(LoginSession)
+            .where(LoginSession.organizer_id == organizer.id, LoginSession.expires_at > now)
+            .order_by(LoginSession.last_seen_at.desc().nulls_last(), LoginSession.created_at.desc())
+        )
+    )
+
+
+def end_session_of(session: Session, organizer: Organizer, session_id: str) -> None:
+    """Log out one of the organizer's own sessions (another device's, say); someone else's is a 404."""
+    result = session.execute(
+        sa.delete(LoginSession).where(
+            LoginSession.id == session_id, LoginSession.organizer_id == organizer.id
+        )
+    )
+    if result.rowcount == 0:
+        raise DomainError("you have no such login session", code="unknown_session", status=404)
+
+
+def end_other_sessions(session: Session, organizer: Organizer, keep_secret: str | None) -> int:
+    """Log out every session of the organizer but the one with this cookie; returns how many."""
+    query = sa.delete(LoginSession).where(LoginSession.organizer_id == organizer.id)
+    if keep_secret:
+        query = query.where(LoginSession.id != digest(keep_secret))
+    return session.execute(query).rowcount
+
+
+def change_password(session: Session, organizer: Organizer, new: object, repeated: object) -> None:
+    """Set a new password (the caller has checked the current one, throttled). Other sessions are
+    the caller's to end: a password changed because it leaked must close the thief's session too."""
+    errors = {}
+    if not isinstance(new, str) or not MIN_PASSWORD <= len(new) <= MAX_PASSWORD:
+        errors["new_password"] = f"between {MIN_PASSWORD} and {MAX_PASSWORD} characters"
+    elif new != repeated:
+        errors["repeat_password"] = "not the same as the new password"
+    if errors:
+        raise InvalidInput(errors)
+    organizer.password_hash = PASSWORDS.hash(new)
 
 
 def issue_token(session: Session, organizer: Organizer, name: str, now: datetime) -> tuple[ApiToken, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, stream_with_context
 
-from services.dashboard import accounts, exports, figures, operations
+from services.dashboard import accounts, audit, exports, figures, operations
 from services.dashboard.auth import db, is_admin_token, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Organizer
@@ -93,6 +93,7 @@ def create_event():
     answer = operations.create_event(
         service().badge, db(), require_organizer(), json_body(), service().clock()
     )
+    _audit(answer["id"], "event_created", answer.get("name", ""))
     db().commit()
     return answer, 201, {"Location": f"/v1/events/{answer['id']}/stats"}
 
@@ -112,6 +113,7 @@ def grant_access(event_id):
     """The same answer whether or not an organizer has the email (see accounts.grant_by_email)."""
     event = visible_event(event_id)
     granted = accounts.grant_by_email(db(), json_body().get("email"), event.id, service().clock())
+    _audit(event.id, "granted", granted.email)
     db().commit()
     return grant_json(granted), 201
 
@@ -120,6 +122,7 @@ def grant_access(event_id):
 def revoke_access(event_id, email):
     event = visible_event(event_id)
     accounts.revoke_grant(db(), require_organizer(), event.id, email)
+    _audit(event.id, "revoked", email.strip().lower())
     db().commit()
     return "", 204
 
@@ -152,9 +155,15 @@ def export(event_id, name):
     event = visible_event(event_id)
     if name not in EXPORTS:
         raise DomainError(f"exports are {', '.join(EXPORTS)}", code="unknown_export", status=404)
+    _audit(event.id, "exported", name)
+    db().commit()
     rows = EXPORTS[name](db(), event.id)  # the request's session lives as long as the stream
     return Response(
         stream_with_context(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": attachment(f"{event.id}-{name}")},
     )
+
+
+def _audit(event_id: str, action: str, subject: str = "", detail: dict | None = None) -> None:
+    audit.record(db(), require_organizer(), event_id, action, subject, detail, now=service().clock())

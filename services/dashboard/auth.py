@@ -49,6 +49,10 @@ def organizer() -> Organizer | None:
         else:
             secret = request.cookies.get(COOKIE)
             g.organizer = accounts.session_organizer(db(), secret, now) if secret else None
+            if g.organizer is not None:
+                with service().sessions() as own:  # not this request's transaction: commits alone
+                    accounts.note_seen(own, secret, now)
+                    own.commit()
     return g.organizer
 
 

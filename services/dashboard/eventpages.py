@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, request, stream_with_context, url_for
 
-from services.dashboard import accounts, exports, figures, operations
+from services.dashboard import accounts, audit, exports, figures, operations
 from services.dashboard.auth import db, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Attendee, Followup
@@ -42,6 +42,7 @@ def create_event():
         if "errors" not in err.extra:
             raise
         return _event_form_again(form, err.extra["errors"])
+    _audit(answer["id"], "event_created", answer.get("name", ""))
     db().commit()
     return redirect(url_for(".live", event_id=answer["id"]), 303)
 
@@ -142,6 +143,7 @@ def welcome_statuses(event_id: str, attendee_ids: list[str]) -> dict[str, str]:
 def welcome_everyone(event_id):
     event = visible_event(event_id)
     queued = operations.welcome_everyone(service().followup, event.id)
+    _audit(event.id, "welcome_sent_all", detail={"queued": queued}, commit=True)
     return redirect(url_for(".attendees", event_id=event.id, welcomed=queued) + "#welcome", 303)
 
 
@@ -149,6 +151,7 @@ def welcome_everyone(event_id):
 def private_links(event_id):
     event = visible_event(event_id)
     rows = operations.private_links(service().badge, event.id)
+    _audit(event.id, "exported", "private-links.csv", commit=True)
     return Response(
         stream_with_context(exports.lines(operations.PRIVATE_LINK_COLUMNS, rows)),
         mimetype="text/csv",
@@ -164,6 +167,14 @@ def import_attendees(event_id):
     event = visible_event(event_id)
     upload = request.files.get("file")
     result = operations.import_attendees(service().badge, event.id, upload.read() if upload else b"")
+    counts = {k: result[k] for k in ("created", "updated", "unchanged") if isinstance(result.get(k), int)}
+    _audit(
+        event.id,
+        "imported",
+        upload.filename or "",
+        {**counts, "rejected": len(result.get("rejected") or [])},
+        True,
+    )
     return attendees(event.id, 200, imported=result)
 
 
@@ -177,6 +188,8 @@ def badges_pdf(event_id):
         request.args.get("sides") == "2",
         force=request.args.get("force") == "1",
     )
+    layout = request.args.get("layout", "a4-a6")
+    _audit(event.id, "badges_printed", layout, {"sides": 2 if request.args.get("sides") == "2" else 1}, True)
     return Response(
         reply.body,
         mimetype="application/pdf",
@@ -214,6 +227,7 @@ def attendee(event_id, attendee_id):
 def resend_welcome(event_id, attendee_id):
     person = _attendee(event_id, attendee_id)
     queued = operations.resend_welcome(service().followup, event_id, person.id)
+    _audit(event_id, "welcome_resent", person.id, {"queued": queued}, True)
     return redirect(
         url_for(
             ".attendee", event_id=event_id, attendee_id=person.id, welcome="queued" if queued else "waiting"
@@ -261,6 +275,7 @@ def wording(event_id, attendee_id):
         operations.reset_wording(service().followup, event_id, person.language)
     else:
         operations.save_wording(service().followup, event_id, person.language, form)
+    _audit(event_id, "wording_changed", person.language, {"reset": "reset" in form}, True)
     return redirect(url_for(".attendee", event_id=event_id, attendee_id=person.id) + "#wording", 303)
 
 
@@ -280,6 +295,7 @@ def wording_preview(event_id, attendee_id):
 def close(event_id):
     event = visible_event(event_id)
     operations.close_event(service().badge, db(), event.id)
+    _audit(event.id, "event_closed")
     db().commit()
     return redirect(url_for(".after", event_id=event.id), 303)
 
@@ -307,6 +323,7 @@ def after(event_id, status=200, granted=None, revoked=None):
 def grant(event_id):
     event = visible_event(event_id)
     granted = accounts.grant_by_email(db(), request.form.get("email", ""), event.id, service().clock())
+    _audit(event.id, "granted", granted.email)
     db().commit()
     return after(event.id, 201, granted=granted)
 
@@ -316,5 +333,13 @@ def revoke(event_id):
     event = visible_event(event_id)
     email = request.form.get("email", "")
     accounts.revoke_grant(db(), require_organizer(), event.id, email)
+    _audit(event.id, "revoked", email.strip().lower())
     db().commit()
     return after(event.id, revoked=email.strip().lower())
+
+
+def _audit(event_id: str, action: str, subject: str = "", detail: dict | None = None, commit: bool = False):
+    """Note the organizer's action in the event's audit log (after it succeeded)."""
+    audit.record(db(), require_organizer(), event_id, action, subject, detail, now=service().clock())
+    if commit:
+        db().commit()

@@ -175,6 +175,10 @@ class LoginSession(Base):
     organizer_id: Mapped[str] = mapped_column(sa.ForeignKey("organizers.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # What the sessions page shows, so the organizer can tell their own devices from a thief's.
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ApiToken(Base):
@@ -187,3 +191,34 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(sa.String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(Base):
+    """One wrong password: counted per account and per client address to throttle guessing.
+    Kept in PostgreSQL, not in a process, so every dashboard process sees the same count."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_email_at", "email", "at"),
+        sa.Index("ix_login_failures_address_at", "address", "at"),
+    )
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))  # as typed, folded: unknown emails count too
+    address: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what to an event, for its owners. The organizer's email is kept as it was then, so
+    the entry still says who acted after their account is gone."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_event_at", "event_id", "at"),)
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    event_id: Mapped[str] = mapped_column(sa.String(16))
+    organizer_id: Mapped[str | None] = mapped_column(sa.String(16))
+    organizer_email: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)

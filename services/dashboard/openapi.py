@@ -638,5 +638,33 @@ def document() -> dict:
                     form={"email": {"type": "string"}},
                 )
             },
+            "/account": {"get": page("My account: change password, login sessions on each device")},
+            "/account/password": {
+                "post": page(
+                    "Change my password (the current one is checked, throttled); logs out my other sessions",
+                    "429",
+                    ok="303",
+                    form={
+                        "password": {"type": "string"},
+                        "new_password": {"type": "string"},
+                        "repeat_password": {"type": "string"},
+                    },
+                )
+            },
+            "/account/sessions/{session_id}/end": {
+                "post": page("Log out one of my sessions", "404", ok="303", form={})
+            },
+            "/account/sessions/end-others": {
+                "post": page("Log out all my sessions but this browser's", ok="303", form={})
+            },
+            "/events/{event_id}/audit": {
+                "get": page(
+                    "The event's audit log, newest first (its owners and admins)",
+                    "403",
+                    "404",
+                    "422",
+                    params=[query("action", "only this action"), query("page", "1, 2, ...")],
+                )
+            },
         },
     )

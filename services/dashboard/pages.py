@@ -11,7 +11,7 @@ import re
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
-from services.dashboard import accounts, auth
+from services.dashboard import accounts, auth, login_throttle
 from services.dashboard.pagetext import TEXT
 from shared.web import PROBLEM_JSON, DomainError, Unauthorized, problem, send_vendored
 
@@ -38,7 +38,7 @@ VENDOR = {
 }
 # Where a login may send the browser back to: dashboard pages only (never another site). \Z, not
 # $: "$" also matches before a final line break, which then reached the Location header (a 500).
-RETURN_PATH = re.compile(r"^/(events|tokens)(/[A-Za-z0-9_-]+)*/?\Z")
+RETURN_PATH = re.compile(r"^/(events|tokens|account)(/[A-Za-z0-9_-]+)*/?\Z")
 
 
 def language() -> str:
@@ -69,7 +69,9 @@ def friendly_errors(blueprint: Blueprint) -> None:
     @blueprint.errorhandler(DomainError)
     def refused(err: DomainError):
         if not wants_page():
-            return problem(err.status, err.detail, err.code, **err.extra)
+            wait = err.extra.get("retry_after")  # a 429 says when to come back
+            headers = {"Retry-After": str(wait)} if wait is not None else None
+            return problem(err.status, err.detail, err.code, headers=headers, **err.extra)
         if isinstance(err, Unauthorized):
             back = request.path if request.method == "GET" and RETURN_PATH.match(request.path) else None
             return redirect(url_for("dashboard_pages.login", next=back), 303)
@@ -91,14 +93,26 @@ def login():
 
 @bp.post("/login")
 def do_login():
-    found = accounts.authenticate(auth.db(), request.form.get("email", ""), request.form.get("password", ""))
-    if found is None:
-        auth.db().commit()
-        return page(
-            "login.html", 401, error=TEXT[language()]["bad_login"], email=request.form.get("email", "")
+    """Throttled per account and per address (login_throttle): a 429 page, or problem+json for a
+    script, with Retry-After."""
+    email, session, now = request.form.get("email", ""), auth.db(), auth.service().clock()
+    try:
+        found = login_throttle.authenticate(
+            session, email, request.form.get("password", ""), request.remote_addr, now
         )
-    secret = accounts.start_session(auth.db(), found, auth.service().clock())
-    auth.db().commit()
+    except login_throttle.TooManyLogins as err:
+        if not wants_page():
+            raise
+        wait = err.extra["retry_after"]
+        text = TEXT[language()]["too_many_logins"].format(minutes=max(1, -(-wait // 60)))
+        answer = page("login.html", 429, error=text, email=email)
+        answer.headers["Retry-After"] = str(wait)
+        return answer
+    if found is None:
+        session.commit()  # the failure counts
+        return page("login.html", 401, error=TEXT[language()]["bad_login"], email=email)
+    secret = accounts.start_session(session, found, now, request.user_agent.string, request.remote_addr or "")
+    session.commit()
     target = request.args.get("next", "")
     return auth.log_in(
         redirect(target if RETURN_PATH.match(target) else url_for("dashboard_events.events"), 303), secret
@@ -127,7 +141,7 @@ def do_setup():
         return page("setup.html", 422, errors=err.errors, form=form)
     session, now = auth.db(), auth.service().clock()
     made = accounts.create_organizer(session, new, now, admin=not accounts.has_organizers(session))
-    secret = accounts.start_session(session, made, now)
+    secret = accounts.start_session(session, made, now, request.user_agent.string, request.remote_addr or "")
     session.commit()
     return auth.log_in(redirect(url_for("dashboard_events.events"), 303), secret)
 
