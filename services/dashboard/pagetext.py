@@ -465,7 +465,7 @@ ACCOUNT_TEXT = {
         "last_seen": "آخر ظهور",
         "signed_in": "وقت الدخول",
         "this_session": "هذا المتصفح",
-        "end_session": "أخرجها",
+        "end_session": "أخرج",
         "end_session_of": "أخرج جلسة {device}",
         "end_other_sessions": "أخرج كل الجلسات الأخرى",
         "session_ended": "خرجت تلك الجلسة.",

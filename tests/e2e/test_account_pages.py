@@ -1,6 +1,7 @@
 """Accounts that resist attack, in Debian's Chromium at a phone's and a laptop's width, in English
 and Arabic: the throttled login page, my account (sessions on each device, password change), and
-the event's audit log with its filter. The dashboard is really served on PostgreSQL."""
+the event's audit log with its filter; axe-core finds nothing serious on any of them. The
+dashboard is really served on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from shared.consumer import applied_once
 from shared.envelope import utc_now
 from shared.events import to_envelope
 from tests.e2e import test_scan_pages
+from tests.e2e.test_accessibility import AXE, RUN_AXE
 from tests.integration.dashboard.conftest import NOW, World
 from tests.integration.dashboard.running import Served
 
@@ -64,8 +66,11 @@ def organizer_with_event(app, language: str) -> tuple[str, str]:
 
 
 def shot(page, name: str) -> None:
+    """A screenshot to look at, and axe-core's serious and critical findings: none."""
     page.evaluate("document.fonts.ready")
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.evaluate(AXE.read_text())  # through the debugger, not a <script>: the pages' CSP stays strict
+    assert page.evaluate(RUN_AXE) == [], name
 
 
 def log_in(page, email: str, password: str) -> None:

@@ -38,7 +38,8 @@ CLUSTER = [
     "عبد الرحمن الهاشمي",
     "Omar Khalid",
 ]
-ALONE = ["Rania Aziz", "خالد الدوسري", "Peter Johnson-Smythe", "ريم الشمري", "Ahmed Mansour", "Leila Farouk"]
+HOSTILE = '<img src=x onerror="window.pwned=1">'  # a name is text: drawn as these characters
+ALONE = ["Rania Aziz", "خالد الدوسري", "Peter Johnson-Smythe", "ريم الشمري", HOSTILE, "Leila Farouk"]
 MEETINGS = [(0, 1), (0, 2), (0, 3), (1, 2), (2, 4), (3, 5), (4, 6), (5, 7), (6, 8), (7, 9), (8, 9), (1, 9)]
 
 
@@ -125,6 +126,7 @@ def test_the_graph_keeps_everyone_in_view_labels_apart_and_stays_put_for_an_hour
             assert not overlaps(a, b), (a, b)
 
     page.screenshot(path=str(SHOTS / f"graph-{language}-{viewport['width']}.png"), full_page=True)
+    assert page.evaluate("window.pwned") is None and page.locator("#graph img").count() == 0
 
     # A tab left open for an hour: polls come and go, nothing changes, nothing moves.
     for _ in range(60):
