@@ -164,7 +164,8 @@ def labelled(errors: dict[str, str], lang: str) -> str:
     if lang != "ar":
         return "; ".join(f"{name}: {text}" for name, text in errors.items())
     return "؛ ".join(
-        f"{FIELD_NAMES.get(name, name)}: {field_message(str(text), lang)}" for name, text in errors.items()
+        f"{FIELD_NAMES.get(name, name)}: {field_message(str(text), lang, name)}"
+        for name, text in errors.items()
     )
 
 

@@ -277,16 +277,25 @@ def test_the_event_settings_show_and_take_times_in_the_events_zone(app, browser,
     assert refused.status_code == 422 and 'id="contact_email-error">must be one email address' in refused.text
 
 
+# A second file with the other import columns, and cells a spreadsheet would take for formulas.
+MORE = (
+    b"name,email,company,title,headline,interests,can_help_with,looking_for,consent_suggest,language\n"
+    b'+Huda Saleh,huda@example.org,@Home Studio,-,=Data; not guesses,"design, ux",Arabic type,a co-founder,no,ar\n'
+)
+
+
 def test_the_export_imports_again_unchanged_and_into_a_new_event_with_the_same_people(browser, event_id):
     upload(browser, event_id, CSV)
+    assert "1 added" in upload(browser, event_id, MORE).text
     first = browser.get(f"/v1/events/{event_id}/exports/attendees.csv").data
+    assert b"'+Huda Saleh" in first and b"'=Data" in first  # no spreadsheet runs them
     again = upload(browser, event_id, first)
-    assert "0 added, 0 updated, 3 unchanged." in again.text and "Rows not imported" not in again.text
+    assert "0 added, 0 updated, 4 unchanged." in again.text and "Rows not imported" not in again.text
     assert browser.get(f"/v1/events/{event_id}/exports/attendees.csv").data == first
 
     _, location = create_event(browser, name="Riyadh Design Week, day 2")
     other = location.rsplit("/", 1)[1]
-    assert "3 added" in upload(browser, other, first).text
+    assert "4 added" in upload(browser, other, first).text
     copied = browser.get(f"/v1/events/{other}/exports/attendees.csv").data
 
     def people(raw: bytes) -> tuple[list[str], list[dict]]:
@@ -305,7 +314,8 @@ Lina,not-an-email,en,,no
 Lina Haddad,lina@example.org,fr,,no
 Huda,huda@example.org,en,"a,b,c,d,e,f,g,h,i",no
 Sara,sara@example.org,en,,maybe
-Sara Again,sara@example.org,en,,no
+Yusuf Amin,yusuf@example.org,en,,no
+Yusuf Again,yusuf@example.org,en,,no
 """
 
 
@@ -320,9 +330,9 @@ def test_import_errors_read_in_arabic_for_an_arabic_organizer(arabic):
     event_id = location.rsplit("/", 1)[1]
     result = upload(arabic, event_id, BAD_ROWS)
     reasons = dict(re.findall(r"<tr><td>(\d+)</td><td dir=\"auto\">([^<]+)</td></tr>", result.text))
-    assert set(reasons) == {"2", "3", "4", "5", "6", "7"}, reasons
+    assert set(reasons) == {"2", "3", "4", "5", "6", "8"}, reasons
     assert reasons["2"] == "الاسم: مطلوب" and reasons["3"] == "البريد: ليس عنوان بريد إلكتروني صالحًا"
-    assert reasons["7"] == "البريد نفسه في السطر 6"
+    assert reasons["8"] == "البريد نفسه في السطر 7"
     for reason in reasons.values():
         assert ARABIC.search(reason) and not re.search(r"\b(required|must|at most|same email)\b", reason), (
             reason
@@ -359,6 +369,7 @@ def test_refusal_pages_read_in_arabic(arabic):
     assert 'id="email-error">ليس عنوان بريد إلكتروني صالحًا<' in refused.text
     # Scripts still get the services' English detail and the stable code.
     answer = arabic.get(
-        f"/events/{event_id}/attendees/{identity.new_attendee_id()}", headers={"Accept": "application/problem+json"}
+        f"/events/{event_id}/attendees/{identity.new_attendee_id()}",
+        headers={"Accept": "application/problem+json"},
     )
     assert answer.status_code == 404 and answer.json["code"] == "unknown_attendee"
