@@ -2,7 +2,8 @@
 badge and scan services really running over HTTP and the bus: a lost badge is reissued and
 printed (the PDF the browser downloads is rasterised and its QR read by zxing-cpp: it is the new
 badge, not the old one), and an attendee is erased after a confirmation that says what goes.
-Every page is also shown in English and Arabic at phone and laptop widths, for the screenshots.
+Every page is also shown in English and Arabic at phone and laptop widths, for the screenshots,
+and checked by axe-core: no serious or critical violations.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_dashboard_pages import ADMIN_TOKEN, LAPTOP, call, product  # noqa: F401 (a fixture)
 from tests.e2e.test_scan_pages import browser, playwright, screenshot  # noqa: F401 (fixtures)
 
@@ -111,22 +113,28 @@ def test_an_attendee_is_erased_only_after_a_confirmation_that_says_what_goes(bro
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_attendee_and_settings_pages_in_both_languages(browser, product, tmp_path, language, viewport):  # noqa: F811
     context, page, event_id = log_in(browser, product, tmp_path, language, viewport)
-    name = f"{language}-{viewport['width']}"
+    name, found = f"{language}-{viewport['width']}", {}
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
     screenshot(page, f"attendees-list-{name}")
+    found["list"] = violations(page, "dashboard attendees")
     omar = re.search(r"/attendees/(\w+)\"[^>]*>عمر الفاروق<", page.content()).group(1)
     page.goto(f"/events/{event_id}/attendees/{omar}")
     screenshot(page, f"attendee-person-{name}")
+    found["person"] = violations(page, "dashboard person")
     page.goto(f"/events/{event_id}/attendees/new")
     page.fill("#email", "not an email")
     page.click("#attendee-form button[type=submit]")
     expect(page.locator("#email-error")).to_be_visible()
     screenshot(page, f"attendee-form-errors-{name}")
+    found["form"] = violations(page, "dashboard attendee form")
     page.goto(f"/events/{event_id}/attendees/{omar}/erase")
     screenshot(page, f"attendee-erase-{name}")
+    found["erase"] = violations(page, "dashboard erase")
     page.goto(f"/events/{event_id}/settings")
     expect(page.locator("#starts_at")).to_have_value("2026-12-01T09:00")  # Riyadh time, not UTC
     screenshot(page, f"event-settings-{name}")
+    found["settings"] = violations(page, "dashboard settings")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, "the settings page scrolls sideways"
+    assert not any(found.values()), found
     context.close()
