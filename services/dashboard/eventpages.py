@@ -42,7 +42,9 @@ def create_event():
     except DomainError as err:  # our own form checks, or the badge service's, field by field
         if "errors" not in err.extra:
             raise
-        return _event_form_again(form, err.extra["errors"])
+        return _event_form_again(
+            form, messages.field_messages(err.extra["errors"], require_organizer().language)
+        )
     db().commit()
     return redirect(url_for(".live", event_id=answer["id"]), 303)
 

@@ -30,7 +30,10 @@ FIELD_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"(each tag )?must not hold the control character (?P<c>U\+[0-9A-F]+)", "فيه رمز تحكم ممنوع {c}"),
         (r"(each tag )?must be one line: it holds the line separator (?P<c>U\+[0-9A-F]+)", "يجب أن يكون سطرًا واحدًا"),
         (r"(each tag )?must not hold a lone surrogate, which is not text", "فيه رمز ليس نصًا"),
-        (r"ar or en", "العربية (ar) أو الإنجليزية (en)"),
+        (r"ar or en|en or ar", "العربية (ar) أو الإنجليزية (en)"),
+        (r"required, up to (?P<n>\d+) characters: say what the token is for", "مطلوب، حتى {n} حرفًا: ما الغرض من الرمز؟"),
+        (r"required, up to (?P<n>\d+) characters", "مطلوب، حتى {n} حرفًا"),
+        (r"between (?P<a>\d+) and (?P<b>\d+) characters", "بين {a} و{b} حرفًا"),
         (r"true or false", "نعم أو لا"),
         (r"same email as line (?P<line>\d+)", "البريد نفسه في السطر {line}"),
         (r"send a JSON object", "أرسل كائن JSON"),
@@ -87,6 +90,7 @@ BY_CODE = {
     "method_not_allowed": "هذه الصفحة لا تقبل هذا الطلب.",
     "request_entity_too_large": "الملف أكبر من المسموح.",
     "invalid_input": "بعض ما أُدخل غير صالح.",
+    "organizer_exists": "يوجد منظم بهذا البريد بالفعل.",
     "unknown_language": "اللغة العربية (ar) أو الإنجليزية (en).",
 }
 # The badge service's field names, as an Arabic reader knows them.

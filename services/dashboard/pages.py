@@ -140,7 +140,7 @@ def do_setup():
     try:
         new = accounts.validate_organizer(form)
     except accounts.InvalidInput as err:
-        return page("setup.html", 422, errors=err.errors, form=form)
+        return page("setup.html", 422, errors=messages.field_messages(err.errors, language()), form=form)
     session, now = auth.db(), auth.service().clock()
     made = accounts.create_organizer(session, new, now, admin=not accounts.has_organizers(session))
     secret = accounts.start_session(session, made, now)

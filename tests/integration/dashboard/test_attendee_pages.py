@@ -346,6 +346,8 @@ def test_import_errors_read_in_arabic_for_an_arabic_organizer(arabic):
 
 
 def test_refusal_pages_read_in_arabic(arabic):
+    status, page = create_event(arabic, timezone="Mars/Olympus", ends_at="2026-12-01T08:00")
+    assert status == 422 and "ليست منطقة زمنية" in page and "is not a time zone" not in page
     _, location = create_event(arabic)
     event_id = location.rsplit("/", 1)[1]
     stranger = arabic.get(f"/events/{event_id}/attendees/{identity.new_attendee_id()}", headers=HTML)

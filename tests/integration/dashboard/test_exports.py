@@ -43,10 +43,17 @@ def test_the_attendee_export_has_the_import_columns_and_every_email_the_organize
     rows = read_csv(answer)
     by_name = {row["name"]: row for row in rows}
     assert len(rows) == 4
-    assert by_name["Lina"]["email"] == f"{lina}@example.org" and by_name["Lina"]["interests"] == "coffee; design"
+    assert (
+        by_name["Lina"]["email"] == f"{lina}@example.org" and by_name["Lina"]["interests"] == "coffee; design"
+    )
     # Consent governs what attendees see of each other, not what the organizer uploaded.
-    assert by_name["عمر الفاروق"]["email"] == f"{omar}@example.org" and by_name["عمر الفاروق"]["meetings"] == "1"
-    assert by_name["عمر الفاروق"]["consent_share_contact"] == "no" and by_name["Lina"]["consent_followup"] == "yes"
+    assert (
+        by_name["عمر الفاروق"]["email"] == f"{omar}@example.org" and by_name["عمر الفاروق"]["meetings"] == "1"
+    )
+    assert (
+        by_name["عمر الفاروق"]["consent_share_contact"] == "no"
+        and by_name["Lina"]["consent_followup"] == "yes"
+    )
     assert '\'=HYPERLINK("http://evil.example")' in by_name  # a spreadsheet shows it, does not run it
 
 

@@ -12,7 +12,7 @@ from services.badge import csv_import
 from services.badge.domain import validate_attendee, validate_event
 from services.badge.event_mail import validate_mail_settings
 from services.badge.meeting_point import validate_meeting_point
-from services.dashboard import messages
+from services.dashboard import accounts, messages
 from services.dashboard.attendeetext import TEXT as ATTENDEE_TEXT
 from services.dashboard.pagetext import TEXT
 from shared.web import DomainError, InvalidInput
@@ -79,8 +79,20 @@ def refusals() -> list[str]:
         with pytest.raises(InvalidInput) as refused:
             validate_meeting_point(doc)
         found += refused.value.errors.items()
-    ours = ("same email as line 2", "choose a date and time", "'Mars/X' is not a time zone such as Asia/Riyadh")
-    return found + [("row", text) for text in ours]
+    for doc in ({}, {"email": "x", "name": "a\x07", "password": "short", "language": "fr"}, "no"):
+        with pytest.raises(InvalidInput) as refused:
+            accounts.validate_organizer(doc)
+        found += refused.value.errors.items()
+    ours = (
+        "same email as line 2",
+        "choose a date and time",
+        "'Mars/X' is not a time zone such as Asia/Riyadh",
+    )
+    return (
+        found
+        + [("row", text) for text in ours]
+        + [("name", "required, up to 80 characters: say what the token is for")]
+    )
 
 
 @pytest.mark.parametrize("field, english", refusals())
