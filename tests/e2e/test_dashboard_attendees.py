@@ -9,15 +9,29 @@ and checked by axe-core: no serious or critical violations.
 from __future__ import annotations
 
 import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import replace
 
 import pypdfium2
 import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
+from services.badge import create_app as badge_app
+from services.dashboard import create_app as dashboard_app
+from services.dashboard.consumer import GROUP
+from services.dashboard.handlers import READ_MODEL_TYPES, apply_event
+from services.followup import create_app as followup_app
+from services.followup import readmodel as followup_readmodel
+from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
+from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_dashboard_pages import ADMIN_TOKEN, LAPTOP, call, product  # noqa: F401 (a fixture)
 from tests.e2e.test_scan_pages import browser, playwright, screenshot  # noqa: F401 (fixtures)
+from tests.integration.dashboard.running import BusThreads, Served
 
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1280, "height": 900}
@@ -26,6 +40,71 @@ Lina Haddad,lina@example.org,Souk Labs,Coffee supply chains that pay farmers fai
 عمر الفاروق,omar@example.org,مدرسة المستقبل,تعليم يبدأ من فضول الطفل,تعليم;قهوة,ar
 Sara Nasser,sara@example.org,Dhow Logistics,Cold chains that waste nothing,logistics,en
 """
+
+
+class WithMail(BusThreads):
+    """Dashboard, badge and follow-up, served, with the badge relay and both consumers running:
+    the person page's record of emails comes from the real follow-up service."""
+
+    def __init__(self, settings, new_database):
+        base = replace(
+            settings,
+            admin_token=ADMIN_TOKEN,
+            **{f"{name}_database_url": new_database() for name in ("badge", "followup", "dashboard")},
+        )
+        self.badge_app, self.followup_app = badge_app(base), followup_app(base)
+        self.badge, self.followup = Served(self.badge_app), Served(self.followup_app)
+        self.dashboard_app = dashboard_app(
+            replace(base, badge_url=self.badge.url, followup_url=self.followup.url)
+        )
+        self.dashboard = Served(self.dashboard_app)
+        self.bus = bus_from_url(settings.bus_url, partitions=2)
+        self.bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 2)
+        self.stop_event = threading.Event()
+        self.threads = [
+            self._thread(self._relay, self.badge_app.extensions["badge"].sessions),
+            self._thread(
+                self._consume,
+                "followup",
+                [EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC],
+                followup_readmodel.READ_MODEL_TYPES,
+                self.followup_app.extensions["followup"].sessions,
+                followup_readmodel.apply_event,
+            ),
+            self._thread(
+                self._consume,
+                GROUP,
+                ALL_TOPICS,
+                READ_MODEL_TYPES,
+                self.dashboard_app.extensions["dashboard"].sessions,
+                apply_event,
+            ),
+        ]
+
+    def knows(self, event_id: str, attendee_id: str) -> bool:
+        """Has the follow-up service heard of this attendee from the bus yet?"""
+        url = f"{self.followup.url}/v1/events/{event_id}/attendees/{attendee_id}/welcome/preview"
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10):
+                return True
+        except urllib.error.HTTPError as err:
+            assert err.code == 404, err.code
+            return False
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(10)
+        for served in (self.dashboard, self.badge, self.followup):
+            served.stop()
+
+
+@pytest.fixture
+def with_mail(settings, new_database):
+    running = WithMail(settings, new_database)
+    yield running
+    running.stop()
 
 
 def log_in(browser, product, tmp_path, language: str, viewport=LAPTOP):
@@ -111,14 +190,23 @@ def test_an_attendee_is_erased_only_after_a_confirmation_that_says_what_goes(bro
 
 @pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["390", "1280"])
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_attendee_and_settings_pages_in_both_languages(browser, product, tmp_path, language, viewport):  # noqa: F811
-    context, page, event_id = log_in(browser, product, tmp_path, language, viewport)
+def test_the_attendee_and_settings_pages_in_both_languages(browser, with_mail, tmp_path, language, viewport):  # noqa: F811
+    context, page, event_id = log_in(browser, with_mail, tmp_path, language, viewport)
     name, found = f"{language}-{viewport['width']}", {}
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
     screenshot(page, f"attendees-list-{name}")
     found["list"] = violations(page, "dashboard attendees")
     omar = re.search(r"/attendees/(\w+)\"[^>]*>عمر الفاروق<", page.content()).group(1)
+    deadline = time.monotonic() + 20  # the follow-up service learns of him from the bus
+    while not with_mail.knows(event_id, omar):
+        assert time.monotonic() < deadline, "the follow-up service never heard of the attendee"
+        time.sleep(0.2)
     page.goto(f"/events/{event_id}/attendees/{omar}")
+    page.click("#welcome button[type=submit]")  # one more welcome email, queued
+    expect(page.locator("#record table.record tbody tr").first).to_be_visible()
+    expect(page.locator("#record")).to_contain_text(
+        "waiting to be sent" if language == "en" else "في انتظار الإرسال"
+    )
     screenshot(page, f"attendee-person-{name}")
     found["person"] = violations(page, "dashboard person")
     page.goto(f"/events/{event_id}/attendees/new")
