@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from services.badge.domain import BadgeError, InvalidInput
@@ -50,6 +51,10 @@ COLUMNS = {
     },
 }
 _ALIASES = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
+# The dashboard's exports put an apostrophe before a cell's formula character (= + - @), at its
+# start or after a separator, so no spreadsheet runs a name as a formula; read back, it goes, so an
+# export re-imports unchanged. (A cell that really held "'=" there loses its apostrophe.)
+EXPORTED_FORMULA = re.compile(r"(^|[,;\t|])'([=+\-@])")
 _YES = {"yes", "y", "true", "1", "x", "نعم"}
 _NO = {"no", "n", "false", "0", "", "لا"}
 _LANGUAGES = {
@@ -129,7 +134,7 @@ def _row_fields(fields: list[str | None], row: list[str]) -> dict:
     for field, cell in zip(fields, row):
         if field is None:
             continue
-        value = cell.strip()
+        value = EXPORTED_FORMULA.sub(r"\1\2", cell.strip())
         if field == "consent_suggest" and not value:
             continue  # an empty cell keeps the default (on), unlike the opt-in consents
         if field.startswith("consent_"):

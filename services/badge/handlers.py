@@ -78,11 +78,13 @@ def get_attendee(session: Session, attendee_id: str, event_id: str | None = None
     return attendee
 
 
-def list_attendees(session: Session, event_id: str) -> list[Attendee]:
-    """The event's attendees in registration order."""
+def list_attendees(session: Session, event_id: str, only: tuple[str, ...] | None = None) -> list[Attendee]:
+    """The event's attendees in registration order (with `only`, just those of these ids)."""
     query = (
         sa.select(Attendee).where(Attendee.event_id == event_id).order_by(Attendee.created_at, Attendee.id)
     )
+    if only is not None:
+        query = query.where(Attendee.id.in_(only))
     return list(session.scalars(query))
 
 
@@ -378,7 +380,7 @@ def import_attendees(session: Session, event_id: str, rows, progress=None) -> Im
                 doc, event.language, current=attendee_details(current) if current else None
             )
         except domain.InvalidInput as exc:
-            result.rejected.append({"line": line, "reason": exc.detail})
+            result.rejected.append({"line": line, "reason": exc.detail, "errors": exc.errors})
             continue
         if details.email in seen:
             result.rejected.append({"line": line, "reason": f"same email as line {seen[details.email]}"})

@@ -138,7 +138,15 @@ IMPORTED = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"line": {"type": "integer"}, "reason": {"type": "string"}},
+                "properties": {
+                    "line": {"type": "integer"},
+                    "reason": {"type": "string"},
+                    "errors": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": "each field's message, when the row's fields were refused",
+                    },
+                },
             },
         },
     },
@@ -324,6 +332,11 @@ def document() -> dict:
                         ),
                         query("sides", {"enum": ["1", "2"], "default": "1"}, "2: double-sided"),
                         query("force", {"enum": ["1"]}, "print even though the badge URL is not public"),
+                        query(
+                            "attendees",
+                            {"type": "string"},
+                            "comma-separated attendee ids: print only their badges",
+                        ),
                     ],
                 )
             },

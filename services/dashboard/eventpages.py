@@ -6,14 +6,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, request, stream_with_context, url_for
 
-from services.dashboard import accounts, audit, exports, figures, operations
+from services.dashboard import accounts, audit, exports, figures, messages, operations
+from services.dashboard import attendees as attendees_ops
 from services.dashboard.auth import db, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Attendee, Followup
 from services.dashboard.pages import friendly_errors, page
 from services.dashboard.pagetext import LAYOUT_NAMES, SCRIPT_TEXT, TEXT, campaign_name
 from shared.config import unreachable_by_phones
-from shared.events import WELCOME_CAMPAIGN
+from shared.events import SIGNIN_CAMPAIGN, WELCOME_CAMPAIGN
 from shared.quotes import isolate_quotes
 from shared.web import DomainError, NotFound, attachment, int_arg
 
@@ -41,7 +42,9 @@ def create_event():
     except DomainError as err:  # our own form checks, or the badge service's, field by field
         if "errors" not in err.extra:
             raise
-        return _event_form_again(form, err.extra["errors"])
+        return _event_form_again(
+            form, messages.field_messages(err.extra["errors"], require_organizer().language)
+        )
     _audit(answer["id"], "event_created", answer.get("name", ""))
     db().commit()
     return redirect(url_for(".live", event_id=answer["id"]), 303)
@@ -87,7 +90,7 @@ def attendees(event_id, status=200, imported=None):
     query, number = request.args.get("q", "").strip(), int_arg("page", 1, 1, MAX_PAGE)
     where = [Attendee.event_id == event.id, Attendee.registered]
     if query:
-        where.append(sa.func.lower(Attendee.name).contains(query.lower(), autoescape=True))
+        where.append(attendees_ops.matching(query))
     total = db().scalar(sa.select(sa.func.count()).where(*where))
     people = (
         db()
@@ -117,6 +120,7 @@ def attendees(event_id, status=200, imported=None):
         unreachable=unreachable_by_phones(public_url),
         welcome=welcome_statuses(event.id, [p.id for p in people]),
         welcomed=int(welcomed) if welcomed and welcomed.isascii() and welcomed.isdigit() else None,
+        erased=request.args.get("erased") == "1",
     )
 
 
@@ -175,7 +179,9 @@ def import_attendees(event_id):
         {**counts, "rejected": len(result.get("rejected") or [])},
         True,
     )
-    return attendees(event.id, 200, imported=result)
+    attendees_ops.sync_attendees(service().badge, db(), event.id)  # the list is right at once
+    db().commit()
+    return attendees(event.id, 200, imported=messages.imported(result, require_organizer().language))
 
 
 @bp.get("/<event_id>/badges.pdf")
@@ -206,13 +212,19 @@ def _attendee(event_id: str, attendee_id: str) -> Attendee:
 
 
 @bp.get("/<event_id>/attendees/<attendee_id>")
-def attendee(event_id, attendee_id):
+def attendee(event_id, attendee_id, new_link=None):
     person = _attendee(event_id, attendee_id)
+    try:
+        record = attendees_ops.followup_record(service().followup, event_id, person.id)
+    except DomainError:  # away, or it has not heard of the event yet: the page says so
+        record = None
     try:
         own = operations.wording(service().followup, event_id, person.language)
     except DomainError:  # the follow-up service is away or does not know the event yet: no form
         own = None
     welcome, note = welcome_statuses(event_id, [person.id]).get(person.id), request.args.get("welcome")
+    lang = require_organizer().language
+    t = TEXT[lang]
     return page(
         "attendee.html",
         event=visible_event(event_id),
@@ -220,7 +232,17 @@ def attendee(event_id, attendee_id):
         wording=own,
         welcome=welcome,
         welcome_note=note if note in ("queued", "waiting") else None,
+        record=record,
+        why=lambda text: messages.delivery_reason(text, lang),
+        campaign_label=lambda c: t["campaign_signin"] if c == SIGNIN_CAMPAIGN else campaign_name(c, t),
+        unreachable=unreachable_by_phones(service().settings.public_url),
+        new_link=new_link,
+        done=request.args.get("done") if request.args.get("done") in DONE else None,
+        layouts=LAYOUT_NAMES,
     )
+
+
+DONE = ("added", "saved", "reissued")  # what the person page confirms after an action
 
 
 @bp.post("/<event_id>/attendees/<attendee_id>/welcome")

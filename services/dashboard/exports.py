@@ -1,11 +1,17 @@
 """CSV exports of an event's attendees and meetings, for spreadsheets.
 
-Contact details (email) appear only for people who agreed to share them (consent_share_contact);
-everyone else's cell is empty. Names come from attendees, not from us, so no cell may run as a
-formula in any spreadsheet: a formula character (= + - @, tab or carriage return) at the start of
-a cell or right after a separator (, ; tab |) gets an apostrophe before it, and a cell holding any
-separator is quoted. Spreadsheets set to split on semicolons (common where the decimal mark is a
-comma) would otherwise read `x;=1+1` as two cells, the second a formula.
+The attendee export has the import's own column names (the badge service's csv_import), in the
+import's values (yes/no, ar/en, interests separated by "; "), so an organizer can edit it and
+import it again: rows come back unchanged, matched by email. `short_code` and `meetings` follow;
+the import ignores them. Who reads it decides the contact details: `with_contacts` (organizers
+see the emails they uploaded, whatever attendees agreed to show each other; a viewer's export has
+none). Times are the event's local time with their UTC offset.
+
+Names come from attendees, not from us, so no cell may run as a formula in any spreadsheet: a
+formula character (= + - @, tab or carriage return) at the start of a cell or right after a
+separator (, ; tab |) gets an apostrophe before it, and a cell holding any separator is quoted
+(the import drops those apostrophes again). Spreadsheets set to split on semicolons (common
+where the decimal mark is a comma) would otherwise read `x;=1+1` as two cells, the second a formula.
 Rows stream from the database a batch at a time, so a 100,000-meeting export stays small in memory.
 """
 
@@ -13,15 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from services.dashboard.models import Attendee, Meeting
-from shared.envelope import iso
+from services.dashboard.models import Attendee, Event, Meeting
 
-ATTENDEE_COLUMNS = (
-    "id",
+# The import's column names (services/badge/csv_import.py COLUMNS), then two it ignores.
+IMPORT_COLUMNS = (
     "name",
     "email",
     "company",
@@ -29,9 +35,13 @@ ATTENDEE_COLUMNS = (
     "headline",
     "interests",
     "language",
-    "meetings",
-    "shares_contact",
+    "consent_followup",
+    "consent_share_contact",
+    "can_help_with",
+    "looking_for",
+    "consent_suggest",
 )
+ATTENDEE_COLUMNS = (*IMPORT_COLUMNS, "short_code", "meetings")
 MEETING_COLUMNS = (
     "meeting_id",
     "met_at",
@@ -44,7 +54,7 @@ MEETING_COLUMNS = (
     "b_email",
 )
 BATCH = 1000
-PERSON = ("id", "name", "company", "email", "consent_share_contact")  # what both exports say of a person
+PERSON = ("id", "name", "company", "email")  # what the meeting export says of each person
 
 
 FORMULA_START = re.compile(r"(^|[,;\t|])([=+\-@\t\r])")
@@ -70,8 +80,8 @@ def _lines(header, rows) -> Iterator[str]:
 lines = _lines  # any other CSV the dashboard serves (the private links) is made the same safe way
 
 
-def _email(person) -> str:
-    return person.email if person.consent_share_contact else ""
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _in_batches(session: Session, query, keys) -> Iterator:
@@ -88,60 +98,63 @@ def _in_batches(session: Session, query, keys) -> Iterator:
         after = tuple(getattr(rows[-1], key.key) for key in keys)
 
 
-def attendees_csv(session: Session, event_id: str) -> Iterator[str]:
-    query = sa.select(
-        *(getattr(Attendee, c) for c in PERSON),
-        Attendee.title,
-        Attendee.headline,
-        Attendee.interests,
-        Attendee.language,
-        Attendee.meetings,
-    ).where(Attendee.event_id == event_id, Attendee.registered)
+def attendees_csv(session: Session, event: Event, with_contacts: bool = True) -> Iterator[str]:
+    columns = (*IMPORT_COLUMNS, "short_code", "meetings", "id")
+    query = sa.select(*(getattr(Attendee, c) for c in columns)).where(
+        Attendee.event_id == event.id, Attendee.registered
+    )
     rows = _in_batches(session, query, (Attendee.name, Attendee.id))
     yield "\ufeff"  # a byte-order mark, so spreadsheet programs read Arabic names as UTF-8
     yield from _lines(
         ATTENDEE_COLUMNS,
         (
             (
-                a.id,
                 a.name,
-                _email(a),
+                a.email if with_contacts else "",
                 a.company,
                 a.title,
                 a.headline,
                 "; ".join(a.interests),
                 a.language,
+                _yes(a.consent_followup),
+                _yes(a.consent_share_contact),
+                a.can_help_with,
+                a.looking_for,
+                _yes(a.consent_suggest),
+                a.short_code,
                 a.meetings,
-                "yes" if a.consent_share_contact else "no",
             )
             for a in rows
         ),
     )
 
 
-def meetings_csv(session: Session, event_id: str) -> Iterator[str]:
+def meetings_csv(session: Session, event: Event, with_contacts: bool = True) -> Iterator[str]:
     low, high = aliased(Attendee), aliased(Attendee)
     side = lambda who, prefix: [getattr(who, c).label(f"{prefix}_{c}") for c in PERSON]  # noqa: E731
     query = (
         sa.select(Meeting.id, Meeting.met_at, Meeting.mutual, *side(low, "a"), *side(high, "b"))
         .join(low, low.id == Meeting.low_id)
         .join(high, high.id == Meeting.high_id)
-        .where(Meeting.event_id == event_id)
+        .where(Meeting.event_id == event.id)
     )
+    zone = ZoneInfo(event.timezone or "UTC")
     yield "\ufeff"
     yield from _lines(
         MEETING_COLUMNS,
         (
-            (m.id, iso(m.met_at), "yes" if m.mutual else "no", *_person(m, "a"), *_person(m, "b"))
+            (
+                m.id,
+                m.met_at.astimezone(zone).isoformat(timespec="seconds"),
+                _yes(m.mutual),
+                *_person(m, "a", with_contacts),
+                *_person(m, "b", with_contacts),
+            )
             for m in _in_batches(session, query, (Meeting.met_at, Meeting.id))
         ),
     )
 
 
-def _person(row, prefix: str) -> tuple[str, str, str]:
-    shares = getattr(row, f"{prefix}_consent_share_contact")
-    return (
-        getattr(row, f"{prefix}_name"),
-        getattr(row, f"{prefix}_company"),
-        getattr(row, f"{prefix}_email") if shares else "",
-    )
+def _person(row, prefix: str, with_contacts: bool) -> tuple[str, str, str]:
+    email = getattr(row, f"{prefix}_email")
+    return (getattr(row, f"{prefix}_name"), getattr(row, f"{prefix}_company"), email if with_contacts else "")

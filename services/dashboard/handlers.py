@@ -46,6 +46,7 @@ READ_MODEL_TYPES = (
     "attendee.registered",
     "attendee.updated",
     "attendee.erased",
+    "badge.issued",
     "scan.recorded",
     "followup.queued",
     "followup.sent",
@@ -146,6 +147,9 @@ def _attendee(session: Session, event: ev.AttendeeRegistered, _envelope) -> None
         short_code=event.short_code,
         consent_followup=event.consent_followup,
         consent_share_contact=event.consent_share_contact,
+        can_help_with=event.can_help_with,
+        looking_for=event.looking_for,
+        consent_suggest=event.consent_suggest,
         registered=True,
     )
     seq = tick(session, event.event_id)
@@ -165,6 +169,13 @@ def _attendee(session: Session, event: ev.AttendeeRegistered, _envelope) -> None
                 for i in sorted(folded)
             ],
         )
+
+
+def _badge_issued(session: Session, event: ev.BadgeIssued, _envelope) -> None:
+    """A reissued badge comes with a new short code: the one organizers search by."""
+    session.execute(
+        sa.update(Attendee).where(Attendee.id == event.attendee_id).values(short_code=event.short_code)
+    )
 
 
 def _bucket(session: Session, event_id: str, moment: datetime, meetings: int, mutual: int) -> None:
@@ -318,6 +329,7 @@ APPLY = (
     (ev.EventClosed, _event_closed),
     (ev.AttendeeRegistered, _attendee),
     (ev.AttendeeErased, _erased),
+    (ev.BadgeIssued, _badge_issued),
     (ev.ScanRecorded, _scan),
     (ev.FollowupFollowedUp, _followed_up),
     (ev.FollowupEvent, _followup),

@@ -60,6 +60,9 @@ class Attendee(Base):
     short_code: Mapped[str] = mapped_column(sa.String(12), default="")
     consent_followup: Mapped[bool] = mapped_column(default=False)
     consent_share_contact: Mapped[bool] = mapped_column(default=False)
+    can_help_with: Mapped[str] = mapped_column(sa.String(200), default="")
+    looking_for: Mapped[str] = mapped_column(sa.String(200), default="")
+    consent_suggest: Mapped[bool] = mapped_column(default=True)
     meetings: Mapped[int] = mapped_column(default=0)  # distinct people met, whoever scanned whom
     last_scan_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # their latest scan of someone
     seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -244,6 +244,116 @@ WORDING = {
 }
 
 
+ATTENDEE_FORM = {
+    **{
+        name: {"type": "string"}
+        for name in (
+            "name",
+            "email",
+            "company",
+            "title",
+            "headline",
+            "interests",
+            "can_help_with",
+            "looking_for",
+        )
+    },
+    "language": {"enum": ["ar", "en"]},
+    **{f"consent_{flag}": {"enum": ["1"]} for flag in ("followup", "share_contact", "suggest")},
+}
+EVENT_FORM = {
+    **{
+        name: {"type": "string"}
+        for name in ("name", "venue", "timezone", "contact_email", "meeting_point", "welcome")
+    },
+    **{
+        name: {"type": "string", "description": "local date-time in the event's time zone"}
+        for name in ("starts_at", "ends_at", "followup_at", "welcome_at")
+    },
+    "language": {"enum": ["ar", "en"]},
+}
+BADGE_PDF = [
+    query(
+        "layout",
+        "sheet layout (default single-a6)",
+        {"enum": ["a4-a6", "a4-a7", "letter", "avery-5395", "single-a6"]},
+    ),
+    query("force", "1: print anyway"),
+]
+
+
+def people_pages() -> dict:
+    """The attendee and event-settings pages (attendeepages.py)."""
+    upstream = ("403", "404", "502", "503")
+    return {
+        "/events/{event_id}/attendees/new": {
+            "get": page("The form to add an attendee", *upstream),
+            "post": page(
+                "Add the attendee (the badge service registers them)",
+                *upstream,
+                "409",
+                ok="303",
+                form=ATTENDEE_FORM,
+            ),
+        },
+        "/events/{event_id}/attendees/{attendee_id}/edit": {
+            "get": page("The form to edit an attendee", *upstream),
+            "post": page("Save the attendee's details", *upstream, "409", ok="303", form=ATTENDEE_FORM),
+        },
+        "/events/{event_id}/attendees/{attendee_id}/erase": {
+            "get": page("What erasing this attendee removes, and the button that does it", *upstream),
+            "post": page("Erase the attendee in every service", *upstream, ok="303", form={}),
+        },
+        "/events/{event_id}/attendees/{attendee_id}/reissue": {
+            "post": page(
+                "Reissue a lost badge: new QR, short code and private link",
+                *upstream,
+                "409",
+                ok="303",
+                form={},
+            )
+        },
+        "/events/{event_id}/attendees/{attendee_id}/private-link": {
+            "post": page("A new private link, shown once on the attendee's page", *upstream, form={})
+        },
+        "/events/{event_id}/attendees/{attendee_id}/badge.pdf": {
+            "get": page(
+                "This attendee's badge to print",
+                *upstream,
+                "400",
+                "409",
+                media="application/pdf",
+                params=BADGE_PDF,
+            )
+        },
+        "/events/{event_id}/badges/chosen.pdf": {
+            "get": page(
+                "The chosen attendees' badges to print",
+                *upstream,
+                "400",
+                "409",
+                "422",
+                media="application/pdf",
+                params=[query("id", "an attendee id, repeated for each one chosen"), *BADGE_PDF],
+            )
+        },
+        "/events/{event_id}/settings": {
+            "get": page(
+                "The event's settings, times in its own time zone",
+                *upstream,
+                params=[query("saved", "1: just saved")],
+            ),
+            "post": page(
+                "Save the event's settings (the badge service keeps them)",
+                *upstream,
+                "409",
+                ok="303",
+                form=EVENT_FORM,
+            ),
+        },
+    }
+
+
 @lru_cache(maxsize=1)
 def document() -> dict:
     return openapi_document(
@@ -666,5 +776,6 @@ def document() -> dict:
                     params=[query("action", "only this action"), query("page", "1, 2, ...")],
                 )
             },
+            **people_pages(),
         },
     )

@@ -65,10 +65,19 @@ def import_attendees(badge: Upstream, event_id: str, csv_bytes: bytes) -> dict:
     ).json()
 
 
-def badges_pdf(badge: Upstream, event_id: str, layout: str, double_sided: bool, force: bool = False) -> Reply:
-    """The print sheets; the badge service knows the layouts and refuses any other, and refuses
-    QR codes no phone can open unless `force`."""
+def badges_pdf(
+    badge: Upstream,
+    event_id: str,
+    layout: str,
+    double_sided: bool,
+    force: bool = False,
+    only: list[str] | None = None,
+) -> Reply:
+    """The print sheets (with `only`, of these attendees); the badge service knows the layouts and
+    refuses any other, and refuses QR codes no phone can open unless `force`."""
     query = {"layout": layout, "sides": "2" if double_sided else "1", **({"force": "1"} if force else {})}
+    if only is not None:
+        query["attendees"] = ",".join(only)
     return badge.call(
         "GET", f"/v1/events/{event_id}/badges.pdf", query=query, timeout=PDF_TIMEOUT, accept="application/pdf"
     )
@@ -146,6 +155,16 @@ def event_fields(form: dict) -> dict:
         **moments,
         **welcome,
     }
+
+
+def local_moment(form: dict, name: str, zone_name: str) -> str:
+    """A datetime-local field as ISO 8601 in the event's zone; "" when left empty (the default)."""
+    if not form.get(name):
+        return ""
+    try:
+        return datetime.fromisoformat(form[name]).replace(tzinfo=ZoneInfo(zone_name)).isoformat()
+    except ValueError:
+        raise accounts.InvalidInput({name: "choose a date and time"}) from None
 
 
 def welcome_everyone(followup: Upstream, event_id: str) -> int:

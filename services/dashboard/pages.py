@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
-from services.dashboard import accounts, auth, login_throttle
+from services.dashboard import accounts, auth, login_throttle, messages
 from services.dashboard.pagetext import TEXT
 from shared.web import PROBLEM_JSON, DomainError, Unauthorized, problem, send_vendored
 
@@ -75,10 +76,25 @@ def friendly_errors(blueprint: Blueprint) -> None:
         if isinstance(err, Unauthorized):
             back = request.path if request.method == "GET" and RETURN_PATH.match(request.path) else None
             return redirect(url_for("dashboard_pages.login", next=back), 303)
-        return page("message.html", err.status, title=TEXT[language()]["error_title"], text=err.detail)
+        return page("message.html", err.status, title=TEXT[language()]["error_title"], text=refusal(err))
+
+
+def refusal(err: DomainError) -> str:
+    return messages.refusal(err, language())
 
 
 friendly_errors(bp)
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(err: HTTPException):
+    """A page that is not there (or a method it does not take), in the organizer's language."""
+    code = (err.name or "error").lower().replace(" ", "_")
+    headers = {"Allow": ", ".join(err.valid_methods)} if getattr(err, "valid_methods", None) else None
+    if not wants_page() or "Authorization" in request.headers:  # a script: no page, no login lookup
+        return problem(err.code or 500, err.description or err.name, code, headers=headers)
+    refused = DomainError(err.description or err.name, code=code, status=err.code or 500)
+    return page("message.html", refused.status, title=TEXT[language()]["error_title"], text=refusal(refused))
 
 
 @bp.get("/")
@@ -138,7 +154,7 @@ def do_setup():
     try:
         new = accounts.validate_organizer(form)
     except accounts.InvalidInput as err:
-        return page("setup.html", 422, errors=err.errors, form=form)
+        return page("setup.html", 422, errors=messages.field_messages(err.errors, language()), form=form)
     session, now = auth.db(), auth.service().clock()
     made = accounts.create_organizer(session, new, now, admin=not accounts.has_organizers(session))
     secret = accounts.start_session(session, made, now, request.user_agent.string, request.remote_addr or "")

@@ -83,7 +83,7 @@ TEXT = {
         "Set RAPPORT_PUBLIC_URL to an address phones can open (on a local network, "
         "./rapport up --lan does it) before printing for real.",
         "print_anyway": "Print anyway (a test print)",
-        "search": "Search by name",
+        "search": "Search by name, company, email or short code",
         "find": "Find",
         "company": "Company",
         "badge": "Badge",
@@ -127,7 +127,8 @@ TEXT = {
         "exports": "Exports",
         "export_attendees": "Attendees (CSV)",
         "export_meetings": "Meetings (CSV)",
-        "exports_tip": "Email addresses appear only for people who agreed to share them.",
+        "exports_tip": "The attendee export has the import's columns: edit it and import it again. Organizers "
+        "see the emails they uploaded; viewers see none.",
         "team": "Organizers of this event",
         "team_tip": "Give another organizer access by email: it works once an admin has given them an account.",
         "grant": "Give access",
@@ -259,7 +260,7 @@ TEXT = {
         "ذلك \u2066./rapport up --lan\u2069) قبل الطباعة الفعلية.",
         "print_anyway": "اطبع على أي حال (طباعة تجريبية)",
         "download_pdf": "تنزيل PDF",
-        "search": "ابحث بالاسم",
+        "search": "ابحث بالاسم أو الشركة أو البريد أو الرمز المختصر",
         "find": "بحث",
         "company": "الشركة",
         "badge": "البطاقة",
@@ -303,7 +304,8 @@ TEXT = {
         "exports": "التصدير",
         "export_attendees": "المشاركون (CSV)",
         "export_meetings": "اللقاءات (CSV)",
-        "exports_tip": "لا تظهر عناوين البريد إلا لمن وافق على مشاركتها.",
+        "exports_tip": "لتصدير المشاركين أعمدة الاستيراد نفسها: عدّله واستورده مرة أخرى. يرى المنظمون "
+        "عناوين البريد التي رفعوها، ولا يراها المشاهدون.",
         "team": "منظّمو هذه الفعالية",
         "team_tip": "امنح منظّمًا آخر صلاحية الوصول ببريده: تسري حين يكون له حساب أنشأه مشرف.",
         "grant": "امنح الصلاحية",
@@ -504,3 +506,14 @@ ACCOUNT_TEXT = {
 }
 for _lang, _words in ACCOUNT_TEXT.items():
     TEXT[_lang].update(_words)
+
+
+def _merge_attendee_text() -> None:
+    """The attendee and event-settings pages' words (attendeetext.py), in the same table."""
+    from services.dashboard.attendeetext import TEXT as ATTENDEE_TEXT
+
+    for lang, words in ATTENDEE_TEXT.items():
+        TEXT[lang].update(words)
+
+
+_merge_attendee_text()

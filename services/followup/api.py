@@ -68,6 +68,14 @@ def followups(event_id):
         )
         if status:
             query = query.where(Delivery.status == status)
+        person = request.args.get("attendee_id")
+        if person is not None:  # one person's record (the dashboard's person page)
+            query = query.where(Delivery.attendee_id == person)
+            stopped = session.scalar(
+                sa.select(Attendee.unsubscribed_at).where(
+                    Attendee.id == person, Attendee.event_id == event_id
+                )
+            )
         if campaign:  # the sign-in emails are listed too (did it go?), though they have no preview
             query = query.where(
                 Delivery.campaign == (SIGNIN if campaign == SIGNIN else valid_campaign(campaign))
@@ -90,7 +98,9 @@ def followups(event_id):
         }
         for d, name, marked in rows
     ]
+    one = {"unsubscribed_at": stopped.isoformat() if stopped else None} if person is not None else {}
     return {
+        **one,
         "event_id": event_id,
         "summary": summary | {"unsubscribed": unsubscribed},
         "by_campaign": by_campaign,

@@ -34,6 +34,7 @@ FOLLOWUPS = {
     "required": ["event_id", "summary", "by_campaign", "items", "next_after"],
     "properties": {
         "event_id": {"type": "string"},
+        "unsubscribed_at": {"type": ["string", "null"], "description": "with attendee_id only"},
         "summary": COUNTS,
         "by_campaign": {"type": "object", "additionalProperties": COUNTS},
         "items": {
@@ -140,6 +141,11 @@ def document() -> dict:
                             {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200},
                         ),
                         query("after", "the previous page's next_after", {"type": "integer", "minimum": 0}),
+                        query(
+                            "attendee_id",
+                            "only this attendee's emails; the answer then also has their unsubscribed_at",
+                            {"type": "string"},
+                        ),
                     ],
                     "responses": {
                         "200": json_answer("summary and items", FOLLOWUPS),

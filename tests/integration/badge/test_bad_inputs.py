@@ -85,7 +85,11 @@ def test_a_csv_row_with_a_direction_override_is_rejected_with_its_reason_and_the
     assert answer.status_code == 200, answer.json
     assert answer.json["created"] == 1
     assert answer.json["rejected"] == [
-        {"line": 3, "reason": "name: must not hold the direction control U+202E"}
+        {
+            "line": 3,
+            "reason": "name: must not hold the direction control U+202E",
+            "errors": {"name": "must not hold the direction control U+202E"},  # each field's, to translate
+        }
     ]
 
 
