@@ -145,8 +145,9 @@ def _pdf(event_id: str, ids: list[str], name: str) -> Response:
 @bp.get("/<event_id>/attendees/<attendee_id>/badge.pdf")
 def badge_pdf(event_id, attendee_id):
     person = _attendee(event_id, attendee_id)
-    _audit(event_id, "badges_printed", person.id, commit=True)
-    return _pdf(event_id, [person.id], f"badge-{person.short_code or person.id}.pdf")
+    printed = _pdf(event_id, [person.id], f"badge-{person.short_code or person.id}.pdf")
+    _audit(event_id, "badges_printed", person.id, commit=True)  # once the badge service printed it
+    return printed
 
 
 @bp.get("/<event_id>/badges/chosen.pdf")
@@ -156,6 +157,7 @@ def chosen_pdf(event_id):
     if not ids or len(ids) > MAX_CHOSEN:
         raise InvalidInput({"id": f"choose 1 to {MAX_CHOSEN} attendees to print"})
     people = [_attendee(event.id, i).id for i in ids]
+    printed = _pdf(event.id, people, f"badges-{event.id}-chosen.pdf")
     _audit(
         event.id,
         "badges_printed",
@@ -163,7 +165,7 @@ def chosen_pdf(event_id):
         {"chosen": len(people)},
         True,
     )
-    return _pdf(event.id, people, f"badges-{event.id}-chosen.pdf")
+    return printed
 
 
 @bp.get("/<event_id>/settings")

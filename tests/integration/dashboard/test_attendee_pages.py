@@ -375,3 +375,31 @@ def test_refusal_pages_read_in_arabic(arabic):
         headers={"Accept": "application/problem+json"},
     )
     assert answer.status_code == 404 and answer.json["code"] == "unknown_attendee"
+
+
+def test_attendee_actions_land_in_the_audit_log_by_id_and_the_erased_name_is_not_kept(
+    app, browser, event_id, others, alice
+):
+    from services.dashboard.models import AuditEntry
+
+    upload(browser, event_id, CSV)
+    lina, omar = person_id(browser, event_id, "Lina Haddad"), person_id(browser, event_id, "عمر الفاروق")
+    page = f"/events/{event_id}/attendees/{omar}"
+    assert post_form(browser, f"{page}/reissue", page).status_code == 303
+    assert post_form(browser, f"{page}/private-link", page).status_code == 200
+    assert browser.get(f"{page}/badge.pdf?force=1").status_code == 200
+    assert browser.get(f"{page}/badge.pdf").status_code == 409  # the print warning: not printed, not logged
+    erase = f"/events/{event_id}/attendees/{lina}/erase"
+    assert post_form(browser, erase, erase).status_code == 303
+    with app.extensions["dashboard"].sessions() as session:
+        logged = session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
+        ).all()
+    actions = [(e.action, e.subject, e.organizer_email) for e in logged if e.action != "imported"]
+    assert actions[-4:] == [
+        ("reissued", omar, alice.email),
+        ("new_private_link", omar, alice.email),
+        ("badges_printed", omar, alice.email),
+        ("erased", lina, alice.email),
+    ]
+    assert not [e for e in logged if "Lina" in f"{e.subject} {e.detail}"]
