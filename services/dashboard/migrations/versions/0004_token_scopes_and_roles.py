@@ -1,0 +1,33 @@
+"""API tokens get a role, a scope (one event or all) and an expiry; event grants get a role
+(owner, staff, viewer). Grants of the old kind ("organizer": everything but taking access away)
+become staff, the nearest role that keeps their attendees and badges work (issue 16).
+
+Revision ID: 0004
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.add_column(sa.Column("role", sa.String(8), nullable=False, server_default="owner"))
+        batch.add_column(sa.Column("event_id", sa.String(16), nullable=True))
+        batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE event_grants SET role = 'staff' WHERE role = 'organizer'")
+    op.alter_column("event_grants", "role", server_default="staff")
+
+
+def downgrade():
+    op.alter_column("event_grants", "role", server_default="organizer")
+    op.execute("UPDATE event_grants SET role = 'organizer' WHERE role <> 'owner'")
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.drop_column("expires_at")
+        batch.drop_column("event_id")
+        batch.drop_column("role")
