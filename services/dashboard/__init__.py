@@ -44,7 +44,7 @@ class DashboardService:
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the dashboard. Its read model is fed by `python -m services.dashboard.consumer`,
     never from a request: `bus` is accepted for symmetry and unused."""
-    from services.dashboard import api, auth, eventpages, openapi, pages
+    from services.dashboard import adminpages, api, auth, eventpages, openapi, pages
 
     settings = settings or Settings.from_env()
     service = DashboardService(settings)
@@ -64,4 +64,5 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(eventpages.bp)
+    app.register_blueprint(adminpages.bp)
     return app

@@ -13,13 +13,21 @@ one is created for it.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
-from services.dashboard.accounts import LAST_USED_EVERY, Forbidden, digest, token_organizer
-from services.dashboard.models import ApiToken, EventGrant, Organizer
+from services.dashboard.accounts import (
+    LAST_USED_EVERY,
+    Forbidden,
+    create_organizer,
+    digest,
+    token_organizer,
+    validate_organizer,
+)
+from services.dashboard.models import ApiToken, EventGrant, Invitation, Organizer
 from shared import events as ev
 from shared import organizers
 from shared.envelope import parse_iso
@@ -27,7 +35,7 @@ from shared.organizers import ROLES, OrganizerClaims, Principal
 from shared.outbox import add_to_outbox
 from shared.text import single_line_problem
 from shared.tokens import InvalidToken, TokenSigner
-from shared.web import DomainError, InvalidInput, Unauthorized
+from shared.web import Conflict, DomainError, InvalidInput, Unauthorized
 
 
 class DashboardGrants:
@@ -212,3 +220,45 @@ def remove_organizer(session: Session, organizer: Organizer) -> None:
         add_to_outbox(session, ev.OrganizerAccessRevoked(event_id=grant.event_id, organizer_id=organizer.id))
         session.delete(grant)
     session.delete(organizer)  # logins and tokens go with it (ON DELETE CASCADE)
+
+
+# Invitations --------------------------------------------------------------------------------
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def invite(session: Session, admin: Organizer | None, email: object, now: datetime) -> tuple[str, str]:
+    """(email, the link's secret) of a new invitation. An email that has an account already is
+    refused (an admin may know who organizes: no probing concern here, unlike grants)."""
+    try:
+        email = validate_email(email if isinstance(email, str) else "", check_deliverability=False)
+        email = email.normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidInput({"email": str(exc)}) from None
+    if session.scalar(sa.select(Organizer.id).where(Organizer.email == email)):
+        raise Conflict(f"{email} is an organizer already", code="organizer_exists")
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        Invitation(
+            id=digest(secret),
+            email=email,
+            invited_by=admin.id if admin else None,
+            created_at=now,
+            expires_at=now + INVITATION_LIFETIME,
+        )
+    )
+    return email, secret
+
+
+def open_invitation(session: Session, secret: str, now: datetime) -> Invitation | None:
+    found = session.get(Invitation, digest(secret)) if secret else None
+    return found if found is not None and found.expires_at > now else None
+
+
+def accept_invitation(session: Session, invitation: Invitation, form: dict, now: datetime) -> Organizer:
+    """The invitee's account, with the name and password they chose; the invitation ends."""
+    new = validate_organizer({**form, "email": invitation.email})
+    made = create_organizer(session, new, now)
+    publish_grants_of(session, made)
+    session.execute(sa.delete(Invitation).where(Invitation.email == invitation.email))
+    return made

@@ -192,3 +192,15 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(sa.String(8), default="owner")
     event_id: Mapped[str | None] = mapped_column(sa.String(16))
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Invitation(Base):
+    """An admin's invitation to an email with no account yet: the link's secret, as its SHA-256.
+    Accepting it makes the account (the grants given to that email take effect) and ends it."""
+
+    __tablename__ = "invitations"
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    invited_by: Mapped[str | None] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

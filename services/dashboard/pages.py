@@ -8,11 +8,13 @@ refusal is a page in that language, and a page that needs a login sends the brow
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from services.dashboard import access, accounts, auth
 from services.dashboard.pagetext import TEXT
+from shared.envelope import iso
 from shared.organizers import ROLES
 from shared.web import PROBLEM_JSON, DomainError, Unauthorized, problem, send_vendored
 
@@ -166,6 +168,9 @@ def make_token():
         "role": form.get("role", "owner"),
         "event_id": form.get("event_id") or None,
     }
+    days = form.get("expires_in_days", "")
+    if days in TEXT["en"]["days"]:
+        body["expires_at"] = iso(auth.service().clock() + timedelta(days=int(days)))
     try:
         _, secret = access.issue_token(
             auth.db(), auth.signer(), auth.require_principal(), me, body, auth.service().clock()

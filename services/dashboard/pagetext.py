@@ -385,3 +385,84 @@ def campaign_name(campaign: str, text: dict) -> str:
         return text["campaign_welcome"]
     day = nudge_days(campaign)
     return text["campaign_nudge"].format(day=day) if day is not None else campaign
+
+
+# Organizer access (issue 16): API tokens with a role and scope, the admins' organizers page, and
+# invitations. Kept apart and merged into TEXT, so the other pages' texts stay as they are.
+ACCESS_TEXT = {
+    "en": {
+        "organizers": "Organizers",
+        "role": "Role",
+        "roles": {
+            "owner": "Owner: everything for the event",
+            "staff": "Staff: attendees, badges, printing",
+            "viewer": "Viewer: figures and exports, no contact details",
+        },
+        "role_names": {"owner": "owner", "staff": "staff", "viewer": "viewer"},
+        "scope": "Events",
+        "all_my_events": "All my events",
+        "expires": "Expires",
+        "expires_in": "Expires after",
+        "no_expiry": "never",
+        "days": {"1": "1 day", "7": "7 days", "30": "30 days", "90": "90 days"},
+        "admin_badge": "admin",
+        "remove_organizer": "Remove {name}",
+        "remove": "Remove",
+        "removed": "{email} can no longer sign in; their tokens and access have ended.",
+        "invite": "Invite an organizer",
+        "invite_tip": "They get an email with a link to set their own password. It works once, for 7 days.",
+        "invite_sent": "The invitation is on its way to {email}.",
+        "invite_not_sent": "The invitation email could not be sent to {email}; pass the link on yourself.",
+        "invite_link_tip": "The link:",
+        "send_invite": "Make the invitation",
+        "event_access": "Event access",
+        "event_access_tip": "Who may work on which event, and as what. The owner's own access changes only by an "
+        "admin.",
+        "give_access": "Give access",
+        "event": "Event",
+        "nobody_yet": "No one has access yet.",
+        "accept_title": "Join the organizers",
+        "accept_tip": "You were invited as {email}. Choose your name and a password (at least 10 characters).",
+        "accept": "Set my password",
+        "invite_gone": "This invitation has been used or has expired. Ask an admin for a new one.",
+        "pending": "invited",
+    },
+    "ar": {
+        "organizers": "المنظِّمون",
+        "role": "الدور",
+        "roles": {
+            "owner": "مالك: كل شيء في الفعالية",
+            "staff": "فريق العمل: الحضور والبطاقات والطباعة",
+            "viewer": "مُطّلِع: الأرقام والتصدير دون بيانات التواصل",
+        },
+        "role_names": {"owner": "مالك", "staff": "فريق العمل", "viewer": "مُطّلِع"},
+        "scope": "الفعاليات",
+        "all_my_events": "كل فعالياتي",
+        "expires": "ينتهي",
+        "expires_in": "ينتهي بعد",
+        "no_expiry": "لا ينتهي",
+        "days": {"1": "يوم واحد", "7": "7 أيام", "30": "30 يومًا", "90": "90 يومًا"},
+        "admin_badge": "مشرف",
+        "remove_organizer": "إزالة {name}",
+        "remove": "إزالة",
+        "removed": "لم يعد بإمكان {email} الدخول، وانتهت رموزه وصلاحياته.",
+        "invite": "دعوة منظِّم",
+        "invite_tip": "تصله رسالة فيها رابط لاختيار كلمة المرور بنفسه. يعمل الرابط مرة واحدة، لمدة 7 أيام.",
+        "invite_sent": "الدعوة في طريقها إلى {email}.",
+        "invite_not_sent": "تعذّر إرسال الدعوة إلى {email}؛ أرسِل الرابط إليه بنفسك.",
+        "invite_link_tip": "الرابط:",
+        "send_invite": "إنشاء الدعوة",
+        "event_access": "صلاحيات الفعاليات",
+        "event_access_tip": "من يعمل على أي فعالية، وبأي دور. لا يغيّر صلاحية المالك إلا مشرف.",
+        "give_access": "منح الصلاحية",
+        "event": "الفعالية",
+        "nobody_yet": "لا أحد لديه صلاحية بعد.",
+        "accept_title": "الانضمام إلى المنظِّمين",
+        "accept_tip": "وصلتك الدعوة على {email}. اختر اسمك وكلمة مرور (10 أحرف على الأقل).",
+        "accept": "تعيين كلمة المرور",
+        "invite_gone": "استُخدمت هذه الدعوة أو انتهت مدتها. اطلب دعوة جديدة من مشرف.",
+        "pending": "مدعو",
+    },
+}
+for _lang, _words in ACCESS_TEXT.items():
+    TEXT[_lang].update(_words)
