@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, request, stream_with_context, url_for
 
-from services.dashboard import accounts, exports, figures, operations
+from services.dashboard import access, accounts, exports, figures, operations
 from services.dashboard.auth import db, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Attendee, Followup
@@ -305,16 +305,18 @@ def after(event_id, status=200, granted=None, revoked=None):
 
 @bp.post("/<event_id>/organizers")
 def grant(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "manage")
     granted = accounts.grant_by_email(db(), request.form.get("email", ""), event.id, service().clock())
+    access.publish_grant(db(), granted)  # every service learns it (rapport.organizers)
     db().commit()
     return after(event.id, 201, granted=granted)
 
 
 @bp.post("/<event_id>/organizers/revoke")
 def revoke(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "manage")
     email = request.form.get("email", "")
     accounts.revoke_grant(db(), require_organizer(), event.id, email)
+    access.publish_revocation(db(), event.id, email.strip().lower())
     db().commit()
     return after(event.id, revoked=email.strip().lower())
