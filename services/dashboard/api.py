@@ -3,12 +3,16 @@ accounts, operations and figures; the pages' scripts use the same routes with th
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Blueprint, Response, stream_with_context
 
 from services.dashboard import access, accounts, exports, figures, operations
 from services.dashboard.auth import (
     db,
     is_admin_token,
+    may,
     organizer,
     require_organizer,
     require_principal,
@@ -209,12 +213,45 @@ def graph(event_id):
 EXPORTS = {"attendees.csv": exports.attendees_csv, "meetings.csv": exports.meetings_csv}
 
 
+def whole_lines(chunks):
+    """The lines of a stream of text chunks, whatever their boundaries."""
+    rest = ""
+    for chunk in chunks:
+        *lines, rest = (rest + chunk).split("\n")
+        yield from (line + "\n" for line in lines)
+    if rest:
+        yield rest
+
+
+def without_contacts(chunks):
+    """The CSV `chunks` with every email or phone column left empty (the header stays, so a
+    viewer's file has the same columns as an owner's)."""
+    reader = csv.reader(whole_lines(chunks))
+    header = next(reader, [])
+    bom = "\ufeff" if header and header[0].startswith("\ufeff") else ""  # kept: spreadsheets read UTF-8 by it
+    header = [header[0].removeprefix("\ufeff"), *header[1:]] if header else header
+    hidden = {i for i, column in enumerate(header) if "email" in column or "phone" in column}
+    out = io.StringIO(bom)
+    out.seek(len(bom))
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for count, row in enumerate(reader, start=1):
+        writer.writerow(["" if i in hidden else cell for i, cell in enumerate(row)])
+        if count % 500 == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
 @bp.get("/events/<event_id>/exports/<name>")
 def export(event_id, name):
     event = visible_event(event_id)
     if name not in EXPORTS:
         raise DomainError(f"exports are {', '.join(EXPORTS)}", code="unknown_export", status=404)
     rows = EXPORTS[name](db(), event.id)  # the request's session lives as long as the stream
+    if not may("contacts", event.id):
+        rows = without_contacts(rows)  # a viewer's export: figures, nobody's contact details
     return Response(
         stream_with_context(rows),
         mimetype="text/csv",

@@ -21,6 +21,8 @@ import pytest
 from services.badge import consumer as badge_consumer
 from services.badge import create_app as badge_app
 from services.dashboard import create_app as dashboard_app
+from services.dashboard.consumer import GROUP
+from services.dashboard.handlers import READ_MODEL_TYPES, apply_event
 from services.followup import consumer as followup_consumer
 from services.followup import create_app as followup_app
 from services.match import create_app as match_app
@@ -90,6 +92,7 @@ class Product:
         """The dashboard's and the badge service's relays, then every token-checking consumer."""
         relay(self.sessions("dashboard"), self.bus)
         relay(self.sessions("badge"), self.bus)
+        catch_up(self.bus, GROUP, ALL_TOPICS, READ_MODEL_TYPES, self.sessions("dashboard"), apply_event)
         for name, module in (
             ("badge", badge_consumer),
             ("scan", scan_consumer),
@@ -556,3 +559,23 @@ def test_the_dashboard_calls_other_services_as_the_acting_organizer(product, wor
     )
     assert closing.status_code == 403, closing.text[:300]
     assert product.call("badge", "GET", f"/v1/events/{world.event}", ADMIN).json["status"] == "open"
+
+
+def test_a_viewers_export_has_the_same_columns_and_nobodys_contact_details(product, world):
+    shared = product.call(
+        "badge",
+        "POST",
+        f"/v1/events/{world.event}/attendees",
+        ADMIN,
+        {"name": "Sara Nasser", "email": "sara@example.org", "consent_share_contact": True},
+    )
+    assert shared.status_code == 201, shared.json
+    product.deliver()
+    path = f"/v1/events/{world.event}/exports/attendees.csv"
+    owners = product.call("dashboard", "GET", path, world.tokens["owner"]).get_data(as_text=True)
+    viewers = product.call("dashboard", "GET", path, world.tokens["viewer"]).get_data(as_text=True)
+    assert "sara@example.org" in owners and "sara@example.org" not in viewers
+    assert "@" not in viewers
+    assert owners.splitlines()[0] == viewers.splitlines()[0]
+    assert len(owners.splitlines()) == len(viewers.splitlines())
+    assert "Sara Nasser" in viewers
