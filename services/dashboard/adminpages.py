@@ -10,13 +10,14 @@ from flask import Blueprint, redirect, request, url_for
 
 from services.dashboard import access, accounts, auth, invitemail
 from services.dashboard.models import Organizer
-from services.dashboard.pages import language, page
+from services.dashboard.pages import friendly_errors, language, page
 from services.dashboard.pagetext import TEXT
 from shared.organizers import ROLES
 from shared.smtp import SmtpRefused
 from shared.web import DomainError
 
 bp = Blueprint("dashboard_admin", __name__)
+friendly_errors(bp)
 log = logging.getLogger(__name__)
 
 

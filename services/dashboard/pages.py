@@ -76,7 +76,8 @@ def friendly_errors(blueprint: Blueprint) -> None:
         if isinstance(err, Unauthorized):
             back = request.path if request.method == "GET" and RETURN_PATH.match(request.path) else None
             return redirect(url_for("dashboard_pages.login", next=back), 303)
-        return page("message.html", err.status, title=TEXT[language()]["error_title"], text=err.detail)
+        text = TEXT[language()].get(f"refused_{err.code}", err.detail)  # a refusal worded for the page
+        return page("message.html", err.status, title=TEXT[language()]["error_title"], text=text)
 
 
 friendly_errors(bp)

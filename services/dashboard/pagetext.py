@@ -426,6 +426,8 @@ ACCESS_TEXT = {
         "accept": "Set my password",
         "invite_gone": "This invitation has been used or has expired. Ask an admin for a new one.",
         "pending": "invited",
+        "refused_forbidden": "Your role on this event does not allow this. The event's owner or an admin can "
+        "change your role.",
     },
     "ar": {
         "organizers": "المنظِّمون",
@@ -462,6 +464,7 @@ ACCESS_TEXT = {
         "accept": "تعيين كلمة المرور",
         "invite_gone": "استُخدمت هذه الدعوة أو انتهت مدتها. اطلب دعوة جديدة من مشرف.",
         "pending": "مدعو",
+        "refused_forbidden": "دورك في هذه الفعالية لا يسمح بذلك. يمكن لمالك الفعالية أو لمشرف تغيير دورك.",
     },
 }
 for _lang, _words in ACCESS_TEXT.items():

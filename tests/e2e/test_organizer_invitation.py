@@ -193,7 +193,20 @@ def test_an_admin_invites_a_co_organizer_who_sets_a_password_and_imports_attende
     page.set_input_files("#file", str(people_csv))
     page.click("#import button[type=submit]")
     expect(page.locator("#import-result")).to_contain_text("2 added")
+    # Closing the event is the owner's: the badge service refuses Karim, and he reads why, in his language.
+    for lang in ("en", "ar"):
+        if lang == "ar":
+            page.click("#switch-language")
+        page.goto(f"{product.dashboard.url}/events/{event_id}")
+        page.once("dialog", lambda dialog: dialog.accept())  # the close form asks to confirm
+        page.click("form.danger-zone button[type=submit]")
+        expect(page.locator("main")).to_contain_text("دورك" if lang == "ar" else "Your role on this event")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"staff-refused-{lang}-390.png"), full_page=True)
+    status, answer = call(f"{product.badge.url}/v1/events/{event_id}", ADMIN_TOKEN)
+    assert answer["status"] == "open"
     # The invitation worked once: the link is spent.
+
     page.goto(link)
     expect(page.locator("p.error")).to_be_visible()
     invitee.close()
