@@ -579,3 +579,15 @@ def test_a_viewers_export_has_the_same_columns_and_nobodys_contact_details(produ
     assert owners.splitlines()[0] == viewers.splitlines()[0]
     assert len(owners.splitlines()) == len(viewers.splitlines())
     assert "Sara Nasser" in viewers
+
+
+def test_only_an_admins_full_token_adds_organizers(product, world):
+    admin = Person("", "admin@example.org", "Admin has a long passphrase")
+    narrow = token_by_password(product, admin, role="viewer")["token"]
+    body = {"email": "new@example.org", "name": "New", "password": "a long enough passphrase"}
+    refused = product.call("dashboard", "POST", "/v1/organizers", narrow, body)
+    assert (refused.status_code, refused.json["code"]) == (403, "not_admin")
+    refused = product.call("dashboard", "POST", "/v1/organizers", world.tokens["owner"], body)
+    assert (refused.status_code, refused.json["code"]) == (403, "not_admin")
+    full = token_by_password(product, admin)["token"]
+    assert product.call("dashboard", "POST", "/v1/organizers", full, body).status_code == 201
