@@ -262,3 +262,11 @@ def accept_invitation(session: Session, invitation: Invitation, form: dict, now:
     publish_grants_of(session, made)
     session.execute(sa.delete(Invitation).where(Invitation.email == invitation.email))
     return made
+
+
+def pending_invitations(session: Session, now: datetime) -> list[Invitation]:
+    return list(
+        session.scalars(
+            sa.select(Invitation).where(Invitation.expires_at > now).order_by(Invitation.created_at.desc())
+        )
+    )

@@ -35,6 +35,7 @@ def organizers_page(status: int = 200, **context):
         "organizers.html",
         status,
         organizers=accounts.all_organizers(db),
+        invited=access.pending_invitations(db, auth.service().clock()),
         events=events,
         grants={e.id: accounts.grants_of(db, e.id) for e in events},
         roles=ROLES,
@@ -66,7 +67,7 @@ def do_invite():
     except (OSError, smtplib.SMTPException, SmtpRefused) as exc:
         log.warning("the invitation email to %s did not go: %s", email, exc)
         mailed = False
-    return organizers_page(201, invited=email, invite_link=link, mailed=mailed)
+    return organizers_page(201, invited_email=email, invite_link=link, mailed=mailed)
 
 
 @bp.post("/organizers/<organizer_id>/remove")

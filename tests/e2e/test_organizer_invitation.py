@@ -136,6 +136,7 @@ def test_an_admin_invites_a_co_organizer_who_sets_a_password_and_imports_attende
     page.fill("#invite input[name=email]", "karim@example.org")
     page.click("#invite button[type=submit]")
     expect(page.locator("p.done[role=status]")).to_contain_text("karim@example.org")
+    expect(page.locator("#organizers tr.invited")).to_contain_text("karim@example.org")
     # A token for a script that syncs this one event, as staff, for 30 days.
     page.click("nav >> text=API tokens")
     page.fill("#token-name", "مزامنة pretix")
