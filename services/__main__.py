@@ -40,6 +40,8 @@ WORKERS: list[tuple[str, str]] = [
     ("followup relay", "services.followup.relay"),
     ("dashboard consumer", "services.dashboard.consumer"),
     ("match consumer", "services.match.consumer"),
+    ("dashboard relay", "services.dashboard.relay"),
+    ("badge consumer", "services.badge.consumer"),
 ]
 MAIL_SMTP_PORT, MAIL_HTTP_PORT = 1025, 8025
 

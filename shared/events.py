@@ -25,6 +25,8 @@ ATTENDEES_TOPIC = "rapport.attendees"
 SCANS_TOPIC = "rapport.scans"
 FOLLOWUPS_TOPIC = "rapport.followups"
 ALL_TOPICS = (EVENTS_TOPIC, ATTENDEES_TOPIC, SCANS_TOPIC, FOLLOWUPS_TOPIC)
+ORGANIZERS_TOPIC = "rapport.organizers"
+ALL_TOPICS = (*ALL_TOPICS, ORGANIZERS_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,46 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SigninRequested,
     )
 }
+
+
+# rapport.organizers: keyed by organizer id; the dashboard publishes (and the badge service, for
+# the creator of an event), every service that checks organizer tokens keeps a read model of
+# them (shared.organizers) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganizerEvent(Event):
+    TOPIC = ORGANIZERS_TOPIC
+    organizer_id: str
+
+    def key(self) -> str:
+        return self.organizer_id
+
+
+@dataclass(frozen=True)
+class OrganizerAccessGranted(OrganizerEvent):
+    """The organizer may work on the event with `role` (owner, staff, viewer); a new grant replaces it."""
+
+    TYPE = "organizer.access_granted"
+    role: str
+
+
+@dataclass(frozen=True)
+class OrganizerAccessRevoked(OrganizerEvent):
+    TYPE = "organizer.access_revoked"
+
+
+@dataclass(frozen=True)
+class OrganizerTokenRevoked(OrganizerEvent):
+    """An API token no service may accept any more (`event_id` is "": a token is not an event's)."""
+
+    TYPE = "organizer.token_revoked"
+    token_id: str
+
+
+EVENT_TYPES.update(
+    {cls.TYPE: cls for cls in (OrganizerAccessGranted, OrganizerAccessRevoked, OrganizerTokenRevoked)}
+)
 
 
 def to_envelope(event: Event, *, occurred_at: str | None = None, message_id: str | None = None) -> Envelope:

@@ -1,5 +1,5 @@
 """Another Rapport service over HTTP, called server-side with a bearer token: the dashboard's as
-the organizer (the admin token), the scan pages' as the attendee (their private token, so the
+the acting organizer (a short-lived token of theirs, shared.organizers.acting_token), the scan pages' as the attendee (their private token, so the
 match service can live on another host than the pages).
 
 Every call has a timeout. A service that does not answer, or answers 5xx, becomes a 503 with a
@@ -15,6 +15,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.web import DomainError
@@ -37,13 +38,14 @@ class Reply:
 
 
 class Upstream:
-    """One service at `base_url`; `name` is how messages call it ("badge", "followup")."""
+    """One service at `base_url`; `name` is how messages call it ("badge", "followup"). `token`
+    is the bearer token, or a function that makes one for each call (the acting organizer's)."""
 
     def __init__(
         self,
         name: str,
         base_url: str,
-        token: str,
+        token: str | Callable[[], str],
         timeout: float = TIMEOUT,
         unavailable_on: tuple[int, ...] = (401, 403),
     ):
@@ -65,7 +67,7 @@ class Upstream:
         url = self.base_url + path + (f"?{urllib.parse.urlencode(query)}" if query else "")
         # Refusals as problem+json even where the answer itself is a page or an image.
         headers = {
-            "Authorization": f"Bearer {self.token}",
+            "Authorization": f"Bearer {self.token() if callable(self.token) else self.token}",
             "Accept": f"application/problem+json, {accept};q=0.9",
         }
         if json_body is not None:

@@ -48,6 +48,7 @@ class Conflict(DomainError):
 
 class Unauthorized(DomainError):
     status = 401
+    challenge = "Bearer"  # the WWW-Authenticate answer: how to authenticate instead
 
 
 class InvalidInput(DomainError):
@@ -109,7 +110,7 @@ def register_problem_handlers(app: Flask) -> None:
     def _domain(err: DomainError):
         headers = {}
         if err.status == 401:
-            headers["WWW-Authenticate"] = "Bearer"
+            headers["WWW-Authenticate"] = getattr(err, "challenge", "Bearer")
         if "retry_after" in err.extra:
             headers["Retry-After"] = str(err.extra["retry_after"])
         return problem(err.status, err.detail, err.code, headers=headers, **err.extra)
@@ -411,19 +412,81 @@ def admin_token_matches(admin_token: str, sent: str) -> bool:
     return bool(admin_token) and hmac.compare_digest(sent.encode(), admin_token.encode())
 
 
-def organizer_only(view):
-    """Route decorator: the request must carry the organizer bearer token (RAPPORT_ADMIN_TOKEN)."""
+def accept_organizers(app: Flask, grants, clock: Callable | None = None) -> None:
+    """Let `app`'s organizer routes accept organizer tokens, checked against `grants` (a
+    shared.organizers.Grants: the service's bus-fed tables, or the dashboard's own); `clock`
+    (default: now) is what token expiry is checked against, which tests move."""
+    from shared.envelope import utc_now
+    from shared.tokens import TokenSigner
+
+    app.extensions["organizer_grants"] = grants
+    app.extensions["organizer_signer"] = TokenSigner.from_settings(app.config["RAPPORT_SETTINGS"])
+    app.extensions["organizer_clock"] = clock or utc_now
+
+
+def current_organizer():
+    """This request's shared.organizers.Principal from its bearer token: the bootstrap admin
+    token is the superuser, an organizer token (signed, unexpired) its organizer; 401 otherwise."""
+    from flask import g
+
+    from shared import organizers
+    from shared.tokens import InvalidToken
+
+    if "organizer_principal" not in g:
+        sent = bearer_token()
+        if admin_token_matches(current_app.config["RAPPORT_SETTINGS"].admin_token, sent):
+            g.organizer_principal = organizers.SUPERUSER
+        else:
+            signer = current_app.extensions.get("organizer_signer")
+            try:
+                if signer is None:
+                    raise InvalidToken("this service accepts only the admin token", code="malformed")
+                claims = organizers.read(signer, sent, current_app.extensions["organizer_clock"]())
+            except InvalidToken as exc:
+                code = "expired_token" if exc.code == "expired" else "bad_token"
+                raise Unauthorized(f"this bearer token is not an organizer's: {exc}", code=code) from None
+            g.organizer_principal = organizers.Principal.of(claims)
+    return g.organizer_principal
+
+
+def check_organizer(permission: str, event_id: str | None, principal=None):
+    """The role the request's principal acts with if it may do `permission` on `event_id` (None:
+    no one event); 401 without a valid token, 403 problem+json `forbidden` outside its role or scope."""
+    from shared import organizers
+
+    principal = principal or current_organizer()
+    grants = current_app.extensions.get("organizer_grants")
+    try:
+        if grants is None and not principal.superuser:
+            raise organizers.Refused(
+                "this service accepts only the admin token", code="forbidden", status=403
+            )
+        return organizers.authorize(principal, permission, event_id, grants)
+    except organizers.Refused as refused:
+        raise DomainError(refused.detail, code=refused.code, status=refused.status) from None
+
+
+def organizer_only(permission="manage", event_of: Callable[[dict], str | None] | None = None):
+    """Route decorator: an organizer credential allowed `permission` (shared.organizers) on the
+    route's event: its `event_id` argument, or what `event_of(view kwargs)` returns (an
+    attendee's event, say); a route with neither is checked without an event (creating one).
+    Used bare (`@organizer_only`), it asks for `manage`, the owner's permission."""
     from functools import wraps
 
-    from flask import current_app
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            current_organizer()  # who, before anything is looked up for them
+            event_id = event_of(kwargs) if event_of else kwargs.get("event_id")
+            check_organizer(permission, event_id)
+            return view(*args, **kwargs)
 
-    @wraps(view)
-    def checked(*args, **kwargs):
-        if not admin_token_matches(current_app.config["RAPPORT_SETTINGS"].admin_token, bearer_token()):
-            raise Unauthorized("this bearer token is not an organizer's", code="bad_token")
-        return view(*args, **kwargs)
+        return checked
 
-    return checked
+    if callable(permission):  # bare use
+        view, permission = permission, "manage"
+        return decorate(view)
+    return decorate
 
 
 # No request body of ours nests deeper than a few levels; the JSON decoder itself recurses, so a

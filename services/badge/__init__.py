@@ -8,8 +8,9 @@ from flask import Flask
 
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
+from shared.organizers import TableGrants
 from shared.tokens import TokenSigner
-from shared.web import service_app
+from shared.web import accept_organizers, service_app
 
 PORT = 8001
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
         __name__, "badge", settings, openapi.document, checks=lambda: database_check(service.engine)
     )
     app.extensions["badge"] = service
+    accept_organizers(app, TableGrants(service.sessions))
     app.register_blueprint(api.bp)
     app.register_blueprint(selfpage.bp)
     return app

@@ -10,7 +10,7 @@ from services.badge.event_mail import validate_mail_settings
 from services.badge.meeting_point import validate_meeting_point
 from services.badge.render import LAYOUTS, render_pdf, render_png
 from shared.envelope import utc_now
-from shared.web import DomainError, attachment, json_body, organizer_only
+from shared.web import DomainError, attachment, current_organizer, json_body, organizer_only
 
 bp = Blueprint("badge_api", __name__, url_prefix="/v1")
 PAPER_LAYOUTS = {"a4": "a4-a6", "letter": "letter"}
@@ -41,13 +41,19 @@ def in_transaction(use_case, *args):
         return result
 
 
+def attendee_event(kwargs) -> str:
+    """The event of the route's attendee, whose organizers may act on them (404 if unknown)."""
+    with service().sessions() as session:
+        return handlers.get_attendee(session, kwargs["attendee_id"]).event_id
+
+
 def attendee_answer(attendee, status=200):
     s = service()
     return views.attendee_json(attendee, s.settings, s.signer), status
 
 
 @bp.post("/events")
-@organizer_only
+@organizer_only("create_events")
 def create_event():
     body = json_body()
     event = in_transaction(
@@ -55,38 +61,39 @@ def create_event():
         validate_event(body),
         validate_mail_settings(body),
         validate_meeting_point(body),
+        current_organizer().organizer_id,
     )
     return views.event_json(event), 201, {"Location": f"/v1/events/{event.id}"}
 
 
 @bp.get("/events/<event_id>")
-@organizer_only
+@organizer_only("view")
 def get_event(event_id):
     with service().sessions() as session:
         return views.event_json(handlers.get_event(session, event_id))
 
 
 @bp.patch("/events/<event_id>")
-@organizer_only
+@organizer_only("manage")
 def update_event(event_id):
     return views.event_json(in_transaction(handlers.update_event, event_id, json_body()))
 
 
 @bp.post("/events/<event_id>/close")
-@organizer_only
+@organizer_only("manage")
 def close_event(event_id):
     return views.event_json(in_transaction(handlers.close_event, event_id, utc_now()))
 
 
 @bp.post("/events/<event_id>/attendees")
-@organizer_only
+@organizer_only("attendees")
 def register_attendee(event_id):
     attendee = in_transaction(handlers.register_attendee, event_id, json_body())
     return attendee_answer(attendee, 201)
 
 
 @bp.get("/events/<event_id>/attendees")
-@organizer_only
+@organizer_only("contacts")
 def list_attendees(event_id):
     s = service()
     with s.sessions() as session:
@@ -101,7 +108,7 @@ def list_attendees(event_id):
 
 
 @bp.post("/events/<event_id>/badges/verify")
-@organizer_only
+@organizer_only("badges")
 def verify_badge(event_id):
     token = json_body().get("token")
     if not isinstance(token, str) or not token:
@@ -113,47 +120,47 @@ def verify_badge(event_id):
 
 
 @bp.get("/events/<event_id>/attendees/<attendee_id>")
-@organizer_only
+@organizer_only("contacts")
 def get_event_attendee(event_id, attendee_id):
     with service().sessions() as session:
         return attendee_answer(handlers.get_attendee(session, attendee_id, event_id))
 
 
 @bp.get("/attendees/<attendee_id>")
-@organizer_only
+@organizer_only("contacts", event_of=attendee_event)
 def get_attendee(attendee_id):
     with service().sessions() as session:
         return attendee_answer(handlers.get_attendee(session, attendee_id))
 
 
 @bp.patch("/attendees/<attendee_id>")
-@organizer_only
+@organizer_only("attendees", event_of=attendee_event)
 def update_attendee(attendee_id):
     return attendee_answer(in_transaction(handlers.update_attendee, attendee_id, json_body()))
 
 
 @bp.delete("/attendees/<attendee_id>")
-@organizer_only
+@organizer_only("attendees", event_of=attendee_event)
 def erase_attendee(attendee_id):
     in_transaction(handlers.erase_attendee, attendee_id)
     return "", 204
 
 
 @bp.post("/attendees/<attendee_id>/reissue")
-@organizer_only
+@organizer_only("badges", event_of=attendee_event)
 def reissue(attendee_id):
     return attendee_answer(in_transaction(handlers.reissue_badge, attendee_id))
 
 
 @bp.post("/attendees/<attendee_id>/private-link")
-@organizer_only
+@organizer_only("attendees", event_of=attendee_event)
 def renew_private_link(attendee_id):
     """A new private link (answered in `private_url` and `scanner_token`); the old ones stop working."""
     return attendee_answer(in_transaction(handlers.renew_private_link, attendee_id))
 
 
 @bp.post("/events/<event_id>/attendees/import")
-@organizer_only
+@organizer_only("attendees")
 def import_attendees(event_id):
     upload = request.files.get("file")
     raw = upload.read() if upload else request.get_data()
@@ -167,7 +174,7 @@ def import_attendees(event_id):
 
 
 @bp.get("/attendees/<attendee_id>/badge.png")
-@organizer_only
+@organizer_only("badges", event_of=attendee_event)
 def badge_png(attendee_id):
     s = service()
     with s.sessions() as session:
@@ -183,7 +190,7 @@ def badge_png(attendee_id):
 
 
 @bp.get("/events/<event_id>/badges.pdf")
-@organizer_only
+@organizer_only("badges")
 def badges_pdf(event_id):
     layout = request.args.get("layout") or PAPER_LAYOUTS.get(request.args.get("paper", "a4"))
     if layout not in LAYOUTS:

@@ -15,7 +15,7 @@ from services.badge.event_mail import MailSettings, validate_mail_settings
 from services.badge.meeting_point import validate_meeting_point
 from services.badge.models import Attendee, Event
 from shared import events as ev
-from shared import identity
+from shared import identity, organizers
 from shared.config import unreachable_by_phones
 from shared.envelope import iso
 from shared.outbox import add_to_outbox
@@ -146,14 +146,25 @@ def _token_id(a: Attendee) -> str:
 
 
 def create_event(
-    session: Session, details: EventDetails, mail: MailSettings = MailSettings(), meeting_point: str = ""
+    session: Session,
+    details: EventDetails,
+    mail: MailSettings = MailSettings(),
+    meeting_point: str = "",
+    creator_id: str | None = None,
 ) -> Event:
+    """A new event; the organizer who creates it (None: the bootstrap admin) becomes its owner,
+    here at once and in every other service through the bus."""
     event = Event(
         id=identity.new_event_id(), **details.__dict__, **mail.__dict__, meeting_point=meeting_point
     )
     session.add(event)
     session.flush()
     add_to_outbox(session, _event_message(ev.EventCreated, event))
+    if creator_id and creator_id != organizers.NOBODY:
+        organizers.record_grant(session, creator_id, event.id, "owner")
+        add_to_outbox(
+            session, ev.OrganizerAccessGranted(event_id=event.id, organizer_id=creator_id, role="owner")
+        )
     return event
 
 

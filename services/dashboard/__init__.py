@@ -19,6 +19,12 @@ PORT = 8000
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def _acting_token() -> str:
+    from services.dashboard.auth import acting_token
+
+    return acting_token()
+
+
 class DashboardService:
     """What the routes, the consumer and the rebuild need, built once per process."""
 
@@ -27,16 +33,27 @@ class DashboardService:
         self.engine = make_engine(settings.dashboard_database_url)
         self.sessions = session_factory(self.engine)
         self.clock = clock
-        # The organizer's actions go to the services that own them, as the bootstrap organizer.
-        self.badge = Upstream("badge", settings.badge_url, settings.admin_token)
-        self.followup = Upstream("followup", settings.followup_url, settings.admin_token)
-        self.match = MatchInsights(Upstream("match", settings.match_url, settings.admin_token))
+        # The organizer's actions go to the services that own them as that organizer: each call
+        # carries a short-lived token of theirs (auth.acting_token), never the admin token. A 403
+        # there is their role's answer, shown to them as it is.
+        self.badge = Upstream("badge", settings.badge_url, _acting_token, unavailable_on=(401,))
+        self.followup = Upstream("followup", settings.followup_url, _acting_token, unavailable_on=(401,))
+        self.match = MatchInsights(Upstream("match", settings.match_url, _acting_token))
 
 
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the dashboard. Its read model is fed by `python -m services.dashboard.consumer`,
     never from a request: `bus` is accepted for symmetry and unused."""
-    from services.dashboard import accountpages, api, attendeepages, auth, eventpages, openapi, pages
+    from services.dashboard import (
+        accountpages,
+        adminpages,
+        api,
+        attendeepages,
+        auth,
+        eventpages,
+        openapi,
+        pages,
+    )
 
     settings = settings or Settings.from_env()
     service = DashboardService(settings)
@@ -58,4 +75,5 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     app.register_blueprint(eventpages.bp)
     app.register_blueprint(accountpages.bp)
     app.register_blueprint(attendeepages.bp)
+    app.register_blueprint(adminpages.bp)
     return app

@@ -247,7 +247,7 @@ def revoke_token(session: Session, organizer: Organizer, token_id: str) -> None:
         raise DomainError(f"you have no API token {token_id!r}", code="unknown_token", status=404)
 
 
-OWNER, ORGANIZER = "owner", "organizer"
+OWNER, ORGANIZER = "owner", "staff"  # a grant by email is staff unless a role is given
 
 
 def grant(session: Session, organizer: Organizer, event_id: str, now: datetime, role: str = OWNER) -> None:
@@ -332,3 +332,11 @@ def set_language(session: Session, organizer: Organizer, language: str) -> None:
     if language not in LANGUAGES:
         raise InvalidInput({"language": "en or ar"})
     organizer.language = language
+
+
+def all_organizers(session: Session) -> list[Organizer]:
+    return list(session.scalars(sa.select(Organizer).order_by(Organizer.created_at, Organizer.email)))
+
+
+def all_events(session: Session) -> list[Event]:
+    return list(session.scalars(sa.select(Event).order_by(Event.starts_at.desc().nulls_last(), Event.id)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, request, stream_with_context, url_for
 
-from services.dashboard import accounts, audit, exports, figures, messages, operations
+from services.dashboard import access, accounts, audit, exports, figures, messages, operations
 from services.dashboard import attendees as attendees_ops
 from services.dashboard.auth import db, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
@@ -343,8 +343,9 @@ def after(event_id, status=200, granted=None, revoked=None):
 
 @bp.post("/<event_id>/organizers")
 def grant(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "manage")
     granted = accounts.grant_by_email(db(), request.form.get("email", ""), event.id, service().clock())
+    access.publish_grant(db(), granted)  # every service learns it (rapport.organizers)
     _audit(event.id, "granted", granted.email)
     db().commit()
     return after(event.id, 201, granted=granted)
@@ -352,9 +353,10 @@ def grant(event_id):
 
 @bp.post("/<event_id>/organizers/revoke")
 def revoke(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "manage")
     email = request.form.get("email", "")
     accounts.revoke_grant(db(), require_organizer(), event.id, email)
+    access.publish_revocation(db(), event.id, email.strip().lower())
     _audit(event.id, "revoked", email.strip().lower())
     db().commit()
     return after(event.id, revoked=email.strip().lower())
@@ -362,6 +364,6 @@ def revoke(event_id):
 
 def _audit(event_id: str, action: str, subject: str = "", detail: dict | None = None, commit: bool = False):
     """Note the organizer's action in the event's audit log (after it succeeded)."""
-    audit.record(db(), require_organizer(), event_id, action, subject, detail, now=service().clock())
+    audit.record(db(), organizer(), event_id, action, subject, detail, now=service().clock())
     if commit:
         db().commit()

@@ -160,13 +160,14 @@ class EventGrant(Base):
 
     Kept by email so that granting answers the same for any address (it never tells whether
     someone is an organizer) and takes effect once an admin adds the account. The organizer who
-    created the event is its `owner`: they and admins may revoke the others' grants.
+    created the event is its `owner`: they and admins may revoke the others' grants. Each grant
+    has a role (shared.organizers.PERMISSIONS): `owner`, `staff` or `viewer`.
     """
 
     __tablename__ = "event_grants"
     event_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), primary_key=True, index=True)  # folded to lower case
-    role: Mapped[str] = mapped_column(sa.String(16), default="organizer")  # "owner" or "organizer"
+    role: Mapped[str] = mapped_column(sa.String(16), default="staff")  # owner, staff or viewer
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -194,6 +195,22 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(sa.String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What the token may do (shared.organizers): its role, one event or all (None), until when.
+    role: Mapped[str] = mapped_column(sa.String(8), default="owner")
+    event_id: Mapped[str | None] = mapped_column(sa.String(16))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Invitation(Base):
+    """An admin's invitation to an email with no account yet: the link's secret, as its SHA-256.
+    Accepting it makes the account (the grants given to that email take effect) and ends it."""
+
+    __tablename__ = "invitations"
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    invited_by: Mapped[str | None] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class LoginFailure(Base):

@@ -364,6 +364,13 @@ def document() -> dict:
         "bootstrap admin token.",
         {
             "/v1/organizers": {
+                "get": op(
+                    "Every organizer account. Admins only.",
+                    "list",
+                    "403",
+                    event=False,
+                    schema={"type": "object", "required": ["organizers"]},
+                ),
                 "post": op(
                     "Add an organizer (the first one becomes an admin). Bootstrap admin "
                     "token or an admin organizer.",
@@ -374,6 +381,20 @@ def document() -> dict:
                     body=ORGANIZER,
                     event=False,
                     schema=ORGANIZER_OUT,
+                ),
+            },
+            "/v1/organizers/{organizer_id}": {
+                "delete": op(
+                    "Remove an organizer: their logins, API tokens and event access end, in every service once "
+                    "the bus carries it. Admins only.",
+                    "removed",
+                    "403",
+                    "404",
+                    status="204",
+                    event=False,
+                    params=[
+                        {"name": "organizer_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
                 )
             },
             "/v1/me": {
@@ -382,13 +403,29 @@ def document() -> dict:
             "/v1/tokens": {
                 "get": op("Your API tokens (never their secrets)", "list", event=False, schema=TOKENS),
                 "post": op(
-                    "Make an API token; its secret is shown once",
+                    "Make an API token (role, one event or all, expiry; never stronger than what "
+                    "makes it); its secret is shown once. By login, API token, or the organizer's email "
+                    "and password by HTTP Basic.",
                     "`token` holds the secret",
+                    "403",
+                    "404",
                     status="201",
                     body={
                         "type": "object",
                         "required": ["name"],
-                        "properties": {"name": {"type": "string", "maxLength": 80}},
+                        "properties": {
+                            "name": {"type": "string", "maxLength": 80},
+                            "role": {"enum": ["owner", "staff", "viewer"], "default": "owner"},
+                            "event_id": {
+                                "type": ["string", "null"],
+                                "description": "one event, or null (the default) for all your events",
+                            },
+                            "expires_at": {
+                                "type": ["string", "null"],
+                                "format": "date-time",
+                                "description": "null: never",
+                            },
+                        },
                     },
                     event=False,
                     schema=NEW_TOKEN,
@@ -556,10 +593,65 @@ def document() -> dict:
                 "post": page(
                     "Make an API token: the page with its secret, shown once",
                     ok="201",
-                    form={"name": {"type": "string"}},
+                    form={
+                        "name": {"type": "string"},
+                        "role": {"enum": ["owner", "staff", "viewer"]},
+                        "event_id": {"type": "string"},
+                        "expires_in_days": {"enum": ["", "1", "7", "30", "90"]},
+                    },
                 ),
             },
             "/tokens/{token_id}/revoke": {"post": page("Revoke an API token", "404", ok="303", form={})},
+            "/organizers": {
+                "get": page("Admins: organizers, invitations and who may work on which event", "403")
+            },
+            "/organizers/invite": {
+                "post": page(
+                    "Invite an email to become an organizer (mailed)",
+                    "403",
+                    "409",
+                    ok="201",
+                    form={"email": {"type": "string"}},
+                )
+            },
+            "/organizers/{organizer_id}/remove": {
+                "post": page("Remove an organizer", "403", "404", ok="200", form={})
+            },
+            "/organizers/access": {
+                "post": page(
+                    "Give an email access to an event with a role",
+                    "403",
+                    "404",
+                    ok="303",
+                    form={
+                        "email": {"type": "string"},
+                        "event_id": {"type": "string"},
+                        "role": {"enum": ["owner", "staff", "viewer"]},
+                    },
+                )
+            },
+            "/organizers/access/revoke": {
+                "post": page(
+                    "Take an email's access to an event away",
+                    "403",
+                    "404",
+                    ok="303",
+                    form={"email": {"type": "string"}, "event_id": {"type": "string"}},
+                )
+            },
+            "/invite/{secret}": {
+                "get": page("An invitation: set your name and password", "410"),
+                "post": page(
+                    "Accept an invitation: the account, logged in",
+                    "410",
+                    ok="303",
+                    form={
+                        "name": {"type": "string"},
+                        "password": {"type": "string"},
+                        "language": {"enum": ["ar", "en"]},
+                    },
+                ),
+            },
             "/static/vendor/{name}": {
                 "get": {
                     "summary": "A vendored front-end file (graph library, fonts)",

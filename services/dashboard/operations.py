@@ -24,12 +24,17 @@ PDF_TIMEOUT = 120.0  # a whole event's print sheets are rendered in the request
 
 
 def create_event(
-    badge: Upstream, session: Session, organizer: Organizer, fields: dict, now: datetime
+    badge: Upstream, session: Session, organizer: Organizer | None, fields: dict, now: datetime
 ) -> dict:
-    """The event, its emails' Reply-To the creating organizer's address unless another is given."""
-    fields = {**fields, "contact_email": fields.get("contact_email") or organizer.email}
+    """The event, its emails' Reply-To the creating organizer's address unless another is given;
+    its creator its owner (None: the bootstrap admin token, who needs no grant)."""
+    fields = {
+        **fields,
+        "contact_email": fields.get("contact_email") or (organizer.email if organizer else ""),
+    }
     answer = badge.call("POST", "/v1/events", json_body=fields).json()
-    accounts.grant(session, organizer, answer["id"], now)
+    if organizer is not None:
+        accounts.grant(session, organizer, answer["id"], now)
     _learn(
         session,
         ev.EventCreated(

@@ -8,12 +8,15 @@ refusal is a page in that language, and a page that needs a login sends the brow
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from services.dashboard import accounts, auth, login_throttle, messages
+from services.dashboard import access, accounts, auth, login_throttle, messages
 from services.dashboard.pagetext import TEXT
+from shared.envelope import iso
+from shared.organizers import ROLES
 from shared.web import PROBLEM_JSON, DomainError, Unauthorized, problem, send_vendored
 
 bp = Blueprint(
@@ -80,7 +83,10 @@ def friendly_errors(blueprint: Blueprint) -> None:
 
 
 def refusal(err: DomainError) -> str:
-    return messages.refusal(err, language())
+    """The sentence a page shows: worded for the page when the refusal has its own (refused_<code>,
+    in both languages), else the refusal translated by its code (messages.refusal)."""
+    worded = TEXT[language()].get(f"refused_{err.code}")
+    return worded or messages.refusal(err, language())
 
 
 friendly_errors(bp)
@@ -170,22 +176,47 @@ def set_language():
     return redirect(back if RETURN_PATH.match(back) else url_for("dashboard_events.events"), 303)
 
 
+def tokens_page(status: int = 200, **context):
+    me = auth.require_organizer()
+    return page(
+        "tokens.html",
+        status,
+        tokens=accounts.tokens_of(auth.db(), me),
+        events={e.id: e for e in accounts.visible_events(auth.db(), me)},
+        roles=ROLES,
+        **context,
+    )
+
+
 @bp.get("/tokens")
 def tokens():
-    return page("tokens.html", tokens=accounts.tokens_of(auth.db(), auth.require_organizer()))
+    return tokens_page()
 
 
 @bp.post("/tokens")
 def make_token():
-    me = auth.require_organizer()
-    _, secret = accounts.issue_token(auth.db(), me, request.form.get("name", ""), auth.service().clock())
+    me, form = auth.require_organizer(), request.form
+    body = {
+        "name": form.get("name", ""),
+        "role": form.get("role", "owner"),
+        "event_id": form.get("event_id") or None,
+    }
+    days = form.get("expires_in_days", "")
+    if days in TEXT["en"]["days"]:
+        body["expires_at"] = iso(auth.service().clock() + timedelta(days=int(days)))
+    try:
+        _, secret = access.issue_token(
+            auth.db(), auth.signer(), auth.require_principal(), me, body, auth.service().clock()
+        )
+    except DomainError as refused:
+        return tokens_page(refused.status, error=refused.detail, form=form)
     auth.db().commit()
-    return page("tokens.html", 201, tokens=accounts.tokens_of(auth.db(), me), new_token=secret)
+    return tokens_page(201, new_token=secret)
 
 
 @bp.post("/tokens/<token_id>/revoke")
 def revoke_token(token_id):
-    accounts.revoke_token(auth.db(), auth.require_organizer(), token_id)
+    access.revoke_token(auth.db(), auth.require_organizer(), token_id)
     auth.db().commit()
     return redirect(url_for(".tokens"), 303)
 

@@ -22,9 +22,10 @@ from services.followup.links import Links
 from services.followup.welcome import BadgeParts
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
+from shared.organizers import TableGrants
 from shared.tokens import TokenSigner
 from shared.upstream import Upstream
-from shared.web import service_app
+from shared.web import accept_organizers, service_app
 
 PORT = 8003
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
         __name__, "followup", settings, openapi.document, checks=lambda: database_check(service.engine)
     )
     app.extensions["followup"] = service
+    accept_organizers(app, TableGrants(service.sessions))
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     return app

@@ -35,7 +35,7 @@ def valid_campaign(campaign: str) -> str:
 
 
 @bp.get("/events/<event_id>/followups")
-@organizer_only
+@organizer_only("followups")
 def followups(event_id):
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
@@ -110,7 +110,7 @@ def followups(event_id):
 
 
 @bp.route("/events/<event_id>/attendees/<attendee_id>/followup/preview", methods=["GET", "POST"])
-@organizer_only
+@organizer_only("followups")
 def preview(event_id, attendee_id):
     """The email this attendee would receive now (also before the event closes). POST a draft
     wording ({"subject", "opening", "signature"}, in the attendee's language) to see it with that,
@@ -186,7 +186,7 @@ def known_language(lang: str) -> str:
 
 
 @bp.get("/events/<event_id>/followup/wording")
-@organizer_only
+@organizer_only("followups")
 def get_wording(event_id):
     """The organizer's subject, opening and signature per language ("" where Rapport's text is used)."""
     with service().sessions() as session:
@@ -208,7 +208,7 @@ def get_wording(event_id):
 
 
 @bp.put("/events/<event_id>/followup/wording/<lang>")
-@organizer_only
+@organizer_only("manage")
 def put_wording(event_id, lang):
     lang, wording = known_language(lang), checked_wording(json_body())
     with service().sessions() as session:
@@ -226,7 +226,7 @@ def put_wording(event_id, lang):
 
 
 @bp.delete("/events/<event_id>/followup/wording/<lang>")
-@organizer_only
+@organizer_only("manage")
 def reset_wording(event_id, lang):
     """Back to Rapport's text in this language."""
     with service().sessions() as session:
@@ -262,7 +262,7 @@ def known_attendee(session, event_id: str, attendee_id: str) -> Attendee:
 
 
 @bp.post("/events/<event_id>/attendees/<attendee_id>/welcome")
-@organizer_only
+@organizer_only("attendees")
 def resend_welcome(event_id, attendee_id):
     """Send this attendee their welcome email (again): one more copy, unless one is already on its way."""
     with service().sessions() as session:
@@ -278,7 +278,7 @@ def resend_welcome(event_id, attendee_id):
 
 
 @bp.post("/events/<event_id>/welcome")
-@organizer_only
+@organizer_only("manage")
 def welcome_everyone(event_id):
     """Send the welcome email to every attendee of the event who has not been sent one (whatever its setting)."""
     with service().sessions() as session:
@@ -289,7 +289,7 @@ def welcome_everyone(event_id):
 
 
 @bp.get("/events/<event_id>/attendees/<attendee_id>/welcome/preview")
-@organizer_only
+@organizer_only("followups")
 def welcome_preview(event_id, attendee_id):
     """The welcome email this attendee gets, as HTML (the badge inline as a data: URI) or text."""
     fmt = request.args.get("format", "html")

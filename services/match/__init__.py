@@ -10,8 +10,9 @@ from services.match.embedding import Embedder
 from services.match.index import ProfileIndex
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
+from shared.organizers import TableGrants
 from shared.tokens import TokenSigner
-from shared.web import service_app
+from shared.web import accept_organizers, service_app
 
 PORT = 8004
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -41,5 +42,6 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         __name__, "match", settings, openapi.document, checks=lambda: database_check(service.engine)
     )
     app.extensions["match"] = service
+    accept_organizers(app, TableGrants(service.sessions))
     app.register_blueprint(api.bp)
     return app

@@ -95,7 +95,7 @@ def decline(request_id: str):
 
 
 @bp.get("/events/<event_id>/best-matches")
-@organizer_only
+@organizer_only("view")
 def best_matches(event_id: str):
     """`?attendee=<id>` (repeated, up to 100): each one's best match to introduce them to, and with
     `?top=` (1-5) their best few (the follow-up's people worth meeting)."""
@@ -112,7 +112,7 @@ def best_matches(event_id: str):
 
 
 @bp.get("/events/<event_id>/conversion")
-@organizer_only
+@organizer_only("view")
 def conversion(event_id: str):
     with service().sessions() as session:
         return organizers.conversion(session, event_id)

@@ -15,8 +15,9 @@ from services.scan.writer import ScanWriter
 from shared.config import Settings
 from shared.db import database_check, make_engine, migrate, session_factory
 from shared.envelope import utc_now
+from shared.organizers import TableGrants
 from shared.tokens import TokenSigner
-from shared.web import service_app
+from shared.web import accept_organizers, service_app
 
 PORT = 8002
 SIGNINS_PER_EMAIL, SIGNINS_PER_CLIENT, SIGNIN_WINDOW = 3, 60, 600.0  # requests per window, in seconds
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
         __name__, "scan", settings, openapi.document, checks=lambda: database_check(service.engine)
     )
     app.extensions["scan"] = service
+    accept_organizers(app, TableGrants(service.sessions))
     app.register_blueprint(api.bp)
     app.register_blueprint(me_api.bp)
     app.register_blueprint(pages.bp)

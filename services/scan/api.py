@@ -7,7 +7,7 @@ from flask import Blueprint, current_app
 from services.scan import handlers
 from services.scan.domain import parse_record_scan
 from shared.envelope import iso, utc_now
-from shared.web import bearer_token, json_body
+from shared.web import bearer_token, json_body, organizer_only
 
 bp = Blueprint("scan_api", __name__, url_prefix="/v1")
 
@@ -71,3 +71,11 @@ def my_scans():
                 for scan, other in handlers.my_meetings(session, scanner)
             ]
         }
+
+
+@bp.get("/events/<event_id>/scan-summary")
+@organizer_only("view")
+def scan_summary(event_id):
+    """For the event's organizers: how much scanning happened (figures, nobody's contact)."""
+    with service().sessions() as session:
+        return handlers.scan_summary(session, event_id)

@@ -128,6 +128,27 @@ def my_meetings(session: Session, scanner: Person, limit: int = 200) -> list[tup
     return [(scan, attendee) for scan, attendee in rows]
 
 
+def scan_summary(session: Session, event_id: str) -> dict:
+    """The event's scanning in four figures, for its organizers."""
+    scans, scanners = session.execute(
+        sa.select(sa.func.count(), sa.func.count(sa.distinct(Scan.scanner_id))).where(
+            Scan.event_id == event_id
+        )
+    ).one()
+    meetings, mutual = session.execute(
+        sa.select(
+            sa.func.count(), sa.func.count().filter(sa.and_(Meeting.low_scanned, Meeting.high_scanned))
+        ).where(Meeting.event_id == event_id)
+    ).one()
+    return {
+        "event_id": event_id,
+        "scans": scans,
+        "scanners": scanners,
+        "meetings": meetings,
+        "mutual": mutual,
+    }
+
+
 def event_name(session: Session, event_id: str) -> str:
     return session.scalar(sa.select(Event.name).where(Event.id == event_id)) or ""
 

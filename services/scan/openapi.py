@@ -216,6 +216,17 @@ def document() -> dict:
                     },
                 }
             },
+            "/v1/events/{event_id}/scan-summary": {
+                "get": {
+                    "summary": "For the event's organizers (any role): scans, meetings, mutual meetings and how "
+                    "many people scanned. Organizer token or the admin token as bearer.",
+                    "security": [{"bearer": []}],
+                    "responses": {
+                        "200": json_answer("figures", {"type": "object"}),
+                        **problems("401", "403"),
+                    },
+                }
+            },
             "/v1/me/scans": {
                 "get": {
                     "summary": "The scanner's own saved scans, newest first",

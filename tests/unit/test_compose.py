@@ -34,7 +34,13 @@ WORKER_MODULES = {
     "services.followup.relay",
     "services.dashboard.consumer",
     "services.match.consumer",
+    "services.dashboard.relay",
+    "services.badge.consumer",
 }
+# The processes that may hold the bootstrap admin token: the web services (they check organizer
+# tokens) and the follow-up sender (it asks the match service for best matches). No relay or
+# consumer acts for an organizer, so none gets an organizer credential (issue 16).
+ADMIN_TOKEN_HOLDERS = {*DESIGN_PORTS, "followup-sender"}
 # Stand-ins for what the deployer puts in .env (compose refuses to start without them).
 DOTENV = {
     "POSTGRES_PASSWORD": "pg-password-for-tests",
@@ -222,6 +228,13 @@ def test_the_compose_environment_boots_the_settings_on_the_real_parts(name):
     assert urlsplit(settings.smtp_url).hostname == "mail"
     assert settings.bind == "0.0.0.0"
     assert settings.secret_key == DOTENV["RAPPORT_SECRET_KEY"]
+
+
+@pytest.mark.parametrize("name", sorted(RAPPORT))
+def test_relays_and_consumers_get_no_organizer_credentials(name):
+    env = interpolate(environment(RAPPORT[name]), DOTENV)
+    assert ("RAPPORT_ADMIN_TOKEN" in env) == (name in ADMIN_TOKEN_HOLDERS), name
+    assert DOTENV["RAPPORT_ADMIN_TOKEN"] not in str(env) or name in ADMIN_TOKEN_HOLDERS
 
 
 @pytest.mark.parametrize("name", sorted(RAPPORT))

@@ -174,11 +174,13 @@ class World:
 
 def token_for(app, who: Organizer) -> dict:
     """Authorization headers with a fresh API token of `who`."""
-    from services.dashboard import accounts
+    from services.dashboard import access
     from services.dashboard.models import Organizer as Row
 
+    signer = app.extensions["organizer_signer"]
     with app.extensions["dashboard"].sessions() as session:
-        _, secret = accounts.issue_token(session, session.get(Row, who.id), "tests", NOW)
+        row = session.get(Row, who.id)
+        _, secret = access.issue_token(session, signer, access.principal_of(row), row, {"name": "tests"}, NOW)
         session.commit()
     return {"Authorization": f"Bearer {secret}"}
 

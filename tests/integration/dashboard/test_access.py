@@ -185,7 +185,7 @@ def test_an_organizer_gives_another_access_to_their_event(app, client, world, bo
     )
     assert granted.status_code == 201 and granted.json == {
         "email": bob.email,
-        "role": "organizer",
+        "role": "staff",
         "granted_at": granted.json["granted_at"],
     }
     assert client.get(f"/v1/events/{world.event_id}/stats", headers=as_bob).status_code == 200

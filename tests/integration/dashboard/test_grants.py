@@ -24,13 +24,13 @@ def test_granting_answers_alike_for_an_organizer_and_for_a_stranger(client, worl
     to_stranger = client.post(
         f"/v1/events/{world.event_id}/organizers", json={"email": "nobody@example.org"}, headers=as_alice
     )
-    assert same_shape(to_bob) == same_shape(to_stranger) == (201, "application/json", {"role": "organizer"})
+    assert same_shape(to_bob) == same_shape(to_stranger) == (201, "application/json", {"role": "staff"})
     assert "Bob" not in to_bob.text and "admin" not in to_bob.text
     listed = client.get(f"/v1/events/{world.event_id}/organizers", headers=as_alice).json["organizers"]
     assert [(g["email"], g["role"]) for g in listed] == [
         ("alice@example.org", "owner"),
-        (bob.email, "organizer"),
-        ("nobody@example.org", "organizer"),
+        (bob.email, "staff"),
+        ("nobody@example.org", "staff"),
     ]
 
 
@@ -79,7 +79,7 @@ def test_only_the_owner_or_an_admin_revokes_and_the_owner_only_by_an_admin(
     as_bob = token_for(app, bob)
     client.post(f"/v1/events/{world.event_id}/organizers", json={"email": bob.email}, headers=as_alice)
     refused = client.delete(f"/v1/events/{world.event_id}/organizers/alice@example.org", headers=as_bob)
-    assert (refused.status_code, refused.mimetype, refused.json["code"]) == (403, PROBLEM, "not_owner")
+    assert (refused.status_code, refused.mimetype, refused.json["code"]) == (403, PROBLEM, "forbidden")
     own = client.delete(f"/v1/events/{world.event_id}/organizers/alice@example.org", headers=as_alice)
     assert (own.status_code, own.json["code"]) == (403, "owner_grant")
     as_admin = token_for(app, admin)

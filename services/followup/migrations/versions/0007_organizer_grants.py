@@ -1,0 +1,22 @@
+"""Organizer grants and revoked organizer tokens, learned from rapport.organizers (shared.organizers).
+
+Revision ID: 0008
+Revises: 0006
+"""
+
+from alembic import op
+
+from shared.organizers import create_tables, drop_tables
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    create_tables(op)
+
+
+def downgrade():
+    drop_tables(op)
