@@ -8,7 +8,7 @@ from flask import Blueprint, Response, redirect, request, stream_with_context, u
 
 from services.dashboard import access, accounts, audit, exports, figures, messages, operations
 from services.dashboard import attendees as attendees_ops
-from services.dashboard.auth import db, require_organizer, service, visible_event
+from services.dashboard.auth import db, organizer, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Attendee, Followup
 from services.dashboard.pages import friendly_errors, page
