@@ -36,7 +36,7 @@ import sqlalchemy.exc
 
 from shared.bus.base import DEAD_LETTER_TOPIC, Bus, Consumer, Producer, PublishError, Record
 from shared.envelope import DecodeError, Envelope
-from shared.events import Event, from_envelope
+from shared.events import EVENT_TYPES, Event, from_envelope
 from shared.sealing import Erased, Keyring, is_sealed, sealed_subjects
 
 log = logging.getLogger(__name__)
@@ -227,17 +227,20 @@ class Worker:
         if isinstance(envelope, DecodeError):
             return envelope.reason, None
         handler = self.handlers.get(envelope.type)
-        if handler is None:
-            self._learn_erasure(envelope)
-            return None  # a type this group does not care about: skip it, nothing is wrong
         try:
-            envelope = self._open(envelope)
-            event = from_envelope(envelope)
+            if handler is None and is_sealed(envelope):
+                _known_type(envelope)  # not ours to open: what can be checked without the keys
+            else:
+                envelope = self._open(envelope) if handler is not None else envelope
+                event = from_envelope(envelope)
         except Erased:
             self.skipped_erased += 1
             return None  # the person is erased: what they were in is gone with them
         except DecodeError as exc:
             return exc.reason, None
+        if handler is None:
+            self._learn_erasure(envelope)
+            return None  # a type this group does not care about: skip it, nothing is wrong
         outages = failures = 0
         while True:
             try:
@@ -285,6 +288,14 @@ class Worker:
                 if not is_outage(exc):
                     raise
                 outages = self._pause(outages, "polling or committing")
+
+
+def _known_type(envelope: Envelope) -> None:
+    cls = EVENT_TYPES.get(envelope.type)
+    if cls is None:
+        raise DecodeError(f"unknown type {envelope.type!r}")
+    if envelope.version > cls.VERSION:
+        raise DecodeError(f"{envelope.type} version {envelope.version} is newer than {cls.VERSION}")
 
 
 def run_forever(
