@@ -47,6 +47,7 @@ from shared.db import migrate  # noqa: E402
 from shared.envelope import parse_iso  # noqa: E402
 from shared.events import SCANS_TOPIC, to_envelope  # noqa: E402
 from shared.identity import TokenClaims  # noqa: E402
+from shared.sealing import new_data_key  # noqa: E402
 from shared.tokens import TokenSigner  # noqa: E402
 
 PEOPLE = 1000
@@ -94,6 +95,7 @@ def seed(service: ScanService, folder: Path) -> Path:
             apply_event(session, event, to_envelope(event))
         for i in range(PEOPLE):
             attendee_id, code = identity.new_attendee_id(), identity.new_short_code()
+            key = new_data_key()  # learnt with a sealed registration: every note goes out sealed
             for event in (
                 ev.AttendeeRegistered(
                     event_id=event_id,
@@ -107,7 +109,7 @@ def seed(service: ScanService, folder: Path) -> Path:
                     event_id=event_id, attendee_id=attendee_id, token_id=f"{attendee_id}.1", short_code=code
                 ),
             ):
-                apply_event(session, event, to_envelope(event))
+                apply_event(session, event, replace(to_envelope(event), keys={attendee_id: key}))
             claims = TokenClaims(event_id, attendee_id, 1)
             people.append(
                 (

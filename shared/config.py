@@ -107,6 +107,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("RAPPORT_WORKERS", "2", "gunicorn worker processes per service."),
     Setting("RAPPORT_LOG_LEVEL", "INFO", "Log level of every service."),
+    Setting(
+        "RAPPORT_RETENTION_DAYS",
+        "365",
+        "Days after an event closes when all its attendees' personal data is erased (as by erasure on request).",
+    ),
+    Setting(
+        "RAPPORT_KEYS_URL",
+        "http://localhost:8001",
+        "Base URL (internal) where services fetch attendees' data keys for sealed bus fields: the badge service.",
+    ),
 )
 
 SETTING_NAMES = frozenset(s.env for s in SETTINGS)
@@ -145,6 +155,8 @@ class Settings:
     bind: str
     workers: int
     log_level: str
+    retention_days: int
+    keys_url: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -183,6 +195,8 @@ class Settings:
             bind=raw["RAPPORT_BIND"],
             workers=_int(raw, "RAPPORT_WORKERS", minimum=1),
             log_level=raw["RAPPORT_LOG_LEVEL"].upper(),
+            retention_days=_int(raw, "RAPPORT_RETENTION_DAYS", minimum=0),
+            keys_url=raw["RAPPORT_KEYS_URL"].rstrip("/"),
         )
         values.update(overrides)
         settings = cls(**values)

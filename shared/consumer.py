@@ -17,6 +17,7 @@ from shared.bus.worker import run_forever
 from shared.db import first_time
 from shared.envelope import Envelope
 from shared.events import Event
+from shared.sealing import keyring_from_settings
 
 log = logging.getLogger(__name__)
 Apply = Callable[[Session, Event, Envelope], None]
@@ -48,4 +49,6 @@ def consume_forever(
     setup_logging(settings.log_level)
     handler = applied_once(session_factory, group, apply)
     bus = bus_from_url(settings.bus_url, partitions=settings.kafka_partitions)
-    run_forever(bus, group, topics, {event_type: handler for event_type in types})
+    run_forever(
+        bus, group, topics, {event_type: handler for event_type in types}, keyring_from_settings(settings)
+    )

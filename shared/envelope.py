@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +56,8 @@ class Envelope:
     data: dict[str, Any]
     id: str = field(default_factory=new_message_id)
     occurred_at: str = field(default_factory=lambda: iso(utc_now()))
+    # The data keys that opened its sealed fields (shared.sealing), by attendee id; never on the wire.
+    keys: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     def to_bytes(self) -> bytes:
         return json.dumps(

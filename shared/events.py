@@ -10,6 +10,7 @@ bool, an int, an array of strings, or a `Timestamp` that must parse).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
 from functools import cache
 from typing import Annotated, Any, ClassVar, get_args, get_origin, get_type_hints
@@ -34,11 +35,17 @@ class Event:
     TYPE: ClassVar[str]
     VERSION: ClassVar[int] = 1
     TOPIC: ClassVar[str]
+    # Fields holding a person's data: sealed under the keys of `subjects()` (shared.sealing).
+    PERSONAL: ClassVar[tuple[str, ...]] = ()
 
     event_id: str
 
     def key(self) -> str:
         return self.event_id
+
+    def subjects(self) -> tuple[str, ...]:
+        """The attendees whose keys seal the PERSONAL fields (erasing any one makes them unreadable)."""
+        return ()
 
 
 # rapport.events: keyed by event id ------------------------------------------------------------
@@ -86,10 +93,14 @@ class AttendeeEvent(Event):
     def key(self) -> str:
         return self.attendee_id
 
+    def subjects(self) -> tuple[str, ...]:
+        return (self.attendee_id,)
+
 
 @dataclass(frozen=True)
 class AttendeeRegistered(AttendeeEvent):
     TYPE = "attendee.registered"
+    PERSONAL = ("name", "email", "company", "title", "headline", "interests", "can_help_with", "looking_for")
     name: str
     email: str
     language: str
@@ -178,9 +189,13 @@ class ScanRecorded(Event):
     note: str = ""
     tags: tuple[str, ...] = ()
     mutual: bool = False
+    PERSONAL = ("note", "tags")  # what one wrote about the other: either one's erasure shreds it
 
     def key(self) -> str:
         return pair_key(self.event_id, self.scanner, self.scanned)
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.scanner, self.scanned)
 
 
 @dataclass(frozen=True)
@@ -202,9 +217,13 @@ class NotesEdited(Event):
     notes: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     replaces: tuple[str, ...] = ()  # the client_scan_ids of the scans this edit rewrites
+    PERSONAL = ("notes", "tags")
 
     def key(self) -> str:
         return pair_key(self.event_id, self.scanner, self.scanned)  # after the scans it rewrites
+
+    def subjects(self) -> tuple[str, ...]:
+        return (self.scanner, self.scanned)
 
 
 def pair_key(event_id: str, a: str, b: str) -> str:
@@ -357,13 +376,22 @@ EVENT_TYPES.update(
 )
 
 
-def to_envelope(event: Event, *, occurred_at: str | None = None, message_id: str | None = None) -> Envelope:
+def to_envelope(
+    event: Event,
+    *,
+    occurred_at: str | None = None,
+    message_id: str | None = None,
+    keys: Mapping[str, bytes | None] | None = None,
+) -> Envelope:
+    """The event's envelope; with `keys` (data keys by attendee id) holding every subject's key,
+    its PERSONAL fields are sealed (shared.sealing). Without them it goes in clear, as messages
+    did before sealing (an attendee registered before then has no key until badge makes one)."""
     data = asdict(event)
     data.pop("event_id")
     extra = {}
     if message_id:
         extra["id"] = message_id
-    return Envelope(
+    envelope = Envelope(
         type=event.TYPE,
         version=event.VERSION,
         event_id=event.event_id,
@@ -371,6 +399,12 @@ def to_envelope(event: Event, *, occurred_at: str | None = None, message_id: str
         occurred_at=occurred_at or iso(utc_now()),
         **extra,
     )
+    subjects = event.subjects()
+    if event.PERSONAL and subjects and keys is not None and all(keys.get(s) for s in subjects):
+        from shared.sealing import seal
+
+        envelope = seal(envelope, event.PERSONAL, subjects, keys)
+    return envelope
 
 
 def from_envelope(envelope: Envelope) -> Event:
@@ -380,6 +414,8 @@ def from_envelope(envelope: Envelope) -> Event:
         raise DecodeError(f"unknown type {envelope.type!r}")
     if envelope.version > cls.VERSION:
         raise DecodeError(f"{envelope.type} version {envelope.version} is newer than {cls.VERSION}")
+    if "sealed" in envelope.data:
+        raise DecodeError(f"{envelope.type} has sealed fields: open it with a keyring (shared.sealing) first")
     values: dict[str, Any] = {"event_id": envelope.event_id}
     for f in fields(cls):
         if f.name == "event_id":

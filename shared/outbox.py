@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -25,15 +25,21 @@ from shared.events import Event, to_envelope
 log = logging.getLogger(__name__)
 
 
-def add_to_outbox(session: Session, *events: Event) -> None:
-    """Queue `events` for the bus inside the caller's transaction (one statement for them all)."""
+def add_to_outbox(session: Session, *events: Event, keys: Mapping[str, bytes | None] | None = None) -> None:
+    """Queue `events` for the bus inside the caller's transaction (one statement for them all);
+    their personal fields sealed under their subjects' `keys` (data keys by attendee id)."""
     if not events:
         return  # an empty executemany would be one INSERT of nothing
     now = utc_now()
     session.execute(
         outbox.insert(),
         [
-            dict(topic=event.TOPIC, key=event.key(), value=to_envelope(event).to_bytes(), created_at=now)
+            dict(
+                topic=event.TOPIC,
+                key=event.key(),
+                value=to_envelope(event, keys=keys).to_bytes(),
+                created_at=now,
+            )
             for event in events
         ],
     )

@@ -29,7 +29,7 @@ class BadgeService:
 def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bool = True) -> Flask:
     """Build the badge service. It publishes through its outbox (see services.badge.relay),
     so the web process never talks to the bus: `bus` is accepted for symmetry and unused."""
-    from services.badge import api, openapi, selfpage
+    from services.badge import api, keys_api, openapi, selfpage
 
     settings = settings or Settings.from_env()
     service = BadgeService(settings)
@@ -42,4 +42,5 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
     accept_organizers(app, TableGrants(service.sessions))
     app.register_blueprint(api.bp)
     app.register_blueprint(selfpage.bp)
+    app.register_blueprint(keys_api.bp)
     return app

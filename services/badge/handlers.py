@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.badge import domain
+from services.badge import datakeys, domain
 from services.badge.domain import AttendeeDetails, BadgeError, EventDetails
 from services.badge.event_mail import MailSettings, validate_mail_settings
 from services.badge.meeting_point import validate_meeting_point
@@ -236,7 +236,11 @@ def _add_attendee(
     )
     session.add(attendee)
     session.flush()
-    add_to_outbox(session, _attendee_message(ev.AttendeeRegistered, attendee))
+    add_to_outbox(
+        session,
+        _attendee_message(ev.AttendeeRegistered, attendee),
+        keys={attendee.id: datakeys.new_key(session, attendee.id)},
+    )
     add_to_outbox(
         session,
         ev.BadgeIssued(
@@ -273,7 +277,11 @@ def _apply(session: Session, attendee: Attendee, details: AttendeeDetails) -> bo
     for name, value in details.__dict__.items():
         setattr(attendee, name, list(value) if name == "interests" else value)
     session.flush()
-    add_to_outbox(session, _attendee_message(ev.AttendeeUpdated, attendee))
+    add_to_outbox(
+        session,
+        _attendee_message(ev.AttendeeUpdated, attendee),
+        keys={attendee.id: datakeys.data_key(session, attendee.id)},
+    )
     return True
 
 
@@ -348,9 +356,11 @@ def _renew_private_link(session: Session, attendee: Attendee) -> None:
 
 
 def erase_attendee(session: Session, attendee_id: str) -> None:
-    """Forget the attendee here, and tell every service to forget them too."""
+    """Forget the attendee here, destroy their data key (every sealed copy of their data on the bus
+    becomes unreadable), and tell every service to forget them too."""
     attendee = get_attendee(session, attendee_id)
     add_to_outbox(session, ev.AttendeeErased(event_id=attendee.event_id, attendee_id=attendee.id))
+    datakeys.destroy(session, attendee.id)
     session.delete(attendee)
 
 

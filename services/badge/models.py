@@ -64,3 +64,15 @@ class Attendee(Base):
     private_serial: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+
+
+class DataKey(Base):
+    """An attendee's data key: their personal fields on the bus are sealed with it (shared.sealing).
+
+    Only this service keeps it; erasure deletes the row, which makes every sealed copy of the
+    person's data, on every topic and in every replay, unreadable at once."""
+
+    __tablename__ = "data_keys"
+    attendee_id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    key: Mapped[bytes] = mapped_column(sa.LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

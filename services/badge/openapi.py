@@ -312,6 +312,33 @@ def document() -> dict:
                     schema=ATTENDEE_OUT,
                 )
             },
+            "/v1/data-keys": {
+                "post": op(
+                    "Attendees' data keys, for Rapport's own services to open sealed bus fields "
+                    "(bearer: the service token derived from RAPPORT_SECRET_KEY); an id left out is erased",
+                    "200 the keys of those still registered",
+                    "401",
+                    "422",
+                    organizer=False,
+                    body={
+                        "type": "object",
+                        "required": ["attendee_ids"],
+                        "properties": {
+                            "attendee_ids": {"type": "array", "items": {"type": "string"}, "maxItems": 1000}
+                        },
+                    },
+                    schema={
+                        "type": "object",
+                        "required": ["keys"],
+                        "properties": {
+                            "keys": {
+                                "type": "object",
+                                "additionalProperties": {"type": "string", "contentEncoding": "base64"},
+                            }
+                        },
+                    },
+                )
+            },
             "/v1/attendees/{attendee_id}/badge.png": {
                 "get": op("The badge at print resolution", "200 PNG", "404", media="image/png")
             },

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None, *, bus=None, run_migrations: bo
         max_upload_bytes=6 * 2**20,
     )
     app.extensions["dashboard"] = service
+    # Event pages show when the event's personal data is (or was) erased: its close plus this.
+    app.jinja_env.globals.update(retention=timedelta(days=settings.retention_days), utc_now=utc_now)
     auth.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

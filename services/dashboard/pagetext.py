@@ -179,6 +179,9 @@ TEXT = {
         "welcome_off": "Off: I send my own",
         "welcome_scheduled": "At a time I choose",
         "welcome_at": "Welcome time (if chosen)",
+        # RAPPORT_RETENTION_DAYS after the close (services/badge/retention.py); the date follows.
+        "erase_on": "Personal data will be erased on",
+        "erased_on": "Personal data erased on",
     },
     "ar": {
         "switch": "English",
@@ -354,6 +357,8 @@ TEXT = {
         "welcome_off": "متوقفة: أرسلها بنفسي",
         "welcome_scheduled": "في وقت أختاره",
         "welcome_at": "وقت الترحيب (إن اخترته)",
+        "erase_on": "ستُحذف البيانات الشخصية في",
+        "erased_on": "حُذفت البيانات الشخصية في",
     },
 }
 

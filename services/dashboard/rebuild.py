@@ -27,6 +27,7 @@ from shared.config import Settings
 from shared.consumer import applied_once
 from shared.db import migrate, processed_messages
 from shared.events import ALL_TOPICS
+from shared.sealing import Keyring, keyring_from_settings
 
 log = logging.getLogger(__name__)
 QUIET_POLLS = 3  # empty polls in a row, once partitions are assigned, that mean "caught up"
@@ -40,8 +41,11 @@ def clear(sessions: Callable[[], Session]) -> None:
         session.commit()
 
 
-def replay(bus: Bus, sessions: Callable[[], Session], poll_timeout: float = 1.0) -> int:
-    """Apply every message on the topics; returns how many were applied or skipped as already seen."""
+def replay(
+    bus: Bus, sessions: Callable[[], Session], poll_timeout: float = 1.0, keys: Keyring | None = None
+) -> int:
+    """Apply every message on the topics; returns how many were applied or skipped as already seen.
+    Sealed fields open with `keys`; an erased person's messages are skipped (shared.sealing)."""
     handler = applied_once(sessions, GROUP, apply_event)
     return read_to_end(
         bus,
@@ -49,15 +53,21 @@ def replay(bus: Bus, sessions: Callable[[], Session], poll_timeout: float = 1.0)
         ALL_TOPICS,
         {kind: handler for kind in READ_MODEL_TYPES},
         poll_timeout,
+        keys,
     )
 
 
 def read_to_end(
-    bus: Bus, group: str, topics, handlers: Mapping[str, Handler], poll_timeout: float = 1.0
+    bus: Bus,
+    group: str,
+    topics,
+    handlers: Mapping[str, Handler],
+    poll_timeout: float = 1.0,
+    keys: Keyring | None = None,
 ) -> int:
     """Run consumer group `group` until it has read everything on `topics`; how many it handled."""
     with bus.producer() as dead_letters, bus.consumer(group, topics) as consumer:
-        worker = Worker(consumer, dead_letters, group, handlers)
+        worker = Worker(consumer, dead_letters, group, handlers, keys=keys)
         quiet = 0
         while quiet < QUIET_POLLS:
             got = worker.run_once(timeout=poll_timeout)
@@ -73,7 +83,8 @@ def main() -> None:
     service = DashboardService(settings)
     migrate(service.engine, MIGRATIONS)
     clear(service.sessions)
-    count = replay(bus_from_url(settings.bus_url, partitions=settings.kafka_partitions), service.sessions)
+    bus = bus_from_url(settings.bus_url, partitions=settings.kafka_partitions)
+    count = replay(bus, service.sessions, keys=keyring_from_settings(settings))
     log.info("read model rebuilt from %d messages", count)
 
 

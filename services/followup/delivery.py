@@ -20,6 +20,8 @@ Every outcome also goes to rapport.followups through the service's outbox, in th
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -66,8 +68,21 @@ class Claimed:
 
 
 def _told(*outcomes: ev.FollowupEvent) -> list[ev.FollowupEvent]:
-    """The outcomes that go to rapport.followups: the organizers' campaigns, not sign-in links."""
-    return [o for o in outcomes if o.campaign != SIGNIN]
+    """The outcomes that go to rapport.followups: the organizers' campaigns, not sign-in links, and
+    their reasons without email addresses (the bus outlives an erasure; the delivery row does not)."""
+    return [
+        dataclasses.replace(o, reason=without_addresses(o.reason)) if hasattr(o, "reason") else o
+        for o in outcomes
+        if o.campaign != SIGNIN
+    ]
+
+
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:@]+@[^\s<>\"'(),;]+")
+
+
+def without_addresses(reason: str) -> str:
+    """A mail server's reply often names the recipient ("550 <lina@example.org>: no such user")."""
+    return _ADDRESS.sub("<address>", reason)
 
 
 def plan(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -38,6 +38,9 @@ class Person:
     short_code: str
     badge_serial: int
     private_serial: int = 1
+    # Their data key (shared.sealing): notes about and by them go on the bus sealed with it. None
+    # for someone registered before sealing, whose notes go in clear as before.
+    data_key: bytes | None = field(default=None, repr=False)
 
 
 class Directory:
@@ -111,6 +114,7 @@ class Directory:
                             Attendee.short_code,
                             Attendee.badge_serial,
                             Attendee.private_serial,
+                            Attendee.data_key,
                         ).where(Attendee.version > since)
                     ).all()
                     events = session.execute(

@@ -110,6 +110,8 @@ def record_scan(
             tags=cmd.tags,
             scanned_at=cmd.scanned_at or now,
             received_at=now,
+            scanner_key=scanner.data_key,
+            scanned_key=scanned.data_key,
         )
     )
     # A retry answers with the person of the first scan, which may differ from this request's.
@@ -186,6 +188,7 @@ def apply_event(session: Session, event: ev.Event, envelope: Envelope) -> None:
             "consent_share_contact",
         ):
             setattr(row, name, getattr(event, name))
+        row.data_key = envelope.keys.get(event.attendee_id, row.data_key)
         row.version = next_version(session)
         session.merge(row)
     elif isinstance(event, (ev.BadgeIssued, ev.BadgeRevoked)):

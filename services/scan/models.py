@@ -54,6 +54,9 @@ class Attendee(Base):
     # Private tokens (link, scanner token, identity cookie) older than this are refused (private_link.renewed).
     private_serial: Mapped[int] = mapped_column(default=1)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see DirectoryState
+    # The key their registration was sealed with (shared.sealing): notes about them are sealed with
+    # it too. Deleted with the row on erasure; None if they registered before sealing.
+    data_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32))
 
 
 class DirectoryState(Base):

@@ -130,5 +130,12 @@ def edit_notes(session: Session, me: Person, about: str, cmd: EditNotes, now: da
             tags=tuple(row.tags),
             replaces=tuple(replaces),
         ),
+        keys=_data_keys(session, me.id, about),
     )
     return replace(contact, notes=tuple(row.notes), tags=tuple(row.tags))
+
+
+def _data_keys(session: Session, *attendee_ids: str) -> dict[str, bytes | None]:
+    """Their data keys from the read model: the edit is sealed when both have one (shared.sealing)."""
+    query = sa.select(Attendee.id, Attendee.data_key).where(Attendee.id.in_(attendee_ids))
+    return {attendee_id: key for attendee_id, key in session.execute(query)}

@@ -18,7 +18,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -47,6 +47,10 @@ class Pending:
     tags: tuple[str, ...]
     scanned_at: datetime
     received_at: datetime
+    # The two people's data keys (None: registered before sealing): the note and tags go on the
+    # bus sealed under both, so erasing either one makes them unreadable (shared.sealing).
+    scanner_key: bytes | None = field(default=None, repr=False)
+    scanned_key: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,9 @@ def prepare(p: Pending) -> Row:
         tags=p.tags,
         mutual=False,
     )
-    alone = ev.to_envelope(event, occurred_at=iso(p.received_at))
-    together = replace(alone, data={**alone.data, "mutual": True})
+    keys = {p.scanner_id: p.scanner_key, p.scanned_id: p.scanned_key}
+    alone = ev.to_envelope(event, occurred_at=iso(p.received_at), keys=keys)
+    together = replace(alone, data={**alone.data, "mutual": True})  # "mutual" is outside the seal
     low, high = sorted((p.scanner_id, p.scanned_id))
     return Row(
         key=(p.scanner_id, p.client_scan_id),

@@ -14,6 +14,9 @@ No record may stop a partition for good. What happens when one fails:
 - Its handler fails with an outage (the database or the broker unreachable: see `is_outage`): the
   runner pauses with backoff and retries the same record for as long as the outage lasts, and
   never commits past it, so nothing is skipped.
+- It is sealed (shared.sealing) and a subject's key is gone: that person is erased, so the
+  record is skipped like a type the group ignores (a rebuild leaves them out). Keys come from
+  `keys`, fetched once per batch for every sealed record in it; an attendee.erased drops the key.
 - Its handler fails with anything else (a bug, a value the database refuses): retried
   `len(failure_backoff)` more times with those pauses, then dead-lettered with the error and its
   traceback, and the partition moves on.
@@ -33,7 +36,8 @@ import sqlalchemy.exc
 
 from shared.bus.base import DEAD_LETTER_TOPIC, Bus, Consumer, Producer, PublishError, Record
 from shared.envelope import DecodeError, Envelope
-from shared.events import Event, from_envelope
+from shared.events import EVENT_TYPES, Event, from_envelope
+from shared.sealing import Erased, Keyring, is_sealed, sealed_subjects
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +124,10 @@ class Worker:
         retry_backoff: Sequence[float] = (0.1, 0.5, 1, 2, 5),
         failure_backoff: Sequence[float] = (0.1, 0.5, 2),
         sleep: Callable[[float], None] = time.sleep,
+        keys: Keyring | None = None,
     ):
         self.consumer = consumer
+        self.keys = keys
         self.dead_letters = dead_letters
         self.group = group
         self.handlers = dict(handlers)
@@ -131,14 +137,17 @@ class Worker:
         self.sleep = sleep
         self.handled = 0
         self.dead_lettered = 0
+        self.skipped_erased = 0
         self.stop: threading.Event | None = None  # set by run(): lets SIGTERM end an outage's wait
 
     def run_once(self, timeout: float = 1.0) -> int:
         """Handle one polled batch and commit it; returns how many records it held."""
         records = self.consumer.poll(timeout=timeout, max_records=self.batch_size)
+        envelopes = [self._envelope(record) for record in records]
+        self._prefetch_keys(envelopes)
         letters = []
-        for record in records:
-            failed = self._handle(record)
+        for record, envelope in zip(records, envelopes):
+            failed = self._handle(record, envelope)
             if failed is not None:
                 reason, trace = failed
                 log.warning(
@@ -172,20 +181,71 @@ class Worker:
             raise Stopped  # the uncommitted batch is read again by whoever resumes (at-least-once)
         return outages + 1
 
-    def _handle(self, record: Record) -> tuple[str, str | None] | None:
-        """Run the record's handler; (reason, traceback) if it is to be dead-lettered."""
+    @staticmethod
+    def _envelope(record: Record) -> Envelope | DecodeError:
         try:
-            envelope = Envelope.from_bytes(record.value)
-            event = from_envelope(envelope)
+            return Envelope.from_bytes(record.value)
+        except DecodeError as exc:
+            return exc
+
+    def _prefetch_keys(self, envelopes: list[Envelope | DecodeError]) -> None:
+        """One key fetch for the batch's sealed records, retried through a key service outage."""
+        subjects = {
+            s
+            for e in envelopes
+            if isinstance(e, Envelope) and e.type in self.handlers
+            for s in sealed_subjects(e)
+        }
+        outages = 0
+        while subjects and self.keys is not None:
+            try:
+                self.keys.prefetch(subjects)
+                return
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                outages = self._pause(outages, "fetching data keys")
+
+    def _open(self, envelope: Envelope) -> Envelope:
+        if not is_sealed(envelope):
+            return envelope
+        if self.keys is None:
+            raise DecodeError(f"{envelope.type} is sealed and this consumer has no keyring")
+        outages = 0
+        while True:
+            try:
+                return self.keys.open(envelope)
+            except (Erased, DecodeError):
+                raise
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                outages = self._pause(outages, "fetching data keys")
+
+    def _handle(self, record: Record, envelope: Envelope | DecodeError) -> tuple[str, str | None] | None:
+        """Run the record's handler; (reason, traceback) if it is to be dead-lettered."""
+        if isinstance(envelope, DecodeError):
+            return envelope.reason, None
+        handler = self.handlers.get(envelope.type)
+        try:
+            if handler is None and is_sealed(envelope):
+                _known_type(envelope)  # not ours to open: what can be checked without the keys
+            else:
+                envelope = self._open(envelope) if handler is not None else envelope
+                event = from_envelope(envelope)
+        except Erased:
+            self.skipped_erased += 1
+            return None  # the person is erased: what they were in is gone with them
         except DecodeError as exc:
             return exc.reason, None
-        handler = self.handlers.get(envelope.type)
         if handler is None:
+            self._learn_erasure(envelope)
             return None  # a type this group does not care about: skip it, nothing is wrong
         outages = failures = 0
         while True:
             try:
                 handler(event, envelope)
+                self._learn_erasure(envelope)
                 return None
             except PoisonMessage as exc:
                 return f"rejected by handler: {exc}", traceback.format_exc()
@@ -207,6 +267,12 @@ class Worker:
                 self.sleep(self.failure_backoff[failures])
                 failures += 1
 
+    def _learn_erasure(self, envelope: Envelope) -> None:
+        if self.keys is not None and envelope.type == "attendee.erased":
+            attendee_id = envelope.data.get("attendee_id")
+            if isinstance(attendee_id, str):
+                self.keys.forget(attendee_id)
+
     def run(self, stop: threading.Event) -> None:
         self.stop = stop
         outages = 0
@@ -224,7 +290,17 @@ class Worker:
                 outages = self._pause(outages, "polling or committing")
 
 
-def run_forever(bus: Bus, group: str, topics: Sequence[str], handlers: Mapping[str, Handler]) -> None:
+def _known_type(envelope: Envelope) -> None:
+    cls = EVENT_TYPES.get(envelope.type)
+    if cls is None:
+        raise DecodeError(f"unknown type {envelope.type!r}")
+    if envelope.version > cls.VERSION:
+        raise DecodeError(f"{envelope.type} version {envelope.version} is newer than {cls.VERSION}")
+
+
+def run_forever(
+    bus: Bus, group: str, topics: Sequence[str], handlers: Mapping[str, Handler], keys: Keyring | None = None
+) -> None:
     """Entry point of a consumer process: runs until SIGTERM or SIGINT, then leaves the group."""
     from shared.process import stop_on_signals
 
@@ -232,4 +308,4 @@ def run_forever(bus: Bus, group: str, topics: Sequence[str], handlers: Mapping[s
     bus.ensure_topics([*topics, DEAD_LETTER_TOPIC], getattr(bus, "default_partitions", 6))
     with bus.producer() as dead_letters, bus.consumer(group, topics) as consumer:
         log.info("consumer group %s reading %s", group, ", ".join(topics))
-        Worker(consumer, dead_letters, group, handlers).run(stop)
+        Worker(consumer, dead_letters, group, handlers, keys=keys).run(stop)

@@ -28,6 +28,7 @@ from services.scan.handlers import READ_MODEL_TYPES as SCAN_TYPES
 from services.scan.handlers import apply_event as scan_apply
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC
+from tests.datakeys import keyring_for
 from tests.e2e import test_scan_pages
 from tests.integration.dashboard.running import BusThreads, Served
 
@@ -59,6 +60,7 @@ class Product(BusThreads):
         )
         self.badge_app, self.scan_app = badge_app(base), scan_app(base)
         self.badge, self.scan = Served(self.badge_app), Served(self.scan_app)
+        self.keys = keyring_for(self.badge_app)
         self.dashboard_app = dashboard_app(replace(base, badge_url=self.badge.url, scan_url=self.scan.url))
         self.dashboard = Served(self.dashboard_app)
         self.bus = bus_from_url(settings.bus_url, partitions=3)

@@ -31,6 +31,7 @@ from services.followup.sender import Sender
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
 from shared.smtp import SmtpSettings
+from tests.datakeys import keyring_for
 from tests.e2e import test_scan_pages
 from tests.e2e.test_accessibility import violations
 from tests.integration.dashboard.running import BusThreads, Served
@@ -60,6 +61,7 @@ class Product(BusThreads):
         )
         self.badge_app = badge_app(base)
         self.badge = Served(self.badge_app)
+        self.keys = keyring_for(self.badge_app)
         base = replace(base, badge_url=self.badge.url)
         self.followup_app = followup_app(base)
         self.followup = Served(self.followup_app)

@@ -24,6 +24,7 @@ from shared.bus.embedded import EmbeddedBus
 from shared.bus.worker import Worker
 from shared.consumer import applied_once
 from shared.outbox import relay_once
+from tests.datakeys import keyring_for
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 HTML = {"Accept": "text/html", "Accept-Language": "en"}
@@ -67,7 +68,9 @@ def deliver(apps, tmp_path):
                 bus.producer() as dead_letters,
                 bus.consumer(group, ["rapport.events", "rapport.attendees"]) as c,
             ):
-                worker = Worker(c, dead_letters, group, {event_type: handler for event_type in types})
+                worker = Worker(
+                    c, dead_letters, group, {t: handler for t in types}, keys=keyring_for(apps["badge"])
+                )
                 while worker.run_once(timeout=0.2):
                     pass
                 assert worker.dead_lettered == 0

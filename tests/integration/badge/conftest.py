@@ -8,6 +8,8 @@ from services.badge import create_app
 from shared.bus.embedded import EmbeddedBus
 from shared.envelope import Envelope
 from shared.outbox import relay_once
+from shared.sealing import Erased, Keyring
+from tests.datakeys import badge_keys
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 EVENT = {
@@ -53,8 +55,16 @@ def register(client, event):
 
 @pytest.fixture
 def published(app, tmp_path):
-    """Relay the service's outbox to a real (embedded) bus and return what a consumer reads."""
+    """Relay the service's outbox to a real (embedded) bus and return what a consumer reads, its
+    sealed fields opened with the keys a consumer gets (an erased person's stay sealed)."""
     bus = EmbeddedBus(tmp_path / "bus.sqlite3")
+    fetch = badge_keys(app)
+
+    def opened(envelope: Envelope) -> Envelope:
+        try:
+            return Keyring(fetch).open(envelope)
+        except Erased:
+            return envelope
 
     def published() -> list[Envelope]:
         with bus.producer() as producer:
@@ -68,7 +78,7 @@ def published(app, tmp_path):
                 records += batch
         published.seen.append(1)
         records.sort(key=lambda r: json.loads(r.value)["occurred_at"])
-        return [Envelope.from_bytes(r.value) for r in records]
+        return [opened(Envelope.from_bytes(r.value)) for r in records]
 
     published.seen = []
     return published

@@ -15,6 +15,7 @@ from shared.bus import Bus
 from shared.bus.worker import Worker
 from shared.consumer import Apply, applied_once
 from shared.outbox import relay_once, run_relay
+from shared.sealing import Keyring
 
 
 class BusThreads:
@@ -23,6 +24,7 @@ class BusThreads:
 
     bus: Bus
     stop_event: threading.Event
+    keys: Keyring | None = None  # opens sealed fields (tests.datakeys.keyring_for the badge app)
 
     def _thread(self, target, *args) -> threading.Thread:
         thread = threading.Thread(target=target, args=args, daemon=True)
@@ -36,7 +38,9 @@ class BusThreads:
     def _consume(self, group, topics, types, sessions, apply) -> None:
         handler = applied_once(sessions, group, apply)
         with self.bus.producer() as dead_letters, self.bus.consumer(group, topics) as consumer:
-            Worker(consumer, dead_letters, group, {kind: handler for kind in types}).run(self.stop_event)
+            Worker(consumer, dead_letters, group, {kind: handler for kind in types}, keys=self.keys).run(
+                self.stop_event
+            )
 
 
 class Served:
@@ -60,7 +64,15 @@ def relay(sessions: Callable[[], Session], bus: Bus) -> None:
             pass
 
 
-def catch_up(bus: Bus, group: str, topics, types, sessions: Callable[[], Session], apply: Apply) -> int:
+def catch_up(
+    bus: Bus,
+    group: str,
+    topics,
+    types,
+    sessions: Callable[[], Session],
+    apply: Apply,
+    keys: Keyring | None = None,
+) -> int:
     """Run a consumer group until it has read everything on its topics; how many it handled."""
     handler = applied_once(sessions, group, apply)
-    return read_to_end(bus, group, topics, {kind: handler for kind in types}, poll_timeout=0.3)
+    return read_to_end(bus, group, topics, {kind: handler for kind in types}, poll_timeout=0.3, keys=keys)

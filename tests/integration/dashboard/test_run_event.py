@@ -21,6 +21,7 @@ from shared import events as ev
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.envelope import iso, utc_now
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
+from tests.datakeys import keyring_for
 from tests.integration.dashboard.conftest import HTML, csrf_of, log_in
 from tests.integration.dashboard.running import Served, catch_up, relay
 
@@ -42,6 +43,7 @@ class Others:
         self.badge, self.followup = Served(self.badge_app), Served(self.followup_app)
         self.bus = bus_from_url(settings.bus_url, partitions=2)
         self.bus.ensure_topics([*ALL_TOPICS, DEAD_LETTER_TOPIC], 2)
+        self.keys = keyring_for(self.badge_app)
 
     def deliver(self, dashboard_app) -> None:
         """The badge relay, then the dashboard's and the follow-up service's consumers."""
@@ -53,6 +55,7 @@ class Others:
             READ_MODEL_TYPES,
             dashboard_app.extensions["dashboard"].sessions,
             apply_event,
+            self.keys,
         )
         catch_up(
             self.bus,
@@ -61,6 +64,7 @@ class Others:
             followup_readmodel.READ_MODEL_TYPES,
             self.followup_app.extensions["followup"].sessions,
             followup_readmodel.apply_event,
+            self.keys,
         )
 
     def stop(self) -> None:

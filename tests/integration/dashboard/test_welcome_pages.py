@@ -39,7 +39,13 @@ def statuses(listing: str) -> list[str]:
 def outcomes_reach_the_dashboard(app, others) -> None:
     relay(others.followup_app.extensions["followup"].sessions, others.bus)
     catch_up(
-        others.bus, GROUP, ALL_TOPICS, READ_MODEL_TYPES, app.extensions["dashboard"].sessions, apply_event
+        others.bus,
+        GROUP,
+        ALL_TOPICS,
+        READ_MODEL_TYPES,
+        app.extensions["dashboard"].sessions,
+        apply_event,
+        others.keys,
     )
 
 
