@@ -16,34 +16,15 @@ import sqlalchemy as sa
 from services.dashboard.models import Attendee
 from shared import identity
 from tests.integration.dashboard.conftest import HTML, csrf_of, log_in
-from tests.integration.dashboard.test_run_event import CSV, Others, create_event
+from tests.integration.dashboard.test_run_event import (  # noqa: F401 (fixtures)
+    CSV,
+    browser,
+    create_event,
+    dashboard_settings,
+    others,
+)
 
 BADGE_ADMIN = {"Authorization": "Bearer test-admin-token"}
-
-
-@pytest.fixture
-def others(settings, new_database):
-    running = Others(settings, new_database)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def dashboard_settings(settings, database_url, others):
-    from dataclasses import replace
-
-    return replace(
-        settings,
-        dashboard_database_url=database_url,
-        badge_url=others.badge.url,
-        followup_url=others.followup.url,
-    )
-
-
-@pytest.fixture
-def browser(client, alice):
-    log_in(client, alice)
-    return client
 
 
 @pytest.fixture
