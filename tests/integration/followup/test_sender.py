@@ -275,7 +275,10 @@ def test_without_the_delay_override_the_follow_up_waits_for_the_morning_after(
         event = session.get(Event, world.event_id)
         due = followup_time(event.closed_at, event.timezone, event.followup_at)
         assert due > utc_now()
-        event.closed_at -= due - utc_now() + timedelta(seconds=1)  # as if that morning had come
+        # As if that morning had come: the close a day earlier (whole days keep the local 09:00;
+        # shifting by `due - now` would not, since the time snaps to the next morning).
+        while followup_time(event.closed_at, event.timezone, event.followup_at) > utc_now():
+            event.closed_at -= timedelta(days=1)
         session.commit()
     assert drain(sender) == {"sent": 3}
 
