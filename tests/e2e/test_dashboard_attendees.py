@@ -28,6 +28,7 @@ from services.followup import create_app as followup_app
 from services.followup import readmodel as followup_readmodel
 from shared.bus import DEAD_LETTER_TOPIC, bus_from_url
 from shared.events import ALL_TOPICS, ATTENDEES_TOPIC, EVENTS_TOPIC, SCANS_TOPIC
+from tests.datakeys import keyring_for
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_dashboard_pages import ADMIN_TOKEN, LAPTOP, call, product  # noqa: F401 (a fixture)
 from tests.e2e.test_scan_pages import browser, playwright, screenshot  # noqa: F401 (fixtures)
@@ -54,6 +55,7 @@ class WithMail(BusThreads):
         )
         self.badge_app, self.followup_app = badge_app(base), followup_app(base)
         self.badge, self.followup = Served(self.badge_app), Served(self.followup_app)
+        self.keys = keyring_for(self.badge_app)  # the registrations' personal fields are sealed
         self.dashboard_app = dashboard_app(
             replace(base, badge_url=self.badge.url, followup_url=self.followup.url)
         )
