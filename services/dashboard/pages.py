@@ -209,7 +209,7 @@ def make_token():
             auth.db(), auth.signer(), auth.require_principal(), me, body, auth.service().clock()
         )
     except DomainError as refused:
-        return tokens_page(refused.status, error=refused.detail, form=form)
+        return tokens_page(refused.status, error=refusal(refused), form=form)
     auth.db().commit()
     return tokens_page(201, new_token=secret)
 
