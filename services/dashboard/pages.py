@@ -57,7 +57,13 @@ def language() -> str:
 def page(template: str, status: int = 200, **context):
     lang = language()
     body = render_template(
-        template, t=TEXT[lang], lang=lang, me=auth.organizer(), csrf=auth.csrf_token(), **context
+        template,
+        t=TEXT[lang],
+        lang=lang,
+        me=auth.organizer(),
+        csrf=auth.csrf_token(),
+        may=auth.may,  # a page offers only what the role may do (shared.organizers.PERMISSIONS)
+        **context,
     )
     return make_response(body, status)  # its CSP and other headers: shared.web.security_headers
 
