@@ -274,7 +274,7 @@ def welcome_preview(event_id, attendee_id):
 
 @bp.get("/<event_id>/attendees/<attendee_id>/badge.png")
 def badge_png(event_id, attendee_id):
-    reply = operations.badge_png(service().badge, _attendee(event_id, attendee_id).id)
+    reply = operations.badge_png(service().badge, _attendee(event_id, attendee_id, "badges").id)
     return Response(reply.body, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 

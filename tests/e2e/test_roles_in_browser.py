@@ -149,9 +149,7 @@ def test_a_viewer_sees_no_email_anywhere_and_is_offered_no_change(
     expect(page.locator("table.attendees tbody tr")).to_have_count(3)
     for hidden in ("#import", "#print", "#add-attendee", "#welcome", "#print-chosen", "input[name=id]"):
         expect(page.locator(hidden)).to_have_count(0)
-    expect(page.locator("table.attendees a[href$='/edit'], table.attendees a[href$='/erase']")).to_have_count(
-        0
-    )
+    expect(page.locator("table.attendees td.row-actions")).to_have_count(0)  # no edit, erase or badge
     assert not [e for e in EMAILS if e in page.content()]
     shot(page, f"viewer-attendees-{name}")
     page.fill("input[name=q]", "sara@example")  # searching by a guessed email finds nobody
@@ -171,6 +169,8 @@ def test_a_viewer_sees_no_email_anywhere_and_is_offered_no_change(
         "#record",
     ):
         expect(page.locator(hidden)).to_have_count(0)
+    expect(page.locator("img.badge")).to_have_count(0)  # rendering badges is staff's: not a broken image
+    assert page.request.get(f"/events/{event_id}/attendees/{sara['id']}/badge.png").status == 403
     assert not [e for e in EMAILS if e in page.content()]
     shot(page, f"viewer-person-{name}")
 
