@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, redirect, request, url_for
 
-from services.dashboard import accounts, audit, auth, login_throttle
+from services.dashboard import accounts, audit, auth, devices, login_throttle
 from services.dashboard.pages import friendly_errors, page
 from services.dashboard.pagetext import TEXT
 from shared.web import InvalidInput, int_arg
@@ -24,6 +24,7 @@ def _account(status: int = 200, **context):
         status,
         sessions=accounts.sessions_of(auth.db(), me, now),
         current=accounts.digest(current) if current else None,
+        device_of=devices.device_of,
         **context,
     )
 

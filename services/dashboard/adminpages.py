@@ -8,9 +8,9 @@ import smtplib
 
 from flask import Blueprint, redirect, request, url_for
 
-from services.dashboard import access, accounts, auth, invitemail
+from services.dashboard import access, accounts, auth, invitemail, messages
 from services.dashboard.models import Organizer
-from services.dashboard.pages import friendly_errors, language, page
+from services.dashboard.pages import friendly_errors, language, page, refusal
 from services.dashboard.pagetext import TEXT
 from shared.organizers import ROLES
 from shared.smtp import SmtpRefused
@@ -55,7 +55,7 @@ def do_invite():
     try:
         email, secret = access.invite(db, me, request.form.get("email", ""), auth.service().clock())
     except DomainError as refused:
-        return organizers_page(refused.status, error=refused.detail, form=request.form)
+        return organizers_page(refused.status, error=refusal(refused), form=request.form)
     db.commit()
     link = f"{auth.service().settings.dashboard_url}{url_for('.accept', secret=secret)}"
     settings = auth.service().settings
@@ -90,7 +90,7 @@ def do_grant():
         granted = accounts.grant_by_email(db, form.get("email", ""), event.id, auth.service().clock())
         access.set_role(db, me, granted, form.get("role", "staff"))
     except DomainError as refused:
-        return organizers_page(refused.status, error=refused.detail, form=form)
+        return organizers_page(refused.status, error=refusal(refused), form=form)
     access.publish_grant(db, granted)
     db.commit()
     return redirect(url_for(".organizers") + f"#event-{event.id}", 303)
@@ -127,7 +127,13 @@ def do_accept(secret):
     try:
         made = access.accept_invitation(db, invitation, form, now)
     except accounts.InvalidInput as err:
-        return page("invite.html", 422, invitation=invitation, errors=err.errors, form=form)
+        return page(
+            "invite.html",
+            422,
+            invitation=invitation,
+            errors=messages.field_messages(err.errors, language()),
+            form=form,
+        )
     secret = accounts.start_session(db, made, now)
     db.commit()
     return auth.log_in(redirect(url_for("dashboard_events.events"), 303), secret)

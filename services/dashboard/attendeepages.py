@@ -55,13 +55,13 @@ def _form_again(template: str, err: DomainError, form: dict, **context):
 
 @bp.get("/<event_id>/attendees/new")
 def new_attendee(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "attendees")
     return page("attendee_form.html", event=event, form={"language": event.language}, errors={})
 
 
 @bp.post("/<event_id>/attendees/new")
 def add_attendee(event_id):
-    event, form = visible_event(event_id), request.form.to_dict()
+    event, form = visible_event(event_id, "attendees"), request.form.to_dict()
     try:
         made = attendees.add_attendee(service().badge, db(), event.id, attendees.attendee_fields(form))
     except DomainError as err:
@@ -77,7 +77,7 @@ def add_attendee(event_id):
 
 @bp.get("/<event_id>/attendees/<attendee_id>/edit")
 def edit_attendee(event_id, attendee_id):
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "attendees")
     held = attendees.get_attendee(service().badge, event_id, person.id)
     form = {
         **{k: held.get(k, "") for k in attendees.TEXT_FIELDS},
@@ -89,7 +89,7 @@ def edit_attendee(event_id, attendee_id):
 
 @bp.post("/<event_id>/attendees/<attendee_id>/edit")
 def save_attendee(event_id, attendee_id):
-    person, form = _attendee(event_id, attendee_id), request.form.to_dict()
+    person, form = _attendee(event_id, attendee_id, "attendees"), request.form.to_dict()
     try:
         attendees.edit_attendee(service().badge, db(), person.id, attendees.attendee_fields(form))
     except DomainError as err:
@@ -104,12 +104,13 @@ def save_attendee(event_id, attendee_id):
 
 @bp.get("/<event_id>/attendees/<attendee_id>/erase")
 def confirm_erase(event_id, attendee_id):
-    return page("erase.html", event=visible_event(event_id), person=_attendee(event_id, attendee_id))
+    person = _attendee(event_id, attendee_id, "attendees")
+    return page("erase.html", event=visible_event(event_id), person=person)
 
 
 @bp.post("/<event_id>/attendees/<attendee_id>/erase")
 def erase(event_id, attendee_id):
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "attendees")
     attendees.erase_attendee(service().badge, db(), event_id, person.id)
     _audit(event_id, "erased", person.id, commit=True)
     return redirect(url_for("dashboard_events.attendees", event_id=event_id, erased=1), 303)
@@ -117,7 +118,7 @@ def erase(event_id, attendee_id):
 
 @bp.post("/<event_id>/attendees/<attendee_id>/reissue")
 def reissue(event_id, attendee_id):
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "attendees")
     attendees.reissue_badge(service().badge, db(), person.id)
     _audit(event_id, "reissued", person.id, commit=True)
     return redirect(
@@ -130,7 +131,7 @@ def renew_private_link(event_id, attendee_id):
     """The new link is shown in this answer only (never in a URL a redirect would log)."""
     from services.dashboard.eventpages import attendee
 
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "attendees")
     answer = attendees.renew_private_link(service().badge, person.id)
     _audit(event_id, "new_private_link", person.id, commit=True)
     return attendee(event_id, person.id, new_link=answer["private_url"])
@@ -144,7 +145,7 @@ def _pdf(event_id: str, ids: list[str], name: str) -> Response:
 
 @bp.get("/<event_id>/attendees/<attendee_id>/badge.pdf")
 def badge_pdf(event_id, attendee_id):
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "badges")
     printed = _pdf(event_id, [person.id], f"badge-{person.short_code or person.id}.pdf")
     _audit(event_id, "badges_printed", person.id, commit=True)  # once the badge service printed it
     return printed
@@ -152,7 +153,7 @@ def badge_pdf(event_id, attendee_id):
 
 @bp.get("/<event_id>/badges/chosen.pdf")
 def chosen_pdf(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "badges")
     ids = list(dict.fromkeys(request.args.getlist("id")))
     if not ids or len(ids) > MAX_CHOSEN:
         raise InvalidInput({"id": f"choose 1 to {MAX_CHOSEN} attendees to print"})

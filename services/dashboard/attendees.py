@@ -31,15 +31,16 @@ SYNC_BATCH = 500
 EVENT_SETTINGS = ("contact_email", "meeting_point")
 
 
-def matching(query: str):
+def matching(query: str, with_email: bool = True):
     """The search box: a part of the name, company or email (any case), or the short code as
-    typed on a badge ("k7m-2pq" finds K7M2PQ)."""
+    typed on a badge ("k7m-2pq" finds K7M2PQ). Without `with_email` (a viewer, who may not see
+    contacts) emails are not searched: finding people by guessing theirs would reveal them."""
     folded = query.lower()
     code = identity.normalize_short_code(query)
     return sa.or_(
         sa.func.lower(Attendee.name).contains(folded, autoescape=True),
         sa.func.lower(Attendee.company).contains(folded, autoescape=True),
-        Attendee.email.contains(folded, autoescape=True),  # stored folded to lower case
+        *([Attendee.email.contains(folded, autoescape=True)] if with_email else []),  # stored lower case
         *([Attendee.short_code == code] if code else []),
     )
 

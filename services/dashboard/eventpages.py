@@ -8,7 +8,7 @@ from flask import Blueprint, Response, redirect, request, stream_with_context, u
 
 from services.dashboard import access, accounts, audit, exports, figures, messages, operations
 from services.dashboard import attendees as attendees_ops
-from services.dashboard.auth import db, organizer, require_organizer, service, visible_event
+from services.dashboard.auth import db, may, organizer, require_organizer, service, visible_event
 from services.dashboard.matchinsights import enrich
 from services.dashboard.models import Attendee, Followup
 from services.dashboard.pages import friendly_errors, page
@@ -90,7 +90,7 @@ def attendees(event_id, status=200, imported=None):
     query, number = request.args.get("q", "").strip(), int_arg("page", 1, 1, MAX_PAGE)
     where = [Attendee.event_id == event.id, Attendee.registered]
     if query:
-        where.append(attendees_ops.matching(query))
+        where.append(attendees_ops.matching(query, with_email=may("contacts", event.id)))
     total = db().scalar(sa.select(sa.func.count()).where(*where))
     people = (
         db()
@@ -145,7 +145,7 @@ def welcome_statuses(event_id: str, attendee_ids: list[str]) -> dict[str, str]:
 
 @bp.post("/<event_id>/welcome")
 def welcome_everyone(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "attendees")
     queued = operations.welcome_everyone(service().followup, event.id)
     _audit(event.id, "welcome_sent_all", detail={"queued": queued}, commit=True)
     return redirect(url_for(".attendees", event_id=event.id, welcomed=queued) + "#welcome", 303)
@@ -153,7 +153,7 @@ def welcome_everyone(event_id):
 
 @bp.get("/<event_id>/private-links.csv")
 def private_links(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "attendees")
     rows = operations.private_links(service().badge, event.id)
     _audit(event.id, "exported", "private-links.csv", commit=True)
     return Response(
@@ -168,7 +168,7 @@ def private_links(event_id):
 
 @bp.post("/<event_id>/attendees/import")
 def import_attendees(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "attendees")
     upload = request.files.get("file")
     result = operations.import_attendees(service().badge, event.id, upload.read() if upload else b"")
     counts = {k: result[k] for k in ("created", "updated", "unchanged") if isinstance(result.get(k), int)}
@@ -186,7 +186,7 @@ def import_attendees(event_id):
 
 @bp.get("/<event_id>/badges.pdf")
 def badges_pdf(event_id):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "badges")
     reply = operations.badges_pdf(
         service().badge,
         event.id,
@@ -203,8 +203,8 @@ def badges_pdf(event_id):
     )
 
 
-def _attendee(event_id: str, attendee_id: str) -> Attendee:
-    event = visible_event(event_id)
+def _attendee(event_id: str, attendee_id: str, permission: str = "view") -> Attendee:
+    event = visible_event(event_id, permission)
     person = db().get(Attendee, attendee_id)
     if person is None or person.event_id != event.id or not person.registered:
         raise NotFound(f"this event has no attendee {attendee_id!r}", code="unknown_attendee")
@@ -214,14 +214,16 @@ def _attendee(event_id: str, attendee_id: str) -> Attendee:
 @bp.get("/<event_id>/attendees/<attendee_id>")
 def attendee(event_id, attendee_id, new_link=None):
     person = _attendee(event_id, attendee_id)
-    try:
-        record = attendees_ops.followup_record(service().followup, event_id, person.id)
-    except DomainError:  # away, or it has not heard of the event yet: the page says so
-        record = None
-    try:
-        own = operations.wording(service().followup, event_id, person.language)
-    except DomainError:  # the follow-up service is away or does not know the event yet: no form
-        own = None
+    record = own = None  # a viewer sees neither (no `followups`): not asked for, not offered
+    if may("followups", event_id):
+        try:
+            record = attendees_ops.followup_record(service().followup, event_id, person.id)
+        except DomainError:  # away, or it has not heard of the event yet: the page says so
+            record = None
+        try:
+            own = operations.wording(service().followup, event_id, person.language)
+        except DomainError:  # the follow-up service is away or does not know the event yet: no form
+            own = None
     welcome, note = welcome_statuses(event_id, [person.id]).get(person.id), request.args.get("welcome")
     lang = require_organizer().language
     t = TEXT[lang]
@@ -247,7 +249,7 @@ DONE = ("added", "saved", "reissued")  # what the person page confirms after an 
 
 @bp.post("/<event_id>/attendees/<attendee_id>/welcome")
 def resend_welcome(event_id, attendee_id):
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "attendees")
     queued = operations.resend_welcome(service().followup, event_id, person.id)
     _audit(event_id, "welcome_resent", person.id, {"queued": queued}, True)
     return redirect(
@@ -261,7 +263,7 @@ def resend_welcome(event_id, attendee_id):
 
 @bp.get("/<event_id>/attendees/<attendee_id>/welcome")
 def welcome_preview(event_id, attendee_id):
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "followups")
     reply = operations.welcome_preview(service().followup, event_id, person.id)
     return Response(
         reply.body,
@@ -272,13 +274,13 @@ def welcome_preview(event_id, attendee_id):
 
 @bp.get("/<event_id>/attendees/<attendee_id>/badge.png")
 def badge_png(event_id, attendee_id):
-    reply = operations.badge_png(service().badge, _attendee(event_id, attendee_id).id)
+    reply = operations.badge_png(service().badge, _attendee(event_id, attendee_id, "badges").id)
     return Response(reply.body, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 
 @bp.get("/<event_id>/attendees/<attendee_id>/followup")
 def followup_preview(event_id, attendee_id):
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "followups")
     as_text = request.args.get("format") == "text"
     reply = operations.followup_preview(service().followup, event_id, person.id, as_text)
     return Response(
@@ -291,7 +293,7 @@ def followup_preview(event_id, attendee_id):
 @bp.post("/<event_id>/attendees/<attendee_id>/wording")
 def wording(event_id, attendee_id):
     """Save the organizer's wording in this attendee's language, or reset it (button "reset")."""
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "followups")
     form = request.form.to_dict()
     if "reset" in form:
         operations.reset_wording(service().followup, event_id, person.language)
@@ -304,7 +306,7 @@ def wording(event_id, attendee_id):
 @bp.post("/<event_id>/attendees/<attendee_id>/wording/preview")
 def wording_preview(event_id, attendee_id):
     """The draft shown in the preview frame (the form's target), not saved."""
-    person = _attendee(event_id, attendee_id)
+    person = _attendee(event_id, attendee_id, "followups")
     reply = operations.draft_preview(service().followup, event_id, person.id, request.form.to_dict())
     return Response(
         reply.body,

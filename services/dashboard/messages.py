@@ -55,6 +55,14 @@ FIELD_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"is empty: the first line must name the columns.*", "فارغ: يجب أن يسمّي السطر الأول الأعمدة (name و email ...)"),
         (r"has no (?P<missing>.+?) column; found: (?P<found>.*)",
          "ليس فيه عمود {missing}؛ الأعمدة الموجودة: {found}"),
+        # The token form, the organizers page (invitation, access) and the invitee's form.
+        (r"one of owner, staff, viewer", "مالك أو فريق العمل أو مُطّلِع"),
+        (r"an event id, or null for all your events", "معرّف فعالية، أو فارغ لكل فعالياتك"),
+        (r"an ISO 8601 time with its offset, or null for no expiry", "ليس تاريخًا ووقتًا صالحين"),
+        (r"a time in the future \(before (?P<year>\d+)\)", "وقت في المستقبل (قبل {year})"),
+        (r"the email of the organizer to give access to: .*", "بريد المنظم الذي تعطيه الوصول غير صالح"),
+        (r"not the same as the new password", "لا تطابق كلمة المرور الجديدة"),
+        (r"choose 1 to (?P<n>\d+) attendees to print", "اختر من 1 إلى {n} مشاركًا للطباعة"),
     )
 )  # fmt: skip
 
@@ -92,6 +100,17 @@ BY_CODE = {
     "invalid_input": "بعض ما أُدخل غير صالح.",
     "organizer_exists": "يوجد منظم بهذا البريد بالفعل.",
     "unknown_language": "اللغة العربية (ar) أو الإنجليزية (en).",
+    "bad_credentials": "البريد وكلمة المرور لا يطابقان منظمًا.",
+    "too_many_logins": "محاولات دخول خاطئة كثيرة: انتظر قليلًا ثم حاول مرة أخرى.",
+    "missing_token": "أرسل رمز وصول.",
+    "expired_token": "انتهت صلاحية رمز الوصول هذا.",
+    "revoked_token": "أُلغي رمز الوصول هذا.",
+    "not_an_organizer": "هذا الرمز ليس رمز منظم.",
+    "unknown_session": "لا توجد جلسة الدخول هذه.",
+    "unknown_organizer": "لا يوجد منظم يمكنك إزالته هنا.",
+    "invalid_json": "الطلب ليس JSON صالحًا.",
+    "unsupported_media_type": "أرسل الطلب بصيغة JSON.",
+    "revoked": "استُبدلت هذه البطاقة ببطاقة جديدة أو مُحي صاحبها.",
 }
 # The badge service's field names, as an Arabic reader knows them.
 FIELD_NAMES = {
@@ -119,6 +138,13 @@ FIELD_NAMES = {
     "meeting_point": "نقطة اللقاء",
     "welcome": "رسالة الترحيب",
     "welcome_at": "وقت الترحيب",
+    "role": "الدور",
+    "event_id": "الفعالية",
+    "expires_at": "انتهاء الصلاحية",
+    "password": "كلمة المرور",
+    "new_password": "كلمة المرور الجديدة",
+    "repeat_password": "تكرار كلمة المرور",
+    "id": "المشاركون",
 }
 UNKNOWN = {"field": "قيمة غير صالحة: {english}", "problem": "رُفض الطلب: {english}"}
 

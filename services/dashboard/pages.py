@@ -57,7 +57,13 @@ def language() -> str:
 def page(template: str, status: int = 200, **context):
     lang = language()
     body = render_template(
-        template, t=TEXT[lang], lang=lang, me=auth.organizer(), csrf=auth.csrf_token(), **context
+        template,
+        t=TEXT[lang],
+        lang=lang,
+        me=auth.organizer(),
+        csrf=auth.csrf_token(),
+        may=auth.may,  # a page offers only what the role may do (shared.organizers.PERMISSIONS)
+        **context,
     )
     return make_response(body, status)  # its CSP and other headers: shared.web.security_headers
 
@@ -209,7 +215,7 @@ def make_token():
             auth.db(), auth.signer(), auth.require_principal(), me, body, auth.service().clock()
         )
     except DomainError as refused:
-        return tokens_page(refused.status, error=refused.detail, form=form)
+        return tokens_page(refused.status, error=refusal(refused), form=form)
     auth.db().commit()
     return tokens_page(201, new_token=secret)
 

@@ -26,7 +26,7 @@ from tests.integration.dashboard.conftest import NOW, World
 from tests.integration.dashboard.running import Served
 
 playwright, browser = test_scan_pages.playwright, test_scan_pages.browser
-SHOTS = Path("/tmp/shots-issue-16-accounts")
+SHOTS = Path("/tmp/shots-issue-16-roles-ui")
 PASSWORD = "a long organizer passphrase"
 PHONE_UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
@@ -107,7 +107,12 @@ def test_an_organizer_is_throttled_sees_their_sessions_changes_password_and_read
     page.click("#my-account")
     sessions = page.locator("#sessions li")
     expect(sessions).to_have_count(2)
-    expect(page.locator("#sessions")).to_contain_text("iPhone")
+    phone = page.locator("#sessions .device", has_text="iPhone")
+    expect(phone).to_have_text("Safari on iPhone" if language == "en" else "Safari على iPhone")
+    expect(phone).to_have_attribute("title", PHONE_UA)  # the raw string is kept, on hover
+    expect(page.locator("#sessions li.current .device")).to_have_text(
+        "Chrome on Linux" if language == "en" else "Chrome على Linux"
+    )
     shot(page, f"account-{language}-{width}")
 
     page.fill("#password", PASSWORD)

@@ -5,6 +5,7 @@ general "not valid: <English>" sentence, and the numbers and names in it are kep
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +13,7 @@ from services.badge import csv_import
 from services.badge.domain import validate_attendee, validate_event
 from services.badge.event_mail import validate_mail_settings
 from services.badge.meeting_point import validate_meeting_point
-from services.dashboard import accounts, messages
+from services.dashboard import access, accounts, messages
 from services.dashboard.attendeetext import TEXT as ATTENDEE_TEXT
 from services.dashboard.pagetext import TEXT
 from shared.web import DomainError, InvalidInput
@@ -54,6 +55,13 @@ BAD_MAIL = [
     {"welcome": "scheduled"},
     {"contact_email": 4},
 ]
+BAD_TOKENS = [
+    {},
+    {"name": "x" * 81, "role": "boss", "event_id": "no spaces allowed", "expires_at": "tomorrow"},
+    {"name": "ci", "expires_at": "2026-12-02T09:00"},
+    {"name": "ci", "expires_at": "2020-01-01T09:00+00:00"},
+    {"name": "ci\u202e", "event_id": 5, "expires_at": 3},
+]
 BAD_FILES = [b"", b"company\nx\n", "name,email\nLina,\xff\n".encode("latin-1")]
 
 
@@ -83,6 +91,28 @@ def refusals() -> list[str]:
         with pytest.raises(InvalidInput) as refused:
             accounts.validate_organizer(doc)
         found += refused.value.errors.items()
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    for doc in BAD_TOKENS:
+        with pytest.raises(InvalidInput) as refused:
+            access.validate_token_request(doc, now)
+        found += refused.value.errors.items()
+    for email in ("", "not-an-email", "lina@", 7):
+        with pytest.raises(InvalidInput) as refused:
+            access.invite(None, None, email, now)
+        found += refused.value.errors.items()
+        with pytest.raises(InvalidInput) as refused:
+            accounts.grant_by_email(None, email, "ev1", now)
+        found += refused.value.errors.items()
+    with pytest.raises(InvalidInput) as refused:
+        access.set_role(None, None, None, "boss")
+    found += refused.value.errors.items()
+    for new, repeated in (("short", "short"), ("long enough 1", "long enough 2")):
+        with pytest.raises(InvalidInput) as refused:
+            accounts.change_password(None, None, new, repeated)
+        found += refused.value.errors.items()
+    with pytest.raises(InvalidInput) as refused:  # the invitee's own form: the organizer checks
+        accounts.validate_organizer({"email": "new@example.org", "name": "", "password": "x"})
+    found += refused.value.errors.items()
     ours = (
         "same email as line 2",
         "choose a date and time",
@@ -92,6 +122,7 @@ def refusals() -> list[str]:
         found
         + [("row", text) for text in ours]
         + [("name", "required, up to 80 characters: say what the token is for")]
+        + [("id", "choose 1 to 1000 attendees to print")]
     )
 
 
@@ -101,6 +132,13 @@ def test_every_validation_message_has_an_arabic_wording(field, english):
     assert not arabic.startswith(messages.UNKNOWN["field"].split("{")[0]), english
     assert re.search("[\u0600-\u06ff]", arabic), arabic
     assert messages.field_message(english, "en") == english
+
+
+def test_a_token_form_refusal_names_its_fields_in_arabic():
+    with pytest.raises(InvalidInput) as refused:
+        access.validate_token_request({"name": "ci", "role": "boss"}, datetime(2026, 12, 1, tzinfo=UTC))
+    text = messages.refusal(refused.value, "ar")
+    assert text.startswith("الدور: ") and "boss" not in text and "owner" not in text
 
 
 def test_numbers_and_names_in_a_message_are_kept():
