@@ -171,7 +171,7 @@ def chosen_pdf(event_id):
 
 @bp.get("/<event_id>/settings")
 def settings(event_id, status=200, form=None, errors=None):
-    event = visible_event(event_id)
+    event = visible_event(event_id, "manage")  # changing the event is the owners' (and admins')
     saved = request.method == "GET" and request.args.get("saved") == "1"
     if form is None:
         held = attendees.event_settings(service().badge, event.id)
@@ -197,7 +197,7 @@ def settings(event_id, status=200, form=None, errors=None):
 
 @bp.post("/<event_id>/settings")
 def save_settings(event_id):
-    event, form = visible_event(event_id), request.form.to_dict()
+    event, form = visible_event(event_id, "manage"), request.form.to_dict()
     try:
         attendees.update_event(service().badge, db(), event.id, form)
     except DomainError as err:

@@ -106,6 +106,8 @@ def test_staff_reissue_and_print_a_badge_and_are_refused_the_owners_pages_in_the
 
     # The owner's pages: no audit tab, no form to give access, and a clear refusal if asked anyway.
     expect(page.locator("nav.tabs")).not_to_contain_text(t["audit"])
+    expect(page.locator("nav.tabs")).not_to_contain_text(t["settings"])  # the event is the owners'
+    assert page.goto(f"/events/{event_id}/settings").status == 403
     answer = page.goto(f"/events/{event_id}/audit")
     assert answer.status == 403
     expect(page.locator("main")).to_contain_text(
