@@ -35,6 +35,7 @@ from shared.envelope import iso, utc_now
 from shared.events import ALL_TOPICS, ORGANIZERS_TOPIC
 from shared.organizers import PERMISSIONS
 from shared.tokens import TokenSigner
+from tests.datakeys import keyring_for
 from tests.integration.dashboard.running import Served, catch_up, relay
 
 ADMIN = "test-admin-token"  # the `settings` fixture's
@@ -92,13 +93,14 @@ class Product:
         """The dashboard's and the badge service's relays, then every token-checking consumer."""
         relay(self.sessions("dashboard"), self.bus)
         relay(self.sessions("badge"), self.bus)
-        catch_up(self.bus, GROUP, ALL_TOPICS, READ_MODEL_TYPES, self.sessions("dashboard"), apply_event)
+        keys = keyring_for(self.badge_app)  # registrations' personal fields are sealed
+        catch_up(self.bus, GROUP, ALL_TOPICS, READ_MODEL_TYPES, self.sessions("dashboard"), apply_event, keys)
         for name, module in (
             ("badge", badge_consumer),
             ("scan", scan_consumer),
             ("followup", followup_consumer),
         ):
-            catch_up(self.bus, name, module.TOPICS, module.TYPES, self.sessions(name), module.APPLY)
+            catch_up(self.bus, name, module.TOPICS, module.TYPES, self.sessions(name), module.APPLY, keys)
         # The match consumer embeds profiles (its model); here it needs only the organizers part.
         catch_up(
             self.bus,
