@@ -173,14 +173,6 @@ def update_event(badge: Upstream, session: Session, event_id: str, form: dict) -
     answer = badge.call("PATCH", f"/v1/events/{event_id}", json_body=fields).json()
     _learn(
         session,
-        ev.EventUpdated(
-            event_id=answer["id"],
-            name=answer["name"],
-            venue=answer["venue"],
-            starts_at=answer["starts_at"],
-            ends_at=answer["ends_at"],
-            timezone=answer["timezone"],
-            language=answer["language"],
-        ),
+        ev.EventUpdated(**operations.event_details(answer)),
     )
     return answer

@@ -37,15 +37,7 @@ def create_event(
         accounts.grant(session, organizer, answer["id"], now)
     _learn(
         session,
-        ev.EventCreated(
-            event_id=answer["id"],
-            name=answer["name"],
-            venue=answer["venue"],
-            starts_at=answer["starts_at"],
-            ends_at=answer["ends_at"],
-            timezone=answer["timezone"],
-            language=answer["language"],
-        ),
+        ev.EventCreated(**event_details(answer)),
     )
     return answer
 
@@ -198,3 +190,9 @@ def private_links(badge: Upstream, event_id: str) -> list[tuple]:
     (which alone makes private links): the rows of an organizer's own mail merge."""
     people = badge.call("GET", f"/v1/events/{event_id}/attendees", timeout=PDF_TIMEOUT).json()["attendees"]
     return [tuple(p[c] for c in PRIVATE_LINK_COLUMNS) for p in people]
+
+
+def event_details(answer: dict) -> dict:
+    """The event.* fields of the badge service's answer about an event (what the read model learns)."""
+    keys = ("name", "venue", "starts_at", "ends_at", "timezone", "language")
+    return {"event_id": answer["id"], **{k: answer[k] for k in keys}}
