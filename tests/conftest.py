@@ -69,3 +69,18 @@ def settings(tmp_path) -> Settings:
             "RAPPORT_MATCH_URL": "http://127.0.0.1:9",
         }
     )
+
+
+@pytest.fixture
+def key_service(settings, new_database):
+    """The URL of a served badge app's data keys, for consumer processes a test starts
+    (RAPPORT_KEYS_URL), as in production. The session's broker holds other tests' sealed
+    registrations too: keys this badge never issued read as erased and are skipped, not waited on."""
+    from dataclasses import replace
+
+    from services.badge import create_app
+    from tests.integration.dashboard.running import Served
+
+    served = Served(create_app(replace(settings, badge_database_url=new_database())))
+    yield served.url
+    served.stop()

@@ -335,8 +335,8 @@ class KafkaBroker:
             "kafka.tools.StorageTool",
             "format",
             "--standalone",
-            "--cluster-id",
-            new_cluster_id(),
+            # One argument: an id can start with "-" (URL-safe base64), which argparse takes for an option.
+            f"--cluster-id={new_cluster_id()}",
             "--config",
             str(self.config_path),
             heap=("256m", "32m"),

@@ -1,7 +1,11 @@
-"""`python -m services.match.consumer`: profiles (embedded here, only the texts that changed),
-who met whom and erasures, from rapport.events, rapport.attendees and rapport.scans."""
+"""`python -m services.match.consumer`: profiles, who met whom and erasures, from rapport.events,
+rapport.attendees and rapport.scans; and, in a thread beside it, the embedding of the profiles
+that changed (services/match/pending.py), on both cores."""
+
+import threading
 
 from services.match import MIGRATIONS, MatchService
+from services.match.pending import THREADS, run_embedding
 from services.match.readmodel import TYPES as READ_MODEL_TYPES
 from services.match.readmodel import applier
 from shared import organizers
@@ -18,16 +22,20 @@ TYPES = (*READ_MODEL_TYPES, *organizers.READ_MODEL_TYPES)
 
 def main() -> None:
     settings = Settings.from_env()
-    service = MatchService(settings)
+    service = MatchService(settings, embed_threads=THREADS)
     migrate(service.engine, MIGRATIONS)
-    consume_forever(
-        settings,
-        service.sessions,
-        GROUP,
-        TOPICS,
-        TYPES,
-        organizers.with_organizers(applier(service.embedder)),
+    stop = threading.Event()
+    embedding = threading.Thread(
+        target=run_embedding, args=(service.sessions, service.embedder, stop), name="embedding", daemon=True
     )
+    embedding.start()
+    try:
+        consume_forever(
+            settings, service.sessions, GROUP, TOPICS, TYPES, organizers.with_organizers(applier())
+        )
+    finally:
+        stop.set()
+        embedding.join(30)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,15 @@ class Event(Base):
 
 class Profile(Base):
     """Learnt from rapport.attendees. Each text's vector is float32 little-endian bytes (384 x 4),
-    NULL when the text is empty; the consumer embeds only the texts that changed."""
+    NULL when the text is empty or not embedded yet. The consumer stores the texts, clears the
+    vectors of those that changed and marks the row pending; services/match/pending.py embeds
+    pending rows in batches, in the background, and writes the vectors only if the texts are still
+    the ones it read (`texts_version`)."""
 
     __tablename__ = "profiles"
+    __table_args__ = (
+        sa.Index("profiles_embedding_pending", "version", postgresql_where=sa.text("embedding_pending")),
+    )
     id: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(16), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -43,6 +49,8 @@ class Profile(Base):
     seek_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     give_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     about_vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    texts_version: Mapped[int] = mapped_column(default=0)  # + 1 whenever a text changes
+    embedding_pending: Mapped[bool] = mapped_column(default=False)
     private_serial: Mapped[int] = mapped_column(default=1)  # older private tokens are refused
     version: Mapped[int] = mapped_column(sa.BigInteger, default=1, index=True)  # see MatchState
 

@@ -1,8 +1,10 @@
 """The consumer's side: rapport.events, rapport.attendees and rapport.scans into the match tables.
 
 Idempotent by construction (upserts and deletes by natural key), and the runner also marks each
-message id (shared.consumer.applied_once). A profile change embeds only the texts that changed,
-so an edit of one field costs one text's embedding (~20 ms), not three.
+message id (shared.consumer.applied_once). A profile change does not embed here: it clears the
+vectors of the texts that changed and marks the row pending for services/match/pending.py, so
+an import of thousands never holds up the scans behind it, and an edit of one field costs one
+text's embedding, not three.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from services.match.embedding import ABOUT, GIVE, SEEK, Embedder, about_text, to_bytes
+from services.match.embedding import ABOUT, GIVE, SEEK, about_text
 from services.match.models import Dismissal, Event, MatchState, MeetingRequest, Met, Profile, SuggestionShown
 from shared import events as ev
 from shared.envelope import Envelope, parse_iso
@@ -51,14 +53,14 @@ def texts_of(row: Profile) -> dict[str, str]:
     }
 
 
-def applier(embedder: Embedder) -> Callable[[Session, ev.Event, Envelope], None]:
+def applier() -> Callable[[Session, ev.Event, Envelope], None]:
     def apply(session: Session, event: ev.Event, envelope: Envelope) -> None:
         if isinstance(event, (ev.EventCreated, ev.EventUpdated)):
             session.merge(
                 Event(id=event.event_id, language=event.language, meeting_point=event.meeting_point)
             )
         elif isinstance(event, (ev.AttendeeRegistered, ev.AttendeeUpdated)):
-            save_profile(session, embedder, event)
+            save_profile(session, event)
         elif isinstance(event, ev.AttendeeErased):
             erase(session, event.attendee_id)
         elif isinstance(event, ev.ScanRecorded):
@@ -71,16 +73,22 @@ def applier(embedder: Embedder) -> Callable[[Session, ev.Event, Envelope], None]
     return apply
 
 
-def save_profile(session: Session, embedder: Embedder, event: ev.AttendeeRegistered) -> None:
+def save_profile(session: Session, event: ev.AttendeeRegistered) -> None:
     row = session.get(Profile, event.attendee_id)
     before = texts_of(row) if row is not None else {}
-    row = row or Profile(id=event.attendee_id)
+    row = row or Profile(id=event.attendee_id, texts_version=0, embedding_pending=False)
     for name in FIELDS:
         setattr(row, name, getattr(event, name))
     row.interests = list(event.interests)
+    changed = False
     for kind, text in texts_of(row).items():
-        if text != before.get(kind) or getattr(row, f"{kind}_vector") is None and text:
-            setattr(row, f"{kind}_vector", to_bytes(embedder.embed(kind, [text])[0]) if text else None)
+        if text != before.get(kind):
+            setattr(row, f"{kind}_vector", None)  # an old text's vector would match what they no longer say
+            changed = True
+        if text and getattr(row, f"{kind}_vector") is None:
+            row.embedding_pending = True
+    if changed:
+        row.texts_version += 1
     row.version = next_version(session)
     session.merge(row)
 

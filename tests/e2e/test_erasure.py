@@ -81,7 +81,7 @@ class Product:
                 DASHBOARD_TYPES,
                 to_dashboard,
             ),
-            ("match", match.sessions, MATCH_TYPES, applier(match.embedder)),
+            ("match", match.sessions, MATCH_TYPES, applier()),
         )
 
     def deliver(self, readers: dict | None = None, group_suffix: str = "") -> None:

@@ -18,15 +18,14 @@ from werkzeug.serving import make_server
 
 from deploy.rig.ports import free_port
 from services.match import create_app as create_match
-from services.match.readmodel import applier
 from services.scan import create_app as create_scan
 from shared import events as ev
 from shared import identity
-from shared.events import to_envelope
 from shared.identity import TokenClaims
 from shared.tokens import TokenSigner
 from tests.e2e.test_scan_pages import Person, apply, base_url, browser, phone, playwright  # noqa: F401 (fixtures)
 from tests.integration.match.test_suggestions import DISTRACTORS
+from tests.matchfeed import feed_match
 
 SHOTS = Path("/tmp/shots-issue-17-pages")
 DESKTOP = {"width": 1280, "height": 900}
@@ -87,12 +86,7 @@ class World:
     def feed(self, *events, scan: bool = True) -> None:
         if scan:
             apply(self.scan_app, *events)
-        handle = applier(self.match.embedder)
-        with self.match.sessions() as session:
-            for event in events:
-                handle(session, event, to_envelope(event))
-            session.commit()
-        self.match.index.invalidate()
+        feed_match(self.match, *events)
 
     def person(self, name: str, language: str = "en", **profile) -> Person:
         attendee_id, code = identity.new_attendee_id(), identity.new_short_code()

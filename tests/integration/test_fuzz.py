@@ -306,14 +306,13 @@ def test_fuzz_dashboard(settings, database_url):
 
 @pytest.mark.postgres
 def test_fuzz_match(settings, database_url):
-    from services.match.readmodel import applier
+    from tests.matchfeed import feed_match
 
     app = service_app("match", settings, database_url)
     service = app.extensions["match"]
     event_id = identity.new_event_id()
     events, me, other = an_event_with_two_people(event_id)
-    feed(service.sessions, applier(service.embedder), *events)
-    service.index.invalidate()
+    feed_match(service, *events)
     signer = TokenSigner.from_settings(service.settings)
     private = identity.issue_token(signer, identity.PRIVATE, TokenClaims(event_id, me, 1))
     fuzz(

@@ -52,7 +52,7 @@ def deliver(apps, tmp_path):
     """Relay the badge outbox to the bus, and feed what is new to the scan and match read models."""
     bus = EmbeddedBus(tmp_path / "bus.sqlite3")
     scan, match = apps["scan"].extensions["scan"], apps["match"].extensions["match"]
-    to_match = applier(match.embedder)
+    to_match = applier()
 
     def deliver() -> None:
         with bus.producer() as producer:

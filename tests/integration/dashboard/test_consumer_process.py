@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from services.badge import create_app as badge_app
 from services.dashboard import MIGRATIONS, DashboardService, figures
 from services.dashboard.models import Event
 from shared.bus import DEAD_LETTER_TOPIC
@@ -21,7 +20,6 @@ from shared.bus.kafka import KafkaBus
 from shared.db import migrate
 from shared.events import ALL_TOPICS, to_envelope
 from tests.integration.dashboard.conftest import NOW, a_day_of_meetings
-from tests.integration.dashboard.running import Served
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -47,7 +45,7 @@ def wait_for(check, seconds: float = 90):
 @pytest.mark.postgres
 @pytest.mark.timeout(300)
 def test_the_consumer_process_builds_the_read_model_from_kafka_and_rebuild_replays_it(
-    settings, kafka_broker, postgres_server
+    settings, kafka_broker, postgres_server, key_service
 ):
     database_url = postgres_server.create_database("dashboard_consumer")
     service = DashboardService(replace(settings, dashboard_database_url=database_url))
@@ -61,14 +59,6 @@ def test_the_consumer_process_builds_the_read_model_from_kafka_and_rebuild_repla
             producer.send(event.TOPIC, event.key(), to_envelope(event).to_bytes())
         producer.flush()
 
-    # The processes open sealed fields with keys from a badge service, as in production. The
-    # session's broker holds other tests' sealed registrations too: keys this badge service never
-    # issued read as erased, and those messages are skipped rather than waited on.
-    key_service = Served(
-        badge_app(
-            replace(settings, badge_database_url=postgres_server.create_database("dashboard_consumer_keys"))
-        )
-    )
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")},
         "PYTHONPATH": str(REPO),
@@ -78,7 +68,7 @@ def test_the_consumer_process_builds_the_read_model_from_kafka_and_rebuild_repla
         "RAPPORT_KAFKA_PARTITIONS": "3",
         "RAPPORT_LOG_LEVEL": "WARNING",
         "RAPPORT_DATA_DIR": str(settings.data_dir),
-        "RAPPORT_KEYS_URL": key_service.url,
+        "RAPPORT_KEYS_URL": key_service,
     }
     consumer = subprocess.Popen([sys.executable, "-m", "services.dashboard.consumer"], cwd=REPO, env=env)
     try:
@@ -99,12 +89,9 @@ def test_the_consumer_process_builds_the_read_model_from_kafka_and_rebuild_repla
         assert consumer.wait(30) == 0
     assert {key: built[key] for key in expected} == expected
 
-    try:
-        rebuilt = subprocess.run(
-            [sys.executable, "-m", "services.dashboard.rebuild"], cwd=REPO, env=env, timeout=240
-        )
-    finally:
-        key_service.stop()
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "services.dashboard.rebuild"], cwd=REPO, env=env, timeout=240
+    )
     assert rebuilt.returncode == 0
     assert figures_of(service, event_id) == built
     service.engine.dispose()

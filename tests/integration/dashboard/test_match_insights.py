@@ -13,17 +13,16 @@ import pytest
 from deploy.rig.ports import free_port
 from services.dashboard.matchinsights import MatchInsights
 from services.match import create_app as create_match
-from services.match.readmodel import applier
 from shared import events as ev
 from shared import identity
 from shared.envelope import iso, utc_now
-from shared.events import to_envelope
 from shared.identity import TokenClaims
 from shared.tokens import TokenSigner
 from shared.upstream import Upstream
 from tests.integration.dashboard.conftest import HTML, grant, log_in
 from tests.integration.dashboard.running import Served
 from tests.integration.match.test_suggestions import DISTRACTORS
+from tests.matchfeed import feed_match
 
 pytestmark = pytest.mark.postgres
 
@@ -80,12 +79,7 @@ class Event:
 
     def both(self, *events) -> None:
         self.feed(*events)
-        handle = applier(self.match.embedder)
-        with self.match.sessions() as session:
-            for event in events:
-                handle(session, event, to_envelope(event))
-            session.commit()
-        self.match.index.invalidate()
+        feed_match(self.match, *events)
 
     def person(self, name: str, language: str = "en", **profile) -> str:
         attendee_id = identity.new_attendee_id()

@@ -18,14 +18,13 @@ from services.followup.compose import EventInfo
 from services.followup.models import Attendee
 from services.followup.store import load_digests
 from services.match import create_app as create_match
-from services.match.readmodel import applier
 from shared import events as ev
 from shared import identity
-from shared.events import to_envelope
 from shared.upstream import Upstream
 from tests.integration.dashboard.running import Served
 from tests.integration.followup.test_compose import visible_text
 from tests.integration.match.test_suggestions import DISTRACTORS
+from tests.matchfeed import feed_match
 
 pytestmark = pytest.mark.postgres
 SHOTS = Path("/tmp/shots-issue-17-pages")
@@ -64,12 +63,7 @@ class Both:
     def feed(self, *events, followup: bool = True) -> None:
         if followup:
             self.world.apply(*events)
-        handle = applier(self.match.embedder)
-        with self.match.sessions() as session:
-            for event in events:
-                handle(session, event, to_envelope(event))
-            session.commit()
-        self.match.index.invalidate()
+        feed_match(self.match, *events)
 
     def person(self, name: str, language: str = "en", share: bool = True, **profile) -> str:
         attendee_id = identity.new_attendee_id()

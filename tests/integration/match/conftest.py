@@ -5,12 +5,11 @@ from dataclasses import dataclass, replace
 import pytest
 
 from services.match import create_app
-from services.match.readmodel import applier
 from shared import events as ev
 from shared import identity
-from shared.events import to_envelope
 from shared.identity import TokenClaims
 from shared.tokens import TokenSigner
+from tests.matchfeed import feed_match
 
 
 @dataclass
@@ -37,14 +36,9 @@ def client(app):
 def apply(app):
     """Feed bus messages to the match tables as the consumer does (the real model embeds them)."""
     service = app.extensions["match"]
-    handle = applier(service.embedder)
 
     def apply(*events) -> None:
-        with service.sessions() as session:
-            for event in events:
-                handle(session, event, to_envelope(event))
-            session.commit()
-        service.index.invalidate()
+        feed_match(service, *events)
 
     return apply
 

@@ -1,4 +1,5 @@
-"""The consumer's handler: once per message, and only the texts that changed are embedded."""
+"""The consumer's handler and the embedding loop: once per message, only the texts that changed are
+embedded, and an edit that lands while a round embeds is never overwritten by the older texts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sqlalchemy as sa
 
 from services.match.embedding import Embedder
 from services.match.models import Met, Profile
+from services.match.pending import embed_pending
 from services.match.readmodel import TYPES, applier
 from shared import events as ev
 from shared import identity
@@ -32,39 +34,101 @@ def test_every_subscribed_type_is_a_known_event_type():
     assert set(TYPES) <= set(EVENT_TYPES)
 
 
-def test_a_redelivered_message_changes_nothing_and_an_edit_embeds_only_what_changed(app):
-    service, embedder = app.extensions["match"], CountingEmbedder()
-    handle = applied_once(service.sessions, "match", applier(embedder))
-    registered = ev.AttendeeRegistered(
+def registration(**profile) -> ev.AttendeeRegistered:
+    fields = {
+        "headline": "أصمم تطبيقات التعليم",
+        "interests": ("تعليم",),
+        "can_help_with": "تصميم تجربة المستخدم",
+        "looking_for": "مستثمر",
+        **profile,
+    }
+    return ev.AttendeeRegistered(
         event_id=identity.new_event_id(),
         attendee_id=identity.new_attendee_id(),
         name="Rana",
         email="r@example.org",
         language="ar",
         short_code="ABCDEF",
-        headline="أصمم تطبيقات التعليم",
-        interests=("تعليم",),
-        can_help_with="تصميم تجربة المستخدم",
-        looking_for="مستثمر",
+        **fields,
     )
+
+
+def profile(service, attendee_id) -> Profile:
+    with service.sessions() as session:
+        return session.get(Profile, attendee_id)
+
+
+def test_a_redelivered_message_changes_nothing_and_an_edit_embeds_only_what_changed(app):
+    service, embedder = app.extensions["match"], CountingEmbedder()
+    handle = applied_once(service.sessions, "match", applier())
+    registered = registration()
     envelope = to_envelope(registered)
     handle(registered, envelope)
     handle(registered, envelope)  # at-least-once: the same message again
+    assert profile(service, registered.attendee_id).embedding_pending
+    assert embed_pending(service.sessions, embedder) == 1
+    assert embed_pending(service.sessions, embedder) == 0
     assert len(embedder.texts) == 3
-    with service.sessions() as session:
-        before = session.get(Profile, registered.attendee_id)
+    before = profile(service, registered.attendee_id)
+    assert not before.embedding_pending and before.seek_vector and before.give_vector and before.about_vector
     edited = ev.AttendeeUpdated(**{**registered.__dict__, "company": "Madar", "looking_for": "شريك تقني"})
     handle(edited, to_envelope(edited))
+    assert profile(service, registered.attendee_id).seek_vector is None  # not the old text's vector
+    embed_pending(service.sessions, embedder)
     assert embedder.texts[3:] == ["شريك تقني"]
-    with service.sessions() as session:
-        after = session.get(Profile, registered.attendee_id)
-        assert after.company == "Madar" and after.give_vector == before.give_vector
-        assert after.seek_vector != before.seek_vector
+    after = profile(service, registered.attendee_id)
+    assert after.company == "Madar" and after.give_vector == before.give_vector
+    assert after.seek_vector and after.seek_vector != before.seek_vector
+    assert after.version > before.version  # the web copies reload it
+
+
+def test_an_edit_during_a_round_is_embedded_next_round_not_overwritten(app):
+    service = app.extensions["match"]
+    handle = applied_once(service.sessions, "match", applier())
+    registered = registration()
+    handle(registered, to_envelope(registered))
+    edited = ev.AttendeeUpdated(**{**registered.__dict__, "looking_for": "شريك تقني"})
+
+    class EditingMidRound(CountingEmbedder):
+        """The edit lands after the round read the row, while it embeds the old texts."""
+
+        def embed(self, kind, texts):
+            if not self.texts:
+                handle(edited, to_envelope(edited))
+            return super().embed(kind, texts)
+
+    embedder = EditingMidRound()
+    embed_pending(service.sessions, embedder)
+    assert "مستثمر" in embedder.texts  # the round embedded the old text ...
+    row = profile(service, registered.attendee_id)
+    assert row.embedding_pending and row.seek_vector is None  # ... and did not write it over the new
+    embed_pending(service.sessions, embedder)
+    row = profile(service, registered.attendee_id)
+    assert not row.embedding_pending and "شريك تقني" in embedder.texts[3:]
+    reference = Embedder().embed("seek", ["شريك تقني"])[0]
+    assert row.seek_vector == reference.astype("<f4").tobytes()
+
+
+def test_a_round_embeds_a_batch_of_profiles_oldest_first_and_skips_empty_texts(app):
+    service, embedder = app.extensions["match"], CountingEmbedder()
+    handle = applied_once(service.sessions, "match", applier())
+    people = [registration(company=f"C{i}") for i in range(5)]
+    people[0] = registration(can_help_with="", looking_for="", headline="", interests=())
+    for person in people:
+        handle(person, to_envelope(person))
+    assert not profile(service, people[0].attendee_id).embedding_pending  # nothing to embed
+    assert embed_pending(service.sessions, embedder, batch=3) == 3
+    assert embed_pending(service.sessions, embedder, batch=3) == 1
+    assert embed_pending(service.sessions, embedder, batch=3) == 0
+    assert len(embedder.texts) == 4 * 3
+    rows = [profile(service, p.attendee_id) for p in people]
+    assert all(r.seek_vector for r in rows[1:]) and rows[0].seek_vector is None
+    assert not any(r.embedding_pending for r in rows)
 
 
 def test_a_scan_is_a_meeting_both_ways_once(app):
     service = app.extensions["match"]
-    handle = applied_once(service.sessions, "match", applier(service.embedder))
+    handle = applied_once(service.sessions, "match", applier())
     scan = ev.ScanRecorded(
         event_id="e",
         meeting_id="m",

@@ -38,7 +38,7 @@ def wait_for(check, seconds: float = 120):
 @pytest.mark.postgres
 @pytest.mark.timeout(300)
 def test_a_scan_through_kafka_removes_the_pair_from_each_others_suggestions(
-    settings, kafka_broker, new_database
+    settings, kafka_broker, new_database, key_service
 ):
     database_url = new_database()
     app = create_app(replace(settings, match_database_url=database_url))
@@ -108,7 +108,7 @@ def test_a_scan_through_kafka_removes_the_pair_from_each_others_suggestions(
         "RAPPORT_KAFKA_PARTITIONS": "3",
         "RAPPORT_LOG_LEVEL": "WARNING",
         "RAPPORT_DATA_DIR": str(settings.data_dir),
-        "OMP_NUM_THREADS": "1",
+        "RAPPORT_KEYS_URL": key_service,
     }
     consumer = subprocess.Popen([sys.executable, "-m", "services.match.consumer"], cwd=REPO, env=env)
     try:

@@ -1,6 +1,6 @@
 """Organizer grants and revoked organizer tokens, learned from rapport.organizers (shared.organizers).
 
-Revision ID: 0005
+Revision ID: 0004
 Revises: 0003
 """
 
