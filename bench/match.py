@@ -42,11 +42,10 @@ from services.match.embedding import (  # noqa: E402
     centre_by_script,
     script_of,
 )
-from services.match.pending import THREADS  # noqa: E402
 from services.match.profile import company_key, interest_keys  # noqa: E402
 from services.match.ranking import EventIndex, Weights, suggest  # noqa: E402
 
-embedder = Embedder(threads=THREADS)  # the engine's threads are set once per process
+embedder = Embedder()
 cache: dict[tuple[str, str], np.ndarray] = {}
 
 
@@ -137,7 +136,7 @@ def embedding_cost(big: int, sample: int = 120) -> None:
         embedder.embed(kind, [t])
     each = (time.perf_counter() - started) / len(one_by_one)
     print(
-        f"embedding one text at a time (the consumer before its loop), {THREADS} threads: {each * 1000:.1f} ms "
+        f"embedding one text at a time (the consumer before its loop): {each * 1000:.1f} ms "
         f"a text over {len(one_by_one)}; {big:,} attendees x 3 texts extrapolated: {each * 3 * big / 60:.1f} min"
     )
 

@@ -17,7 +17,7 @@ from deploy.rig.postgres import PostgresServer
 from services.match import create_app
 from services.match.embedding import ABOUT, GIVE, SEEK, Embedder, about_text, to_bytes
 from services.match.models import MatchState, Profile
-from services.match.pending import THREADS, embed_pending, run_embedding
+from services.match.pending import BATCH, embed_pending, run_embedding
 from services.match.ranking import suggest
 from services.match.readmodel import applier
 from shared import events as ev
@@ -121,7 +121,7 @@ def profile_edit(client, auth, service, profiles, rng) -> None:
         looking_for=seeker.can_help_with,
     )
     stop = threading.Event()
-    loop = threading.Thread(target=run_embedding, args=(service.sessions, Embedder(THREADS), stop))
+    loop = threading.Thread(target=run_embedding, args=(service.sessions, Embedder(), stop))
     loop.start()
     client.get("/v1/me/suggestions", headers=auth(seeker.id))  # the web copy just checked: the worst case
     started = time.perf_counter()
@@ -169,7 +169,7 @@ def embedding_from_scratch(service, big: int, sample: int = 400) -> None:
             )
             apply(session, registered, to_envelope(registered))
         session.commit()
-    embedder = Embedder(THREADS)
+    embedder = Embedder()
     embedder.embed("seek", ["warm-up"])  # the model's load is once per process, not per event
     started = time.perf_counter()
     rows = 0
@@ -177,7 +177,7 @@ def embedding_from_scratch(service, big: int, sample: int = 400) -> None:
         rows += done
     took = time.perf_counter() - started
     print(
-        f"embedding from scratch (the consumer's loop, {THREADS} threads, rounds of 16): {rows} attendees "
+        f"embedding from scratch (the consumer's loop, rounds of {BATCH}): {rows} attendees "
         f"in {took:.1f} s, {took / rows * 1000:.1f} ms an attendee; {big:,} attendees extrapolated: "
         f"{took / rows * big / 60:.1f} min"
     )

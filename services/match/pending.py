@@ -3,8 +3,8 @@
 Embedding is the slow part of the match service (tens of milliseconds a text), so the consumer
 never waits for it: it stores the texts, clears what changed and marks the row pending
 (services/match/readmodel.py). This loop, a thread of the consumer process, takes the oldest
-pending rows, embeds each kind's missing texts in one batch call (the engine spreads a batch over
-the cores; one text at a time uses one), and writes the vectors in a short transaction, only
+pending rows, embeds each kind's missing texts in one batch call (the engine's matrix products are
+far cheaper a text for a batch than for one text), and writes the vectors in a short transaction, only
 where the texts are still the ones it read: an edit that lands meanwhile bumps `texts_version`,
 so the row stays pending and its new texts are embedded on the next round. Writing bumps the
 change number, so the web processes re-rank within a second (services/match/index.py).
@@ -25,8 +25,7 @@ from services.match.readmodel import next_version, texts_of
 from shared.bus.worker import is_outage
 
 log = logging.getLogger(__name__)
-THREADS = 2  # the engine's threads in the consumer process: both cores, a batch spread over them
-BATCH = 16  # rows a round: large enough to keep both cores busy, small enough that an edit waits < 1 s
+BATCH = 32  # rows a round: products big enough for the BLAS, small enough that an edit waits < 1 s
 IDLE = 0.25  # seconds between looks while nothing is pending
 
 
