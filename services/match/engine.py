@@ -92,7 +92,7 @@ class Tokenizer:
         self.scores = scores.astype(np.float32).tolist()
         self.unk = unk
         self.unk_score = float(scores.min()) - 10.0
-        self.max_piece_bytes = max(len(p.encode()) for p in pieces)
+        self.longest = max(len(p) for p in self.ids)  # in characters: no piece is longer
         self.normalize = normalize
 
     def content(self, text: str) -> list[int]:
@@ -105,28 +105,23 @@ class Tokenizer:
             collapsed.append(ch)
         if not collapsed or collapsed[0] != " ":
             collapsed.insert(0, META)
-        chars = [META if ch == " " else ch for ch in collapsed]
-        sizes = [len(ch.encode()) for ch in chars]
-        n = len(chars)
+        line = "".join(collapsed).replace(" ", META)
+        n, ids, scores, longest = len(line), self.ids, self.scores, self.longest
         best = [-1e30] * (n + 1)
         piece = [0] * (n + 1)
         start = [0] * (n + 1)
         best[0] = 0.0
         for i in range(n):
-            if best[i] <= -1e29:
+            here = best[i]
+            if here <= -1e29:
                 continue
-            span, text_so_far = 0, ""
-            for end in range(i + 1, n + 1):
-                span += sizes[end - 1]
-                if span > self.max_piece_bytes:
-                    break
-                text_so_far += chars[end - 1]
-                index = self.ids.get(text_so_far)
+            for end in range(i + 1, min(n, i + longest) + 1):
+                index = ids.get(line[i:end])
                 if index is not None:
-                    score = best[i] + self.scores[index]
+                    score = here + scores[index]
                     if score > best[end]:
                         best[end], piece[end], start[end] = score, index, i
-            unknown = best[i] + self.unk_score
+            unknown = here + self.unk_score
             if unknown > best[i + 1]:
                 best[i + 1], piece[i + 1], start[i + 1] = unknown, -1, i
         out, i = [], n
