@@ -42,35 +42,22 @@ def dequantize(blocks: np.ndarray) -> np.ndarray:
 
 
 def gelu_(x: np.ndarray, chunk: int = 32768) -> np.ndarray:
-    """x * Phi(x), in place, float32, a cache-sized piece at a time: the FFN's largest matrix passes
-    through a dozen NumPy operations, which run at memory speed on anything bigger than the cache."""
+    """GELU in place, float32, a cache-sized piece at a time, in its tanh form (within 5e-4 of
+    x * Phi(x) everywhere). NumPy has no erf, and a polynomial erf took as long as the product
+    before it; np.tanh is one vectorised pass."""
     flat = x.reshape(-1)
     for start in range(0, flat.size, chunk):
-        _gelu_piece(flat[start : start + chunk])
+        piece = flat[start : start + chunk]
+        inner = piece * piece
+        inner *= np.float32(0.044715)
+        inner += 1
+        inner *= piece
+        inner *= np.float32(0.7978845608028654)  # sqrt(2 / pi)
+        np.tanh(inner, out=inner)
+        inner += 1
+        inner *= np.float32(0.5)
+        piece *= inner
     return x
-
-
-def _gelu_piece(x: np.ndarray) -> None:
-    """NumPy has no erf: Abramowitz & Stegun 7.1.26 (error < 1.5e-7)."""
-    z = np.multiply(x, np.float32(0.7071067811865476))
-    a = np.abs(z)
-    np.minimum(a, np.float32(6), out=a)  # erf(6) is 1 in float32; beyond, exp() would go subnormal (slow)
-    t = np.multiply(a, np.float32(0.3275911))
-    t += 1
-    np.reciprocal(t, out=t)
-    poly = np.multiply(t, np.float32(1.061405429))
-    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
-        poly += np.float32(c)
-        poly *= t
-    np.multiply(a, a, out=a)
-    np.negative(a, out=a)
-    np.exp(a, out=a)
-    poly *= a  # 1 - erf(|z|)
-    np.copysign(poly, z, out=poly)  # erf(z) = sign(z) (1 - poly)
-    np.subtract(np.sign(z, out=z), poly, out=poly)
-    poly += 1
-    poly *= np.float32(0.5)
-    x *= poly
 
 
 def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -220,13 +207,16 @@ class Encoder:
             )
 
     def embed(self, texts: list[str], is_query: bool) -> np.ndarray:
-        """L2-normalised (len(texts), H) float32, E5's "query: " or "passage: " prefix added.
+        """L2-normalised (len(texts), H) float32, E5's "query: " or "passage: " prefix added."""
+        return self.encode([("query: " if is_query else "passage: ") + text for text in texts])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised (len(texts), H) float32 of texts as given (prefixes included), in one pass.
         A text over the model's 512 positions is cut into windows, averaged by their lengths."""
-        prefix = "query: " if is_query else "passage: "
         windows, owners, weights = [], [], []
         longest = self.max_positions - 2
         for i, text in enumerate(texts):
-            ids = self.tokenizer.content(prefix + text)
+            ids = self.tokenizer.content(text)
             for start in range(0, max(len(ids), 1), longest):
                 part = ids[start : start + longest]
                 windows.append([self.bos, *part, self.eos])

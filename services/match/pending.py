@@ -3,8 +3,8 @@
 Embedding is the slow part of the match service (tens of milliseconds a text), so the consumer
 never waits for it: it stores the texts, clears what changed and marks the row pending
 (services/match/readmodel.py). This loop, a thread of the consumer process, takes the oldest
-pending rows, embeds each kind's missing texts in one batch call (the engine's matrix products are
-far cheaper a text for a batch than for one text), and writes the vectors in a short transaction, only
+pending rows, embeds all their missing texts in one pass of the model (its matrix products cost far
+less a text for a batch than for one text), and writes the vectors in a short transaction, only
 where the texts are still the ones it read: an edit that lands meanwhile bumps `texts_version`,
 so the row stays pending and its new texts are embedded on the next round. Writing bumps the
 change number, so the web processes re-rank within a second (services/match/index.py).
@@ -46,10 +46,11 @@ def embed_pending(sessions: Callable[[], Session], embedder: Embedder, batch: in
         }
         for row in rows
     }
+    owners = {kind: [row.id for row in rows if kind in wanted[row.id]] for kind in KINDS}
+    embedded = embedder.embed_kinds({kind: [wanted[i][kind] for i in ids] for kind, ids in owners.items()})
     vectors: dict[str, dict[str, bytes]] = {row.id: {} for row in rows}
-    for kind in KINDS:
-        ids = [row.id for row in rows if kind in wanted[row.id]]
-        for attendee_id, vector in zip(ids, embedder.embed(kind, [wanted[i][kind] for i in ids])):
+    for kind, ids in owners.items():
+        for attendee_id, vector in zip(ids, embedded[kind]):
             vectors[attendee_id][kind] = to_bytes(vector)
     with sessions() as session:
         version = next_version(session)

