@@ -227,6 +227,9 @@ def run(settings: Settings, env: dict[str, str], data_dir: Path, postgres: Postg
                 proc.kill()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Ctrl-C stops everything even when the run was started where SIGINT is ignored (a shell's
+    # background job, a CI runner), in which case Python would not turn it into KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         wait_healthy(f"http://127.0.0.1:{MAIL_HTTP_PORT}/api/messages", procs["mail sink"])
         for name, port in SERVICES.items():
