@@ -17,17 +17,17 @@ from datetime import datetime
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from services.followup import messages, signin, welcome
+from services.followup import entries, messages, signin, welcome
 from services.followup import wording as w
 from services.followup.custom import Wording
 from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
+from services.followup.entries import escape
 from services.followup.headers import mailbox, one_line, token, unstructured
-from services.followup.links import Links
+from services.followup.links import Links, mailto_subject, percent_encoded
 from shared.envelope import utc_now
 from shared.events import nudge_days
 from shared.quotes import isolate_quotes
@@ -126,6 +126,7 @@ class Composer:
             keep_trailing_newline=True,
         )
         env.filters["iso"] = isolate  # plain text: {{ p.name|iso(lang) }} (HTML uses <bdi>)
+        env.globals.update(entries.HTML | entries.TEXT)  # each person's parts, in plain Python
         self._html = {name: env.get_template(f"{name}.html") for name in TEMPLATE_NAMES}
         self._text = {name: env.get_template(f"{name}.txt") for name in TEMPLATE_NAMES}
 
@@ -306,10 +307,10 @@ class Composer:
         """A person's entry; with `event`, its email link opens a message ready to send (compact lines)."""
         p, t = contact.person, w.TEXT[lang]
         shared = p.consent_share_contact
-        write = f"mailto:{quote(p.email, safe='@')}" if shared else ""
+        write = f"mailto:{percent_encoded(p.email, safe='@')}" if shared else ""
         if shared and event is not None:
             [first, *_] = messages.suggest(reader, contact, event.name)
-            write += f"?subject={quote(one_line(event.name))}&body={quote(first.text)}"
+            write += f"?subject={mailto_subject(event.name)}&body={percent_encoded(first.text)}"
         return {
             "name": p.name,
             "role": " · ".join(x for x in (p.title, p.company) if x),
