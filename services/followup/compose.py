@@ -41,7 +41,11 @@ TEMPLATES = Path(__file__).with_name("templates")
 # Templates read views as attributes: Jinja tries getattr() before [], so dicts would cost it a
 # failed lookup on every field of every person (a third of the rendering time).
 View = SimpleNamespace
-TEMPLATE_TEXT = {lang: View(**texts) for lang, texts in w.TEXT.items()}
+# `t.html` holds the same sentences escaped once, for the parts entries.py writes for every person.
+TEMPLATE_TEXT = {
+    lang: View(**texts, html=View(**{k: escape(v) for k, v in texts.items() if isinstance(v, str)}))
+    for lang, texts in w.TEXT.items()
+}
 SEPARATOR = {"en": "; ", "ar": "، "}
 FULL_WITHOUT_REASON = 3
 NO_WORDING = Wording()
@@ -126,6 +130,7 @@ class Composer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates live as long as the process: no stat() of each on every render
         )
         env.filters["iso"] = isolate  # plain text: {{ p.name|iso(lang) }} (HTML uses <bdi>)
         env.globals.update(entries.HTML | entries.TEXT)  # each person's parts, in plain Python

@@ -2,11 +2,11 @@
 that repeat for every person, in plain Python.
 
 The templates call these (`{{ person(h, t) }}`, `{{ compact_text(p, t, lang) }}`) where they
-had Jinja macros: a macro call and the escaping of each of its fields cost about half of composing
-an email (bench/followups.py went from under 300 to over 500 emails/s composed). `p` is the view
-compose.py builds for a person, `t` the reader's language's texts (compose.TEMPLATE_TEXT). Every
-value is escaped as Jinja's autoescape does (markupsafe), and the output is byte for byte what the
-macros wrote (tests/unit/followup/test_entries.py renders both).
+had Jinja macros: the macro calls and the escaping of every field into a Markup object were about
+half of rendering an email. `p` is the view compose.py builds for a person, `t` the reader's
+language's texts (compose.TEMPLATE_TEXT; `t.html` holds them escaped). Every value is escaped as
+Jinja's autoescape does (markupsafe), and the output is byte for byte what the macros wrote
+(tests/unit/followup/test_entries.py renders both).
 """
 
 from __future__ import annotations
@@ -34,14 +34,14 @@ def escape(value) -> str:
 
 
 def _notes(p, t) -> str:
-    private = escape(t.private)
+    private = t.html.private
     return "".join(
         f'<p class="t p"><span class="k">{private}</span> <bdi>{escape(n)}</bdi></p>' for n in p.notes
     )
 
 
 def _badge(p, t) -> str:
-    return f' <span class="b">{escape(t.mutual_badge)}</span>' if p.mutual else ""
+    return f' <span class="b">{t.html.mutual_badge}</span>' if p.mutual else ""
 
 
 def _write(p, t) -> str:
@@ -49,8 +49,8 @@ def _write(p, t) -> str:
     if not p.email:
         return ""
     return (
-        f'<a href="{escape(p.write_url)}" title="{escape(p.email)}">{escape(t.email)}</a> · '
-        f'<a href="{escape(p.vcard_url)}">{escape(t.add_contact)}</a> · '
+        f'<a href="{escape(p.write_url)}" title="{escape(p.email)}">{t.html.email}</a> · '
+        f'<a href="{escape(p.vcard_url)}">{t.html.add_contact}</a> · '
     )
 
 
@@ -58,9 +58,7 @@ def person(p, t) -> Markup:
     """Name, role, headline and the reader's own notes: the top of a person's card."""
     role = f'<p class="m"><bdi>{escape(p.role)}</bdi></p>' if p.role else ""
     headline = (
-        f'<p class="m h">{escape(t.q1)}<bdi>{escape(p.headline)}</bdi>{escape(t.q2)}</p>'
-        if p.headline
-        else ""
+        f'<p class="m h">{t.html.q1}<bdi>{escape(p.headline)}</bdi>{t.html.q2}</p>' if p.headline else ""
     )
     return Markup(
         f'<p class="n"><bdi>{escape(p.name)}</bdi>{_badge(p, t)}</p>\n{role}{headline}{_notes(p, t)}\n'
@@ -76,7 +74,7 @@ def message(p, t) -> Markup:
             for m in p.messages
         )
         add_link = f'<p class="m l">{escape(p.add_link)}</p>' if p.add_link else ""
-        return Markup(f'<p class="l">{escape(t.suggested)}</p>\n{quotes}{add_link}')
+        return Markup(f'<p class="l">{t.html.suggested}</p>\n{quotes}{add_link}')
     if p.unreachable:
         return Markup(f'<p class="m l">{escape(p.unreachable)}</p>\n')
     return Markup("")
