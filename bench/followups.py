@@ -11,8 +11,9 @@ whole Postfix relay (queueing, then discarding) on the same 2 cores instead, --s
 Prints emails/s, the split between composing and delivering, peak RSS, and the median and largest
 email in bytes and in phone screens (Chromium, 390 x 844); then the same emails
 from --senders `python -m services.followup.sender` processes (as deployed; their rate from the
-first to the last sent_at) and the CPU each email cost the senders, PostgreSQL and the rest (a
-figure a busy machine bends less than a rate); then, on the same re-queued sample, one
+first to the last sent_at) and the CPU each email cost the senders, PostgreSQL and the rest (read
+it beside the rate: on a shared machine both move with other people's load, and the senders' CPU
+includes their idle rounds once one has nothing left to send); then, on the same re-queued sample, one
 SMTP connection per email against reused connections, for the ratio.
 Target (DESIGN.md): >= 500 personalised emails/s on 2 cores.
 """
