@@ -11,8 +11,10 @@ whole Postfix relay (queueing, then discarding) on the same 2 cores instead, --s
 Prints emails/s, the split between composing and delivering, peak RSS, and the median and largest
 email in bytes and in phone screens (Chromium, 390 x 844); then the same emails
 from --senders `python -m services.followup.sender` processes (as deployed; their rate from the
-first to the last sent_at); then, on the same re-queued sample, one SMTP connection per email
-against reused connections, for the ratio.
+first to the last sent_at) and the CPU each email cost the senders, PostgreSQL and the rest (read
+it beside the rate: on a shared machine both move with other people's load, and the senders' CPU
+includes their idle rounds once one has nothing left to send); then, on the same re-queued sample, one
+SMTP connection per email against reused connections, for the ratio.
 Target (DESIGN.md): >= 500 personalised emails/s on 2 cores.
 """
 
@@ -189,6 +191,23 @@ def requeue(service: FollowupService, count: int) -> None:
         session.commit()
 
 
+CPU_PARTS = (("sender processes", "services.followup.sender"), ("PostgreSQL", "postgres"))
+
+
+def cpu_per_email(before: dict, after: dict, emails: int) -> dict[str, float]:
+    """CPU milliseconds per email of each part (the senders, PostgreSQL, the rest: the SMTP server
+    and this script's polling) between two readings of bench.scans.cpu_by_process."""
+    if not emails:
+        return {}
+    spent = {label: 0.0 for label, _ in CPU_PARTS} | {"SMTP server and this script": 0.0}
+    for pid, (command, seconds) in after.items():
+        label = next(
+            (label for label, marker in CPU_PARTS if marker in command), "SMTP server and this script"
+        )
+        spent[label] += seconds - before.get(pid, (command, 0.0))[1]
+    return {label: 1000 * seconds / emails for label, seconds in spent.items()}
+
+
 def run_processes(
     senders: int,
     connections: int,
@@ -197,8 +216,9 @@ def run_processes(
     smtp_port: int,
     service: FollowupService,
     total: int,
-) -> tuple[float, list[float]]:
-    """emails/s from the first to the last sent_at, and each process's peak RSS (MiB)."""
+) -> tuple[float, list[float], dict[str, float]]:
+    """emails/s from the first to the last sent_at, each process's peak RSS (MiB), and the CPU
+    each email cost every part of the machine (ms; {} if all were out at the first look)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
@@ -209,6 +229,11 @@ def run_processes(
         "RAPPORT_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
         "RAPPORT_NUDGE_DAYS": "",
     }
+    # Imported here, after the in-process run: its imports (Kafka, the scan service) would count
+    # in that run's peak RSS.
+    from bench.scans import cpu_by_process
+
+    before, counted = None, 0  # read once the first emails are out: the processes' start is not per email
     procs = [
         subprocess.Popen(
             [
@@ -239,8 +264,11 @@ def run_processes(
                         sa.func.count(), sa.func.min(Delivery.sent_at), sa.func.max(Delivery.sent_at)
                     ).where(Delivery.status == "sent")
                 ).one()
+            if before is None and done:
+                before, counted = cpu_by_process(workdir), done
             if done >= total:
-                return done / (last - first).total_seconds(), peaks
+                cpu = cpu_per_email(before, cpu_by_process(workdir), done - counted)
+                return done / (last - first).total_seconds(), peaks, cpu
             time.sleep(0.2)
     finally:
         for proc in procs:
@@ -364,13 +392,19 @@ def main() -> None:
         # The same emails again from `python -m services.followup.sender` processes, as deployed.
         requeue(service, args.attendees)
         wait_until_drained(postfix)
-        rate_procs, peaks = run_processes(
+        rate_procs, peaks, cpu = run_processes(
             args.senders, args.connections, url, workdir, port, service, args.attendees
         )
         print(
             f"{args.senders} sender processes: {args.attendees:,} emails at {rate_procs:,.0f} emails/s "
             f"(first to last sent_at), peak RSS per process {', '.join(f'{p:,.0f}' for p in peaks)} MiB"
         )
+        spent = sum(cpu.values())
+        if cpu:
+            print(
+                f"  CPU per email: {', '.join(f'{label} {ms:.2f} ms' for label, ms in cpu.items())}; "
+                f"{spent:.2f} ms in all = at most {2000 / spent:,.0f} emails/s on 2 idle cores"
+            )
 
         # One connection per email against reused connections, each on the same re-queued sample
         # (planning is done by then, so the two differ only in how they use SMTP).

@@ -10,24 +10,26 @@ Reply-To and one-click unsubscribe headers (RFC 8058); every header value is enc
 from __future__ import annotations
 
 import binascii
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from services.followup import messages, signin, welcome
+from services.followup import entries, messages, signin, welcome
 from services.followup import wording as w
 from services.followup.custom import Wording
 from services.followup.digest import MAX_NUDGE_PEOPLE, Contact, Digest, Highlight, Person
+from services.followup.entries import escape
 from services.followup.headers import mailbox, one_line, token, unstructured
-from services.followup.links import Links
+from services.followup.links import Links, mailto_subject, percent_encoded
 from shared.envelope import utc_now
 from shared.events import nudge_days
 from shared.quotes import isolate_quotes
@@ -39,7 +41,11 @@ TEMPLATES = Path(__file__).with_name("templates")
 # Templates read views as attributes: Jinja tries getattr() before [], so dicts would cost it a
 # failed lookup on every field of every person (a third of the rendering time).
 View = SimpleNamespace
-TEMPLATE_TEXT = {lang: View(**texts) for lang, texts in w.TEXT.items()}
+# `t.html` holds the same sentences escaped once, for the parts entries.py writes for every person.
+TEMPLATE_TEXT = {
+    lang: View(**texts, html=View(**{k: escape(v) for k, v in texts.items() if isinstance(v, str)}))
+    for lang, texts in w.TEXT.items()
+}
 SEPARATOR = {"en": "; ", "ar": "، "}
 FULL_WITHOUT_REASON = 3
 NO_WORDING = Wording()
@@ -124,8 +130,10 @@ class Composer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates live as long as the process: no stat() of each on every render
         )
         env.filters["iso"] = isolate  # plain text: {{ p.name|iso(lang) }} (HTML uses <bdi>)
+        env.globals.update(entries.HTML | entries.TEXT)  # each person's parts, in plain Python
         self._html = {name: env.get_template(f"{name}.html") for name in TEMPLATE_NAMES}
         self._text = {name: env.get_template(f"{name}.txt") for name in TEMPLATE_NAMES}
 
@@ -306,10 +314,10 @@ class Composer:
         """A person's entry; with `event`, its email link opens a message ready to send (compact lines)."""
         p, t = contact.person, w.TEXT[lang]
         shared = p.consent_share_contact
-        write = f"mailto:{quote(p.email, safe='@')}" if shared else ""
+        write = f"mailto:{percent_encoded(p.email, safe='@')}" if shared else ""
         if shared and event is not None:
             [first, *_] = messages.suggest(reader, contact, event.name)
-            write += f"?subject={quote(one_line(event.name))}&body={quote(first.text)}"
+            write += f"?subject={mailto_subject(event.name)}&body={percent_encoded(first.text)}"
         return {
             "name": p.name,
             "role": " · ".join(x for x in (p.title, p.company) if x),
@@ -382,20 +390,36 @@ class Composer:
         }
 
 
+@lru_cache(maxsize=16)
+def _sending(mail_from: str) -> tuple[str, str]:
+    """The sending address's (name, address): the same for every email, and parseaddr is slow."""
+    return parseaddr(mail_from)
+
+
+@lru_cache(maxsize=256)
+def _from_header(mail_from: str, event_name: str | None) -> str:
+    """From: the event's name (when it has one) at our sending address; once per event, not per email."""
+    name, addr = _sending(mail_from)
+    return mailbox(event_name if event_name is not None and one_line(event_name) else name, addr)
+
+
+_event_mailbox = lru_cache(maxsize=256)(mailbox)  # Reply-To: the same for every email of an event
+
+
 def message_id(campaign: str, attendee_id: str, mail_from: str, resend: int = 0, link_id: str = "") -> str:
     """The same for every attempt at one email, so a receiving client can drop a repeat (a copy an
     organizer asked for again is another email, with its number; each sign-in link its own)."""
-    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "rapport.invalid"
+    domain = _sending(mail_from)[1].rpartition("@")[2] or "rapport.invalid"
     copy = f".{resend}" if resend else ""
     copy += f".{link_id}" if link_id else ""
     return f"<{campaign}.{attendee_id}{copy}@{domain}>"
 
 
+_BASE64_LINE = re.compile(rb".{1,76}")  # RFC 2045's 76-character lines (found in C, not sliced in a loop)
+
+
 def _base64_lines(data: bytes) -> bytes:
-    raw = binascii.b2a_base64(data, newline=False)
-    return (
-        b"\r\n".join(raw[i : i + 76] for i in range(0, len(raw), 76)) + b"\r\n"
-    )  # RFC 2045's 76-character lines
+    return b"\r\n".join(_BASE64_LINE.findall(binascii.b2a_base64(data, newline=False))) + b"\r\n"
 
 
 def _part(content_type: str, body: str) -> bytes:
@@ -449,13 +473,11 @@ def to_mime(
     Built directly rather than through email.message.EmailMessage, which spends ~4 ms a message
     re-parsing the headers it is given; the tests read every message back with the email package.
     """
-    name, addr = parseaddr(mail_from)
-    if event is not None and one_line(event.name):
-        name = event.name
     boundary = f"=_rapport_{uuid.uuid4().hex}"
-    headers = [("From", mailbox(name, addr)), ("To", mailbox(reader.name, reader.email))]
+    sender = _from_header(mail_from, event.name if event is not None else None)
+    headers = [("From", sender), ("To", mailbox(reader.name, reader.email))]
     if event is not None and event.contact_email:
-        headers.append(("Reply-To", mailbox(event.name, event.contact_email)))
+        headers.append(("Reply-To", _event_mailbox(event.name, event.contact_email)))
     headers += [
         ("Subject", unstructured(composed.subject)),
         ("Date", format_datetime(utc_now())),
