@@ -1,6 +1,6 @@
 """Match benchmark: recall of planted partners, and speed at 10,000 attendees.
 
-    .venv/bin/python bench/match.py [--attendees 2000] [--pairs 300] [--big 10000]
+    .venv/bin/python bench/match.py [--attendees 2000] [--pairs 300] [--big 10000] [--from-scratch 400]
 
 1. Recall@5 of the planted partner (bench/match_event.py) at --attendees, for Rapport's ranking
    and its ablations (no language centring, no z-scoring, can_help_with embedded as a query) and
@@ -158,6 +158,12 @@ def main() -> None:
     parser.add_argument("--attendees", type=int, default=2000)
     parser.add_argument("--pairs", type=int, default=300)
     parser.add_argument("--big", type=int, default=10000, help="0: recall only")
+    parser.add_argument(
+        "--from-scratch",
+        type=int,
+        default=400,
+        help="attendees embedded from scratch by the loop (--big for all)",
+    )
     parser.add_argument("--cache", type=Path, help="keep the embeddings in this .npz between runs (tuning)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
@@ -168,7 +174,7 @@ def main() -> None:
     if args.big:
         from bench.match_scale import at_scale
 
-        at_scale(args.big, embed_all, cache, percentiles)
+        at_scale(args.big, embed_all, cache, percentiles, args.from_scratch)
         embedding_cost()
     if args.cache:
         np.savez(args.cache, **{f"{mode}\x1f{t}": v for (mode, t), v in cache.items()})

@@ -55,7 +55,7 @@ def rows(profiles, cache) -> list[dict]:
     return out
 
 
-def at_scale(big: int, embed_all, cache, percentiles) -> None:
+def at_scale(big: int, embed_all, cache, percentiles, from_scratch: int = 400) -> None:
     # Attendee ids must be real ids for tokens: renumber the generated ones.
     event = generate(big, 300, seed=5)
     ids = {p.id: identity.new_attendee_id() for p in event.profiles}
@@ -100,6 +100,7 @@ def at_scale(big: int, embed_all, cache, percentiles) -> None:
             ranking.append(time.perf_counter() - started)
         print(f"  ranking alone: {percentiles(ranking)}")
         profile_edit(client, auth, service, profiles, rng)
+        embedding_from_scratch(service, len(profiles), from_scratch)
         service.engine.dispose()
 
 
@@ -144,7 +145,6 @@ def profile_edit(client, auth, service, profiles, rng) -> None:
         f"(consumer's handler {applied * 1000:.0f} ms; the embedding loop looks every 0.25 s; "
         f"the web copy checks every 1 s; {polls} polls){'' if found else ' NOT re-ranked within 10 s'}"
     )
-    embedding_from_scratch(service, len(profiles))
 
 
 def embedding_from_scratch(service, big: int, sample: int = 400) -> None:
