@@ -19,10 +19,12 @@ import threading
 
 import numpy as np
 
+from services.match.engine import PASSAGE, QUERY
+
 DIM = 384
 SEEK, GIVE, ABOUT = "seek", "give", "about"
 KINDS = (SEEK, GIVE, ABOUT)
-PREFIX = {SEEK: "query: ", GIVE: "passage: ", ABOUT: "query: "}  # E5's two modes (see above)
+PREFIX = {SEEK: QUERY, GIVE: PASSAGE, ABOUT: QUERY}  # each kind's E5 mode (see above)
 
 
 def about_text(headline: str, interests) -> str:

